@@ -1,0 +1,105 @@
+# netctl — one non-recursive Makefile.
+#   make                 build plugins, netctl and unit tests into $(BUILD)
+#   make check           unit tests, then integration tests in a sandbox
+#   make demo            the README's demo (throwaway network namespace)
+#   make install PREFIX=/usr/local   plugins to $(PREFIX)/lib/netctl/cni
+#   make DEVELOPER=1     warnings are errors
+#   make SAN=1           ASan + UBSan build in build/san
+#   make check-layers    prove that includes only point down the layers
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+PKGS    := libmnl libnftnl libnl-3.0 libnl-route-3.0 jansson libcap
+
+ifeq ($(SAN),1)
+BUILD   ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   ?= build
+SANFLAGS :=
+endif
+
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-missing-field-initializers
+ifeq ($(DEVELOPER),1)
+WARN    += -Werror
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(PKG_CFLAGS) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
+LIBS    := $(PKG_LIBS)
+
+# The layers below the programs go into one archive; programs pull only what they use.
+LIB_DIRS := util cni netlib nft ipam policy
+LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIBNETCTL := $(BUILD)/libnetctl.a
+
+PLUGINS     := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.c))))
+PLUGIN_BINS := $(PLUGINS:%=$(BUILD)/bin/%)
+NETCTL_SRCS := $(wildcard netctl/*.c)
+NETCTL_BIN  := $(if $(NETCTL_SRCS),$(BUILD)/bin/netctl)
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+
+ALL_SRCS := $(LIB_SRCS) $(wildcard plugins/*/*.c) $(NETCTL_SRCS) $(wildcard tests/unit/*.c)
+
+.PHONY: all check unit integration demo install clean check-layers bench deps
+all: $(PLUGIN_BINS) $(NETCTL_BIN) $(UNIT_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBNETCTL): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# One binary per plugins/<name>/ directory: all of its .c files.
+.SECONDEXPANSION:
+$(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard plugins/$$*/*.c)) $(LIBNETCTL)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBNETCTL) $(LIBS)
+
+$(BUILD)/bin/netctl: $(NETCTL_SRCS:%.c=$(BUILD)/obj/%.o) $(LIBNETCTL)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBNETCTL) $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_HELPERS:%.c=$(BUILD)/obj/%.o) $(LIBNETCTL)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBNETCTL) $(LIBS) -lcmocka
+
+check: all
+	BUILD=$(BUILD) tests/run.sh
+
+unit: all
+	BUILD=$(BUILD) tests/run.sh --unit-only
+
+integration: all
+	BUILD=$(BUILD) tests/run.sh --integration-only
+
+demo: all
+	BUILD=$(BUILD) scripts/demo-run.sh
+
+bench: all
+	BUILD=$(BUILD) bench/run.sh
+
+install: $(PLUGIN_BINS) $(NETCTL_BIN)
+	install -d $(DESTDIR)$(PREFIX)/lib/netctl/cni $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(PLUGIN_BINS) $(DESTDIR)$(PREFIX)/lib/netctl/cni/
+	$(if $(NETCTL_BIN),install -m 0755 $(NETCTL_BIN) $(DESTDIR)$(PREFIX)/bin/)
+
+# Lower layers must never include a higher layer's headers (DESIGN.md).
+check-layers:
+	@scripts/check-layers.sh
+
+clean:
+	rm -rf build
+
+-include $(ALL_SRCS:%.c=$(BUILD)/obj/%.d)

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cni/error.h"
+#include "util/str.h"
+
+static void err_fill(struct cni_err *e, int code, const char *msg, const char *fmt,
+		     va_list ap)
+{
+	if (!e || e->code)
+		return;	/* the first error is the cause; keep it */
+	e->code = code;
+	str_copy(e->msg, sizeof(e->msg), msg ? msg : "");
+	if (fmt)
+		vsnprintf(e->details, sizeof(e->details), fmt, ap);
+	else
+		e->details[0] = '\0';
+}
+
+int cni_err_set(struct cni_err *e, int code, const char *msg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_fill(e, code, msg, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int cni_err_set_errno(struct cni_err *e, int neg_errno, int code, const char *msg,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_fill(e, code, msg, fmt, ap);
+	va_end(ap);
+	return neg_errno < 0 ? neg_errno : -EINVAL;
+}
+
+json_t *cni_err_to_json(const struct cni_err *e, enum cni_version v)
+{
+	const char *vs = cni_version_str(v ? v : CNI_V_LATEST);
+
+	return json_pack("{s:s, s:i, s:s, s:s}", "cniVersion", vs, "code",
+			 e->code ? e->code : CNI_ERR_INTERNAL, "msg", e->msg, "details",
+			 e->details);
+}
+
+int cni_err_from_json(const char *text, struct cni_err *e)
+{
+	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	json_t *code, *msg, *det;
+	int r = -EINVAL;
+
+	if (!root || !json_is_object(root))
+		goto out;
+	code = json_object_get(root, "code");
+	msg = json_object_get(root, "msg");
+	det = json_object_get(root, "details");
+	if (!json_is_integer(code))
+		goto out;
+	memset(e, 0, sizeof(*e));
+	e->code = (int)json_integer_value(code);
+	if (json_is_string(msg))
+		str_copy(e->msg, sizeof(e->msg), json_string_value(msg));
+	if (json_is_string(det))
+		str_copy(e->details, sizeof(e->details), json_string_value(det));
+	r = 0;
+out:
+	json_decref(root);
+	return r;
+}

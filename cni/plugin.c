@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cni/plugin.h"
+#include "util/file.h"
+
+static const char *const supported_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" };
+
+static void print_json(json_t *obj)
+{
+	char *s = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+
+	if (s) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+	}
+	free(s);
+	fflush(stdout);
+}
+
+static int fail(const struct cni_err *e, enum cni_version v)
+{
+	json_t *j = cni_err_to_json(e, v);
+
+	print_json(j);
+	json_decref(j);
+	return 1;
+}
+
+/* VERSION answers in whatever version was asked, even one we do not speak. */
+static int answer_version(const char *in, size_t len)
+{
+	json_t *root = json_loadb(in, len, 0, NULL);
+	json_t *v = root ? json_object_get(root, "cniVersion") : NULL;
+	json_t *out = json_object(), *list = json_array();
+	size_t i;
+
+	for (i = 0; i < sizeof(supported_versions) / sizeof(supported_versions[0]); i++)
+		json_array_append_new(list, json_string(supported_versions[i]));
+	json_object_set_new(out, "cniVersion",
+			    json_string(json_is_string(v) ? json_string_value(v)
+							  : cni_version_str(CNI_V_LATEST)));
+	json_object_set_new(out, "supportedVersions", list);
+	print_json(out);
+	json_decref(out);
+	json_decref(root);
+	return 0;
+}
+
+static int command_allowed(const struct cni_ctx *ctx, struct cni_err *err)
+{
+	enum cni_version v = ctx->conf.version;
+
+	if (ctx->env.cmd == CNI_CMD_CHECK && !cni_version_has_check(v))
+		return cni_err_set(err, CNI_ERR_INCOMPATIBLE_VERSION,
+				   "this configuration's version does not allow CHECK",
+				   "cniVersion %s; CHECK needs 0.4.0 or later", ctx->conf.version_str);
+	if ((ctx->env.cmd == CNI_CMD_GC || ctx->env.cmd == CNI_CMD_STATUS) &&
+	    !cni_version_has_gc(v))
+		return cni_err_set(err, CNI_ERR_INCOMPATIBLE_VERSION,
+				   "this configuration's version does not allow GC or STATUS",
+				   "cniVersion %s; %s needs 1.1.0 or later", ctx->conf.version_str,
+				   cni_cmd_str(ctx->env.cmd));
+	return 0;
+}
+
+/* prevResult: required to parse for ADD and CHECK; DEL is best effort and ignores junk. */
+static int load_prev(struct cni_ctx *ctx)
+{
+	struct cni_err perr = { 0 };
+
+	if (!ctx->conf.prev_result)
+		return 0;
+	ctx->prev = cni_result_new();
+	if (!ctx->prev)
+		return -ENOMEM;
+	if (cni_result_from_json(ctx->conf.prev_result, ctx->conf.version, ctx->prev, &perr) == 0)
+		return 0;
+	free(ctx->prev);
+	ctx->prev = NULL;
+	if (ctx->env.cmd == CNI_CMD_DEL || ctx->env.cmd == CNI_CMD_GC)
+		return 0;
+	return cni_err_set(&ctx->err, CNI_ERR_DECODE, "prevResult is not a valid CNI result",
+			   "%s: %s", perr.msg, perr.details);
+}
+
+static cni_handler_fn pick(const struct cni_plugin_ops *ops, enum cni_cmd c)
+{
+	switch (c) {
+	case CNI_CMD_ADD: return ops->add;
+	case CNI_CMD_DEL: return ops->del;
+	case CNI_CMD_CHECK: return ops->check;
+	case CNI_CMD_GC: return ops->gc;
+	case CNI_CMD_STATUS: return ops->status;
+	default: return NULL;
+	}
+}
+
+static int run(const struct cni_plugin_ops *ops, struct cni_ctx *ctx, const char *in,
+	       size_t len)
+{
+	cni_handler_fn fn;
+	int r;
+
+	if (cni_conf_parse(in, len, true, &ctx->conf, &ctx->err) < 0)
+		return -EINVAL;
+	if (command_allowed(ctx, &ctx->err) < 0 || load_prev(ctx) < 0)
+		return -EINVAL;
+	if (ctx->env.cmd == CNI_CMD_ADD) {
+		ctx->result = cni_result_new();
+		if (!ctx->result)
+			return -ENOMEM;
+		if (ctx->prev)
+			memcpy(ctx->result, ctx->prev, sizeof(*ctx->result));
+	}
+	fn = pick(ops, ctx->env.cmd);
+	if (!fn)
+		return 0;
+	r = fn(ctx);
+	if (r < 0 && !ctx->err.code)
+		cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the plugin failed",
+			    "%s %s: %s", ops->name, cni_cmd_str(ctx->env.cmd), strerror(-r));
+	return r;
+}
+
+int cni_plugin_main(const struct cni_plugin_ops *ops)
+{
+	static struct cni_ctx ctx;	/* large (results): keep it off the stack */
+	char *in = NULL;
+	size_t len = 0;
+	int r, status;
+
+	/* Check the command before reading stdin: a person at a terminal gets an answer. */
+	if (cni_env_parse(&ctx.env, &ctx.err) < 0) {
+		if (!getenv("CNI_COMMAND"))
+			fprintf(stderr, "CNI %s plugin (netctl); CNI versions %s to %s\n",
+				ops->name, supported_versions[0],
+				cni_version_str(CNI_V_LATEST));
+		return fail(&ctx.err, CNI_V_LATEST);
+	}
+	r = fd_read_bounded(STDIN_FILENO, CNI_STDIN_MAX, &in, &len);
+	if (r < 0) {
+		cni_err_set(&ctx.err, CNI_ERR_IO, r == -EFBIG ? "network configuration is too large"
+							 : "cannot read the network configuration",
+			    "stdin: %s (at most %d bytes are accepted)", strerror(-r),
+			    CNI_STDIN_MAX);
+		return fail(&ctx.err, CNI_V_LATEST);
+	}
+	if (ctx.env.cmd == CNI_CMD_VERSION) {
+		r = answer_version(in, len);
+		free(in);
+		return r;
+	}
+	r = run(ops, &ctx, in, len);
+	if (r < 0) {
+		status = fail(&ctx.err, ctx.conf.version ? ctx.conf.version : CNI_V_LATEST);
+	} else {
+		if (ctx.env.cmd == CNI_CMD_ADD) {
+			json_t *j = cni_result_to_json(ctx.result, ctx.conf.version);
+
+			print_json(j);
+			json_decref(j);
+		}
+		status = 0;
+	}
+	cni_conf_free(&ctx.conf);
+	free(ctx.result);
+	free(ctx.prev);
+	free(in);
+	return status;
+}
+
+static bool attachments_have(json_t *list, const char *container_id, const char *ifname)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(list, i, a) {
+		json_t *id = json_object_get(a, "containerID");
+		json_t *ifn = json_object_get(a, "ifname");
+
+		if (json_is_string(id) && strcmp(json_string_value(id), container_id) == 0 &&
+		    (!ifname || (json_is_string(ifn) && strcmp(json_string_value(ifn), ifname) == 0)))
+			return true;
+	}
+	return false;
+}
+
+bool cni_gc_attachment_valid(json_t *conf_root, const char *container_id, const char *ifname)
+{
+	json_t *a = json_object_get(conf_root, "cni.dev/valid-attachments");
+	json_t *b = json_object_get(conf_root, "cni.dev/attachments");
+
+	return (json_is_array(a) && attachments_have(a, container_id, ifname)) ||
+	       (json_is_array(b) && attachments_have(b, container_id, ifname));
+}

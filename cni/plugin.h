@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The plugin skeleton: a plugin's main() is a table of handlers.
+ *
+ *	static const struct cni_plugin_ops ops = {
+ *		.name = "host-local", .add = hl_add, .del = hl_del, ...
+ *	};
+ *	int main(void) { return cni_plugin_main(&ops); }
+ *
+ * The skeleton reads the environment and stdin (bounded), validates both, answers
+ * VERSION itself, refuses commands the config's version does not have, calls the
+ * handler, and prints the result or the error JSON in the config's version.
+ */
+#ifndef NETCTL_CNI_PLUGIN_H
+#define NETCTL_CNI_PLUGIN_H
+
+#include "cni/conf.h"
+#include "cni/env.h"
+#include "cni/error.h"
+#include "cni/result.h"
+
+struct cni_ctx {
+	struct cni_env env;
+	struct cni_conf conf;
+	struct cni_err err;
+	/* ADD: the handler fills this (it starts as a copy of prevResult, if any). */
+	struct cni_result *result;
+	/* prevResult parsed, or NULL when the config has none. */
+	struct cni_result *prev;
+};
+
+typedef int (*cni_handler_fn)(struct cni_ctx *ctx);
+
+struct cni_plugin_ops {
+	const char *name;	/* for "CNI <name> plugin" in VERSION's about text */
+	cni_handler_fn add;
+	cni_handler_fn del;
+	cni_handler_fn check;	/* NULL: CHECK succeeds (nothing to check) */
+	cni_handler_fn gc;	/* NULL: GC succeeds */
+	cni_handler_fn status;	/* NULL: STATUS succeeds */
+	bool is_ipam;		/* an IPAM plugin prints no "interfaces" */
+};
+
+/** cni_plugin_main() - the whole process: returns the exit status for main(). */
+int cni_plugin_main(const struct cni_plugin_ops *ops);
+
+/**
+ * cni_gc_attachment_valid() - is (@container_id, @ifname) in the GC config's
+ * valid attachments ("cni.dev/valid-attachments" or "cni.dev/attachments")?
+ */
+bool cni_gc_attachment_valid(json_t *conf_root, const char *container_id, const char *ifname);
+
+#endif
