@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# tests/run.sh [--unit-only|--integration-only] [FILE...]
+# Runs cmocka unit tests, then each integration test in its own sandbox, and ends
+# with one line "N passed, N failed".
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export BUILD=${BUILD:-build}
+TIMEOUT=${TEST_TIMEOUT:-600}
+unit=1 integ=1
+files=()
+for a in "$@"; do
+	case $a in
+	--unit-only) integ=0 ;;
+	--integration-only) unit=0 ;;
+	*) files+=("$a") ;;
+	esac
+done
+
+passed=0 failed=0
+failed_names=()
+
+# count OUTPUT_FILE NAME STATUS : tally TAP lines; a crash or a missing "# done" fails.
+count() {
+	local out=$1 name=$2 status=$3 p f
+	p=$(grep -cE '^ok( [0-9]+)? ' "$out")
+	f=$(grep -cE '^not ok( [0-9]+)? ' "$out")
+	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $status"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" = 0 ] || failed_names+=("$name")
+	printf '== %s: %d passed, %d failed\n' "$name" "$p" "$f"
+}
+
+run_unit() {
+	local t out status
+	for t in "$BUILD"/tests/test_*; do
+		[ -x "$t" ] || continue
+		out=$(mktemp)
+		CMOCKA_MESSAGE_OUTPUT=TAP timeout "$TIMEOUT" "$t" >"$out" 2>&1
+		status=$?
+		grep -vE '^ok ' "$out" | grep -v '^1\.\.' | grep -v '^# ' || true
+		count "$out" "unit/$(basename "$t")" "$status"
+		rm -f "$out"
+	done
+}
+
+run_integration() {
+	local t out status list=("$@")
+	[ ${#list[@]} -gt 0 ] || list=(tests/integration/*.sh)
+	for t in "${list[@]}"; do
+		[ -f "$t" ] || continue
+		out=$(mktemp)
+		timeout --kill-after=10 "$TIMEOUT" tests/lib/sandbox.sh bash "$t" >"$out" 2>&1
+		status=$?
+		if ! grep -q '^# done$' "$out" && [ "$status" = 0 ]; then
+			status=97
+			echo "# $t did not reach done_testing" >>"$out"
+		fi
+		grep -vE '^ok ' "$out" || true
+		count "$out" "$t" "$status"
+		rm -f "$out"
+	done
+}
+
+if [ ${#files[@]} -gt 0 ]; then
+	run_integration "${files[@]}"
+else
+	[ $unit = 1 ] && run_unit
+	[ $integ = 1 ] && run_integration
+fi
+
+if [ ${#failed_names[@]} -gt 0 ]; then
+	echo "failing: ${failed_names[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
