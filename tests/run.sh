@@ -8,9 +8,13 @@ cd "$ROOT"
 export BUILD=${BUILD:-build}
 TIMEOUT=${TEST_TIMEOUT:-600}
 unit=1 integ=1
+san_build=
 files=()
-for a in "$@"; do
+while [ $# -gt 0 ]; do
+	a=$1
+	shift
 	case $a in
+	--with-san) san_build=$1; shift ;;
 	--unit-only) integ=0 ;;
 	--integration-only) unit=0 ;;
 	*) files+=("$a") ;;
@@ -36,14 +40,14 @@ count() {
 }
 
 run_unit() {
-	local t out status
-	for t in "$BUILD"/tests/test_*; do
+	local t out status dir=${1:-$BUILD}
+	for t in "$dir"/tests/test_*; do
 		[ -x "$t" ] || continue
 		out=$(mktemp)
 		CMOCKA_MESSAGE_OUTPUT=TAP timeout "$TIMEOUT" "$t" >"$out" 2>&1
 		status=$?
 		grep -vE '^ok ' "$out" | grep -v '^1\.\.' | grep -v '^# ' || true
-		count "$out" "unit/$(basename "$t")" "$status"
+		count "$out" "unit/$(basename "$t")${2:-}" "$status"
 		rm -f "$out"
 	done
 }
@@ -70,6 +74,8 @@ if [ ${#files[@]} -gt 0 ]; then
 	run_integration "${files[@]}"
 else
 	[ $unit = 1 ] && run_unit
+	# Under ASan+UBSan: the unit tests (and, as they come, fuzz corpora replays).
+	[ $unit = 1 ] && [ -n "$san_build" ] && ASAN_OPTIONS=detect_leaks=1 run_unit "$san_build" " (ASan+UBSan)"
 	[ $integ = 1 ] && run_integration
 fi
 
