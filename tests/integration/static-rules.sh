@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Project rules that code review would otherwise have to remember.
+. "$(dirname "$0")/../lib/common.sh"
+cd "$ROOT"
+check "layers: includes point only down (DESIGN.md)" scripts/check-layers.sh
+hits=$(grep -rnE '(system|popen)[[:space:]]*\(|exec[lv]p?e?[[:space:]]*\(' \
+	--include='*.c' --include='*.h' util cni netlib nft ipam policy plugins netctl 2>/dev/null |
+	grep -v '^netctl/run' || true)
+check_eq "product code never runs a shell or a networking tool" "" "$hits"
+done_testing
