@@ -42,7 +42,11 @@ LIBNETCTL := $(BUILD)/libnetctl.a
 PLUGINS     := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.c))))
 PLUGIN_BINS := $(PLUGINS:%=$(BUILD)/bin/%)
 NETCTL_SRCS := $(wildcard netctl/*.c)
-NETCTL_BIN  := $(if $(NETCTL_SRCS),$(BUILD)/bin/netctl)
+NETCTL_BIN  := $(if $(wildcard netctl/main.c),$(BUILD)/bin/netctl)
+
+# Everything but main.c also goes into an archive per program, so unit tests can link
+# a program's logic: $(BUILD)/prog/lib<name>.a.
+PROG_ARCHIVES := $(PLUGINS:%=$(BUILD)/prog/lib%.a) $(if $(NETCTL_SRCS),$(BUILD)/prog/libnetctl-cli.a)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -71,9 +75,17 @@ $(BUILD)/bin/netctl: $(NETCTL_SRCS:%.c=$(BUILD)/obj/%.o) $(LIBNETCTL)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBNETCTL) $(LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_HELPERS:%.c=$(BUILD)/obj/%.o) $(LIBNETCTL)
+$(BUILD)/prog/libnetctl-cli.a: $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out netctl/main.c,$(NETCTL_SRCS)))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBNETCTL) $(LIBS) -lcmocka
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/prog/lib%.a: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(filter-out plugins/$$*/main.c,$$(wildcard plugins/$$*/*.c)))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_HELPERS:%.c=$(BUILD)/obj/%.o) $(PROG_ARCHIVES) $(LIBNETCTL)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(PROG_ARCHIVES) $(LIBNETCTL) $(LIBS) -lcmocka
 
 check: all
 	BUILD=$(BUILD) tests/run.sh
