@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipam/alloc.h"
+
+/* (id, ifname) itself, or an old-format file that recorded the ID only. */
+static bool owner_matches(const struct ipam_owner *o, const char *id, const char *ifname)
+{
+	return strcmp(o->id, id) == 0 && (!o->ifname[0] || strcmp(o->ifname, ifname) == 0);
+}
+
+struct dup_ctx {
+	const struct ipam_range_set *sets;
+	int n;
+	const char *id, *ifname;
+	struct ip_addr found;
+	int set;
+};
+
+static int dup_visit(const struct ipam_entry *e, void *data)
+{
+	struct dup_ctx *c = data;
+	int i;
+
+	if (e->bad || !owner_matches(&e->owner, c->id, c->ifname))
+		return 0;
+	for (i = 0; i < c->n; i++) {
+		if (ipam_range_set_find(&c->sets[i], &e->addr) >= 0) {
+			c->found = e->addr;
+			c->set = i;
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/* The spec forbids a second ADD for one (id, ifname); the reference refuses it too. */
+static int refuse_duplicate(struct ipam_store *st, const struct ipam_range_set *sets, int n,
+			    const char *id, const char *ifname, struct cni_err *err)
+{
+	struct dup_ctx c = { .sets = sets, .n = n, .id = id, .ifname = ifname };
+	char a[IP_STR_MAX];
+	int r = ipam_store_scan(st, dup_visit, &c);
+
+	if (r == -EEXIST) {
+		ipam_addr_name(&c.found, a, sizeof(a));
+		return cni_err_set_errno(err, -EEXIST, CNI_ERR_INVALID_ENV,
+					 "this container interface already has an address",
+					 "CNI_CONTAINERID=%s CNI_IFNAME=%s holds %s in range set %d; "
+					 "a second ADD needs a DEL first", id, ifname, a, c.set);
+	}
+	if (r < 0)
+		return cni_err_set_errno(err, r, CNI_ERR_IO, "cannot read the IPAM store",
+					 "%s: %s", st->dir, strerror(-r));
+	return 0;
+}
+
+static int reserve_wanted(struct ipam_store *st, const struct ipam_range_set *set, int i,
+			  const struct ip_addr *want, const char *id, const char *ifname,
+			  int *range_idx, struct cni_err *err)
+{
+	char a[IP_STR_MAX], rs[1024];
+	int ri = ipam_range_set_find(set, want), r;
+
+	ipam_addr_name(want, a, sizeof(a));
+	ipam_range_set_format(set, rs, sizeof(rs));
+	if (ri < 0)
+		return cni_err_set(err, CNI_ERR_INVALID_CONFIG,
+				   "the requested address is not in the range set",
+				   "%s is not in range set %d (%s)", a, i, rs);
+	if (ipam_range_skips(&set->ranges[ri], want))
+		return cni_err_set(err, CNI_ERR_INVALID_CONFIG,
+				   "the requested address cannot be handed out",
+				   "%s is the gateway, network or broadcast address of range "
+				   "set %d (%s)", a, i, rs);
+	r = ipam_store_reserve(st, want, id, ifname, err);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return cni_err_set_errno(err, -EADDRINUSE, CNI_ERR_TRY_AGAIN,
+					 "the requested address is already in use",
+					 "%s in range set %d (%s) is reserved by another container",
+					 a, i, rs);
+	*range_idx = ri;
+	return 0;
+}
+
+static int reserve_next(struct ipam_store *st, const struct ipam_range_set *set, int i,
+			const char *id, const char *ifname, struct ip_addr *got,
+			int *range_idx, struct cni_err *err)
+{
+	struct ip_addr last = { 0 };
+	struct ipam_iter it;
+	char rs[1024];
+	int r;
+
+	/* A missing or unreadable last_reserved_ip only costs the round robin once. */
+	if (ipam_store_last_get(st, i, &last) < 0)
+		last.family = 0;
+	ipam_iter_init(&it, set, &last);
+	while (ipam_iter_next(&it, got, range_idx)) {
+		r = ipam_store_reserve(st, got, id, ifname, err);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
+	ipam_range_set_format(set, rs, sizeof(rs));
+	return cni_err_set_errno(err, -ENOSPC, CNI_ERR_TRY_AGAIN,
+				 "no free address is left in the range set",
+				 "range set %d (%s) is full", i, rs);
+}
+
+int ipam_allocate(struct ipam_store *st, const struct ipam_range_set *sets, int n,
+		  const struct ip_addr *want, const char *id, const char *ifname,
+		  struct ipam_lease *out, struct cni_err *err)
+{
+	struct ip_addr got[IPAM_MAX_SETS];
+	int i, done, ri, r;
+
+	if (n <= 0 || n > IPAM_MAX_SETS)
+		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "no IP ranges are configured",
+				   "%d range sets (1 to %d are allowed)", n, IPAM_MAX_SETS);
+	r = refuse_duplicate(st, sets, n, id, ifname, err);
+	if (r < 0)
+		return r;
+	for (done = 0; done < n; done++) {
+		const struct ipam_range *rg;
+
+		if (want && want[done].family) {
+			got[done] = want[done];
+			r = reserve_wanted(st, &sets[done], done, &want[done], id, ifname, &ri,
+					   err);
+		} else {
+			r = reserve_next(st, &sets[done], done, id, ifname, &got[done], &ri, err);
+		}
+		if (r < 0)
+			goto undo;
+		rg = &sets[done].ranges[ri];
+		out[done].address.addr = got[done];
+		out[done].address.len = rg->subnet.len;
+		out[done].gateway = rg->gateway;
+	}
+	/* Only now: a failed ADD must not even move the round robin. */
+	for (i = 0; i < n; i++) {
+		r = ipam_store_last_set(st, i, &got[i], err);
+		if (r < 0)
+			goto undo;
+	}
+	return 0;
+undo:
+	for (i = 0; i < done; i++)
+		ipam_store_release(st, &got[i]);
+	return r;
+}
+
+struct release_ctx {
+	struct ipam_store *st;
+	const char *id, *ifname;
+	bool old_form;			/* second pass: files holding the ID only */
+	int freed;
+	struct ipam_bad *bad;
+};
+
+static int release_visit(const struct ipam_entry *e, void *data)
+{
+	struct release_ctx *c = data;
+	bool match;
+	int r;
+
+	if (e->bad) {
+		if (!c->old_form && c->bad)
+			ipam_bad_add(c->bad, e);
+		return 0;
+	}
+	if (strcmp(e->owner.id, c->id) != 0)
+		return 0;
+	match = c->old_form ? !e->owner.ifname[0] : strcmp(e->owner.ifname, c->ifname) == 0;
+	if (!match)
+		return 0;
+	r = unlinkat(c->st->dirfd, e->name, 0);
+	if (r < 0 && errno != ENOENT)
+		return -errno;
+	c->freed++;
+	return 0;
+}
+
+int ipam_release(struct ipam_store *st, const char *id, const char *ifname,
+		 struct ipam_bad *bad, struct cni_err *err)
+{
+	struct release_ctx c = { .st = st, .id = id, .ifname = ifname, .bad = bad };
+	int r;
+
+	r = ipam_store_scan(st, release_visit, &c);
+	if (r >= 0 && c.freed == 0) {
+		c.old_form = true;
+		r = ipam_store_scan(st, release_visit, &c);
+	}
+	if (r < 0)
+		return cni_err_set_errno(err, r, CNI_ERR_IO, "cannot release addresses",
+					 "%s: %s", st->dir, strerror(-r));
+	return c.freed;
+}
+
+struct holds_ctx {
+	const struct ip_addr *addr;
+	const char *id, *ifname;
+	struct ipam_bad *bad;
+	bool found;
+};
+
+static int holds_visit(const struct ipam_entry *e, void *data)
+{
+	struct holds_ctx *c = data;
+
+	if (e->bad) {
+		if (c->bad)
+			ipam_bad_add(c->bad, e);
+		return 0;
+	}
+	if ((!c->addr || ip_addr_eq(c->addr, &e->addr)) &&
+	    owner_matches(&e->owner, c->id, c->ifname))
+		c->found = true;
+	return 0;
+}
+
+int ipam_holds(struct ipam_store *st, const struct ip_addr *addr, const char *id,
+	       const char *ifname, struct ipam_bad *bad)
+{
+	struct holds_ctx c = { .addr = addr, .id = id, .ifname = ifname, .bad = bad };
+	int r = ipam_store_scan(st, holds_visit, &c);
+
+	return r < 0 ? r : c.found;
+}
+
+struct gc_ctx {
+	struct ipam_store *st;
+	ipam_valid_fn valid;
+	void *data;
+	struct ipam_bad *bad;
+	int freed;
+};
+
+static int gc_visit(const struct ipam_entry *e, void *data)
+{
+	struct gc_ctx *c = data;
+
+	if (e->bad) {
+		if (c->bad)
+			ipam_bad_add(c->bad, e);
+		return 0;
+	}
+	if (c->valid(&e->owner, c->data))
+		return 0;
+	if (unlinkat(c->st->dirfd, e->name, 0) < 0 && errno != ENOENT)
+		return -errno;
+	c->freed++;
+	return 0;
+}
+
+int ipam_gc(struct ipam_store *st, ipam_valid_fn valid, void *data, struct ipam_bad *bad)
+{
+	struct gc_ctx c = { .st = st, .valid = valid, .data = data, .bad = bad };
+	int r = ipam_store_clean_tmp(st);
+
+	if (r < 0)
+		return r;
+	r = ipam_store_scan(st, gc_visit, &c);
+	return r < 0 ? r : c.freed;
+}
+
+struct used_ctx {
+	const struct ipam_range_set *set;
+	long long used;
+};
+
+static int used_visit(const struct ipam_entry *e, void *data)
+{
+	struct used_ctx *c = data;
+	int ri = ipam_range_set_find(c->set, &e->addr);
+
+	if (ri >= 0 && !ipam_range_skips(&c->set->ranges[ri], &e->addr))
+		c->used++;
+	return 0;
+}
+
+long long ipam_set_used(struct ipam_store *st, const struct ipam_range_set *set)
+{
+	struct used_ctx c = { .set = set };
+	int r = ipam_store_scan(st, used_visit, &c);
+
+	return r < 0 ? r : c.used;
+}
