@@ -11,7 +11,11 @@ CC      ?= gcc
 PREFIX  ?= /usr/local
 PKGS    := libmnl libnftnl libnl-3.0 libnl-route-3.0 jansson libcap
 
-ifeq ($(SAN),1)
+ifeq ($(LIBFUZZER),1)
+CC      := clang
+BUILD   ?= build/libfuzzer
+SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer
+else ifeq ($(SAN),1)
 BUILD   ?= build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
@@ -52,10 +56,24 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
 
-ALL_SRCS := $(LIB_SRCS) $(wildcard plugins/*/*.c) $(NETCTL_SRCS) $(wildcard tests/unit/*.c)
+# Fuzz targets: tests/fuzz/fuzz_<name>.c. Normally linked with a replay main (corpus
+# replay, run by `make check` under SAN=1); with LIBFUZZER=1 (`make fuzz`) by libFuzzer.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+ifeq ($(LIBFUZZER),1)
+FUZZ_MAIN :=
+FUZZ_LINK := -fsanitize=fuzzer
+else
+FUZZ_MAIN := $(BUILD)/obj/tests/fuzz/replay_main.o
+FUZZ_LINK :=
+endif
+FUZZ_SECONDS ?= 60
 
-.PHONY: all check unit integration demo install clean check-layers bench deps
-all: $(PLUGIN_BINS) $(NETCTL_BIN) $(UNIT_BINS)
+ALL_SRCS := $(LIB_SRCS) $(wildcard plugins/*/*.c) $(NETCTL_SRCS) $(wildcard tests/unit/*.c) \
+	    $(wildcard tests/fuzz/*.c)
+
+.PHONY: all check unit integration demo install clean check-layers bench deps fuzz
+all: $(PLUGIN_BINS) $(NETCTL_BIN) $(UNIT_BINS) $(FUZZ_BINS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -86,6 +104,22 @@ $(BUILD)/prog/lib%.a: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(filter-out plugins/$$*
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_HELPERS:%.c=$(BUILD)/obj/%.o) $(PROG_ARCHIVES) $(LIBNETCTL)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(PROG_ARCHIVES) $(LIBNETCTL) $(LIBS) -lcmocka
+
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_MAIN) $(PROG_ARCHIVES) $(LIBNETCTL)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) $(FUZZ_LINK) -o $@ $(filter %.o,$^) $(PROG_ARCHIVES) $(LIBNETCTL) $(LIBS)
+
+# Each target for FUZZ_SECONDS on a scratch copy of its corpus; new finds are kept
+# in build/libfuzzer/corpus-<name> for review (add the interesting ones to the corpus).
+fuzz:
+	$(MAKE) LIBFUZZER=1 $(FUZZ_SRCS:tests/fuzz/%.c=build/libfuzzer/fuzz/%)
+	@for t in $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%); do \
+		mkdir -p build/libfuzzer/corpus-$$t && \
+		cp -n tests/fuzz/corpus/$$t/* build/libfuzzer/corpus-$$t/ 2>/dev/null; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
+		build/libfuzzer/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-artifact_prefix=build/libfuzzer/crash-$$t- build/libfuzzer/corpus-$$t || exit 1; \
+	done
 
 check: all
 	BUILD=$(BUILD) tests/run.sh

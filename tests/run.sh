@@ -52,6 +52,31 @@ run_unit() {
 	done
 }
 
+# Fuzz corpora replayed under ASan+UBSan: one result per target.
+run_fuzz_replay() {
+	local t name out status dir=$1
+	for t in "$dir"/fuzz/fuzz_*; do
+		[ -x "$t" ] || continue
+		name=${t##*/fuzz_}
+		out=$(mktemp)
+		if [ -d "tests/fuzz/corpus/$name" ]; then
+			timeout "$TIMEOUT" "$t" "tests/fuzz/corpus/$name" >"$out" 2>&1
+			status=$?
+		else
+			echo "no corpus at tests/fuzz/corpus/$name" >"$out"
+			status=1
+		fi
+		if [ $status = 0 ]; then
+			echo "ok - fuzz corpus $name: $(tail -n 1 "$out")" >>"$out"
+		else
+			echo "not ok - fuzz corpus $name" >>"$out"
+		fi
+		grep -vE '^ok ' "$out" | tail -n 30 || true
+		count "$out" "fuzz/$name (ASan+UBSan)" 0
+		rm -f "$out"
+	done
+}
+
 run_integration() {
 	local t out status list=("$@")
 	[ ${#list[@]} -gt 0 ] || list=(tests/integration/*.sh)
@@ -76,6 +101,7 @@ else
 	[ $unit = 1 ] && run_unit
 	# Under ASan+UBSan: the unit tests (and, as they come, fuzz corpora replays).
 	[ $unit = 1 ] && [ -n "$san_build" ] && ASAN_OPTIONS=detect_leaks=1 run_unit "$san_build" " (ASan+UBSan)"
+	[ $unit = 1 ] && [ -n "$san_build" ] && run_fuzz_replay "$san_build"
 	[ $integ = 1 ] && run_integration
 fi
 
