@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+
+#include "nft/batch.h"
+
+/* Largest single message we build: a chunk of elements or a long rule. */
+#define MSG_ROOM (64 * 1024)
+#define MAX_ELEMS_PER_MSG 256
+
+void nft_batch_init(struct nft_batch *b, uint32_t seq)
+{
+	memset(b, 0, sizeof(*b));
+	b->seq_begin = seq;
+	b->seq = seq + 1;	/* seq_begin is the BATCH_BEGIN message's */
+}
+
+void nft_batch_free(struct nft_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_ops; i++)
+		free(b->ops[i].what);
+	free(b->ops);
+	free(b->buf);
+	memset(b, 0, sizeof(*b));
+}
+
+const struct nft_batch_op *nft_batch_ops(const struct nft_batch *b, size_t *n)
+{
+	*n = b->n_ops;
+	return b->ops;
+}
+
+static void batch_fail(struct nft_batch *b, int err, const char *what)
+{
+	if (b->err)
+		return;
+	b->err = err;
+	snprintf(b->err_what, sizeof(b->err_what), "%s", what);
+}
+
+/* Room for one more message; NULL (and b->err set) when memory ran out. */
+static char *batch_room(struct nft_batch *b)
+{
+	if (b->err)
+		return NULL;
+	if (b->cap - b->len < MSG_ROOM) {
+		size_t cap = b->cap ? b->cap * 2 : 4 * MSG_ROOM;
+		char *p = realloc(b->buf, cap);
+
+		if (!p) {
+			batch_fail(b, -ENOMEM, "batch buffer");
+			return NULL;
+		}
+		memset(p + b->cap, 0, cap - b->cap);
+		b->buf = p;
+		b->cap = cap;
+	}
+	return b->buf + b->len;
+}
+
+static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *fmt, ...)
+{
+	struct nft_batch_op *op;
+	va_list ap;
+
+	if (nlh->nlmsg_len > MSG_ROOM) {
+		/* libnftnl writes without bounds: this must never happen, see callers. */
+		abort();
+	}
+	if (b->n_ops == b->cap_ops) {
+		size_t cap = b->cap_ops ? b->cap_ops * 2 : 32;
+		struct nft_batch_op *p = realloc(b->ops, cap * sizeof(*p));
+
+		if (!p)
+			return batch_fail(b, -ENOMEM, "batch ops");
+		b->ops = p;
+		b->cap_ops = cap;
+	}
+	op = &b->ops[b->n_ops];
+	op->seq = nlh->nlmsg_seq;
+	va_start(ap, fmt);
+	if (vasprintf(&op->what, fmt, ap) < 0)
+		op->what = NULL;
+	va_end(ap);
+	if (!op->what)
+		return batch_fail(b, -ENOMEM, "batch ops");
+	b->n_ops++;
+	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	b->seq++;
+}
+
+static const char *fam_str(int family)
+{
+	switch (family) {
+	case NFPROTO_INET: return "inet";
+	case NFPROTO_IPV4: return "ip";
+	case NFPROTO_IPV6: return "ip6";
+	case NFPROTO_BRIDGE: return "bridge";
+	case NFPROTO_NETDEV: return "netdev";
+	default: return "?";
+	}
+}
+
+void nft_batch_table(struct nft_batch *b, bool add, int family, const char *table)
+{
+	struct nftnl_table *t;
+	struct nlmsghdr *nlh;
+	char *p = batch_room(b);
+
+	if (!p)
+		return;
+	t = nftnl_table_alloc();
+	if (!t)
+		return batch_fail(b, -ENOMEM, "table");
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, (uint32_t)family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
+	nlh = nftnl_nlmsg_build_hdr(p, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE,
+				    (uint16_t)family, (add ? NLM_F_CREATE : 0) | NLM_F_ACK, b->seq);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	batch_commit(b, nlh, "%s table %s %s", add ? "add" : "delete", fam_str(family), table);
+}
+
+void nft_batch_chain(struct nft_batch *b, int msg_type, uint16_t flags, int family,
+		     const char *table, const char *chain, int hook, const char *type,
+		     int prio)
+{
+	struct nftnl_chain *c;
+	struct nlmsghdr *nlh;
+	char *p = batch_room(b);
+
+	if (!p)
+		return;
+	c = nftnl_chain_alloc();
+	if (!c)
+		return batch_fail(b, -ENOMEM, "chain");
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
+	if (hook >= 0 && msg_type == NFT_MSG_NEWCHAIN) {
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	}
+	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
+				    b->seq);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	batch_commit(b, nlh, "%s chain %s %s %s",
+		     msg_type == NFT_MSG_NEWCHAIN ? "add" : "delete", fam_str(family), table,
+		     chain);
+}
+
+void nft_batch_flush_chain(struct nft_batch *b, int family, const char *table,
+			   const char *chain)
+{
+	struct nftnl_rule *r;
+	struct nlmsghdr *nlh;
+	char *p = batch_room(b);
+
+	if (!p)
+		return;
+	r = nftnl_rule_alloc();
+	if (!r)
+		return batch_fail(b, -ENOMEM, "rule");
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, b->seq);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	batch_commit(b, nlh, "flush chain %s %s %s", fam_str(family), table, chain);
+}
+
+/* nft's datatype numbers (nftables include/datatype.h), so `nft list` shows types. */
+static void key_shape(enum nft_key key, uint32_t *type, uint32_t *len)
+{
+	switch (key) {
+	case NFT_KEY_IPV4: *type = 7; *len = 4; break;
+	case NFT_KEY_IPV6: *type = 8; *len = 16; break;
+	case NFT_KEY_IFNAME: *type = 41; *len = IFNAMSIZ; break;
+	}
+}
+
+/* nft shows string keys right only when told they are in host byte order. */
+static void set_key_host_order(struct nftnl_set *s)
+{
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
+
+	if (!u)
+		return;		/* cosmetic: `nft list` would show "" for the keys */
+	if (nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, 1 /* BYTEORDER_HOST */))
+		nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(u),
+				   nftnl_udata_buf_len(u));
+	nftnl_udata_buf_free(u);
+}
+
+void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family,
+		   const char *table, const char *set, enum nft_key key, bool vmap)
+{
+	struct nftnl_set *s;
+	struct nlmsghdr *nlh;
+	uint32_t ktype = 0, klen = 0;
+	char *p = batch_room(b);
+
+	if (!p)
+		return;
+	s = nftnl_set_alloc();
+	if (!s)
+		return batch_fail(b, -ENOMEM, "set");
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)family);
+	if (msg_type == NFT_MSG_NEWSET) {
+		key_shape(key, &ktype, &klen);
+		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, ktype);
+		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, klen);
+		if (vmap) {
+			nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
+			nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+			nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 0);
+		}
+		nftnl_set_set_u32(s, NFTNL_SET_ID, b->seq);
+		if (key == NFT_KEY_IFNAME)
+			set_key_host_order(s);
+	}
+	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
+				    b->seq);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	batch_commit(b, nlh, "%s %s %s %s %s", msg_type == NFT_MSG_NEWSET ? "add" : "delete",
+		     vmap ? "map" : "set", fam_str(family), table, set);
+}
+
+static int elem_fill(struct nftnl_set *s, const struct nft_elem *e)
+{
+	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
+
+	if (!el)
+		return -ENOMEM;
+	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, e->key, (uint32_t)e->key_len);
+	if (e->verdict != NFT_CONTINUE) {
+		nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_VERDICT, (uint32_t)e->verdict);
+		if (e->chain)
+			nftnl_set_elem_set_str(el, NFTNL_SET_ELEM_CHAIN, e->chain);
+	}
+	if (e->comment) {
+		struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(256);
+
+		if (!u || !nftnl_udata_put_strz(u, NFTNL_UDATA_SET_ELEM_COMMENT, e->comment)) {
+			if (u)
+				nftnl_udata_buf_free(u);
+			nftnl_set_elem_free(el);
+			return -ENOMEM;
+		}
+		nftnl_set_elem_set(el, NFTNL_SET_ELEM_USERDATA, nftnl_udata_buf_data(u),
+				   nftnl_udata_buf_len(u));
+		nftnl_udata_buf_free(u);
+	}
+	nftnl_set_elem_add(s, el);
+	return 0;
+}
+
+/* The text of the first element, for error messages. */
+static void elem_str(const struct nft_elem *e, char *buf, size_t n)
+{
+	struct ip_addr a = { 0 };
+
+	if (!e->ifname && (e->key_len == 4 || e->key_len == 16)) {
+		a.family = e->key_len == 4 ? AF_INET : AF_INET6;
+		memcpy(a.b, e->key, e->key_len);
+		ip_addr_format(&a, buf, n);
+	} else {
+		snprintf(buf, n, "\"%.*s\"", (int)strnlen(e->key, e->key_len), (const char *)e->key);
+	}
+}
+
+static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int family,
+			const char *table, const char *set, const struct nft_elem *e, size_t n)
+{
+	struct nftnl_set *s;
+	struct nlmsghdr *nlh;
+	char first[IP_STR_MAX + 4];
+	char *p = batch_room(b);
+	size_t i;
+
+	if (!p)
+		return;
+	s = nftnl_set_alloc();
+	if (!s)
+		return batch_fail(b, -ENOMEM, "elements");
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
+	for (i = 0; i < n; i++) {
+		if ((e[i].key_len != 4 && e[i].key_len != 16 && e[i].key_len != IFNAMSIZ) ||
+		    (e[i].comment && strlen(e[i].comment) > 128)) {
+			nftnl_set_free(s);
+			return batch_fail(b, -EINVAL, "element");
+		}
+		if (elem_fill(s, &e[i]) < 0) {
+			nftnl_set_free(s);
+			return batch_fail(b, -ENOMEM, "element");
+		}
+	}
+	nlh = nftnl_nlmsg_build_hdr(p, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
+				    (uint16_t)family, flags | NLM_F_ACK, b->seq);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	elem_str(&e[0], first, sizeof(first));
+	batch_commit(b, nlh, "%s element%s %s%s %s set %s%s%s%s", add ? "add" : "delete",
+		     n > 1 ? "s" : "", first, n > 1 ? ",..." : "", add ? "to" : "from", set,
+		     e[0].comment ? " (" : "", e[0].comment ? e[0].comment : "",
+		     e[0].comment ? ")" : "");
+}
+
+void nft_batch_elems(struct nft_batch *b, bool add, uint16_t flags, int family,
+		     const char *table, const char *set, const struct nft_elem *e, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < MAX_ELEMS_PER_MSG ? n - i : MAX_ELEMS_PER_MSG;
+		elems_chunk(b, add, flags, family, table, set, e + i, k);
+	}
+}
+
+void nft_batch_rule(struct nft_batch *b, int family, const char *table,
+		    struct nft_rule_b *rb)
+{
+	struct nlmsghdr *nlh;
+	char *p = batch_room(b);
+
+	if (!p || rb->err) {
+		if (rb->err) {
+			char what[128];
+
+			snprintf(what, sizeof(what), "rule in %.30s: %.60s", rb->chain, rb->text);
+			batch_fail(b, rb->err, what);
+		}
+		nft_rb_free(rb);
+		return;
+	}
+	nftnl_rule_set_u32(rb->r, NFTNL_RULE_FAMILY, (uint32_t)family);
+	nftnl_rule_set_str(rb->r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(rb->r, NFTNL_RULE_CHAIN, rb->chain);
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWRULE, (uint16_t)family,
+				    NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, b->seq);
+	nftnl_rule_nlmsg_build_payload(nlh, rb->r);
+	nft_rb_free(rb);
+	batch_commit(b, nlh, "add rule %s %s %s %s", fam_str(family), table, rb->chain,
+		     rb->text);
+}
+
+void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
+			const char *chain, uint64_t handle)
+{
+	struct nftnl_rule *r;
+	struct nlmsghdr *nlh;
+	char *p = batch_room(b);
+
+	if (!p)
+		return;
+	r = nftnl_rule_alloc();
+	if (!r)
+		return batch_fail(b, -ENOMEM, "rule");
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, b->seq);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	batch_commit(b, nlh, "delete rule %s %s %s handle %llu", fam_str(family), table, chain,
+		     (unsigned long long)handle);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One nftables transaction: messages are built into a growable buffer, each one
+ * remembered with its sequence number and a short text ("add set members-web"), so an
+ * error from the kernel is traced back to the object that caused it (as nftables'
+ * src/mnl.c does). nft_batch_send() commits everything or nothing.
+ */
+#ifndef NETCTL_NFT_BATCH_H
+#define NETCTL_NFT_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nft/rule.h"
+
+struct nftnl_set;
+struct nlmsghdr;
+struct nft_conn;
+
+struct nft_batch_op {
+	uint32_t seq;
+	char *what;		/* "add chain net-web-from", ... */
+};
+
+struct nft_batch {
+	char *buf;
+	size_t len, cap;
+	uint32_t seq_begin, seq;
+	struct nft_batch_op *ops;
+	size_t n_ops, cap_ops;
+	int err;		/* first build error (-ENOMEM, -EINVAL); send refuses then */
+	char err_what[128];	/* what the first build error was about */
+};
+
+/** nft_batch_init() - an empty batch; its sequence numbers start at @seq. */
+void nft_batch_init(struct nft_batch *b, uint32_t seq);
+/** nft_batch_free() - release what the batch holds (not @b itself). */
+void nft_batch_free(struct nft_batch *b);
+/** nft_batch_empty() - no message was added. */
+static inline bool nft_batch_empty(const struct nft_batch *b)
+{
+	return b->n_ops == 0;
+}
+
+/*
+ * Builders. Each appends one message with NLM_F_ACK. @flags are NLM_F_CREATE,
+ * NLM_F_EXCL, ... for "new" messages. Errors are kept in b->err and reported by
+ * nft_batch_send(), so callers may chain builders without checking each one.
+ */
+void nft_batch_table(struct nft_batch *b, bool add, int family, const char *table);
+/* @hook < 0: a regular chain; else a base chain of @type ("filter", "nat") at @prio. */
+void nft_batch_chain(struct nft_batch *b, int msg_type, uint16_t flags, int family,
+		     const char *table, const char *chain, int hook, const char *type,
+		     int prio);
+void nft_batch_flush_chain(struct nft_batch *b, int family, const char *table,
+			   const char *chain);
+
+/* The shapes of set we use: keys of one nft datatype, plain sets or verdict maps. */
+enum nft_key {
+	NFT_KEY_IPV4,		/* ipv4_addr */
+	NFT_KEY_IPV6,		/* ipv6_addr */
+	NFT_KEY_IFNAME,		/* ifname */
+};
+void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family,
+		   const char *table, const char *set, enum nft_key key, bool vmap);
+
+/* One element: key bytes, optional verdict (for vmaps), comment in its userdata. */
+struct nft_elem {
+	const void *key;
+	size_t key_len;
+	int verdict;		/* NFT_JUMP, NFT_GOTO, NF_ACCEPT...; only for vmaps */
+	const char *chain;	/* for jump/goto */
+	const char *comment;	/* NULL: none */
+	bool ifname;		/* the key is an interface name (only for messages) */
+};
+/** nft_batch_elems() - add (@add) or delete @n elements of @set in one message. */
+void nft_batch_elems(struct nft_batch *b, bool add, uint16_t flags, int family,
+		     const char *table, const char *set, const struct nft_elem *e, size_t n);
+
+/** nft_batch_rule() - append the rule @rb built (its text names it in errors). */
+void nft_batch_rule(struct nft_batch *b, int family, const char *table,
+		    struct nft_rule_b *rb);
+/** nft_batch_del_rule() - delete the rule with @handle in @chain. */
+void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
+			const char *chain, uint64_t handle);
+
+/**
+ * nft_batch_send() - commit @b in one transaction over @c.
+ * Return: 0, or the first failing message's -errno, with "<what>: <strerror>[: <kernel's
+ * extended ACK text>]" in @errbuf.
+ */
+int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n);
+
+/* For tests: the ops recorded (text of each message) and the raw message buffer. */
+const struct nft_batch_op *nft_batch_ops(const struct nft_batch *b, size_t *n);
+
+#endif

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <libnftnl/common.h>
+
+#include "nft/batch.h"
+#include "nft/conn.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+int nft_conn_open(struct nft_conn *c, char *errbuf, size_t n)
+{
+	int one = 1;
+
+	memset(c, 0, sizeof(*c));
+	c->nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!c->nl)
+		goto fail;
+	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
+	/* Without extended ACKs we still work; the kernel's words are a bonus. */
+	setsockopt(mnl_socket_get_fd(c->nl), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	c->portid = mnl_socket_get_portid(c->nl);
+	c->seq = (uint32_t)time(NULL);
+	return 0;
+fail:
+	{
+		int err = errno ? errno : EIO;
+
+		snprintf(errbuf, n, "cannot open a netlink socket to nf_tables: %s",
+			 strerror(err));
+		if (c->nl)
+			mnl_socket_close(c->nl);
+		c->nl = NULL;
+		return -err;
+	}
+}
+
+void nft_conn_close(struct nft_conn *c)
+{
+	if (c->nl)
+		mnl_socket_close(c->nl);
+	c->nl = NULL;
+}
+
+const char *nft_ack_text(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off = sizeof(*err), len;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + off)
+		return NULL;
+	len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
+	mnl_attr_for_each_payload((const void *)((const char *)err + off), len) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(attr);
+	}
+	return NULL;
+}
+
+/* The type of the attribute the kernel pointed at (NLMSGERR_ATTR_OFFS), or -1. */
+static int ack_bad_attr(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off = sizeof(*err), len;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || (nlh->nlmsg_flags & NLM_F_CAPPED))
+		return -1;
+	off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + off)
+		return -1;
+	len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
+	mnl_attr_for_each_payload((const void *)((const char *)err + off), len) {
+		uint32_t o;
+		const struct nlattr *bad;
+
+		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_OFFS)
+			continue;
+		o = mnl_attr_get_u32(attr);
+		if (o < sizeof(struct nlmsghdr) || o + sizeof(*bad) > err->msg.nlmsg_len)
+			return -1;
+		bad = (const struct nlattr *)((const char *)&err->msg + o);
+		return bad->nla_type & NLA_TYPE_MASK;
+	}
+	return -1;
+}
+
+static void trace_error(const struct nft_batch *b, const struct nlmsghdr *nlh, int err,
+			char *errbuf, size_t n)
+{
+	const char *what = "batch", *text = nft_ack_text(nlh);
+	int bad = ack_bad_attr(nlh);
+	size_t i;
+
+	for (i = 0; i < b->n_ops; i++) {
+		if (b->ops[i].seq == nlh->nlmsg_seq) {
+			what = b->ops[i].what;
+			break;
+		}
+	}
+	if (text)
+		snprintf(errbuf, n, "%s: %s: %s", what, strerror(err), text);
+	else if (bad >= 0)
+		snprintf(errbuf, n, "%s: %s (attribute %d)", what, strerror(err), bad);
+	else
+		snprintf(errbuf, n, "%s: %s", what, strerror(err));
+}
+
+static void set_bufs(int fd, size_t snd, size_t rcv)
+{
+	int s = snd > (1u << 30) ? 1 << 30 : (int)snd;
+	int r = rcv > (1u << 30) ? 1 << 30 : (int)rcv;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &s, sizeof(s)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &s, sizeof(s));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &r, sizeof(r)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &r, sizeof(r));
+}
+
+/* Read every ACK the batch produced; the kernel ran it during sendmsg(). */
+static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf, size_t n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
+	int fd = mnl_socket_get_fd(c->nl), first = 0;
+	size_t acked = 0;
+
+	while (acked < b->n_ops) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct nlmsghdr *nlh;
+		ssize_t len;
+		int left;
+
+		if (poll(&p, 1, 5000) <= 0) {
+			if (!first)
+				snprintf(errbuf, n, "nf_tables did not answer the batch");
+			return first ? first : -ETIMEDOUT;
+		}
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (!first)
+				snprintf(errbuf, n, "reading nf_tables acknowledgements: %s",
+					 strerror(errno));
+			return first ? first : -errno;
+		}
+		left = (int)len;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			const struct nlmsgerr *e;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			acked++;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (e->error && !first) {
+				first = e->error;
+				trace_error(b, nlh, -e->error, errbuf, n);
+			}
+		}
+	}
+	return first;
+}
+
+int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n)
+{
+	char begin[NLMSG_HDRLEN + 64] = { 0 }, end[NLMSG_HDRLEN + 64] = { 0 };
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *bh, *eh;
+	struct iovec iov[3];
+	struct msghdr msg = { 0 };
+	ssize_t sent;
+
+	if (b->err) {
+		snprintf(errbuf, n, "building %s: %s", b->err_what, strerror(-b->err));
+		return b->err;
+	}
+	if (!b->n_ops)
+		return 0;
+	bh = nftnl_batch_begin(begin, b->seq_begin);
+	eh = nftnl_batch_end(end, b->seq);
+	iov[0] = (struct iovec){ begin, NLMSG_ALIGN(bh->nlmsg_len) };
+	iov[1] = (struct iovec){ b->buf, b->len };
+	iov[2] = (struct iovec){ end, NLMSG_ALIGN(eh->nlmsg_len) };
+	msg.msg_name = &kernel;
+	msg.msg_namelen = sizeof(kernel);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 3;
+	set_bufs(mnl_socket_get_fd(c->nl), b->len + 65536, b->n_ops * 2048 + 262144);
+	sent = sendmsg(mnl_socket_get_fd(c->nl), &msg, 0);
+	if (sent < 0) {
+		int err = errno;
+
+		snprintf(errbuf, n, "sending the nf_tables batch (%zu messages): %s", b->n_ops,
+			 strerror(err));
+		return -err;
+	}
+	return read_acks(c, b, errbuf, n);
+}
+
+int nft_conn_query(struct nft_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+		   const char *what, char *errbuf, size_t n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
+	uint32_t seq = nlh->nlmsg_seq;
+	ssize_t len;
+	int r;
+
+	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0) {
+		r = errno;
+		snprintf(errbuf, n, "%s: %s", what, strerror(r));
+		return -r;
+	}
+	for (;;) {
+		len = mnl_socket_recvfrom(c->nl, buf, sizeof(buf));
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			r = errno;
+			snprintf(errbuf, n, "%s: %s", what, strerror(r));
+			return -r;
+		}
+		r = mnl_cb_run(buf, (size_t)len, seq, c->portid, cb, data);
+		if (r == MNL_CB_STOP)
+			return 0;
+		if (r < 0) {
+			r = errno ? errno : EIO;
+			/* ENOENT: no such table/set/chain; callers often expect it. */
+			snprintf(errbuf, n, "%s: %s", what, strerror(r));
+			return -r;
+		}
+	}
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A netlink socket to nf_tables, opened once per plugin run. */
+#ifndef NETCTL_NFT_CONN_H
+#define NETCTL_NFT_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libmnl/libmnl.h>
+
+struct nft_conn {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+};
+
+/** nft_conn_open() - open a socket with extended ACKs on. Return 0 or -errno. */
+int nft_conn_open(struct nft_conn *c, char *errbuf, size_t n);
+/** nft_conn_close() - close it (safe on a closed or zeroed @c). */
+void nft_conn_close(struct nft_conn *c);
+
+/**
+ * nft_conn_query() - send one request @nlh (a get or a dump) and feed every reply to
+ * @cb. Return 0, or -errno with the kernel's words in @errbuf (@what names the request).
+ */
+int nft_conn_query(struct nft_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+		   const char *what, char *errbuf, size_t n);
+
+/**
+ * nft_ack_text() - the extended ACK message of an NLMSG_ERROR @nlh, or NULL.
+ */
+const char *nft_ack_text(const struct nlmsghdr *nlh);
+
+#endif

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "nft/masq.h"
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+
+#define FAM NFPROTO_INET
+
+/* The network's nat chain, its masquerade rule and the postrouting jump, once. */
+static void build_masq_net(struct nft_batch *b, const char *net, const struct ip_prefix *sub)
+{
+	bool v4 = sub->addr.family == AF_INET;
+	char chain[NFT_OBJ_NAME_MAX], set[NFT_OBJ_NAME_MAX], tag[NFT_OBJ_NAME_MAX];
+	struct ip_prefix mcast = { .addr.family = sub->addr.family };
+	struct nft_rule_b rb;
+
+	nft_net_obj(chain, sizeof(chain), v4 ? "nat-" : "nat6-", net, "");
+	nft_net_obj(set, sizeof(set), v4 ? "masq-" : "masq6-", net, "");
+	snprintf(tag, sizeof(tag), "net:%s", net);
+	if (v4) {
+		mcast.addr.b[0] = 224;
+		mcast.len = 4;
+	} else {
+		mcast.addr.b[0] = 0xff;
+		mcast.len = 8;
+	}
+	nft_batch_table(b, true, FAM, NFT_TABLE);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "postrouting",
+			NF_INET_POST_ROUTING, "nat", 100);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, set,
+		      v4 ? NFT_KEY_IPV4 : NFT_KEY_IPV6, false);
+	/* The guard against a racing first attach: EEXIST, then we only add elements. */
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, FAM, NFT_TABLE, chain,
+			-1, NULL, 0);
+	nft_rb_init(&rb, chain);
+	nft_rb_prefix(&rb, false, sub, true);
+	nft_rb_prefix(&rb, false, &mcast, true);
+	nft_rb_counter(&rb);
+	nft_rb_masquerade(&rb);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	nft_rb_init(&rb, "postrouting");
+	nft_rb_addr_set(&rb, sub->addr.family, true, set, false);
+	nft_rb_verdict(&rb, NFT_JUMP, chain);
+	nft_rb_comment(&rb, tag);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
+		    const struct ip_addr *addr, const char *container_id, char *errbuf,
+		    size_t n)
+{
+	bool v4 = addr->family == AF_INET;
+	char chain[NFT_OBJ_NAME_MAX], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	struct nft_conn c;
+	struct nft_batch b;
+	int r, tries;
+
+	if (nft_net_obj(chain, sizeof(chain), v4 ? "nat-" : "nat6-", net, "") < 0 ||
+	    subnet->addr.family != addr->family) {
+		snprintf(errbuf, n, "ipMasq: invalid network name or address family");
+		return -EINVAL;
+	}
+	nft_net_obj(s4, sizeof(s4), "masq-", net, "");
+	nft_net_obj(s6, sizeof(s6), "masq6-", net, "");
+	r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	for (tries = 0; tries < 3; tries++) {
+		r = nft_chain_exists(&c, FAM, NFT_TABLE, chain, errbuf, n);
+		if (r != 0)
+			break;
+		nft_batch_init(&b, ++c.seq);
+		build_masq_net(&b, net, subnet);
+		r = nft_batch_send(&c, &b, errbuf, n);
+		c.seq = b.seq;
+		nft_batch_free(&b);
+		if (r != -EEXIST)
+			break;
+	}
+	if (r >= 0)
+		r = nft_netctl_elems_add(&c, s4, s6, addr, 1, container_id, errbuf, n);
+	nft_conn_close(&c);
+	return r < 0 ? r : 0;
+}
+
+int nft_masq_detach(const char *net, const struct ip_addr *addr, const char *container_id,
+		    char *errbuf, size_t n)
+{
+	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	struct nft_conn c;
+	int r;
+
+	if (nft_net_obj(s4, sizeof(s4), "masq-", net, "") < 0) {
+		snprintf(errbuf, n, "ipMasq: invalid network name");
+		return -EINVAL;
+	}
+	nft_net_obj(s6, sizeof(s6), "masq6-", net, "");
+	r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	r = nft_netctl_elems_del(&c, s4, s6, addr, addr ? 1 : 0, container_id, errbuf, n);
+	nft_conn_close(&c);
+	return r;
+}

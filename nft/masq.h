@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ipMasq for the bridge plugin: a container's address goes into set masq-<net>
+ * (masq6-<net> for IPv6); postrouting jumps to nat-<net> for those sources, which
+ * masquerades everything not bound for the subnet or multicast. The first attach of
+ * a network makes its chain and rule; later ones add one element.
+ */
+#ifndef NETCTL_NFT_MASQ_H
+#define NETCTL_NFT_MASQ_H
+
+#include <stddef.h>
+
+#include "util/ip.h"
+
+/**
+ * nft_masq_attach() - masquerade @addr (of @subnet) of container @container_id on @net.
+ * Return 0, or -errno with the failing object and the kernel's words in @errbuf.
+ */
+int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
+		    const struct ip_addr *addr, const char *container_id, char *errbuf,
+		    size_t n);
+
+/**
+ * nft_masq_detach() - remove @container_id's element for @addr (NULL: every element
+ * of that container on @net). Missing table, set or element is success.
+ */
+int nft_masq_detach(const char *net, const struct ip_addr *addr, const char *container_id,
+		    char *errbuf, size_t n);
+
+#endif

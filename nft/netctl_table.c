@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+#include "util/str.h"
+
+#define FAM NFPROTO_INET
+
+int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix)
+{
+	if (!name_is_safe(net, NFT_NET_NAME_MAX))
+		return -EINVAL;
+	return str_printf(buf, n, "%s%s%s", prefix, net, suffix);
+}
+
+void nft_netctl_build_base(struct nft_batch *b)
+{
+	struct nft_rule_b rb;
+
+	nft_batch_table(b, true, FAM, NFT_TABLE);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "forward",
+			NF_INET_FORWARD, "filter", 0);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-from",
+		      NFT_KEY_IFNAME, true);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-to",
+		      NFT_KEY_IFNAME, true);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "isolated",
+		      NFT_KEY_IFNAME, false);
+	/* Flush and refill in one transaction: idempotent, never a gap. */
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, "forward");
+	nft_rb_init(&rb, "forward");
+	nft_rb_ifname_vmap(&rb, false, "fwd-from");
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	nft_rb_init(&rb, "forward");
+	nft_rb_ifname_vmap(&rb, true, "fwd-to");
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+static void add_ct_rules(struct nft_batch *b, const char *chain)
+{
+	struct nft_rule_b rb;
+
+	nft_rb_init(&rb, chain);
+	nft_rb_ct_state(&rb, NFT_CT_EST | NFT_CT_REL);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, NF_ACCEPT, NULL);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	nft_rb_init(&rb, chain);
+	nft_rb_ct_state(&rb, NFT_CT_INVALID);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, NF_DROP, NULL);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool icc)
+{
+	char policy[NFT_OBJ_NAME_MAX];
+	struct nft_rule_b rb;
+
+	nft_net_obj(policy, sizeof(policy), "net-", net, "-policy");
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, policy);
+	nft_rb_init(&rb, policy);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, icc ? NF_ACCEPT : NF_DROP, NULL);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
+{
+	char from[NFT_OBJ_NAME_MAX], to[NFT_OBJ_NAME_MAX], policy[NFT_OBJ_NAME_MAX];
+	char m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX], key[IFNAMSIZ] = { 0 };
+	struct nft_elem e = { .key = key, .key_len = IFNAMSIZ, .ifname = true };
+	struct nft_rule_b rb;
+
+	if (nft_net_obj(from, sizeof(from), "net-", net->name, "-from") < 0 ||
+	    strlen(net->bridge) >= IFNAMSIZ) {
+		/* Let the batch carry the error: callers check one place. */
+		b->err = b->err ? b->err : -EINVAL;
+		snprintf(b->err_what, sizeof(b->err_what), "network name or bridge name");
+		return;
+	}
+	nft_net_obj(to, sizeof(to), "net-", net->name, "-to");
+	nft_net_obj(policy, sizeof(policy), "net-", net->name, "-policy");
+	nft_net_obj(m4, sizeof(m4), "members-", net->name, "");
+	nft_net_obj(m6, sizeof(m6), "members6-", net->name, "");
+	strncpy(key, net->bridge, IFNAMSIZ - 1);
+
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, m4, NFT_KEY_IPV4, false);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, m6, NFT_KEY_IPV6, false);
+	/* The guard: a racing creator makes this fail with EEXIST, and retries. */
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, FAM, NFT_TABLE, from,
+			-1, NULL, 0);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, to, -1, NULL, 0);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, policy, -1, NULL, 0);
+	nft_netctl_build_policy_default(b, net->name, net->icc);
+
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, from);
+	add_ct_rules(b, from);
+	nft_rb_init(&rb, from);
+	nft_rb_ifname(&rb, true, net->bridge, false);
+	nft_rb_verdict(&rb, NFT_JUMP, policy);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	if (net->isolate) {
+		nft_rb_init(&rb, from);
+		nft_rb_ifname_set(&rb, true, "isolated");
+		nft_rb_counter(&rb);
+		nft_rb_verdict(&rb, NF_DROP, NULL);
+		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	}
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, to);
+	add_ct_rules(b, to);
+	nft_rb_init(&rb, to);
+	nft_rb_ifname_set(&rb, false, "isolated");
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, NF_DROP, NULL);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+
+	e.verdict = NFT_JUMP;
+	e.chain = from;
+	e.comment = net->name;
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-from", &e, 1);
+	e.chain = to;
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-to", &e, 1);
+	if (net->isolate) {
+		e.verdict = NFT_CONTINUE;
+		e.chain = NULL;
+		nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "isolated", &e, 1);
+	}
+}
+
+int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *errbuf,
+			  size_t n)
+{
+	char from[NFT_OBJ_NAME_MAX];
+	struct nft_batch b;
+	int r, tries;
+
+	if (nft_net_obj(from, sizeof(from), "net-", net->name, "-from") < 0) {
+		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects",
+			 net->name);
+		return -EINVAL;
+	}
+	for (tries = 0; tries < 3; tries++) {
+		r = nft_chain_exists(c, FAM, NFT_TABLE, from, errbuf, n);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		nft_batch_init(&b, ++c->seq);
+		nft_netctl_build_base(&b);
+		nft_netctl_build_net(&b, net);
+		r = nft_batch_send(c, &b, errbuf, n);
+		c->seq = b.seq;
+		nft_batch_free(&b);
+		if (r != -EEXIST)
+			return r;
+	}
+	return r;
+}
+
+static int fill_elems(const char *set4, const char *set6, const struct ip_addr *addrs,
+		      size_t n_addrs, const char *id, struct nft_elem *e4, size_t *n4,
+		      struct nft_elem *e6, size_t *n6)
+{
+	size_t i;
+
+	*n4 = *n6 = 0;
+	for (i = 0; i < n_addrs; i++) {
+		struct nft_elem *e;
+
+		if (addrs[i].family == AF_INET)
+			e = &e4[(*n4)++];
+		else if (addrs[i].family == AF_INET6 && set6)
+			e = &e6[(*n6)++];
+		else
+			continue;
+		*e = (struct nft_elem){ .key = addrs[i].b, .key_len = ip_addr_size(&addrs[i]),
+					.verdict = NFT_CONTINUE, .comment = id };
+	}
+	return 0;
+}
+
+int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
+			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
+			 char *errbuf, size_t n)
+{
+	struct nft_elem e4[16], e6[16];
+	struct nft_batch b;
+	size_t n4, n6;
+	int r;
+
+	if (n_addrs > 16)
+		return -E2BIG;
+	fill_elems(set4, set6, addrs, n_addrs, container_id, e4, &n4, e6, &n6);
+	nft_batch_init(&b, ++c->seq);
+	if (n4)
+		nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, set4, e4, n4);
+	if (n6)
+		nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, set6, e6, n6);
+	r = nft_batch_send(c, &b, errbuf, n);
+	c->seq = b.seq;
+	nft_batch_free(&b);
+	return r;
+}
+
+struct del_walk {
+	struct nft_batch *b;
+	const char *set;
+	const char *id;
+};
+
+static int del_walk_cb(const void *key, size_t key_len, const char *comment,
+		       const char *chain, void *data)
+{
+	struct del_walk *w = data;
+	struct nft_elem e = { .key = key, .key_len = key_len, .verdict = NFT_CONTINUE };
+
+	if (comment && !strcmp(comment, w->id))
+		nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, w->set, &e, 1);
+	return 0;
+}
+
+static int del_from_set(struct nft_conn *c, struct nft_batch *b, const char *set,
+			int family, const struct ip_addr *addrs, size_t n_addrs,
+			const char *id, char *errbuf, size_t n)
+{
+	struct del_walk w = { .b = b, .set = set, .id = id };
+	char comment[256];
+	size_t i;
+	int r;
+
+	if (!set)
+		return 0;
+	if (!n_addrs)
+		return nft_list_elems(c, FAM, NFT_TABLE, set, del_walk_cb, &w, errbuf, n);
+	for (i = 0; i < n_addrs; i++) {
+		struct nft_elem e = { .key = addrs[i].b, .key_len = ip_addr_size(&addrs[i]),
+				      .verdict = NFT_CONTINUE };
+
+		if (addrs[i].family != family)
+			continue;
+		r = nft_get_elem(c, FAM, NFT_TABLE, set, addrs[i].b, ip_addr_size(&addrs[i]),
+				 comment, sizeof(comment), errbuf, n);
+		if (r < 0)
+			return r;
+		/* Only our own element: the address may belong to someone else by now. */
+		if (r == 1 && !strcmp(comment, id))
+			nft_batch_elems(b, false, 0, FAM, NFT_TABLE, set, &e, 1);
+	}
+	return 0;
+}
+
+int nft_netctl_elems_del(struct nft_conn *c, const char *set4, const char *set6,
+			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
+			 char *errbuf, size_t n)
+{
+	struct nft_batch b;
+	int r;
+
+	nft_batch_init(&b, ++c->seq);
+	r = del_from_set(c, &b, set4, AF_INET, addrs, n_addrs, container_id, errbuf, n);
+	if (r >= 0)
+		r = del_from_set(c, &b, set6, AF_INET6, addrs, n_addrs, container_id, errbuf, n);
+	if (r >= 0)
+		r = nft_batch_send(c, &b, errbuf, n);
+	c->seq = b.seq > c->seq ? b.seq : c->seq;
+	nft_batch_free(&b);
+	return r;
+}
+
+struct rm_walk {
+	struct nft_conn *c;
+	struct nft_batch *b;
+	const char *net;
+	char *errbuf;
+	size_t n;
+	char tag[NFT_OBJ_NAME_MAX];	/* rule comment / element comment to match */
+	const char *set;
+	const char *chain;
+	char bridges[4][IFNAMSIZ];
+	size_t n_bridges;
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * fwd-from/fwd-to elements of the network (their comment is the network name). The
+ * bridge names are kept to look "isolated" up after the dump: no query may run on
+ * the socket while a dump is being read.
+ */
+static int rm_elem_cb(const void *key, size_t key_len, const char *comment,
+		      const char *chain, void *data)
+{
+	struct rm_walk *w = data;
+	struct nft_elem e = { .key = key, .key_len = key_len, .verdict = NFT_CONTINUE,
+			      .ifname = true };
+
+	if (!comment || strcmp(comment, w->net) || key_len != IFNAMSIZ)
+		return 0;
+	nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, w->set, &e, 1);
+	if (!strcmp(w->set, "fwd-from") && w->n_bridges < ARRAY_LEN(w->bridges))
+		memcpy(w->bridges[w->n_bridges++], key, IFNAMSIZ);
+	return 0;
+}
+
+static int rm_isolated(struct rm_walk *w)
+{
+	char comment[256];
+	size_t i;
+	int r;
+
+	for (i = 0; i < w->n_bridges; i++) {
+		struct nft_elem e = { .key = w->bridges[i], .key_len = IFNAMSIZ,
+				      .verdict = NFT_CONTINUE, .ifname = true };
+
+		r = nft_get_elem(w->c, FAM, NFT_TABLE, "isolated", w->bridges[i], IFNAMSIZ,
+				 comment, sizeof(comment), w->errbuf, w->n);
+		if (r < 0)
+			return r;
+		if (r == 1 && !strcmp(comment, w->net))
+			nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, "isolated", &e, 1);
+	}
+	return 0;
+}
+
+static int rm_rule_cb(uint64_t handle, const char *comment, void *data)
+{
+	struct rm_walk *w = data;
+
+	if (comment && !strcmp(comment, w->tag))
+		nft_batch_del_rule(w->b, FAM, NFT_TABLE, w->chain, handle);
+	return 0;
+}
+
+/*
+ * Is @name one of network @net's objects? Names are exact ("net-N-from", "masq-N"),
+ * except group sets "grp-N-G", whose group part G has no '-' or '.' (policy/ enforces
+ * that), so network "a" never claims network "a-b"'s objects.
+ */
+static bool is_net_obj(const char *name, const char *net, const char *const *names)
+{
+	char want[NFT_OBJ_NAME_MAX];
+	size_t i;
+
+	for (i = 0; names[i]; i += 2) {
+		snprintf(want, sizeof(want), "%s%s%s", names[i], net, names[i + 1]);
+		if (!strcmp(name, want))
+			return true;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *pfx = i ? "grp6-" : "grp-", *rest;
+
+		snprintf(want, sizeof(want), "%s%s-", pfx, net);
+		if (strncmp(name, want, strlen(want)))
+			continue;
+		rest = name + strlen(want);
+		if (*rest && !strpbrk(rest, "-."))
+			return true;
+	}
+	return false;
+}
+
+struct name_list {
+	char (*names)[NFT_OBJ_NAME_MAX];
+	size_t n, cap;
+	const char *net;
+	const char *const *prefixes;
+};
+
+static int collect_cb(const char *name, void *data)
+{
+	struct name_list *l = data;
+
+	if (!is_net_obj(name, l->net, l->prefixes))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *p = realloc(l->names, cap * sizeof(*l->names));
+
+		if (!p)
+			return -ENOMEM;
+		l->names = p;
+		l->cap = cap;
+	}
+	snprintf(l->names[l->n++], NFT_OBJ_NAME_MAX, "%s", name);
+	return 0;
+}
+
+int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, size_t n)
+{
+	static const char *const chain_pfx[] = { "net-", "-from", "net-", "-to",
+		"net-", "-policy", "nat-", "", "nat6-", "", NULL };
+	static const char *const set_pfx[] = { "members-", "", "members6-", "",
+		"masq-", "", "masq6-", "", NULL };
+	struct name_list chains = { .net = net, .prefixes = chain_pfx };
+	struct name_list sets = { .net = net, .prefixes = set_pfx };
+	struct rm_walk w = { .c = c, .net = net, .errbuf = errbuf, .n = n };
+	struct nft_batch b;
+	size_t i;
+	int r;
+
+	if (!name_is_safe(net, NFT_NET_NAME_MAX)) {
+		snprintf(errbuf, n, "invalid network name");
+		return -EINVAL;
+	}
+	nft_batch_init(&b, ++c->seq);
+	w.b = &b;
+	snprintf(w.tag, sizeof(w.tag), "net:%s", net);
+	w.set = "fwd-from";
+	r = nft_list_elems(c, FAM, NFT_TABLE, "fwd-from", rm_elem_cb, &w, errbuf, n);
+	w.set = "fwd-to";
+	if (r >= 0)
+		r = nft_list_elems(c, FAM, NFT_TABLE, "fwd-to", rm_elem_cb, &w, errbuf, n);
+	if (r >= 0)
+		r = rm_isolated(&w);
+	w.chain = "postrouting";
+	if (r >= 0)
+		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", rm_rule_cb, &w, errbuf, n);
+	if (r >= 0)
+		r = nft_list_chains(c, FAM, NFT_TABLE, collect_cb, &chains, errbuf, n);
+	if (r >= 0)
+		r = nft_list_sets(c, FAM, NFT_TABLE, collect_cb, &sets, errbuf, n);
+	if (r >= 0) {
+		/* Rules go before the chains and sets they reference. */
+		for (i = 0; i < chains.n; i++)
+			nft_batch_flush_chain(&b, FAM, NFT_TABLE, chains.names[i]);
+		for (i = 0; i < chains.n; i++)
+			nft_batch_chain(&b, NFT_MSG_DELCHAIN, 0, FAM, NFT_TABLE,
+					chains.names[i], -1, NULL, 0);
+		for (i = 0; i < sets.n; i++)
+			nft_batch_set(&b, NFT_MSG_DELSET, 0, FAM, NFT_TABLE, sets.names[i],
+				      NFT_KEY_IPV4, false);
+		r = nft_batch_send(c, &b, errbuf, n);
+	}
+	c->seq = b.seq > c->seq ? b.seq : c->seq;
+	nft_batch_free(&b);
+	free(chains.names);
+	free(sets.names);
+	return r;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The layout of `table inet netctl` (DESIGN.md "nftables layout"):
+ *
+ *   chain forward      hook forward: iifname vmap @fwd-from; oifname vmap @fwd-to
+ *   chain net-N-from   ct est,rel accept; ct invalid drop; oifname BR jump net-N-policy;
+ *                      oifname @isolated drop (only when N is isolated)
+ *   chain net-N-to     ct est,rel accept; ct invalid drop; iifname @isolated drop
+ *   chain net-N-policy icc on: accept; icc off: compiled policy, then drop
+ *   set members-N / members6-N   container addresses, comment = container ID
+ *   chain postrouting  hook nat: ip saddr @masq-N jump nat-N (one rule per network)
+ *   chain nat-N        ip daddr != SUBNET ip daddr != 224.0.0.0/4 masquerade
+ *
+ * A network's objects are made once, in one batch guarded by NLM_F_EXCL on its first
+ * chain, so two first ADDs racing make them exactly once. After that a container
+ * ADD/DEL changes set elements only. Only this table is ever written.
+ */
+#ifndef NETCTL_NFT_NETCTL_TABLE_H
+#define NETCTL_NFT_NETCTL_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nft/batch.h"
+#include "nft/conn.h"
+#include "util/ip.h"
+
+#define NFT_TABLE "netctl"
+#define NFT_NET_NAME_MAX 64	/* keeps "grp-<net>-<group>" within nft's limits */
+#define NFT_OBJ_NAME_MAX 160
+
+struct nft_net {
+	const char *name;	/* network name (name_is_safe, <= NFT_NET_NAME_MAX) */
+	const char *bridge;	/* the bridge's interface name */
+	bool isolate;		/* ingressPolicy same-bridge: no traffic to/from other
+				 * isolated networks */
+	bool icc;		/* containers of this network may talk to each other */
+};
+
+/** nft_net_obj() - "<prefix><net><suffix>", e.g. ("net-", "web", "-from"). */
+int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix);
+
+/** nft_netctl_build_base() - table and forward chain with its two vmap rules. */
+void nft_netctl_build_base(struct nft_batch *b);
+/** nft_netctl_build_net() - the network's sets, chains, rules and vmap elements. */
+void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net);
+/**
+ * nft_netctl_build_policy_open() - refill net-N-policy for icc on (accept) or off with
+ * no policy (drop). Adds a flush first.
+ */
+void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool icc);
+
+/**
+ * nft_netctl_ensure_net() - make the network's objects unless its chain exists.
+ * Return 0 or -errno with the failing object named in @errbuf.
+ */
+int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *errbuf,
+			  size_t n);
+
+/**
+ * nft_netctl_elems_add() - add @addrs to the set pair "<prefix>N"/"<prefix6>N" (v4/v6)
+ * with @container_id as comment. An element already there is kept as it is.
+ */
+int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
+			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
+			 char *errbuf, size_t n);
+
+/**
+ * nft_netctl_elems_del() - delete the elements of @set4/@set6 whose comment is
+ * @container_id: the ones keyed by @addrs, or, when @n_addrs is 0, all of them (a set
+ * walk). Elements of other containers and missing sets are left alone: DEL is
+ * idempotent.
+ */
+int nft_netctl_elems_del(struct nft_conn *c, const char *set4, const char *set6,
+			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
+			 char *errbuf, size_t n);
+
+/** nft_netctl_net_remove() - delete everything of network @net from the table. */
+int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, size_t n);
+
+#endif

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/udata.h>
+
+#include "nft/read.h"
+
+struct walk {
+	nft_name_cb name_cb;
+	nft_elem_cb elem_cb;
+	nft_rule_cb rule_cb;
+	void *data;
+	const char *table;
+	int ret;		/* a callback's non-zero answer */
+	char *comment;		/* nft_get_elem() */
+	size_t comment_n;
+	int found;
+};
+
+static int udata_comment_cb(const struct nftnl_udata *attr, void *data)
+{
+	const char **out = data;
+	const char *s = nftnl_udata_get(attr);
+	uint8_t len = nftnl_udata_len(attr);
+
+	/* NFTNL_UDATA_SET_ELEM_COMMENT and NFTNL_UDATA_RULE_COMMENT are both 0. */
+	if (nftnl_udata_type(attr) == 0 && len > 0 && s[len - 1] == '\0')
+		*out = s;
+	return 0;
+}
+
+static const char *comment_of(const void *ud, uint32_t len)
+{
+	const char *comment = NULL;
+
+	if (ud && len)
+		nftnl_udata_parse(ud, len, udata_comment_cb, &comment);
+	return comment;
+}
+
+static int query(struct nft_conn *c, uint16_t type, uint16_t flags, int family,
+		 void (*fill)(struct nlmsghdr *, const void *), const void *obj,
+		 mnl_cb_t cb, struct walk *w, const char *what, char *errbuf, size_t n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int r;
+
+	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, flags, ++c->seq);
+	fill(nlh, obj);
+	r = nft_conn_query(c, nlh, cb, w, what, errbuf, n);
+	if (r == -ENOENT) {
+		if (errbuf && n)
+			errbuf[0] = '\0';
+		return 0;	/* no table, set or chain: nothing to list */
+	}
+	if (r < 0)
+		return r;
+	return w->ret;
+}
+
+static void fill_chain(struct nlmsghdr *nlh, const void *o)
+{
+	nftnl_chain_nlmsg_build_payload(nlh, (struct nftnl_chain *)o);
+}
+
+static int chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct walk *w = data;
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	const char *table, *name;
+
+	if (!ch)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, ch) == 0) {
+		table = nftnl_chain_get_str(ch, NFTNL_CHAIN_TABLE);
+		name = nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME);
+		w->found = 1;
+		if (w->name_cb && table && name && !strcmp(table, w->table) && !w->ret)
+			w->ret = w->name_cb(name, w->data);
+	}
+	nftnl_chain_free(ch);
+	return MNL_CB_OK;
+}
+
+int nft_chain_exists(struct nft_conn *c, int family, const char *table, const char *chain,
+		     char *errbuf, size_t n)
+{
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct walk w = { .table = table };
+	int r;
+
+	if (!ch)
+		return -ENOMEM;
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
+	r = query(c, NFT_MSG_GETCHAIN, NLM_F_ACK, family, fill_chain, ch, chain_cb, &w,
+		  "looking up a chain", errbuf, n);
+	nftnl_chain_free(ch);
+	return r < 0 ? r : w.found;
+}
+
+int nft_list_chains(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
+		    void *data, char *errbuf, size_t n)
+{
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct walk w = { .name_cb = cb, .data = data, .table = table };
+	int r;
+
+	if (!ch)
+		return -ENOMEM;
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, table);
+	r = query(c, NFT_MSG_GETCHAIN, NLM_F_DUMP, family, fill_chain, ch, chain_cb, &w,
+		  "listing chains", errbuf, n);
+	nftnl_chain_free(ch);
+	return r;
+}
+
+static void fill_set(struct nlmsghdr *nlh, const void *o)
+{
+	nftnl_set_nlmsg_build_payload(nlh, (struct nftnl_set *)o);
+}
+
+static int set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct walk *w = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+	const char *table, *name;
+
+	if (!s)
+		return MNL_CB_ERROR;
+	if (nftnl_set_nlmsg_parse(nlh, s) == 0) {
+		table = nftnl_set_get_str(s, NFTNL_SET_TABLE);
+		name = nftnl_set_get_str(s, NFTNL_SET_NAME);
+		if (table && name && !strcmp(table, w->table) && !w->ret)
+			w->ret = w->name_cb(name, w->data);
+	}
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+int nft_list_sets(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
+		  void *data, char *errbuf, size_t n)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct walk w = { .name_cb = cb, .data = data, .table = table };
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	r = query(c, NFT_MSG_GETSET, NLM_F_DUMP, family, fill_set, s, set_cb, &w,
+		  "listing sets", errbuf, n);
+	nftnl_set_free(s);
+	return r;
+}
+
+static void fill_elems(struct nlmsghdr *nlh, const void *o)
+{
+	nftnl_set_elems_nlmsg_build_payload(nlh, (struct nftnl_set *)o);
+}
+
+static int elem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct walk *w = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *e;
+
+	if (!s)
+		return MNL_CB_ERROR;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) < 0) {
+		nftnl_set_free(s);
+		return MNL_CB_OK;
+	}
+	it = nftnl_set_elems_iter_create(s);
+	for (e = it ? nftnl_set_elems_iter_next(it) : NULL; e;
+	     e = nftnl_set_elems_iter_next(it)) {
+		uint32_t klen = 0, ulen = 0;
+		const void *key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &klen);
+		const void *ud = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &ulen);
+		const char *comment = comment_of(ud, ulen);
+		const char *chain = nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN);
+
+		w->found = 1;
+		if (w->comment)
+			snprintf(w->comment, w->comment_n, "%s", comment ? comment : "");
+		if (w->elem_cb && key && !w->ret)
+			w->ret = w->elem_cb(key, klen, comment, chain, w->data);
+	}
+	if (it)
+		nftnl_set_elems_iter_destroy(it);
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+int nft_list_elems(struct nft_conn *c, int family, const char *table, const char *set,
+		   nft_elem_cb cb, void *data, char *errbuf, size_t n)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct walk w = { .elem_cb = cb, .data = data, .table = table };
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
+	r = query(c, NFT_MSG_GETSETELEM, NLM_F_DUMP, family, fill_elems, s, elem_cb, &w,
+		  "listing set elements", errbuf, n);
+	nftnl_set_free(s);
+	return r;
+}
+
+int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *set,
+		 const void *key, size_t key_len, char *comment, size_t comment_n,
+		 char *errbuf, size_t n)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+	struct walk w = { .table = table, .comment = comment, .comment_n = comment_n };
+	int r;
+
+	if (!s || !e) {
+		if (s)
+			nftnl_set_free(s);
+		if (e)
+			nftnl_set_elem_free(e);
+		return -ENOMEM;
+	}
+	if (comment_n)
+		comment[0] = '\0';
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, (uint32_t)key_len);
+	nftnl_set_elem_add(s, e);
+	r = query(c, NFT_MSG_GETSETELEM, NLM_F_ACK, family, fill_elems, s, elem_cb, &w,
+		  "looking up a set element", errbuf, n);
+	nftnl_set_free(s);
+	return r < 0 ? r : w.found;
+}
+
+static void fill_rule(struct nlmsghdr *nlh, const void *o)
+{
+	nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *)o);
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct walk *w = data;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (!r)
+		return MNL_CB_ERROR;
+	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
+		uint32_t ulen = 0;
+		const void *ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &ulen);
+
+		if (!w->ret)
+			w->ret = w->rule_cb(nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE),
+					    comment_of(ud, ulen), w->data);
+	}
+	nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
+		   nft_rule_cb cb, void *data, char *errbuf, size_t n)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct walk w = { .rule_cb = cb, .data = data, .table = table };
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	ret = query(c, NFT_MSG_GETRULE, NLM_F_DUMP, family, fill_rule, r, rule_cb, &w,
+		    "listing rules", errbuf, n);
+	nftnl_rule_free(r);
+	return ret;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Reads of one table's objects: for CHECK, DEL by comment, GC and `netctl inspect`. */
+#ifndef NETCTL_NFT_READ_H
+#define NETCTL_NFT_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nft/conn.h"
+
+/** nft_chain_exists() - 1 when @chain exists in @table, 0 when not, or -errno. */
+int nft_chain_exists(struct nft_conn *c, int family, const char *table, const char *chain,
+		     char *errbuf, size_t n);
+
+/* Called per object; return 0 to go on, anything else stops the walk and is returned. */
+typedef int (*nft_name_cb)(const char *name, void *data);
+typedef int (*nft_elem_cb)(const void *key, size_t key_len, const char *comment,
+			   const char *chain, void *data);
+typedef int (*nft_rule_cb)(uint64_t handle, const char *comment, void *data);
+
+/** nft_list_sets() - every set and map of @table (0 and nothing when there is no table). */
+int nft_list_sets(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
+		  void *data, char *errbuf, size_t n);
+/** nft_list_chains() - every chain of @table. */
+int nft_list_chains(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
+		    void *data, char *errbuf, size_t n);
+/** nft_list_elems() - every element of @set (0 and nothing when the set is absent). */
+int nft_list_elems(struct nft_conn *c, int family, const char *table, const char *set,
+		   nft_elem_cb cb, void *data, char *errbuf, size_t n);
+/**
+ * nft_get_elem() - look one element up by key. Return 1 and its comment in @comment
+ * ("" without one), 0 when absent (or no such set), -errno on failure.
+ */
+int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *set,
+		 const void *key, size_t key_len, char *comment, size_t comment_n,
+		 char *errbuf, size_t n);
+/** nft_list_rules() - handle and comment of every rule in @chain. */
+int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
+		   nft_rule_cb cb, void *data, char *errbuf, size_t n);
+
+#endif

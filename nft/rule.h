@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Rule builder: each call appends libnftnl expressions and the matching words of
+ * `nft list` output, so a rule can be shown, named in an error, and compared to a
+ * golden text in unit tests without a kernel.
+ *
+ *	struct nft_rule_b rb;
+ *	nft_rb_init(&rb, "net-web-from");
+ *	nft_rb_ct_state(&rb, NFT_CT_EST | NFT_CT_REL);
+ *	nft_rb_counter(&rb);
+ *	nft_rb_verdict(&rb, NF_ACCEPT, NULL);
+ *	nft_batch_rule(&batch, NFPROTO_INET, "netctl", &rb);	(takes the rule)
+ *
+ * Errors (out of memory, text too long, bad argument) stick in rb.err.
+ */
+#ifndef NETCTL_NFT_RULE_H
+#define NETCTL_NFT_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/ip.h"
+
+struct nftnl_rule;
+
+#define NFT_RULE_TEXT_MAX 512
+
+/* ct state bits as the kernel has them (nf_conntrack_common.h). */
+#define NFT_CT_INVALID		(1u << 0)
+#define NFT_CT_EST		(1u << 1)
+#define NFT_CT_REL		(1u << 2)
+#define NFT_CT_NEW		(1u << 3)
+
+struct nft_rule_b {
+	struct nftnl_rule *r;
+	char chain[256];
+	char text[NFT_RULE_TEXT_MAX];
+	size_t len;
+	int family;		/* AF_INET/AF_INET6 once an L3 match fixed it; 0 = any */
+	int l4proto;		/* IPPROTO_TCP/UDP once matched; 0 = none */
+	int err;
+};
+
+void nft_rb_init(struct nft_rule_b *rb, const char *chain);
+void nft_rb_free(struct nft_rule_b *rb);
+
+/* iifname/oifname "NAME" (@neg: !=). */
+void nft_rb_ifname(struct nft_rule_b *rb, bool out, const char *name, bool neg);
+/* iifname/oifname @SET */
+void nft_rb_ifname_set(struct nft_rule_b *rb, bool out, const char *set);
+/* iifname/oifname vmap @MAP (ends the rule: a verdict). */
+void nft_rb_ifname_vmap(struct nft_rule_b *rb, bool out, const char *map);
+/* ct state A,B,... (any of @states). */
+void nft_rb_ct_state(struct nft_rule_b *rb, uint32_t states);
+/* ip/ip6 saddr/daddr ADDR or PREFIX (@neg: !=). Fixes the rule's family. */
+void nft_rb_prefix(struct nft_rule_b *rb, bool src, const struct ip_prefix *p, bool neg);
+/* ip/ip6 saddr/daddr @SET (@neg: != @SET); @family AF_INET or AF_INET6. */
+void nft_rb_addr_set(struct nft_rule_b *rb, int family, bool src, const char *set, bool neg);
+/* meta l4proto PROTO (tcp, udp, icmp, ...). */
+void nft_rb_l4proto(struct nft_rule_b *rb, uint8_t proto);
+/* tcp/udp dport LO or LO-HI (adds the l4proto match when missing). */
+void nft_rb_dport(struct nft_rule_b *rb, uint8_t proto, uint16_t lo, uint16_t hi);
+void nft_rb_counter(struct nft_rule_b *rb);
+/* accept, drop, return, jump CHAIN, goto CHAIN. */
+void nft_rb_verdict(struct nft_rule_b *rb, int verdict, const char *chain);
+void nft_rb_masquerade(struct nft_rule_b *rb);
+/* comment "TEXT" (kept in the rule's userdata, as nft does). */
+void nft_rb_comment(struct nft_rule_b *rb, const char *comment);
+
+/** nft_verdict_str() - "accept", "drop", "jump", ... */
+const char *nft_verdict_str(int verdict);
+
+#endif

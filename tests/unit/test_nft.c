@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+/* nft/: pure builders (no kernel): rule text, batch contents, argument errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "nft/batch.h"
+#include "nft/conn.h"
+#include "nft/netctl_table.h"
+#include "nft/rule.h"
+
+static struct ip_prefix pfx(const char *s)
+{
+	struct ip_prefix p;
+
+	assert_int_equal(ip_prefix_parse(s, &p), 0);
+	return p;
+}
+
+static void test_rule_text(void **state)
+{
+	struct nft_rule_b rb;
+	struct ip_prefix p = pfx("10.88.0.7/16"), h = pfx("fd00::5/128");
+
+	nft_rb_init(&rb, "c");
+	nft_rb_ct_state(&rb, NFT_CT_EST | NFT_CT_REL);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, NF_ACCEPT, NULL);
+	assert_int_equal(rb.err, 0);
+	assert_string_equal(rb.text, "ct state established,related counter accept");
+	nft_rb_free(&rb);
+
+	nft_rb_init(&rb, "c");
+	nft_rb_prefix(&rb, false, &p, true);
+	nft_rb_addr_set(&rb, AF_INET, true, "grp-web-db", false);
+	nft_rb_dport(&rb, IPPROTO_TCP, 5432, 5432);
+	nft_rb_verdict(&rb, NFT_JUMP, "net-web-policy");
+	assert_int_equal(rb.err, 0);
+	assert_string_equal(rb.text, "ip daddr != 10.88.0.0/16 ip saddr @grp-web-db "
+			    "tcp dport 5432 jump net-web-policy");
+	nft_rb_free(&rb);
+
+	nft_rb_init(&rb, "c");
+	nft_rb_prefix(&rb, true, &h, false);
+	nft_rb_dport(&rb, IPPROTO_UDP, 1000, 2000);
+	nft_rb_comment(&rb, "hello");
+	nft_rb_verdict(&rb, NF_DROP, NULL);
+	assert_int_equal(rb.err, 0);
+	assert_string_equal(rb.text, "ip6 saddr fd00::5 udp dport 1000-2000 comment \"hello\" drop");
+	nft_rb_free(&rb);
+
+	nft_rb_init(&rb, "forward");
+	nft_rb_ifname_vmap(&rb, false, "fwd-from");
+	nft_rb_ifname(&rb, true, "br0", true);
+	nft_rb_ifname_set(&rb, true, "isolated");
+	nft_rb_masquerade(&rb);
+	assert_string_equal(rb.text, "iifname vmap @fwd-from oifname != \"br0\" "
+			    "oifname @isolated masquerade");
+	nft_rb_free(&rb);
+}
+
+static void test_rule_errors(void **state)
+{
+	struct nft_rule_b rb;
+	struct ip_prefix p4 = pfx("10.0.0.0/8"), p6 = pfx("fd00::/8");
+
+	nft_rb_init(&rb, "c");
+	nft_rb_dport(&rb, IPPROTO_TCP, 10, 9);
+	assert_int_equal(rb.err, -ERANGE);
+	nft_rb_free(&rb);
+
+	nft_rb_init(&rb, "c");
+	nft_rb_prefix(&rb, true, &p4, false);
+	nft_rb_prefix(&rb, true, &p6, false);	/* ip and ip6 in one rule */
+	assert_int_equal(rb.err, -EINVAL);
+	nft_rb_free(&rb);
+
+	nft_rb_init(&rb, "c");
+	nft_rb_ifname(&rb, false, "a-name-far-too-long", false);
+	assert_int_equal(rb.err, -EINVAL);
+	nft_rb_free(&rb);
+
+	nft_rb_init(&rb, "c");
+	nft_rb_verdict(&rb, NFT_JUMP, NULL);
+	assert_int_equal(rb.err, -EINVAL);
+	nft_rb_free(&rb);
+
+	nft_rb_init(&rb, "c");
+	nft_rb_comment(&rb, "with \"quote\"");
+	assert_int_equal(rb.err, -EINVAL);
+	nft_rb_free(&rb);
+}
+
+/* A builder error is kept and reported by send, before any socket is touched. */
+static void test_batch_error_kept(void **state)
+{
+	struct nft_conn c = { 0 };
+	struct nft_batch b;
+	struct nft_rule_b rb;
+	char err[256];
+
+	nft_batch_init(&b, 100);
+	nft_batch_table(&b, true, NFPROTO_INET, "netctl");
+	nft_rb_init(&rb, "forward");
+	nft_rb_dport(&rb, IPPROTO_TCP, 9, 8);
+	nft_batch_rule(&b, NFPROTO_INET, "netctl", &rb);
+	nft_batch_table(&b, true, NFPROTO_INET, "netctl");
+	assert_int_equal(nft_batch_send(&c, &b, err, sizeof(err)), -ERANGE);
+	assert_non_null(strstr(err, "rule in forward"));
+	nft_batch_free(&b);
+}
+
+static const char *const golden_net[] = {
+	"add table inet netctl",
+	"add chain inet netctl forward",
+	"add map inet netctl fwd-from",
+	"add map inet netctl fwd-to",
+	"add set inet netctl isolated",
+	"flush chain inet netctl forward",
+	"add rule inet netctl forward iifname vmap @fwd-from",
+	"add rule inet netctl forward oifname vmap @fwd-to",
+	"add set inet netctl members-web",
+	"add set inet netctl members6-web",
+	"add chain inet netctl net-web-from",
+	"add chain inet netctl net-web-to",
+	"add chain inet netctl net-web-policy",
+	"flush chain inet netctl net-web-policy",
+	"add rule inet netctl net-web-policy counter drop",
+	"flush chain inet netctl net-web-from",
+	"add rule inet netctl net-web-from ct state established,related counter accept",
+	"add rule inet netctl net-web-from ct state invalid counter drop",
+	"add rule inet netctl net-web-from oifname \"br-web\" jump net-web-policy",
+	"add rule inet netctl net-web-from oifname @isolated counter drop",
+	"flush chain inet netctl net-web-to",
+	"add rule inet netctl net-web-to ct state established,related counter accept",
+	"add rule inet netctl net-web-to ct state invalid counter drop",
+	"add rule inet netctl net-web-to iifname @isolated counter drop",
+	"add element \"br-web\" to set fwd-from (web)",
+	"add element \"br-web\" to set fwd-to (web)",
+	"add element \"br-web\" to set isolated (web)",
+};
+
+/* The whole layout of one network, as a golden list of messages. */
+static void test_netctl_layout(void **state)
+{
+	struct nft_net net = { .name = "web", .bridge = "br-web", .isolate = true,
+			       .icc = false };
+	const struct nft_batch_op *ops;
+	struct nft_batch b;
+	size_t n, i;
+
+	nft_batch_init(&b, 1);
+	nft_netctl_build_base(&b);
+	nft_netctl_build_net(&b, &net);
+	assert_int_equal(b.err, 0);
+	ops = nft_batch_ops(&b, &n);
+	for (i = 0; i < n && i < sizeof(golden_net) / sizeof(golden_net[0]); i++)
+		assert_string_equal(ops[i].what, golden_net[i]);
+	assert_int_equal(n, sizeof(golden_net) / sizeof(golden_net[0]));
+	/* Sequence numbers are distinct and follow BATCH_BEGIN (seq 1). */
+	for (i = 0; i < n; i++)
+		assert_int_equal(ops[i].seq, 2 + i);
+	nft_batch_free(&b);
+}
+
+static void test_names(void **state)
+{
+	char buf[NFT_OBJ_NAME_MAX];
+	struct nft_net bad = { .name = "../x", .bridge = "br0" };
+	struct nft_batch b;
+
+	assert_int_equal(nft_net_obj(buf, sizeof(buf), "net-", "web", "-from"), 0);
+	assert_string_equal(buf, "net-web-from");
+	assert_int_equal(nft_net_obj(buf, sizeof(buf), "net-", "a b", ""), -EINVAL);
+	assert_int_equal(nft_net_obj(buf, sizeof(buf), "net-", "", ""), -EINVAL);
+	nft_batch_init(&b, 1);
+	nft_netctl_build_net(&b, &bad);
+	assert_int_equal(b.err, -EINVAL);
+	nft_batch_free(&b);
+}
+
+/* Many elements are split into several messages (libnftnl writes without bounds). */
+static void test_elems_chunked(void **state)
+{
+	static uint8_t keys[1000][4];
+	static struct nft_elem e[1000];
+	struct nft_batch b;
+	size_t i, n;
+
+	for (i = 0; i < 1000; i++) {
+		keys[i][0] = 10;
+		keys[i][2] = (uint8_t)(i >> 8);
+		keys[i][3] = (uint8_t)i;
+		e[i] = (struct nft_elem){ .key = keys[i], .key_len = 4,
+					  .verdict = NFT_CONTINUE, .comment = "c" };
+	}
+	nft_batch_init(&b, 1);
+	nft_batch_elems(&b, true, NLM_F_CREATE, NFPROTO_INET, "netctl", "members-web", e, 1000);
+	assert_int_equal(b.err, 0);
+	nft_batch_ops(&b, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(b.ops[0].what, "add elements 10.0.0.0,... to set members-web (c)");
+	nft_batch_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rule_text),	cmocka_unit_test(test_rule_errors),
+		cmocka_unit_test(test_batch_error_kept), cmocka_unit_test(test_netctl_layout),
+		cmocka_unit_test(test_names),		cmocka_unit_test(test_elems_chunked),
+	};
+
+	return cmocka_run_group_tests_name("nft", tests, NULL, NULL);
+}
