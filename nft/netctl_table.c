@@ -32,7 +32,7 @@ void nft_netctl_build_base(struct nft_batch *b)
 		      NFT_KEY_IFNAME, true);
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-to",
 		      NFT_KEY_IFNAME, true);
-	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "isolated",
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "bridges",
 		      NFT_KEY_IFNAME, false);
 	/* Flush and refill in one transaction: idempotent, never a gap. */
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, "forward");
@@ -110,18 +110,20 @@ void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	if (net->isolate) {
 		nft_rb_init(&rb, from);
-		nft_rb_ifname_set(&rb, true, "isolated");
+		nft_rb_ifname_set(&rb, true, "bridges");
 		nft_rb_counter(&rb);
 		nft_rb_verdict(&rb, NF_DROP, NULL);
 		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	}
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, to);
 	add_ct_rules(b, to);
-	nft_rb_init(&rb, to);
-	nft_rb_ifname_set(&rb, false, "isolated");
-	nft_rb_counter(&rb);
-	nft_rb_verdict(&rb, NF_DROP, NULL);
-	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	if (net->isolate) {
+		nft_rb_init(&rb, to);
+		nft_rb_ifname_set(&rb, false, "bridges");
+		nft_rb_counter(&rb);
+		nft_rb_verdict(&rb, NF_DROP, NULL);
+		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	}
 
 	e.verdict = NFT_JUMP;
 	e.chain = from;
@@ -129,11 +131,9 @@ void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-from", &e, 1);
 	e.chain = to;
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-to", &e, 1);
-	if (net->isolate) {
-		e.verdict = NFT_CONTINUE;
-		e.chain = NULL;
-		nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "isolated", &e, 1);
-	}
+	e.verdict = NFT_CONTINUE;
+	e.chain = NULL;
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "bridges", &e, 1);
 }
 
 int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *errbuf,
@@ -291,7 +291,7 @@ struct rm_walk {
 
 /*
  * fwd-from/fwd-to elements of the network (their comment is the network name). The
- * bridge names are kept to look "isolated" up after the dump: no query may run on
+ * bridge names are kept to look them up in "bridges" after the dump: no query may run on
  * the socket while a dump is being read.
  */
 static int rm_elem_cb(const void *key, size_t key_len, const char *comment,
@@ -309,7 +309,7 @@ static int rm_elem_cb(const void *key, size_t key_len, const char *comment,
 	return 0;
 }
 
-static int rm_isolated(struct rm_walk *w)
+static int rm_bridges(struct rm_walk *w)
 {
 	char comment[256];
 	size_t i;
@@ -319,12 +319,12 @@ static int rm_isolated(struct rm_walk *w)
 		struct nft_elem e = { .key = w->bridges[i], .key_len = IFNAMSIZ,
 				      .verdict = NFT_CONTINUE, .ifname = true };
 
-		r = nft_get_elem(w->c, FAM, NFT_TABLE, "isolated", w->bridges[i], IFNAMSIZ,
+		r = nft_get_elem(w->c, FAM, NFT_TABLE, "bridges", w->bridges[i], IFNAMSIZ,
 				 comment, sizeof(comment), w->errbuf, w->n);
 		if (r < 0)
 			return r;
 		if (r == 1 && !strcmp(comment, w->net))
-			nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, "isolated", &e, 1);
+			nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, "bridges", &e, 1);
 	}
 	return 0;
 }
@@ -340,8 +340,8 @@ static int rm_rule_cb(uint64_t handle, const char *comment, void *data)
 
 /*
  * Is @name one of network @net's objects? Names are exact ("net-N-from", "masq-N"),
- * except group sets "grp-N-G", whose group part G has no '-' or '.' (policy/ enforces
- * that), so network "a" never claims network "a-b"'s objects.
+ * except group sets "grp-N-G" and policy marks "pol-N-HASH", whose last part has no '-'
+ * or '.' (policy/ enforces that), so network "a" never claims network "a-b"'s objects.
  */
 static bool is_net_obj(const char *name, const char *net, const char *const *names)
 {
@@ -353,8 +353,8 @@ static bool is_net_obj(const char *name, const char *net, const char *const *nam
 		if (!strcmp(name, want))
 			return true;
 	}
-	for (i = 0; i < 2; i++) {
-		const char *pfx = i ? "grp6-" : "grp-", *rest;
+	for (i = 0; i < 3; i++) {
+		const char *pfx = i == 2 ? "pol-" : i ? "grp6-" : "grp-", *rest;
 
 		snprintf(want, sizeof(want), "%s%s-", pfx, net);
 		if (strncmp(name, want, strlen(want)))
@@ -418,7 +418,7 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 	if (r >= 0)
 		r = nft_list_elems(c, FAM, NFT_TABLE, "fwd-to", rm_elem_cb, &w, errbuf, n);
 	if (r >= 0)
-		r = rm_isolated(&w);
+		r = rm_bridges(&w);
 	w.chain = "postrouting";
 	if (r >= 0)
 		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", rm_rule_cb, &w, errbuf, n);

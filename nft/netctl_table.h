@@ -3,9 +3,10 @@
  * The layout of `table inet netctl` (DESIGN.md "nftables layout"):
  *
  *   chain forward      hook forward: iifname vmap @fwd-from; oifname vmap @fwd-to
+ *   set bridges        the bridges of every network we know
  *   chain net-N-from   ct est,rel accept; ct invalid drop; oifname BR jump net-N-policy;
- *                      oifname @isolated drop (only when N is isolated)
- *   chain net-N-to     ct est,rel accept; ct invalid drop; iifname @isolated drop
+ *                      oifname @bridges drop (only when N is isolated)
+ *   chain net-N-to     ct est,rel accept; ct invalid drop; iifname @bridges drop (same)
  *   chain net-N-policy icc on: accept; icc off: compiled policy, then drop
  *   set members-N / members6-N   container addresses, comment = container ID
  *   chain postrouting  hook nat: ip saddr @masq-N jump nat-N (one rule per network)
@@ -32,8 +33,8 @@
 struct nft_net {
 	const char *name;	/* network name (name_is_safe, <= NFT_NET_NAME_MAX) */
 	const char *bridge;	/* the bridge's interface name */
-	bool isolate;		/* ingressPolicy same-bridge: no traffic to/from other
-				 * isolated networks */
+	bool isolate;		/* ingressPolicy same-bridge: no connection to or from
+				 * any other network of ours, either direction */
 	bool icc;		/* containers of this network may talk to each other */
 };
 

@@ -61,10 +61,10 @@ static void test_rule_text(void **state)
 	nft_rb_init(&rb, "forward");
 	nft_rb_ifname_vmap(&rb, false, "fwd-from");
 	nft_rb_ifname(&rb, true, "br0", true);
-	nft_rb_ifname_set(&rb, true, "isolated");
+	nft_rb_ifname_set(&rb, true, "bridges");
 	nft_rb_masquerade(&rb);
 	assert_string_equal(rb.text, "iifname vmap @fwd-from oifname != \"br0\" "
-			    "oifname @isolated masquerade");
+			    "oifname @bridges masquerade");
 	nft_rb_free(&rb);
 }
 
@@ -124,7 +124,7 @@ static const char *const golden_net[] = {
 	"add chain inet netctl forward",
 	"add map inet netctl fwd-from",
 	"add map inet netctl fwd-to",
-	"add set inet netctl isolated",
+	"add set inet netctl bridges",
 	"flush chain inet netctl forward",
 	"add rule inet netctl forward iifname vmap @fwd-from",
 	"add rule inet netctl forward oifname vmap @fwd-to",
@@ -139,14 +139,14 @@ static const char *const golden_net[] = {
 	"add rule inet netctl net-web-from ct state established,related counter accept",
 	"add rule inet netctl net-web-from ct state invalid counter drop",
 	"add rule inet netctl net-web-from oifname \"br-web\" jump net-web-policy",
-	"add rule inet netctl net-web-from oifname @isolated counter drop",
+	"add rule inet netctl net-web-from oifname @bridges counter drop",
 	"flush chain inet netctl net-web-to",
 	"add rule inet netctl net-web-to ct state established,related counter accept",
 	"add rule inet netctl net-web-to ct state invalid counter drop",
-	"add rule inet netctl net-web-to iifname @isolated counter drop",
+	"add rule inet netctl net-web-to iifname @bridges counter drop",
 	"add element \"br-web\" to set fwd-from (web)",
 	"add element \"br-web\" to set fwd-to (web)",
-	"add element \"br-web\" to set isolated (web)",
+	"add element \"br-web\" to set bridges (web)",
 };
 
 /* The whole layout of one network, as a golden list of messages. */

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The firewall plugin: a container ADD puts its addresses into members-<net> (and its
+ * policy groups), making the network's chains the first time; DEL takes out only the
+ * elements whose comment is this container's ID.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+#include "plugins/firewall/brport.h"
+#include "plugins/firewall/config.h"
+#include "plugins/firewall/firewall.h"
+#include "plugins/firewall/groups.h"
+
+const struct cni_plugin_ops fw_ops = {
+	.name = "firewall",
+	.add = fw_add,
+	.del = fw_del,
+	.check = fw_check,
+	.gc = fw_gc,
+};
+
+static int nft_fail(struct cni_ctx *ctx, int r, const char *msg, const char *detail)
+{
+	return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, msg, "%s", detail);
+}
+
+static void member_sets(const char *net, char *s4, char *s6)
+{
+	nft_net_obj(s4, NFT_OBJ_NAME_MAX, "members-", net, "");
+	nft_net_obj(s6, NFT_OBJ_NAME_MAX, "members6-", net, "");
+}
+
+/* icc off: route container-to-container traffic through the forward hook. */
+static int isolate_port(struct cni_ctx *ctx, const struct fw_config *c)
+{
+	char err[512];
+	int r;
+
+	if (c->icc)
+		return 0;
+	if (!c->host_veth)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
+				   "icc=false needs the host side of the container's veth",
+				   "prevResult lists no host interface after the bridge");
+	r = fw_bridge_route_peers(c->bridge, err, sizeof(err));
+	if (r >= 0)
+		r = fw_port_isolate(c->host_veth, true, err, sizeof(err));
+	if (r < 0)
+		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
+					 "cannot isolate the container's bridge port", "%s", err);
+	return 0;
+}
+
+int fw_add(struct cni_ctx *ctx)
+{
+	struct fw_config c;
+	struct nft_net net;
+	struct nft_conn conn;
+	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	struct fw_groups g;
+	int r;
+
+	if (fw_config_load(ctx, true, &c) < 0)
+		return -EINVAL;
+	r = fw_groups_load(ctx, &c, &g);
+	if (r < 0)
+		return r;
+	net = (struct nft_net){ .name = c.net, .bridge = c.bridge,
+				.isolate = c.ingress != FW_INGRESS_OPEN,
+				.icc = c.icc && !g.has_policy };
+	r = nft_conn_open(&conn, err, sizeof(err));
+	if (r < 0)
+		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	member_sets(c.net, s4, s6);
+	r = nft_netctl_ensure_net(&conn, &net, err, sizeof(err));
+	if (r < 0) {
+		nft_fail(ctx, r, "cannot set up the network's firewall chains", err);
+		goto out;
+	}
+	r = nft_netctl_elems_add(&conn, s4, s6, c.addrs, c.n_addrs, ctx->env.container_id,
+				 err, sizeof(err));
+	if (r < 0) {
+		nft_fail(ctx, r, "cannot add the container to its network's firewall set", err);
+		goto out;
+	}
+	r = fw_groups_add(ctx, &conn, &c, &g);
+	if (r >= 0)
+		r = isolate_port(ctx, &c);
+	if (r < 0) {
+		/* Undo in reverse: group elements, then membership. */
+		fw_groups_del(&conn, &c, ctx->env.container_id, err, sizeof(err));
+		nft_netctl_elems_del(&conn, s4, s6, c.addrs, c.n_addrs, ctx->env.container_id,
+				     err, sizeof(err));
+	}
+out:
+	nft_conn_close(&conn);
+	fw_groups_free(&g);
+	return r < 0 ? r : 0;
+}
+
+int fw_del(struct cni_ctx *ctx)
+{
+	struct fw_config c;
+	struct nft_conn conn;
+	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	int r;
+
+	if (fw_config_load(ctx, false, &c) < 0) {
+		/* Nothing of ours can exist for a config ADD refused (firewalld). */
+		if (ctx->err.code == CNI_ERR_UNSUPPORTED_FIELD) {
+			memset(&ctx->err, 0, sizeof(ctx->err));
+			return 0;
+		}
+		return -EINVAL;
+	}
+	r = nft_conn_open(&conn, err, sizeof(err));
+	if (r < 0)
+		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	member_sets(c.net, s4, s6);
+	r = fw_groups_del(&conn, &c, ctx->env.container_id, err, sizeof(err));
+	if (r >= 0)
+		r = nft_netctl_elems_del(&conn, s4, s6, c.addrs, c.n_addrs,
+					 ctx->env.container_id, err, sizeof(err));
+	nft_conn_close(&conn);
+	if (r < 0)
+		return nft_fail(ctx, r, "cannot remove the container from its network's "
+				"firewall sets", err);
+	return 0;
+}
+
+int fw_check(struct cni_ctx *ctx)
+{
+	struct fw_config c;
+	struct nft_conn conn;
+	char err[1024], comment[256], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX], a[IP_STR_MAX];
+	size_t i;
+	int r = 0;
+
+	if (fw_config_load(ctx, true, &c) < 0)
+		return -EINVAL;
+	r = nft_conn_open(&conn, err, sizeof(err));
+	if (r < 0)
+		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	member_sets(c.net, s4, s6);
+	for (i = 0; i < c.n_addrs && r >= 0; i++) {
+		const char *set = c.addrs[i].family == AF_INET ? s4 : s6;
+
+		r = nft_get_elem(&conn, NFPROTO_INET, NFT_TABLE, set, c.addrs[i].b,
+				 ip_addr_size(&c.addrs[i]), comment, sizeof(comment), err,
+				 sizeof(err));
+		if (r < 0) {
+			nft_fail(ctx, r, "cannot read the network's firewall set", err);
+			break;
+		}
+		ip_addr_format(&c.addrs[i], a, sizeof(a));
+		if (r == 0 || strcmp(comment, ctx->env.container_id)) {
+			r = cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
+					"the container is missing from its network's firewall",
+					"address %s is not in set inet netctl %s for container %s",
+					a, set, ctx->env.container_id);
+		}
+	}
+	nft_conn_close(&conn);
+	return r < 0 ? r : 0;
+}
+
+/* Is @id among the GC's valid attachments (any interface)? */
+static bool id_valid(json_t *root, const char *id)
+{
+	static const char *const keys[] = { "cni.dev/valid-attachments", "cni.dev/attachments" };
+	size_t k, i;
+	json_t *v;
+
+	for (k = 0; k < 2; k++) {
+		json_t *arr = json_object_get(root, keys[k]);
+
+		json_array_foreach(arr, i, v) {
+			const char *cid = json_string_value(json_object_get(v, "containerID"));
+
+			if (cid && !strcmp(cid, id))
+				return true;
+		}
+	}
+	return false;
+}
+
+struct gc_walk {
+	json_t *root;
+	char (*ids)[256];
+	size_t n, cap;
+};
+
+static int gc_elem_cb(const void *key, size_t key_len, const char *comment,
+		      const char *chain, void *data)
+{
+	struct gc_walk *w = data;
+	size_t i;
+
+	if (!comment || id_valid(w->root, comment))
+		return 0;
+	for (i = 0; i < w->n; i++)
+		if (!strcmp(w->ids[i], comment))
+			return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		void *p = realloc(w->ids, cap * sizeof(*w->ids));
+
+		if (!p)
+			return -ENOMEM;
+		w->ids = p;
+		w->cap = cap;
+	}
+	snprintf(w->ids[w->n++], sizeof(w->ids[0]), "%s", comment);
+	return 0;
+}
+
+int fw_gc(struct cni_ctx *ctx)
+{
+	struct fw_config c;
+	struct nft_conn conn;
+	struct gc_walk w = { .root = ctx->conf.root };
+	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	size_t i;
+	int r;
+
+	if (fw_config_load(ctx, false, &c) < 0)
+		return -EINVAL;
+	c.n_addrs = 0;
+	r = nft_conn_open(&conn, err, sizeof(err));
+	if (r < 0)
+		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	member_sets(c.net, s4, s6);
+	r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s4, gc_elem_cb, &w, err, sizeof(err));
+	if (r >= 0)
+		r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s6, gc_elem_cb, &w, err,
+				   sizeof(err));
+	for (i = 0; i < w.n && r >= 0; i++) {
+		r = fw_groups_del(&conn, &c, w.ids[i], err, sizeof(err));
+		if (r >= 0)
+			r = nft_netctl_elems_del(&conn, s4, s6, NULL, 0, w.ids[i], err,
+						 sizeof(err));
+	}
+	nft_conn_close(&conn);
+	free(w.ids);
+	if (r < 0)
+		return nft_fail(ctx, r, "cannot remove stale firewall set elements", err);
+	return 0;
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/netfilter.h>
+
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+#include "plugins/firewall/groups.h"
+#include "util/str.h"
+
+int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g)
+{
+	char path[4096], err[1024];
+	const char *confdir = getenv("NETCTL_CONFDIR");
+	int r;
+
+	memset(g, 0, sizeof(*g));
+	if (c->policy_file) {
+		r = str_copy(path, sizeof(path), c->policy_file);
+	} else if (confdir && *confdir && !json_object_get(ctx->conf.root, "policyDir")) {
+		r = str_printf(path, sizeof(path), "%s/policy.d/%s.json", confdir, c->net);
+	} else {
+		r = str_printf(path, sizeof(path), "%s/%s.json", c->policy_dir, c->net);
+	}
+	if (r < 0)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "policy path too long",
+				   "%s", c->policy_file ? c->policy_file : c->policy_dir);
+	if (!c->policy_file && access(path, F_OK) != 0)
+		return 0;	/* no policy for this network */
+	r = policy_load(path, &g->policy, err, sizeof(err));
+	if (r < 0)
+		return cni_err_set_errno(&ctx->err, r == -EFBIG ? -EINVAL : r,
+					 CNI_ERR_INVALID_CONFIG, "invalid network policy",
+					 "%s: %s", path, err);
+	if (g->policy.network[0] && strcmp(g->policy.network, c->net)) {
+		policy_free(&g->policy);
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid network policy",
+				   "%s: network: the policy is for \"%s\", not \"%s\"", path,
+				   g->policy.network, c->net);
+	}
+	g->has_policy = true;
+	c->icc = g->policy.icc;
+	return 0;
+}
+
+int fw_groups_add(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
+		  const struct fw_groups *g)
+{
+	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	size_t i;
+	int r;
+
+	if (!g->has_policy)
+		return 0;
+	r = policy_apply(conn, &g->policy, c->net, false, err, sizeof(err));
+	if (r < 0)
+		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
+					 "cannot apply the network policy", "%s", err);
+	for (i = 0; i < g->policy.n_groups; i++) {
+		if (!policy_match(&g->policy, i, c->name))
+			continue;
+		policy_set_name(s4, sizeof(s4), c->net, g->policy.groups[i].name, false);
+		policy_set_name(s6, sizeof(s6), c->net, g->policy.groups[i].name, true);
+		r = nft_netctl_elems_add(conn, s4, s6, c->addrs, c->n_addrs,
+					 ctx->env.container_id, err, sizeof(err));
+		if (r < 0)
+			return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
+						 "cannot add the container to its policy group",
+						 "%s", err);
+	}
+	return 0;
+}
+
+struct grp_list {
+	const char *net;
+	char (*names)[NFT_OBJ_NAME_MAX];
+	size_t n, cap;
+};
+
+static int grp_cb(const char *name, void *data)
+{
+	struct grp_list *l = data;
+	char p4[NFT_OBJ_NAME_MAX], p6[NFT_OBJ_NAME_MAX];
+	const char *rest;
+
+	snprintf(p4, sizeof(p4), "grp-%s-", l->net);
+	snprintf(p6, sizeof(p6), "grp6-%s-", l->net);
+	if (str_has_prefix(name, p4))
+		rest = name + strlen(p4);
+	else if (str_has_prefix(name, p6))
+		rest = name + strlen(p6);
+	else
+		return 0;
+	if (!*rest || strpbrk(rest, "-."))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *p = realloc(l->names, cap * sizeof(*l->names));
+
+		if (!p)
+			return -ENOMEM;
+		l->names = p;
+		l->cap = cap;
+	}
+	snprintf(l->names[l->n++], NFT_OBJ_NAME_MAX, "%s", name);
+	return 0;
+}
+
+int fw_groups_del(struct nft_conn *conn, const struct fw_config *c, const char *id,
+		  char *errbuf, size_t n)
+{
+	struct grp_list l = { .net = c->net };
+	size_t i;
+	int r;
+
+	/* The policy may have changed since ADD: walk the sets the kernel has. */
+	r = nft_list_sets(conn, NFPROTO_INET, NFT_TABLE, grp_cb, &l, errbuf, n);
+	for (i = 0; i < l.n && r >= 0; i++) {
+		bool v6 = str_has_prefix(l.names[i], "grp6-");
+
+		r = nft_netctl_elems_del(conn, v6 ? NULL : l.names[i], v6 ? l.names[i] : NULL,
+					 c->addrs, c->n_addrs, id, errbuf, n);
+	}
+	free(l.names);
+	return r;
+}
+
+void fw_groups_free(struct fw_groups *g)
+{
+	if (g->has_policy)
+		policy_free(&g->policy);
+	g->has_policy = false;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The network's policy file seen from one container: apply it, fill its groups. */
+#ifndef NETCTL_PLUGINS_FIREWALL_GROUPS_H
+#define NETCTL_PLUGINS_FIREWALL_GROUPS_H
+
+#include <stdbool.h>
+
+#include "nft/conn.h"
+#include "plugins/firewall/config.h"
+#include "policy/policy.h"
+
+struct fw_groups {
+	bool has_policy;
+	struct policy policy;
+};
+
+/**
+ * fw_groups_load() - find and parse the network's policy (policyFile, else
+ * <policyDir>/<net>.json when it exists). A broken policy fails the ADD (code 7, the
+ * line and key in details) before anything changes. Sets c->icc from the policy.
+ */
+int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g);
+/** fw_groups_add() - apply the policy if it changed, add the container to its groups. */
+int fw_groups_add(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
+		  const struct fw_groups *g);
+/** fw_groups_del() - remove @id's elements from every group set of the network. */
+int fw_groups_del(struct nft_conn *conn, const struct fw_config *c, const char *id,
+		  char *errbuf, size_t n);
+void fw_groups_free(struct fw_groups *g);
+
+#endif

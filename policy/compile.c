@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "nft/netctl_table.h"
+#include "policy/policy.h"
+#include "util/str.h"
+
+#define FAM NFPROTO_INET
+
+int policy_set_name(char *buf, size_t n, const char *net, const char *group, bool v6)
+{
+	return str_printf(buf, n, "%s%s-%s", v6 ? "grp6-" : "grp-", net, group);
+}
+
+int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash)
+{
+	return str_printf(buf, n, "pol-%s-%016" PRIx64, net, hash);
+}
+
+static void end_set(char *buf, const struct policy *p, const char *net, int g, bool v6)
+{
+	if (g == POLICY_ANY)
+		nft_net_obj(buf, NFT_OBJ_NAME_MAX, v6 ? "members6-" : "members-", net, "");
+	else
+		policy_set_name(buf, NFT_OBJ_NAME_MAX, net, p->groups[g].name, v6);
+}
+
+/* One allow entry for one family: a rule per port (or one for any port). */
+static void build_rule(struct nft_batch *b, const struct policy *p, const char *net,
+		       const char *chain, const struct policy_rule *r, bool v6)
+{
+	char from[NFT_OBJ_NAME_MAX], to[NFT_OBJ_NAME_MAX];
+	int family = v6 ? AF_INET6 : AF_INET;
+	size_t k, n = r->n_ports ? r->n_ports : 1;
+	struct nft_rule_b rb;
+
+	end_set(from, p, net, r->from, v6);
+	end_set(to, p, net, r->to, v6);
+	for (k = 0; k < n; k++) {
+		nft_rb_init(&rb, chain);
+		nft_rb_addr_set(&rb, family, true, from, false);
+		nft_rb_addr_set(&rb, family, false, to, false);
+		if (r->n_ports)
+			nft_rb_dport(&rb, r->ports[k].proto, r->ports[k].lo, r->ports[k].hi);
+		nft_rb_counter(&rb);
+		nft_rb_verdict(&rb, NF_ACCEPT, NULL);
+		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	}
+}
+
+void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
+		  char (*stale)[160], size_t n_stale)
+{
+	char chain[NFT_OBJ_NAME_MAX], set[NFT_OBJ_NAME_MAX];
+	struct nft_rule_b rb;
+	size_t i;
+	int v6;
+
+	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0) {
+		b->err = b->err ? b->err : -EINVAL;
+		snprintf(b->err_what, sizeof(b->err_what), "policy network name");
+		return;
+	}
+	for (i = 0; i < p->n_groups; i++) {
+		for (v6 = 0; v6 < 2; v6++) {
+			policy_set_name(set, sizeof(set), net, p->groups[i].name, v6);
+			nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, set,
+				      v6 ? NFT_KEY_IPV6 : NFT_KEY_IPV4, false);
+		}
+	}
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, chain);
+	if (!p->icc) {
+		for (i = 0; i < p->n_rules; i++)
+			for (v6 = 0; v6 < 2; v6++)
+				build_rule(b, p, net, chain, &p->rules[i], v6);
+	}
+	nft_rb_init(&rb, chain);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, p->icc ? NF_ACCEPT : NF_DROP, NULL);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	/* Stale objects go after the flush that dropped the rules using them. */
+	for (i = 0; i < n_stale; i++) {
+		if (str_has_prefix(stale[i], "pol-"))
+			nft_batch_chain(b, NFT_MSG_DELCHAIN, 0, FAM, NFT_TABLE, stale[i], -1,
+					NULL, 0);
+		else
+			nft_batch_set(b, NFT_MSG_DELSET, 0, FAM, NFT_TABLE, stale[i],
+				      NFT_KEY_IPV4, false);
+	}
+	policy_mark_name(set, sizeof(set), net, p->hash);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, set, -1, NULL, 0);
+}

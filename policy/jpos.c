@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <stdbool.h>
+#include <string.h>
+
+#include "policy/jpos.h"
+
+struct scan {
+	const char *s;
+	size_t len, i;
+	int line;
+};
+
+static void ws(struct scan *sc)
+{
+	while (sc->i < sc->len && strchr(" \t\r\n", sc->s[sc->i])) {
+		if (sc->s[sc->i] == '\n')
+			sc->line++;
+		sc->i++;
+	}
+}
+
+/* At a '"': skip the string; its raw content is [*b, *b + *n). */
+static void str(struct scan *sc, const char **b, size_t *n)
+{
+	size_t start = ++sc->i;
+
+	while (sc->i < sc->len && sc->s[sc->i] != '"')
+		sc->i += sc->s[sc->i] == '\\' ? 2 : 1;
+	*b = sc->s + start;
+	*n = (sc->i < sc->len ? sc->i : sc->len) - start;
+	sc->i++;
+}
+
+static void skip(struct scan *sc, int depth)
+{
+	const char *b;
+	size_t n;
+
+	ws(sc);
+	if (sc->i >= sc->len || depth > 64)
+		return;
+	switch (sc->s[sc->i]) {
+	case '"':
+		str(sc, &b, &n);
+		return;
+	case '{':
+	case '[':
+		sc->i++;
+		for (;;) {
+			ws(sc);
+			if (sc->i >= sc->len)
+				return;
+			if (sc->s[sc->i] == '}' || sc->s[sc->i] == ']') {
+				sc->i++;
+				return;
+			}
+			if (sc->s[sc->i] == ',' || sc->s[sc->i] == ':') {
+				sc->i++;
+				continue;
+			}
+			skip(sc, depth + 1);
+		}
+	default:
+		while (sc->i < sc->len && !strchr(" \t\r\n,]}", sc->s[sc->i]))
+			sc->i++;
+	}
+}
+
+static int find(struct scan *sc, const struct jpos_step *path, size_t depth)
+{
+	size_t idx = 0, n;
+	const char *b;
+	bool obj;
+
+	ws(sc);
+	if (!depth)
+		return sc->line;
+	if (sc->i >= sc->len || (sc->s[sc->i] != '{' && sc->s[sc->i] != '['))
+		return 0;
+	obj = sc->s[sc->i++] == '{';
+	for (;;) {
+		ws(sc);
+		if (sc->i >= sc->len || sc->s[sc->i] == '}' || sc->s[sc->i] == ']')
+			return 0;
+		if (sc->s[sc->i] == ',') {
+			sc->i++;
+			continue;
+		}
+		if (obj) {
+			int key_line = sc->line;
+
+			if (sc->s[sc->i] != '"')
+				return 0;
+			str(sc, &b, &n);
+			ws(sc);
+			if (sc->i < sc->len && sc->s[sc->i] == ':')
+				sc->i++;
+			if (path->key && strlen(path->key) == n && !memcmp(path->key, b, n)) {
+				/* A key's own line when its value is the end of the path. */
+				if (depth == 1)
+					return key_line;
+				return find(sc, path + 1, depth - 1);
+			}
+		} else if (!path->key && idx == path->index) {
+			return find(sc, path + 1, depth - 1);
+		}
+		skip(sc, 0);
+		idx++;
+	}
+}
+
+int jpos_line(const char *text, size_t len, const struct jpos_step *path, size_t depth)
+{
+	struct scan sc = { .s = text, .len = len, .line = 1 };
+
+	return find(&sc, path, depth);
+}

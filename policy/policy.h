@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The icc=false whitelist policy (DESIGN.md): a JSON file naming groups of containers
+ * (by name glob) and the connections allowed between them. Parsing is strict: every
+ * error names the line and the key. Compiling is pure: it appends nft objects to a
+ * batch, so unit tests compare it with golden text.
+ */
+#ifndef NETCTL_POLICY_POLICY_H
+#define NETCTL_POLICY_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nft/batch.h"
+
+#define POLICY_FILE_MAX (1024 * 1024)
+#define POLICY_GROUP_MAX 32		/* [a-z0-9_], so "grp-<net>-<group>" parses back */
+#define POLICY_GLOB_MAX 128
+#define POLICY_MAX_GROUPS 256
+#define POLICY_MAX_GLOBS 64
+#define POLICY_MAX_RULES 10000
+#define POLICY_MAX_PORTS 64
+#define POLICY_ANY (-1)			/* "*": every member of the network */
+
+struct policy_port {
+	uint8_t proto;			/* IPPROTO_TCP, _UDP, _SCTP */
+	uint16_t lo, hi;
+};
+
+struct policy_group {
+	char name[POLICY_GROUP_MAX + 1];
+	char (*globs)[POLICY_GLOB_MAX + 1];
+	size_t n_globs;
+};
+
+struct policy_rule {
+	int from, to;			/* group index or POLICY_ANY */
+	struct policy_port *ports;	/* n_ports == 0: any protocol, any port */
+	size_t n_ports;
+	int line;
+};
+
+struct policy {
+	int version;
+	char network[65];		/* "" when the file does not say */
+	bool icc;			/* false unless the file says true */
+	struct policy_group *groups;
+	size_t n_groups;
+	struct policy_rule *rules;
+	size_t n_rules;
+	uint64_t hash;			/* of the file's bytes: the applied version's mark */
+};
+
+/**
+ * policy_parse() - parse and validate @text into @p.
+ * Return: 0, or -EINVAL with "line N: <key>: <what is wrong>" in @errbuf (@p freed).
+ */
+int policy_parse(const char *text, size_t len, struct policy *p, char *errbuf, size_t n);
+/** policy_load() - read @path (at most POLICY_FILE_MAX bytes) and parse it. */
+int policy_load(const char *path, struct policy *p, char *errbuf, size_t n);
+void policy_free(struct policy *p);
+
+/** policy_group_index() - index of group @name, or -1. */
+int policy_group_index(const struct policy *p, const char *name);
+/** policy_match() - does container @name belong to group @g (glob match)? */
+bool policy_match(const struct policy *p, size_t g, const char *name);
+
+/** policy_set_name() - "grp-<net>-<group>" (@v6: "grp6-..."). */
+int policy_set_name(char *buf, size_t n, const char *net, const char *group, bool v6);
+/** policy_mark_name() - "pol-<net>-<hash>", the empty chain marking what is applied. */
+int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash);
+
+/**
+ * policy_build() - append to @b the whole apply: group sets (kept when they exist,
+ * with their elements), the refilled net-<net>-policy chain ending in a counted drop,
+ * the deletion of @stale_sets (group sets no longer in the policy) and @stale_marks,
+ * and the new mark. One batch: atomic.
+ */
+void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
+		  char (*stale)[160], size_t n_stale);
+
+
+
+struct nft_conn;
+
+/**
+ * policy_apply() - make @p the policy of network @net in the kernel, in one batch.
+ * Does nothing when the same policy (by hash) is already applied, unless @force.
+ * Return: 1 applied, 0 already there, -ENOENT when the network has no chains yet,
+ * other -errno with the failing object in @errbuf.
+ */
+int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, bool force,
+		 char *errbuf, size_t n);
+#endif
