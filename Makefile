@@ -85,7 +85,8 @@ $(LIBNETCTL): $(LIB_OBJS)
 
 # One binary per plugins/<name>/ directory: all of its .c files.
 .SECONDEXPANSION:
-$(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard plugins/$$*/*.c)) $(LIBNETCTL)
+# (No '%' inside the functions: a pattern rule would put the stem there.)
+$(BUILD)/bin/%: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(basename $$(wildcard plugins/$$*/*.c)))) $(LIBNETCTL)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBNETCTL) $(LIBS)
 
@@ -97,7 +98,7 @@ $(BUILD)/prog/libnetctl-cli.a: $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out netc
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/prog/lib%.a: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(filter-out plugins/$$*/main.c,$$(wildcard plugins/$$*/*.c)))
+$(BUILD)/prog/lib%.a: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(basename $$(filter-out plugins/$$*/main.c,$$(wildcard plugins/$$*/*.c)))))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
