@@ -27,9 +27,15 @@ stop_servers() {
 	SERVERS=()
 }
 
-# net_up BRIDGE GW/LEN : a bridge with the gateway address, forwarding on.
+# net_up BRIDGE GW/LEN : a bridge with the gateway address, forwarding on. Its MAC is
+# set explicitly: a bridge left to follow its lowest port MAC changes it when a port
+# joins, and every container's ARP entry for the gateway goes stale (icc=false traffic
+# is routed through the gateway, so it would stall).
 net_up() {
-	ip link add "$1" type bridge && ip addr add "$2" dev "$1" && ip link set "$1" up
+	local mac
+	mac=$(printf '02:00:%02x:%02x:%02x:01' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
+	ip link add "$1" address "$mac" type bridge && ip addr add "$2" dev "$1" &&
+	ip link set "$1" up
 	echo 1 >/proc/sys/net/ipv4/ip_forward
 }
 

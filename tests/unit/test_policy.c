@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+/* policy/: strict parsing with line-precise errors, compile to golden nft text. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft/batch.h"
+#include "policy/jpos.h"
+#include "policy/policy.h"
+
+static const char example[] =
+	"{\n"
+	"  \"version\": 1,\n"
+	"  \"network\": \"web\",\n"
+	"  \"icc\": false,\n"
+	"  \"groups\": { \"frontend\": [\"web-*\"], \"db\": [\"pg\", \"pg-replica-*\"] },\n"
+	"  \"allow\": [\n"
+	"    { \"from\": \"frontend\", \"to\": \"db\", \"ports\": [\"5432/tcp\"] },\n"
+	"    { \"from\": \"*\", \"to\": \"db\", \"ports\": [\"53/udp\", \"8000-8080/tcp\"] },\n"
+	"    { \"from\": \"db\", \"to\": \"db\" }\n"
+	"  ]\n"
+	"}\n";
+
+static const char *const golden[] = {
+	"add set inet netctl grp-web-frontend",
+	"add set inet netctl grp6-web-frontend",
+	"add set inet netctl grp-web-db",
+	"add set inet netctl grp6-web-db",
+	"flush chain inet netctl net-web-policy",
+	"add rule inet netctl net-web-policy ip saddr @grp-web-frontend ip daddr @grp-web-db "
+	"tcp dport 5432 counter accept",
+	"add rule inet netctl net-web-policy ip6 saddr @grp6-web-frontend ip6 daddr "
+	"@grp6-web-db tcp dport 5432 counter accept",
+	"add rule inet netctl net-web-policy ip saddr @members-web ip daddr @grp-web-db "
+	"udp dport 53 counter accept",
+	"add rule inet netctl net-web-policy ip saddr @members-web ip daddr @grp-web-db "
+	"tcp dport 8000-8080 counter accept",
+	"add rule inet netctl net-web-policy ip6 saddr @members6-web ip6 daddr @grp6-web-db "
+	"udp dport 53 counter accept",
+	"add rule inet netctl net-web-policy ip6 saddr @members6-web ip6 daddr @grp6-web-db "
+	"tcp dport 8000-8080 counter accept",
+	"add rule inet netctl net-web-policy ip saddr @grp-web-db ip daddr @grp-web-db "
+	"counter accept",
+	"add rule inet netctl net-web-policy ip6 saddr @grp6-web-db ip6 daddr @grp6-web-db "
+	"counter accept",
+	"add rule inet netctl net-web-policy counter drop",
+	"delete set inet netctl grp-web-old",
+	"delete chain inet netctl pol-web-0000000000000001",
+	NULL,	/* the new mark: its name depends on the hash */
+};
+
+static void test_compile_golden(void **state)
+{
+	struct policy p;
+	struct nft_batch b;
+	const struct nft_batch_op *ops;
+	char err[256] = "", stale[2][160] = { "grp-web-old", "pol-web-0000000000000001" };
+	char mark[160];
+	size_t n, i;
+
+	assert_int_equal(policy_parse(example, strlen(example), &p, err, sizeof(err)), 0);
+	assert_int_equal(p.n_groups, 2);
+	assert_int_equal(p.n_rules, 3);
+	assert_int_equal(p.rules[0].line, 7);
+	assert_true(policy_match(&p, 0, "web-1"));
+	assert_false(policy_match(&p, 0, "pg"));
+	assert_true(policy_match(&p, 1, "pg-replica-2"));
+	assert_false(policy_match(&p, 1, NULL));
+	nft_batch_init(&b, 1);
+	policy_build(&b, &p, "web", stale, 2);
+	assert_int_equal(b.err, 0);
+	ops = nft_batch_ops(&b, &n);
+	for (i = 0; golden[i] && i < n; i++)
+		assert_string_equal(ops[i].what, golden[i]);
+	assert_int_equal(n, sizeof(golden) / sizeof(golden[0]));
+	policy_mark_name(mark, sizeof(mark), "web", p.hash);
+	assert_non_null(strstr(ops[n - 1].what, mark));
+	nft_batch_free(&b);
+	policy_free(&p);
+}
+
+/* icc true: the chain just accepts; groups still exist for later. */
+static void test_compile_icc_on(void **state)
+{
+	const char *t = "{\"version\":1,\"icc\":true,\"groups\":{\"a\":[\"x\"]},"
+			"\"allow\":[{\"from\":\"a\",\"to\":\"a\"}]}";
+	struct policy p;
+	struct nft_batch b;
+	const struct nft_batch_op *ops;
+	char err[256];
+	size_t n;
+
+	assert_int_equal(policy_parse(t, strlen(t), &p, err, sizeof(err)), 0);
+	nft_batch_init(&b, 1);
+	policy_build(&b, &p, "n", NULL, 0);
+	ops = nft_batch_ops(&b, &n);
+	assert_int_equal(n, 5);
+	assert_string_equal(ops[3].what, "add rule inet netctl net-n-policy counter accept");
+	nft_batch_free(&b);
+	policy_free(&p);
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	struct policy p;
+	char err[512] = "";
+
+	assert_int_not_equal(policy_parse(text, strlen(text), &p, err, sizeof(err)), 0);
+	if (!strstr(err, want))
+		fail_msg("error \"%s\" does not contain \"%s\"", err, want);
+	assert_int_equal(p.n_groups, 0);
+	assert_null(p.rules);
+}
+
+static void test_errors(void **state)
+{
+	expect_error("{\"version\":1,\n\"groups\":{\"a\":[\"x\"]},\n\"allow\":[\n"
+		     "{\"from\":\"a\",\n\"to\":\"dbx\"}]}",
+		     "line 5: allow[0].to: unknown group \"dbx\"");
+	expect_error("{\"version\":1,\"groups\":{\"a\":[\"x\"]},\"allow\":[\n"
+		     "{\"from\":\"a\",\"to\":\"a\",\"ports\":[\"70000/tcp\"]}]}",
+		     "line 2: allow[0].ports[0]: \"70000/tcp\": ports are 1-65535");
+	expect_error("{\"version\":1,\"groups\":{\"a\":[\"x\"]},\"allow\":[\n"
+		     "{\"from\":\"a\",\"to\":\"a\",\"ports\":[\"x/tcp\"]}]}",
+		     "allow[0].ports[0]");
+	expect_error("{\"version\":1,\"groups\":{\"a\":[\"x\"]},\"allow\":[\n"
+		     "{\"from\":\"a\",\"to\":\"a\",\"ports\":[\"90-80/udp\"]}]}",
+		     "line 2: allow[0].ports[0]: \"90-80/udp\": reversed range");
+	expect_error("{\"version\":1,\"groups\":{\"a\":[\"x\"]},\"allow\":[\n"
+		     "{\"from\":\"a\",\"to\":\"a\",\"ports\":[\"80/icmp\"]}]}",
+		     "unknown protocol");
+	expect_error("{\"version\":1,\n\"groups\":{\"a\":[\"x\"],\n\"a\":[\"y\"]}}",
+		     "line 3: duplicate object key");
+	expect_error("{\n\"version\": 2}", "line 2: version: unsupported version");
+	expect_error("{\"groups\":{}}", "missing \"version\"");
+	expect_error("{\"version\":1,\n\"alow\":[]}", "line 2: alow: unknown key");
+	expect_error("{\"version\":1,\"groups\":{\"Bad-Name\":[\"x\"]}}", "groups.Bad-Name");
+	expect_error("{\"version\":1,\"groups\":{\"a\":[]}}", "groups.a");
+	expect_error("{\"version\":1,\"groups\":{\"a\":[\"x/y\"]}}", "groups.a[0]");
+	expect_error("{\"version\":1,\n\"allow\":[{\"from\":\"*\"}]}", "line 2: allow[0]: missing \"to\"");
+	expect_error("{\"version\":1,\"allow\":[{\"from\":\"*\",\"to\":\"*\",\"port\":[]}]}",
+		     "allow[0].port: unknown key");
+	expect_error("{\"version\":1,\"icc\":\"no\"}", "icc: must be true or false");
+	expect_error("{\"version\":1,\"network\":\"../x\"}", "network: not a network name");
+	expect_error("[1]", "a policy is a JSON object");
+	expect_error("{\"version\":1,", "line 1:");
+}
+
+static void test_too_big(void **state)
+{
+	size_t n = POLICY_FILE_MAX + 2;
+	char *big = malloc(n);
+	struct policy p;
+	char err[256] = "";
+
+	assert_non_null(big);
+	memset(big, ' ', n);
+	big[0] = '{';
+	big[n - 1] = '}';
+	assert_int_equal(policy_parse(big, n, &p, err, sizeof(err)), -EFBIG);
+	assert_non_null(strstr(err, "over the"));
+	free(big);
+}
+
+static void test_jpos(void **state)
+{
+	const char *t = "{\n \"a\": [1,\n  {\"b\": \"x\\\"y\",\n   \"c\": 2}],\n \"d\": {}\n}";
+	struct jpos_step p1[] = { { "a", 0 }, { NULL, 1 }, { "c", 0 } };
+	struct jpos_step p2[] = { { "d", 0 } };
+	struct jpos_step p3[] = { { "zz", 0 } };
+
+	assert_int_equal(jpos_line(t, strlen(t), p1, 3), 4);
+	assert_int_equal(jpos_line(t, strlen(t), p2, 1), 5);
+	assert_int_equal(jpos_line(t, strlen(t), p3, 1), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_compile_golden), cmocka_unit_test(test_compile_icc_on),
+		cmocka_unit_test(test_errors),	       cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_jpos),
+	};
+
+	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
+}
