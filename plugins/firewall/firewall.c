@@ -191,6 +191,13 @@ static bool id_valid(json_t *root, const char *id)
 	return false;
 }
 
+/* Does the GC config list any attachment at all (absent lists count as none)? */
+static bool any_attachment(json_t *root)
+{
+	return json_array_size(json_object_get(root, "cni.dev/valid-attachments")) > 0 ||
+	       json_array_size(json_object_get(root, "cni.dev/attachments")) > 0;
+}
+
 struct gc_walk {
 	json_t *root;
 	char (*ids)[256];
@@ -247,9 +254,12 @@ int fw_gc(struct cni_ctx *ctx)
 			r = nft_netctl_elems_del(&conn, s4, s6, NULL, 0, w.ids[i], err,
 						 sizeof(err));
 	}
+	/* No attachment left on the network: its chains and sets go too. */
+	if (r >= 0 && !any_attachment(ctx->conf.root))
+		r = nft_netctl_net_remove(&conn, c.net, err, sizeof(err));
 	nft_conn_close(&conn);
 	free(w.ids);
 	if (r < 0)
-		return nft_fail(ctx, r, "cannot remove stale firewall set elements", err);
+		return nft_fail(ctx, r, "cannot remove stale firewall objects", err);
 	return 0;
 }
