@@ -22,7 +22,7 @@ for b in "$OURS" "$THEIRS"; do
 done
 mountpoint -q /var/lib/cni || { echo "bench: /var/lib/cni is not a tmpfs here" >&2; exit 1; }
 
-for who in ours ref; do
+for who in ours ref floor; do
 	printf '{"cniVersion":"1.0.0","name":"bench","type":"host-local","ipam":{"type":"host-local","subnet":"10.128.0.0/16","dataDir":"/var/lib/cni/%s","routes":[{"dst":"0.0.0.0/0"}]}}' \
 		"$who" >"$T/$who.json"
 done
@@ -57,6 +57,7 @@ rm -f "$T"/*.ADD "$T"/*.DEL
 for ((i = 1; i <= N; i++)); do
 	one ours "$OURS" ADD c$i
 	one ref "$THEIRS" ADD c$i
+	one floor /bin/true ADD c$i
 done
 for ((i = 1; i <= N; i++)); do
 	one ours "$OURS" DEL c$i
@@ -79,4 +80,12 @@ for op in ADD DEL; do
 	printf '%-5s %10s %10s %10s %10s %8s\n' "$op" "$o" "$r" "$(pct "$T/ours.$op" 90)" \
 		"$(pct "$T/ref.$op" 90)" "$(awk -v o="$o" -v r="$r" 'BEGIN { printf "%.2fx", o / r }')"
 done
+# The store grows during the ADDs: cost of the first 10 against the last 10.
+head -n 10 "$T/ours.ADD" >"$T/o.first"; tail -n 10 "$T/ours.ADD" >"$T/o.last"
+head -n 10 "$T/ref.ADD" >"$T/r.first"; tail -n 10 "$T/ref.ADD" >"$T/r.last"
+printf 'ADD first-10 -> last-10 medians: ours %s -> %s, reference %s -> %s\n' \
+	"$(pct "$T/o.first" 50)" "$(pct "$T/o.last" 50)" "$(pct "$T/r.first" 50)" \
+	"$(pct "$T/r.last" 50)"
+printf '%-5s %10s   (exec of /bin/true from the same loop: the floor for any plugin)\n' \
+	floor "$(pct "$T/floor.ADD" 50)"
 echo "(ratio = ours / reference median; below 1 is faster. Reservations left: $left)"
