@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ static int ack_bad_attr(const struct nlmsghdr *nlh)
 static void trace_error(const struct nft_batch *b, const struct nlmsghdr *nlh, int err,
 			char *errbuf, size_t n)
 {
-	const char *what = "batch", *text = nft_ack_text(nlh);
+	const char *what = "the batch as a whole", *text = nft_ack_text(nlh);
 	int bad = ack_bad_attr(nlh);
 	size_t i;
 
@@ -135,32 +136,45 @@ static void set_bufs(int fd, size_t snd, size_t rcv)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &r, sizeof(r));
 }
 
-/* Read every ACK the batch produced; the kernel ran it during sendmsg(). */
+/*
+ * Read every ACK the batch produced. The kernel runs the batch inside sendmsg(), so
+ * they are all queued by now; the wait is only a guard. An error about the batch as a
+ * whole (its BEGIN message, or out of memory) comes alone: stop there.
+ */
 static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf, size_t n)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
+	size_t bufsz = 128 * 1024, acked = 0;	/* an error echoes a message of <= 64 KiB */
+	char *buf = malloc(bufsz);
 	int fd = mnl_socket_get_fd(c->nl), first = 0;
-	size_t acked = 0;
+	bool whole = false;
 
-	while (acked < b->n_ops) {
+	if (!buf) {
+		snprintf(errbuf, n, "reading nf_tables acknowledgements: out of memory");
+		return -ENOMEM;
+	}
+	while (acked < b->n_ops && !whole) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		struct nlmsghdr *nlh;
 		ssize_t len;
 		int left;
 
-		if (poll(&p, 1, 5000) <= 0) {
-			if (!first)
-				snprintf(errbuf, n, "nf_tables did not answer the batch");
-			return first ? first : -ETIMEDOUT;
+		if (poll(&p, 1, first ? 0 : 5000) <= 0) {
+			if (!first) {
+				snprintf(errbuf, n, "nf_tables did not acknowledge the batch");
+				first = -ETIMEDOUT;
+			}
+			break;
 		}
-		len = recv(fd, buf, sizeof(buf), 0);
+		len = recv(fd, buf, bufsz, 0);
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
-			if (!first)
+			if (!first) {
 				snprintf(errbuf, n, "reading nf_tables acknowledgements: %s",
 					 strerror(errno));
-			return first ? first : -errno;
+				first = -errno;
+			}
+			break;
 		}
 		left = (int)len;
 		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left);
@@ -171,12 +185,15 @@ static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf
 				continue;
 			acked++;
 			e = mnl_nlmsg_get_payload(nlh);
+			if (nlh->nlmsg_seq == b->seq_begin || nlh->nlmsg_seq == b->seq)
+				whole = true;
 			if (e->error && !first) {
 				first = e->error;
 				trace_error(b, nlh, -e->error, errbuf, n);
 			}
 		}
 	}
+	free(buf);
 	return first;
 }
 
