@@ -54,4 +54,21 @@ out=$(ref_plugin host-local ADD r2 $NS eth0 <<<"${hl/\"subnet\"/\"rangeStart\":\
 check_eq "reference sees our reservation as taken" "999" "$(jq -r .code <<<"$out")"
 check "our DEL o2" plugin host-local DEL o2 $NS eth0 <<<"$hl"
 check_eq "store ends with only lock and last_reserved_ip.0" "last_reserved_ip.0 lock" "$(ls "$S" | xargs)"
+
+# Both implementations at once on one store: they serialise on the same flock.
+mkdir -p "$T/mix"
+for i in $(seq 1 40); do
+	plugin host-local ADD m$i $NS eth0 <<<"$hl" >"$T/mix/o$i" 2>&1 &
+	ref_plugin host-local ADD n$i $NS eth0 <<<"$hl" >"$T/mix/r$i" 2>&1 &
+done
+wait
+check_eq "40 of ours + 40 reference ADDs in parallel: 80 distinct addresses" 80 \
+	"$(cat "$T"/mix/* | jq -r '.ips[0].address' 2>/dev/null | sort -u | grep -c '^10\.70\.')"
+for i in $(seq 1 40); do
+	ref_plugin host-local DEL m$i $NS eth0 <<<"$hl" &
+	plugin host-local DEL n$i $NS eth0 <<<"$hl" &
+done
+wait
+check_eq "crossed parallel DELs leave only lock and last_reserved_ip.0" "last_reserved_ip.0 lock" \
+	"$(ls "$S" | xargs)"
 done_testing
