@@ -49,8 +49,9 @@ static int refuse_duplicate(struct ipam_store *st, const struct ipam_range_set *
 		ipam_addr_name(&c.found, a, sizeof(a));
 		return cni_err_set_errno(err, -EEXIST, CNI_ERR_INVALID_ENV,
 					 "this container interface already has an address",
-					 "CNI_CONTAINERID=%s CNI_IFNAME=%s holds %s in range set %d; "
-					 "a second ADD needs a DEL first", id, ifname, a, c.set);
+					 "CNI_CONTAINERID=%s CNI_IFNAME=%s holds %s in range set "
+					 "%d; a second ADD needs a DEL first",
+					 id, ifname, a, c.set);
 	}
 	if (r < 0)
 		return cni_err_set_errno(err, r, CNI_ERR_IO, "cannot read the IPAM store",

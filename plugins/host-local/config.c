@@ -279,7 +279,7 @@ static int match_requests(struct hl_config *c, const struct requests *rq, struct
 int hl_config_load(const struct cni_conf *conf, const struct cni_env *env, bool requests,
 		   struct hl_config *c, struct cni_err *err)
 {
-	json_t *ipam = conf->ipam;
+	json_t *ipam = conf->ipam, *subnet;
 	struct requests rq = { .n = 0 };
 	int k;
 
@@ -298,14 +298,15 @@ int hl_config_load(const struct cni_conf *conf, const struct cni_env *env, bool 
 	if (parse_range_sets(json_object_get(conf->runtime_config, "ipRanges"),
 			     "runtimeConfig.ipRanges", c, err) < 0)
 		return -EINVAL;
-	if (json_is_string(json_object_get(ipam, "subnet"))) {
+	subnet = json_object_get(ipam, "subnet");
+	if (json_is_string(subnet)) {
 		k = add_set(c, "ipam", err);
 		if (k < 0)
 			return k;
 		c->sets[k].n = 1;
 		if (parse_range(ipam, "ipam", &c->sets[k].ranges[0], err) < 0)
 			return -EINVAL;
-	} else if (json_object_get(ipam, "subnet") && !json_is_null(json_object_get(ipam, "subnet"))) {
+	} else if (subnet && !json_is_null(subnet)) {
 		return bad_config(err, "ipam.subnet must be a CIDR such as \"10.22.0.0/16\"");
 	}
 	if (parse_range_sets(json_object_get(ipam, "ranges"), "ipam.ranges", c, err) < 0 ||

@@ -53,7 +53,8 @@ static void test_config_forms(void **state)
 			 "\"gateway\":\"10.1.0.254\",\"dataDir\":\"/d\",\"resolvConf\":\"/r\","
 			 "\"ranges\":[[{\"subnet\":\"10.2.0.0/24\"},{\"subnet\":\"10.2.1.0/24\","
 			 "\"rangeEnd\":\"\"}],[{\"subnet\":\"fd00::/64\"}]],"
-			 "\"routes\":[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"fd01::/64\",\"gw\":\"fd00::1\","
+			 "\"routes\":[{\"dst\":\"0.0.0.0/0\"},"
+			 "{\"dst\":\"fd01::/64\",\"gw\":\"fd00::1\","
 			 "\"priority\":5}]}}", NULL, false), 0);
 	assert_int_equal(l.c.n_sets, 4);
 	ipam_range_set_format(&l.c.sets[0], buf, sizeof(buf));
@@ -117,12 +118,13 @@ static void test_config_requests(void **state)
 
 static void test_config_errors(void **state)
 {
+#define HEAD "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\","
 	static const char *const bad[] = {
 		"{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\"}",
 		"{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\",\"ipam\":{}}",
 		"{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\",\"ipam\":{\"subnet\":5}}",
-		"{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\",\"ipam\":{\"ranges\":[[]]}}",
-		"{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\",\"ipam\":{\"ranges\":[{}]}}",
+		HEAD "\"ipam\":{\"ranges\":[[]]}}",
+		HEAD "\"ipam\":{\"ranges\":[{}]}}",
 		"{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\",\"ipam\":{\"subnet\":"
 		"\"10.0.0.0/24\",\"gateway\":\"x\"}}",
 		"{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\",\"ipam\":{\"subnet\":"
@@ -137,7 +139,8 @@ static void test_config_errors(void **state)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (load_conf(&l, bad[i], NULL, true) != -EINVAL || l.err.code != 7)
-			fail_msg("config %zu: want code 7, got %d (%s)", i, l.err.code, l.err.details);
+			fail_msg("config %zu: want code 7, got %d (%s)", i, l.err.code,
+				 l.err.details);
 		cni_conf_free(&l.conf);
 	}
 }
