@@ -62,7 +62,8 @@ check_fails "isolated network a1 cannot open to open network c1" reach a1 tcp 10
 check_fails "open network c1 cannot open to isolated a1" reach c1 tcp 10.10.1.2 7000
 
 # Bad configs: clear errors, nothing changes.
-snap=$(nft list ruleset | sed 's/packets [0-9]* bytes [0-9]*//')
+nosum() { nft list ruleset | sed 's/packets [0-9]* bytes [0-9]*//'; }
+snap=$(nosum)
 out=$(fw ADD neta br-a a1 10.10.1.2/24 '"backend":"firewalld"')
 check_eq "firewalld backend: unsupported (code 2)" 2 "$(echo "$out" | jq -r .code)"
 out=$(fw ADD neta br-a a1 10.10.1.2/24 '"ingressPolicy":"bogus"')
@@ -70,7 +71,16 @@ check_eq "unknown ingressPolicy: code 7" 7 "$(echo "$out" | jq -r .code)"
 out=$(echo '{"cniVersion":"1.0.0","name":"neta","type":"firewall"}' |
 	plugin firewall ADD id-x /run/netns/a1 eth0)
 check_eq "ADD without prevResult: code 7" 7 "$(echo "$out" | jq -r .code)"
-check_eq "refused ADDs change nothing" "$snap" "$(nft list ruleset | sed 's/packets [0-9]* bytes [0-9]*//')"
+check_eq "refused ADDs change nothing" "$snap" "$(nosum)"
+# A kernel error is traced to the object that caused it, and the batch changed nothing.
+nft add set inet netctl members-clash '{ type ipv6_addr; }'
+snap=$(nosum)
+out=$(fw ADD clash br-a a1 10.10.1.2/24)
+case $(echo "$out" | jq -r .details) in
+*"add set inet netctl members-clash: File exists"*) ok "kernel error names the failing object" ;;
+*) fail "kernel error names the failing object" "$out" ;; esac
+check_eq "failed batch changed nothing" "$snap" "$(nosum)"
+nft delete set inet netctl members-clash
 check "accepted keys: iptablesAdminChainName, firewalldZone, backend iptables" \
 	fw ADD neta br-a a1 10.10.1.2/24 '"backend":"iptables","iptablesAdminChainName":"X","firewalldZone":"trusted"'
 
