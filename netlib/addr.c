@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/rtnetlink.h>
+
+#include "netlib/addr.h"
+
+static int addr_op(struct netlib_nl *nl, bool add, int index, const struct ip_prefix *prefix,
+		   uint32_t flags, char *errbuf, size_t n)
+{
+	struct netlib_addr a = { .index = index, .prefix = *prefix, .flags = flags };
+	char buf[NETLIB_MSG_MAX], what[IP_STR_MAX + 32], txt[IP_STR_MAX];
+	struct nlmsghdr *nlh = netlib_msg_addr(buf, sizeof(buf), add, &a);
+
+	ip_prefix_format(prefix, txt, sizeof(txt));
+	snprintf(what, sizeof(what), "%s address %s", add ? "adding" : "removing", txt);
+	if (!nlh) {
+		snprintf(errbuf, n, "%s: invalid address or index", what);
+		return -EINVAL;
+	}
+	return netlib_request(nl, nlh, NULL, NULL, what, errbuf, n);
+}
+
+int netlib_addr_add(struct netlib_nl *nl, int index, const struct ip_prefix *prefix,
+		    uint32_t flags, char *errbuf, size_t n)
+{
+	return addr_op(nl, true, index, prefix, flags, errbuf, n);
+}
+
+int netlib_addr_del(struct netlib_nl *nl, int index, const struct ip_prefix *prefix,
+		    char *errbuf, size_t n)
+{
+	return addr_op(nl, false, index, prefix, 0, errbuf, n);
+}
+
+struct list_ctx {
+	int family, index, max, count;
+	bool overflow;
+	void *out;
+};
+
+static int each_addr(const struct nlmsghdr *nlh, void *data)
+{
+	struct list_ctx *c = data;
+	struct netlib_addr a;
+
+	if (netlib_parse_addr(nlh, &a) < 0)
+		return 0;
+	if ((c->index && a.index != c->index) ||
+	    (c->family != AF_UNSPEC && a.prefix.addr.family != c->family))
+		return 0;
+	if (c->count >= c->max) {
+		c->overflow = true;	/* keep draining the dump */
+		return 0;
+	}
+	((struct netlib_addr *)c->out)[c->count++] = a;
+	return 0;
+}
+
+int netlib_addr_list(struct netlib_nl *nl, int family, int index, struct netlib_addr *out,
+		     int max, int *count, char *errbuf, size_t n)
+{
+	struct list_ctx c = { .family = family, .index = index, .max = max, .out = out };
+	char buf[NETLIB_MSG_MAX];
+	struct nlmsghdr *nlh = netlib_msg_addr_dump(buf, sizeof(buf), family);
+	int r = netlib_request(nl, nlh, each_addr, &c, "listing addresses", errbuf, n);
+
+	*count = c.count;
+	if (r == 0 && c.overflow) {
+		snprintf(errbuf, n, "listing addresses: more than %d", max);
+		return -ENOSPC;
+	}
+	return r;
+}
+
+static int route_op(struct netlib_nl *nl, bool add, const struct netlib_route *rt,
+		    char *errbuf, size_t n)
+{
+	char buf[NETLIB_MSG_MAX], what[2 * IP_STR_MAX + 32], dst[IP_STR_MAX], gw[IP_STR_MAX];
+	struct nlmsghdr *nlh = netlib_msg_route(buf, sizeof(buf), add, rt);
+
+	ip_prefix_format(&rt->dst, dst, sizeof(dst));
+	if (rt->has_gw)
+		ip_addr_format(&rt->gw, gw, sizeof(gw));
+	snprintf(what, sizeof(what), "%s route %s%s%s", add ? "adding" : "removing", dst,
+		 rt->has_gw ? " via " : "", rt->has_gw ? gw : "");
+	if (!nlh) {
+		snprintf(errbuf, n, "%s: invalid route", what);
+		return -EINVAL;
+	}
+	return netlib_request(nl, nlh, NULL, NULL, what, errbuf, n);
+}
+
+int netlib_route_add(struct netlib_nl *nl, const struct netlib_route *rt, char *errbuf,
+		     size_t n)
+{
+	return route_op(nl, true, rt, errbuf, n);
+}
+
+int netlib_route_del(struct netlib_nl *nl, const struct netlib_route *rt, char *errbuf,
+		     size_t n)
+{
+	return route_op(nl, false, rt, errbuf, n);
+}
+
+static int each_route(const struct nlmsghdr *nlh, void *data)
+{
+	struct list_ctx *c = data;
+	struct netlib_route rt;
+
+	if (netlib_parse_route(nlh, &rt) < 0)
+		return 0;
+	if (rt.table != RT_TABLE_MAIN || rt.type != RTN_UNICAST ||
+	    (c->index && rt.oif != c->index))
+		return 0;
+	if (c->count >= c->max) {
+		c->overflow = true;
+		return 0;
+	}
+	((struct netlib_route *)c->out)[c->count++] = rt;
+	return 0;
+}
+
+int netlib_route_list(struct netlib_nl *nl, int family, int oif, struct netlib_route *out,
+		      int max, int *count, char *errbuf, size_t n)
+{
+	struct list_ctx c = { .family = family, .index = oif, .max = max, .out = out };
+	char buf[NETLIB_MSG_MAX];
+	struct nlmsghdr *nlh = netlib_msg_route_dump(buf, sizeof(buf), family);
+	int r = netlib_request(nl, nlh, each_route, &c, "listing routes", errbuf, n);
+
+	*count = c.count;
+	if (r == 0 && c.overflow) {
+		snprintf(errbuf, n, "listing routes: more than %d", max);
+		return -ENOSPC;
+	}
+	return r;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
+
+#include "netlib/netns.h"
+#include "util/file.h"
+#include "util/str.h"
+
+int netlib_netns_open(const char *path, char *errbuf, size_t n)
+{
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		snprintf(errbuf, n, "cannot open netns %s: %s", path, strerror(err));
+		return -err;
+	}
+	/* a bind mount that lost its netns, or any other file, is refused here */
+	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		snprintf(errbuf, n, "%s is not a network namespace", path);
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+int netlib_netns_enter(int fd, char *errbuf, size_t n)
+{
+	int saved, err;
+
+	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved < 0) {
+		err = errno;
+		snprintf(errbuf, n, "cannot open our own netns: %s", strerror(err));
+		return -err;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		err = errno;
+		snprintf(errbuf, n, "cannot enter netns: %s%s", strerror(err),
+			 err == EINVAL ? " (not a network namespace)" : "");
+		close(saved);
+		return -err;
+	}
+	return saved;
+}
+
+int netlib_netns_leave(int saved, char *errbuf, size_t n)
+{
+	int err = 0;
+
+	if (setns(saved, CLONE_NEWNET) < 0) {
+		err = errno;
+		snprintf(errbuf, n, "cannot return to the original netns: %s", strerror(err));
+	}
+	close(saved);
+	return -err;
+}
+
+static int sysctl_open(int netns_fd, const char *key, int flags, char *errbuf, size_t n)
+{
+	char path[256];
+	int fd, saved = -1, err = 0, r;
+
+	if (!key[0] || key[0] == '/' || strstr(key, "..") ||
+	    str_printf(path, sizeof(path), "/proc/sys/%s", key) < 0) {
+		snprintf(errbuf, n, "invalid sysctl name %s", key);
+		return -EINVAL;
+	}
+	if (netns_fd >= 0) {
+		saved = netlib_netns_enter(netns_fd, errbuf, n);
+		if (saved < 0)
+			return saved;
+	}
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		snprintf(errbuf, n, "cannot open %s: %s", path, strerror(err));
+	}
+	if (saved >= 0) {
+		r = netlib_netns_leave(saved, errbuf, n);
+		if (r < 0) {
+			if (fd >= 0)
+				close(fd);
+			return r;
+		}
+	}
+	return fd >= 0 ? fd : -err;
+}
+
+int netlib_sysctl_write(int netns_fd, const char *key, const char *value, char *errbuf,
+			size_t n)
+{
+	int fd = sysctl_open(netns_fd, key, O_WRONLY, errbuf, n), r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (write_all(fd, value, strlen(value)) < 0) {
+		r = -errno;
+		snprintf(errbuf, n, "writing %s to /proc/sys/%s: %s", value, key, strerror(-r));
+	}
+	close(fd);
+	return r;
+}
+
+int netlib_sysctl_read(int netns_fd, const char *key, char *out, size_t outlen, char *errbuf,
+		       size_t n)
+{
+	int fd = sysctl_open(netns_fd, key, O_RDONLY, errbuf, n), r = 0;
+	ssize_t len;
+
+	if (fd < 0)
+		return fd;
+	if (!outlen) {
+		close(fd);
+		return -EINVAL;
+	}
+	len = read(fd, out, outlen - 1);
+	if (len < 0) {
+		r = -errno;
+		snprintf(errbuf, n, "reading /proc/sys/%s: %s", key, strerror(-r));
+		len = 0;
+	}
+	out[len] = 0;
+	while (len > 0 && out[len - 1] == '\n')
+		out[--len] = 0;
+	close(fd);
+	return r;
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+
+#include "netlib/netns.h"
+#include "netlib/sock.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+int netlib_open(struct netlib_nl *nl, char *errbuf, size_t n)
+{
+	int one = 1, err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl->nl || mnl_socket_bind(nl->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = errno ? errno : EIO;
+		snprintf(errbuf, n, "cannot open an rtnetlink socket: %s", strerror(err));
+		netlib_close(nl);
+		return -err;
+	}
+	/* Extended ACKs carry the kernel's own words; capped ACKs keep them small. */
+	setsockopt(mnl_socket_get_fd(nl->nl), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(mnl_socket_get_fd(nl->nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl->portid = mnl_socket_get_portid(nl->nl);
+	nl->seq = (uint32_t)time(NULL);
+	return 0;
+}
+
+int netlib_open_netns_fd(struct netlib_nl *nl, int netns_fd, char *errbuf, size_t n)
+{
+	int saved, r, r2;
+
+	saved = netlib_netns_enter(netns_fd, errbuf, n);
+	if (saved < 0)
+		return saved;
+	r = netlib_open(nl, errbuf, n);
+	r2 = netlib_netns_leave(saved, errbuf, n);
+	if (r2 < 0) {
+		if (r == 0)
+			netlib_close(nl);
+		return r2;
+	}
+	return r;
+}
+
+int netlib_open_netns(struct netlib_nl *nl, const char *netns_path, char *errbuf, size_t n)
+{
+	int fd = netlib_netns_open(netns_path, errbuf, n), r;
+
+	if (fd < 0)
+		return fd;
+	r = netlib_open_netns_fd(nl, fd, errbuf, n);
+	close(fd);
+	return r;
+}
+
+void netlib_close(struct netlib_nl *nl)
+{
+	if (nl->nl)
+		mnl_socket_close(nl->nl);
+	nl->nl = NULL;
+}
+
+const char *netlib_ack_text(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err;
+	const struct nlattr *attr;
+	size_t off, len;
+
+	if (nlh->nlmsg_type != NLMSG_ERROR || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
+		return NULL;
+	err = mnl_nlmsg_get_payload(nlh);
+	off = sizeof(*err);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(err->msg.nlmsg_len) - sizeof(struct nlmsghdr);
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + off)
+		return NULL;
+	len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
+	mnl_attr_for_each_payload((const void *)((const char *)err + off), len) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(attr);
+	}
+	return NULL;
+}
+
+static void set_err(char *errbuf, size_t n, const char *what, int err, const char *kernel)
+{
+	if (kernel && kernel[0])
+		snprintf(errbuf, n, "%s: %s (%s)", what, strerror(err), kernel);
+	else
+		snprintf(errbuf, n, "%s: %s", what, strerror(err));
+}
+
+/* One datagram's messages. Return 1 to keep reading, 0 when done, -errno. */
+static int handle_batch(const char *buf, size_t len, uint32_t seq, netlib_msg_cb cb,
+			void *data, const char *what, char *errbuf, size_t n)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int r;
+
+	for (; mnl_nlmsg_ok(nlh, (int)len); nlh = mnl_nlmsg_next(nlh, (int *)&len)) {
+		if (nlh->nlmsg_seq != seq)
+			continue;	/* a stale answer to an earlier request */
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			return 0;
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e)) {
+				set_err(errbuf, n, what, EBADMSG, NULL);
+				return -EBADMSG;
+			}
+			if (e->error == 0)
+				return 0;
+			set_err(errbuf, n, what, -e->error, netlib_ack_text(nlh));
+			return e->error;
+		}
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		if (cb) {
+			r = cb(nlh, data);
+			if (r < 0) {
+				set_err(errbuf, n, what, -r, NULL);
+				return r;
+			}
+		}
+	}
+	return 1;
+}
+
+int netlib_request(struct netlib_nl *nl, struct nlmsghdr *nlh, netlib_msg_cb cb, void *data,
+		   const char *what, char *errbuf, size_t n)
+{
+	char buf[32768];	/* 32 KiB: per call, so callbacks may send requests */
+	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	ssize_t len;
+	int r;
+
+	if (!nl->nl) {
+		set_err(errbuf, n, what, EBADF, "socket not open");
+		return -EBADF;
+	}
+	/* Dumps end with NLMSG_DONE; everything else gets an ACK we wait for. */
+	if (!dump)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->nl, nlh, nlh->nlmsg_len) < 0) {
+		r = -errno;
+		set_err(errbuf, n, what, -r, NULL);
+		return r;
+	}
+	for (;;) {
+		len = mnl_socket_recvfrom(nl->nl, buf, sizeof(buf));
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			set_err(errbuf, n, what, -r, NULL);
+			return r;
+		}
+		r = handle_batch(buf, (size_t)len, nl->seq, cb, data, what, errbuf, n);
+		if (r <= 0)
+			return r;
+	}
+}
