@@ -311,7 +311,7 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 	for (i = 0; i < n; i++) {
 		if ((e[i].key_len != 4 && e[i].key_len != 16 && e[i].key_len != IFNAMSIZ) ||
-		    (e[i].comment && strlen(e[i].comment) > 128)) {
+		    (e[i].comment && strlen(e[i].comment) > NFT_COMMENT_MAX)) {
 			nftnl_set_free(s);
 			return batch_fail(b, -EINVAL, "element");
 		}
@@ -340,6 +340,26 @@ void nft_batch_elems(struct nft_batch *b, bool add, uint16_t flags, int family,
 		k = n - i < MAX_ELEMS_PER_MSG ? n - i : MAX_ELEMS_PER_MSG;
 		elems_chunk(b, add, flags, family, table, set, e + i, k);
 	}
+}
+
+void nft_batch_flush_set(struct nft_batch *b, int family, const char *table, const char *set)
+{
+	struct nftnl_set *s;
+	struct nlmsghdr *nlh;
+	char *p = batch_room(b);
+
+	if (!p)
+		return;
+	s = nftnl_set_alloc();
+	if (!s)
+		return batch_fail(b, -ENOMEM, "set");
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
+	/* DELSETELEM without an element list is the kernel's "flush set". */
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELSETELEM, (uint16_t)family, NLM_F_ACK, b->seq);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	batch_commit(b, nlh, "flush set %s %s %s", fam_str(family), table, set);
 }
 
 void nft_batch_rule(struct nft_batch *b, int family, const char *table,

@@ -78,6 +78,9 @@ struct nft_elem {
 void nft_batch_elems(struct nft_batch *b, bool add, uint16_t flags, int family,
 		     const char *table, const char *set, const struct nft_elem *e, size_t n);
 
+/** nft_batch_flush_set() - remove every element of @set. */
+void nft_batch_flush_set(struct nft_batch *b, int family, const char *table, const char *set);
+
 /** nft_batch_rule() - append the rule @rb built (its text names it in errors). */
 void nft_batch_rule(struct nft_batch *b, int family, const char *table,
 		    struct nft_rule_b *rb);

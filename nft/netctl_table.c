@@ -14,6 +14,20 @@
 
 #define FAM NFPROTO_INET
 
+bool nft_comment_is(const char *comment, const char *id)
+{
+	size_t n = strlen(id);
+
+	return comment && !strncmp(comment, id, n) && (comment[n] == '\0' || comment[n] == ' ');
+}
+
+void nft_member_comment(char *buf, size_t n, const char *id, const char *name)
+{
+	if (!name || !*name || strchr(name, '"') ||
+	    str_printf(buf, n, "%s %s", id, name) < 0 || strlen(buf) > NFT_COMMENT_MAX)
+		snprintf(buf, n, "%s", id);
+}
+
 int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix)
 {
 	if (!name_is_safe(net, NFT_NET_NAME_MAX))
@@ -221,7 +235,7 @@ static int del_walk_cb(const void *key, size_t key_len, const char *comment,
 	struct del_walk *w = data;
 	struct nft_elem e = { .key = key, .key_len = key_len, .verdict = NFT_CONTINUE };
 
-	if (comment && !strcmp(comment, w->id))
+	if (nft_comment_is(comment, w->id))
 		nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, w->set, &e, 1);
 	return 0;
 }
@@ -250,7 +264,7 @@ static int del_from_set(struct nft_conn *c, struct nft_batch *b, const char *set
 		if (r < 0)
 			return r;
 		/* Only our own element: the address may belong to someone else by now. */
-		if (r == 1 && !strcmp(comment, id))
+		if (r == 1 && nft_comment_is(comment, id))
 			nft_batch_elems(b, false, 0, FAM, NFT_TABLE, set, &e, 1);
 	}
 	return 0;

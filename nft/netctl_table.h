@@ -38,6 +38,15 @@ struct nft_net {
 	bool icc;		/* containers of this network may talk to each other */
 };
 
+/*
+ * Element comments: the container ID, optionally followed by " " and the container's
+ * name (members sets keep it, so a changed policy can refill its groups).
+ */
+/** nft_comment_is() - does element comment @comment belong to container @id? */
+bool nft_comment_is(const char *comment, const char *id);
+/** nft_member_comment() - "@id @name", or "@id" when there is no name or no room. */
+void nft_member_comment(char *buf, size_t n, const char *id, const char *name);
+
 /** nft_net_obj() - "<prefix><net><suffix>", e.g. ("net-", "web", "-from"). */
 int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix);
 
@@ -59,16 +68,16 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 			  size_t n);
 
 /**
- * nft_netctl_elems_add() - add @addrs to the set pair "<prefix>N"/"<prefix6>N" (v4/v6)
- * with @container_id as comment. An element already there is kept as it is.
+ * nft_netctl_elems_add() - add @addrs to @set4 (IPv4) / @set6 (IPv6) with @comment
+ * (see nft_member_comment()). An element already there is kept as it is.
  */
 int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
-			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
+			 const struct ip_addr *addrs, size_t n_addrs, const char *comment,
 			 char *errbuf, size_t n);
 
 /**
- * nft_netctl_elems_del() - delete the elements of @set4/@set6 whose comment is
- * @container_id: the ones keyed by @addrs, or, when @n_addrs is 0, all of them (a set
+ * nft_netctl_elems_del() - delete the elements of @set4/@set6 whose comment belongs to
+ * @container_id (nft_comment_is()): the ones keyed by @addrs, or, when @n_addrs is 0, all of them (a set
  * walk). Elements of other containers and missing sets are left alone: DEL is
  * idempotent.
  */

@@ -363,7 +363,7 @@ void nft_rb_comment(struct nft_rule_b *rb, const char *comment)
 {
 	struct nftnl_udata_buf *u;
 
-	if (strlen(comment) > 128 || strchr(comment, '"'))
+	if (strlen(comment) > NFT_COMMENT_MAX || strchr(comment, '"'))
 		return rb_fail(rb, -EINVAL);
 	u = nftnl_udata_buf_alloc(256);
 	if (!u)

@@ -25,6 +25,7 @@
 struct nftnl_rule;
 
 #define NFT_RULE_TEXT_MAX 512
+#define NFT_COMMENT_MAX 128	/* nft's own limit for rule and element comments */
 
 /* ct state bits as the kernel has them (nf_conntrack_common.h). */
 #define NFT_CT_INVALID		(1u << 0)

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "nft/conn.h"
 #include "nft/netctl_table.h"
@@ -67,11 +69,78 @@ static int chain_cb(const char *name, void *data)
 	return add_stale(s, name);
 }
 
+struct member {
+	uint8_t key[16];
+	size_t key_len;
+	char id[160];
+	char name[160];
+};
+
+struct members {
+	struct member *m;
+	size_t n, cap;
+};
+
+/* Members whose comment carries a name ("ID NAME"): the ones groups can match. */
+static int member_cb(const void *key, size_t key_len, const char *comment,
+		     const char *chain, void *data)
+{
+	struct members *l = data;
+	const char *sp = comment ? strchr(comment, ' ') : NULL;
+	struct member *m;
+
+	if (!sp || (key_len != 4 && key_len != 16))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		void *p = realloc(l->m, cap * sizeof(*l->m));
+
+		if (!p)
+			return -ENOMEM;
+		l->m = p;
+		l->cap = cap;
+	}
+	m = &l->m[l->n++];
+	memcpy(m->key, key, key_len);
+	m->key_len = key_len;
+	snprintf(m->id, sizeof(m->id), "%.*s", (int)(sp - comment), comment);
+	snprintf(m->name, sizeof(m->name), "%s", sp + 1);
+	return 0;
+}
+
+/* Refill every group set from the members' names: one more part of the same batch. */
+static void build_refill(struct nft_batch *b, const struct policy *p, const char *net,
+			 const struct members *l)
+{
+	char set[NFT_OBJ_NAME_MAX];
+	size_t g, i;
+	int v6;
+
+	for (g = 0; g < p->n_groups; g++) {
+		for (v6 = 0; v6 < 2; v6++) {
+			policy_set_name(set, sizeof(set), net, p->groups[g].name, v6);
+			nft_batch_flush_set(b, FAM, NFT_TABLE, set);
+			for (i = 0; i < l->n; i++) {
+				struct nft_elem e = { .key = l->m[i].key,
+						      .key_len = l->m[i].key_len,
+						      .verdict = NFT_CONTINUE,
+						      .comment = l->m[i].id };
+
+				if ((l->m[i].key_len == 16) != v6 ||
+				    !policy_match(p, g, l->m[i].name))
+					continue;
+				nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, set, &e, 1);
+			}
+		}
+	}
+}
+
 int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, bool force,
 		 char *errbuf, size_t n)
 {
 	struct stale s = { .p = p, .net = net };
-	char chain[NFT_OBJ_NAME_MAX];
+	struct members mem = { 0 };
+	char chain[NFT_OBJ_NAME_MAX], m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
 	int r;
 
@@ -96,14 +165,22 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, bo
 	}
 	if (r >= 0)
 		r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, &s, errbuf, n);
+	nft_net_obj(m4, sizeof(m4), "members-", net, "");
+	nft_net_obj(m6, sizeof(m6), "members6-", net, "");
+	if (r >= 0)
+		r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, &mem, errbuf, n);
+	if (r >= 0)
+		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, &mem, errbuf, n);
 	if (r >= 0) {
 		nft_batch_init(&b, ++c->seq);
 		policy_build(&b, p, net, s.names, s.n);
+		build_refill(&b, p, net, &mem);
 		r = nft_batch_send(c, &b, errbuf, n);
 		c->seq = b.seq;
 		nft_batch_free(&b);
 	}
 	free(s.names);
+	free(mem.m);
 	if (r == -E2BIG)
 		snprintf(errbuf, n, "too many stale policy objects");
 	return r < 0 ? r : 1;

@@ -85,8 +85,10 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 struct nft_conn;
 
 /**
- * policy_apply() - make @p the policy of network @net in the kernel, in one batch.
- * Does nothing when the same policy (by hash) is already applied, unless @force.
+ * policy_apply() - make @p the policy of network @net in the kernel, in one batch:
+ * policy_build(), and every group set refilled from the names that members-<net>
+ * elements carry ("ID NAME" comments). Does nothing when the same policy (by hash) is
+ * already applied, unless @force.
  * Return: 1 applied, 0 already there, -ENOENT when the network has no chains yet,
  * other -errno with the failing object in @errbuf.
  */

@@ -2,7 +2,7 @@
 /*
  * The firewall plugin: a container ADD puts its addresses into members-<net> (and its
  * policy groups), making the network's chains the first time; DEL takes out only the
- * elements whose comment is this container's ID.
+ * elements whose comment is this container's ID (members elements add its name).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -63,7 +63,7 @@ int fw_add(struct cni_ctx *ctx)
 	struct fw_config c;
 	struct nft_net net;
 	struct nft_conn conn;
-	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX], comment[256];
 	struct fw_groups g;
 	int r;
 
@@ -84,8 +84,8 @@ int fw_add(struct cni_ctx *ctx)
 		nft_fail(ctx, r, "cannot set up the network's firewall chains", err);
 		goto out;
 	}
-	r = nft_netctl_elems_add(&conn, s4, s6, c.addrs, c.n_addrs, ctx->env.container_id,
-				 err, sizeof(err));
+	nft_member_comment(comment, sizeof(comment), ctx->env.container_id, c.name);
+	r = nft_netctl_elems_add(&conn, s4, s6, c.addrs, c.n_addrs, comment, err, sizeof(err));
 	if (r < 0) {
 		nft_fail(ctx, r, "cannot add the container to its network's firewall set", err);
 		goto out;
@@ -160,7 +160,7 @@ int fw_check(struct cni_ctx *ctx)
 			break;
 		}
 		ip_addr_format(&c.addrs[i], a, sizeof(a));
-		if (r == 0 || strcmp(comment, ctx->env.container_id)) {
+		if (r == 0 || !nft_comment_is(comment, ctx->env.container_id)) {
 			r = cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
 					"the container is missing from its network's firewall",
 					"address %s is not in set inet netctl %s for container %s",
@@ -208,12 +208,16 @@ static int gc_elem_cb(const void *key, size_t key_len, const char *comment,
 		      const char *chain, void *data)
 {
 	struct gc_walk *w = data;
+	char id[256];
 	size_t i;
 
-	if (!comment || id_valid(w->root, comment))
+	if (!comment)
+		return 0;
+	snprintf(id, sizeof(id), "%.*s", (int)strcspn(comment, " "), comment);
+	if (id_valid(w->root, id))
 		return 0;
 	for (i = 0; i < w->n; i++)
-		if (!strcmp(w->ids[i], comment))
+		if (!strcmp(w->ids[i], id))
 			return 0;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;
@@ -224,7 +228,7 @@ static int gc_elem_cb(const void *key, size_t key_len, const char *comment,
 		w->ids = p;
 		w->cap = cap;
 	}
-	snprintf(w->ids[w->n++], sizeof(w->ids[0]), "%s", comment);
+	snprintf(w->ids[w->n++], sizeof(w->ids[0]), "%s", id);
 	return 0;
 }
 

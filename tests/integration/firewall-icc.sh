@@ -73,7 +73,19 @@ check "frontend -> db 6000/tcp works under policy v1" reach web-1 tcp 10.30.0.3 
 ip netns exec web-1 /usr/bin/python3 "$PROBE" hold 10.30.0.3 5432 3 >"$T/hold" 2>&1 &
 hold=$!
 sleep 1
-sed -i 's|"5432/tcp", "6000/tcp"|"5432/tcp"|' /etc/netctl/policy.d/web.json
+# v2: 6000/tcp gone, and a new group "tools" (misc, already running) may reach db 5433.
+cat >/etc/netctl/policy.d/web.json <<'JSON'
+{
+  "version": 1,
+  "network": "web",
+  "icc": false,
+  "groups": { "frontend": ["web-*"], "db": ["pg"], "tools": ["misc"] },
+  "allow": [
+    { "from": "frontend", "to": "db", "ports": ["5432/tcp"] },
+    { "from": "tools", "to": "db", "ports": ["5433/tcp"] }
+  ]
+}
+JSON
 ctr web-2 br-w 10.30.0.5/24 10.30.0.1
 check "ADD web-2 applies the changed policy" fw ADD web br-w web-2 10.30.0.5/24
 wait "$hold"
@@ -82,6 +94,9 @@ check_eq "established 5432 connection survived the apply (exchanges: $(cat "$T/h
 check_fails "6000/tcp can no longer be opened" reach web-1 tcp 10.30.0.3 6000
 check "5432/tcp still opens" reach web-1 tcp 10.30.0.3 5432
 check "web-2 (new frontend member) reaches db 5432" reach web-2 tcp 10.30.0.3 5432
+check "misc (running before v2, new group tools) reaches db 5433" reach misc tcp 10.30.0.3 5433
+check_fails "misc still cannot reach db 5432" reach misc tcp 10.30.0.3 5432
+check_eq "group tools was filled from the members' names" 10.30.0.4 "$(set_elems grp-web-tools)"
 check_eq "one policy mark chain" 1 "$(nft list table inet netctl | grep -c 'chain pol-web-')"
 
 # Invalid policies: ADD refused with the line/key, nothing changes.
@@ -133,6 +148,6 @@ check "DEL web-3 (never added)" fw DEL web br-w web-3 10.30.0.6/24
 check "DEL q1" fw DEL q br-q q1 10.20.0.2/24
 check "DEL q2" fw DEL q br-q q2 10.20.0.3/24
 check_eq "all member and group sets empty" "" \
-	"$(for s in members-web members-q grp-web-frontend grp-web-db; do set_elems $s; done)"
+	"$(for s in members-web members-q grp-web-frontend grp-web-db grp-web-tools; do set_elems $s; done)"
 stop_servers
 done_testing

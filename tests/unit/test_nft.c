@@ -212,12 +212,44 @@ static void test_elems_chunked(void **state)
 	nft_batch_free(&b);
 }
 
+static void test_comments(void **state)
+{
+	char buf[256];
+	struct nft_batch b;
+
+	assert_true(nft_comment_is("abc", "abc"));
+	assert_true(nft_comment_is("abc web-1", "abc"));
+	assert_false(nft_comment_is("abcd web-1", "abc"));
+	assert_false(nft_comment_is("ab", "abc"));
+	assert_false(nft_comment_is(NULL, "abc"));
+	nft_member_comment(buf, sizeof(buf), "abc", "web-1");
+	assert_string_equal(buf, "abc web-1");
+	nft_member_comment(buf, sizeof(buf), "abc", NULL);
+	assert_string_equal(buf, "abc");
+	nft_member_comment(buf, sizeof(buf), "abc", "a\"b");
+	assert_string_equal(buf, "abc");
+	memset(buf, 0, sizeof(buf));
+	{
+		char longname[200];
+
+		memset(longname, 'x', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = '\0';
+		nft_member_comment(buf, sizeof(buf), "abc", longname);
+		assert_string_equal(buf, "abc");	/* over nft's 128: the ID alone */
+	}
+	nft_batch_init(&b, 1);
+	nft_batch_flush_set(&b, NFPROTO_INET, "netctl", "grp-web-db");
+	assert_string_equal(b.ops[0].what, "flush set inet netctl grp-web-db");
+	nft_batch_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_text),	cmocka_unit_test(test_rule_errors),
 		cmocka_unit_test(test_batch_error_kept), cmocka_unit_test(test_netctl_layout),
 		cmocka_unit_test(test_names),		cmocka_unit_test(test_elems_chunked),
+		cmocka_unit_test(test_comments),
 	};
 
 	return cmocka_run_group_tests_name("nft", tests, NULL, NULL);
