@@ -3,8 +3,6 @@
  * icc=false without br_netfilter (DESIGN.md): the container's bridge port is isolated,
  * and the bridge answers ARP for peers (proxy_arp_pvlan), so container-to-container
  * traffic is routed through the host's forward hook where the policy applies.
- * (netlib/ will own bridge port flags and sysctls; this is the firewall's small
- * private copy until it lands.)
  */
 #ifndef NETCTL_PLUGINS_FIREWALL_BRPORT_H
 #define NETCTL_PLUGINS_FIREWALL_BRPORT_H
