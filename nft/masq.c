@@ -108,3 +108,56 @@ int nft_masq_detach(const char *net, const struct ip_addr *addr, const char *con
 	nft_conn_close(&c);
 	return r;
 }
+
+struct gc_walk {
+	struct nft_batch *b;
+	const char *set;
+	bool (*keep)(const char *id, void *data);
+	void *data;
+};
+
+static int gc_cb(const void *key, size_t key_len, const char *comment, const char *chain,
+		 void *data)
+{
+	struct gc_walk *w = data;
+	struct nft_elem e = { .key = key, .key_len = key_len, .verdict = NFT_CONTINUE };
+	char id[256];
+
+	if (!comment)
+		return 0;
+	snprintf(id, sizeof(id), "%.*s", (int)strcspn(comment, " "), comment);
+	if (!w->keep(id, w->data))
+		nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, w->set, &e, 1);
+	return 0;
+}
+
+int nft_masq_gc(const char *net, bool (*keep)(const char *id, void *data), void *data,
+		char *errbuf, size_t n)
+{
+	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	struct gc_walk w = { .keep = keep, .data = data };
+	struct nft_batch b;
+	struct nft_conn c;
+	int r;
+
+	if (nft_net_obj(s4, sizeof(s4), "masq-", net, "") < 0) {
+		snprintf(errbuf, n, "ipMasq: invalid network name");
+		return -EINVAL;
+	}
+	nft_net_obj(s6, sizeof(s6), "masq6-", net, "");
+	r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	nft_batch_init(&b, ++c.seq);
+	w.b = &b;
+	w.set = s4;
+	r = nft_list_elems(&c, FAM, NFT_TABLE, s4, gc_cb, &w, errbuf, n);
+	w.set = s6;
+	if (r >= 0)
+		r = nft_list_elems(&c, FAM, NFT_TABLE, s6, gc_cb, &w, errbuf, n);
+	if (r >= 0)
+		r = nft_batch_send(&c, &b, errbuf, n);
+	nft_batch_free(&b);
+	nft_conn_close(&c);
+	return r;
+}

@@ -8,6 +8,7 @@
 #ifndef NETCTL_NFT_MASQ_H
 #define NETCTL_NFT_MASQ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/ip.h"
@@ -26,5 +27,12 @@ int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
  */
 int nft_masq_detach(const char *net, const struct ip_addr *addr, const char *container_id,
 		    char *errbuf, size_t n);
+
+/**
+ * nft_masq_gc() - remove every element of @net's masquerade sets whose container ID
+ * (the comment up to a space) @keep does not want kept; for the bridge plugin's GC.
+ */
+int nft_masq_gc(const char *net, bool (*keep)(const char *id, void *data), void *data,
+		char *errbuf, size_t n);
 
 #endif
