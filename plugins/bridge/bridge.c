@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * ADD: bridge (found or made), a veth whose container end is born in CNI_NETNS under
+ * CNI_IFNAME and whose host end has a name derived from (containerID, ifname), IPAM,
+ * addresses and routes in the container, gateways on the bridge. A failure undoes
+ * the veth and the IPAM reservation. DEL needs neither the netns nor a cache: the
+ * host veth's name is known.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cni/exec.h"
+#include "netlib/addr.h"
+#include "netlib/netns.h"
+#include "plugins/bridge/bridge.h"
+#include "plugins/bridge/config.h"
+#include "plugins/bridge/cont.h"
+#include "plugins/bridge/host.h"
+#include "util/hash.h"
+#include "util/str.h"
+
+#define CONT_IDX 2	/* interfaces: bridge, host veth, container */
+
+struct br_run {
+	struct cni_ctx *ctx;
+	struct br_conf c;
+	struct netlib_nl host, cont;
+	int ns_fd;
+	char hostveth[IFNAMSIZ];
+	struct netlib_link br, hv, cv;
+	char ebuf[1024];
+};
+
+static int fail(struct br_run *b, int r, const char *msg)
+{
+	return cni_err_set_errno(&b->ctx->err, r, r == -ENOENT ? CNI_ERR_IO : CNI_ERR_INTERNAL,
+				 msg, "%s", b->ebuf);
+}
+
+static void run_close(struct br_run *b)
+{
+	netlib_close(&b->host);
+	netlib_close(&b->cont);
+	if (b->ns_fd >= 0)
+		close(b->ns_fd);
+	b->ns_fd = -1;
+}
+
+static int open_host(struct br_run *b)
+{
+	int r = netlib_open(&b->host, b->ebuf, sizeof(b->ebuf));
+
+	return r < 0 ? fail(b, r, "cannot talk to the kernel (rtnetlink)") : 0;
+}
+
+static int open_cont(struct br_run *b)
+{
+	int r;
+
+	b->ns_fd = netlib_netns_open(b->ctx->env.netns, b->ebuf, sizeof(b->ebuf));
+	if (b->ns_fd < 0)
+		return cni_err_set_errno(&b->ctx->err, b->ns_fd, CNI_ERR_IO,
+					 "cannot open the container's network namespace", "%s",
+					 b->ebuf);
+	r = netlib_open_netns_fd(&b->cont, b->ns_fd, b->ebuf, sizeof(b->ebuf));
+	return r < 0 ? fail(b, r, "cannot talk to the kernel in the container's netns") : 0;
+}
+
+/* The veth, container end born in the netns. A host end left by a crashed ADD of the
+ * same (containerID, ifname) is ours: remove it and try once more. */
+static int make_veth(struct br_run *b)
+{
+	const char *ifname = b->ctx->env.ifname;
+	struct netlib_link l;
+	int r, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		r = netlib_veth_create(&b->host, b->hostveth, ifname, b->ns_fd, b->c.mtu,
+				       b->c.has_mac ? b->c.mac : NULL, b->ebuf, sizeof(b->ebuf));
+		if (r != -EEXIST)
+			break;
+		if (netlib_link_get(&b->cont, 0, ifname, &l, b->ebuf, sizeof(b->ebuf)) == 0)
+			return cni_err_set_errno(&b->ctx->err, -EEXIST, CNI_ERR_INTERNAL,
+						 "the container already has an interface of that name",
+						 "%s exists in %s", ifname, b->ctx->env.netns);
+		if (netlib_link_del(&b->host, 0, b->hostveth, b->ebuf, sizeof(b->ebuf)) < 0)
+			break;
+	}
+	if (r < 0)
+		return fail(b, r, "cannot create the veth pair");
+	r = netlib_link_get(&b->host, 0, b->hostveth, &b->hv, b->ebuf, sizeof(b->ebuf));
+	if (r == 0)
+		r = netlib_link_get(&b->cont, 0, ifname, &b->cv, b->ebuf, sizeof(b->ebuf));
+	return r < 0 ? fail(b, r, "cannot find the new veth pair") : 0;
+}
+
+/* IPAM ADD into b->ctx->result's ips, routes and dns. */
+static int ipam_add(struct br_run *b, struct cni_result *res)
+{
+	struct cni_ctx *ctx = b->ctx;
+	json_error_t jerr;
+	char *out = NULL;
+	json_t *j;
+	int r;
+
+	r = cni_delegate(&ctx->env, b->c.ipam_type, "ADD", ctx->conf.raw, ctx->conf.raw_len,
+			 &out, &ctx->err);
+	if (r < 0)
+		return r;
+	j = json_loads(out, 0, &jerr);
+	free(out);
+	if (!j)
+		return cni_err_set(&ctx->err, CNI_ERR_DECODE, "the IPAM plugin's result is not JSON",
+				   "%s", jerr.text);
+	r = cni_result_from_json(j, CNI_V_UNKNOWN, res, &ctx->err);
+	json_decref(j);
+	if (r < 0)
+		return r;
+	if (!res->n_ips)
+		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "IPAM plugin returned missing IP config",
+				   "%s returned no ips", b->c.ipam_type);
+	return 0;
+}
+
+static void ipam_del(struct br_run *b)
+{
+	struct cni_err ignore = { 0 };
+	char *out = NULL;
+
+	cni_delegate(&b->ctx->env, b->c.ipam_type, "DEL", b->ctx->conf.raw,
+		     b->ctx->conf.raw_len, &out, &ignore);
+	free(out);
+}
+
+static bool has_default_route(const struct cni_result *r, int family)
+{
+	int i;
+
+	for (i = 0; i < r->n_routes; i++)
+		if (r->routes[i].dst.addr.family == family && r->routes[i].dst.len == 0 &&
+		    r->routes[i].has_gw)
+			return true;
+	return false;
+}
+
+/* Gateways and default routes, the reference's calcGateways(). */
+static int calc_gateways(struct br_run *b, struct cni_result *res)
+{
+	int i;
+
+	for (i = 0; i < res->n_ips; i++) {
+		struct cni_ip *ip = &res->ips[i];
+		int fam = ip->address.addr.family;
+
+		ip->interface = CONT_IDX;
+		if (!ip->has_gateway && b->c.is_gw) {
+			struct ip_prefix net = ip_prefix_network(&ip->address);
+
+			ip->gateway = ip_addr_add(&net.addr, 1);
+			ip->has_gateway = true;
+		}
+		if (b->c.is_default_gw && !has_default_route(res, fam) && ip->has_gateway) {
+			struct cni_route *rt;
+
+			if (res->n_routes >= CNI_MAX_ROUTES)
+				return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL, "too many routes",
+						   "more than %d", CNI_MAX_ROUTES);
+			rt = &res->routes[res->n_routes++];
+			memset(rt, 0, sizeof(*rt));
+			rt->dst.addr.family = fam;
+			rt->has_gw = true;
+			rt->gw = ip->gateway;
+			rt->scope = -1;
+		}
+	}
+	return 0;
+}
+
+/* Each subnet's gateway on the bridge once, then forwarding for the families used. */
+static int set_gateways(struct br_run *b, const struct cni_result *res)
+{
+	bool fwd4 = false, fwd6 = false;
+	int i, j, r;
+
+	for (i = 0; i < res->n_ips; i++) {
+		struct ip_prefix gw = { res->ips[i].gateway, res->ips[i].address.len };
+		bool dup = false;
+
+		if (!res->ips[i].has_gateway)
+			continue;
+		for (j = 0; j < i; j++)
+			dup |= res->ips[j].has_gateway &&
+			       ip_addr_eq(&res->ips[j].gateway, &gw.addr);
+		if (dup)
+			continue;
+		r = br_ensure_gateway(&b->host, &b->c, b->br.index, &gw, b->ebuf, sizeof(b->ebuf));
+		if (r < 0)
+			return fail(b, r, "failed to set bridge addr");
+		*(gw.addr.family == AF_INET ? &fwd4 : &fwd6) = true;
+	}
+	r = 0;
+	if (fwd4)
+		r = br_enable_forwarding(AF_INET, b->ebuf, sizeof(b->ebuf));
+	if (r == 0 && fwd6)
+		r = br_enable_forwarding(AF_INET6, b->ebuf, sizeof(b->ebuf));
+	return r < 0 ? fail(b, r, "failed to enable forwarding") : 0;
+}
+
+/* The config's own "dns", when it says anything, wins over the IPAM plugin's. */
+static void conf_dns(struct br_run *b, struct cni_result *res)
+{
+	json_t *d = b->ctx->conf.dns, *wrap;
+	struct cni_result *tmp;
+	struct cni_err ignore = { 0 };
+
+	if (!d || !json_is_object(d) || !json_object_size(d))
+		return;
+	tmp = cni_result_new();
+	wrap = json_pack("{s:s, s:O}", "cniVersion", "1.0.0", "dns", d);
+	if (tmp && wrap && cni_result_from_json(wrap, CNI_V_1_0_0, tmp, &ignore) == 0 &&
+	    (tmp->dns.n_nameservers || tmp->dns.domain[0] || tmp->dns.n_search ||
+	     tmp->dns.n_options))
+		res->dns = tmp->dns;
+	json_decref(wrap);
+	free(tmp);
+}
+
+static int fill_interfaces(struct br_run *b, struct cni_result *res)
+{
+	char mac[18];
+	int r;
+
+	r = netlib_link_get(&b->host, b->br.index, NULL, &b->br, b->ebuf, sizeof(b->ebuf));
+	if (r == 0)
+		r = netlib_link_get(&b->host, b->hv.index, NULL, &b->hv, b->ebuf, sizeof(b->ebuf));
+	if (r == 0)
+		r = netlib_link_get(&b->cont, b->cv.index, NULL, &b->cv, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot read the interfaces back");
+	res->n_interfaces = 0;
+	netlib_format_mac(b->br.mac, mac, sizeof(mac));
+	cni_result_add_iface(res, b->br.name, mac, "");
+	netlib_format_mac(b->hv.mac, mac, sizeof(mac));
+	cni_result_add_iface(res, b->hv.name, mac, "");
+	netlib_format_mac(b->cv.mac, mac, sizeof(mac));
+	cni_result_add_iface(res, b->cv.name, mac, b->ctx->env.netns);
+	return 0;
+}
+
+static int add_layer3(struct br_run *b, struct cni_result *res)
+{
+	int r;
+
+	r = ipam_add(b, res);
+	if (r < 0)
+		return r;
+	r = calc_gateways(b, res);
+	if (r == 0) {
+		r = br_cont_setup(&b->cont, b->ns_fd, b->ctx->env.ifname, b->cv.index, res,
+				  CONT_IDX, b->c.enable_dad, b->ebuf, sizeof(b->ebuf));
+		if (r < 0)
+			fail(b, r, "cannot configure the container interface");
+	}
+	if (r == 0 && b->c.is_gw)
+		r = set_gateways(b, res);
+	if (r < 0)
+		ipam_del(b);
+	return r;
+}
+
+static int br_add(struct cni_ctx *ctx)
+{
+	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
+	struct cni_result *res = ctx->result;
+	int r;
+
+	if (br_conf_parse(ctx, &b.c, true) < 0)
+		return -EINVAL;
+	ifname_from_ids(b.hostveth, "veth", ctx->env.container_id, ctx->env.ifname);
+	memset(res, 0, sizeof(*res));
+	r = open_host(&b);
+	if (r == 0)
+		r = open_cont(&b);
+	if (r == 0) {
+		r = br_ensure_bridge(&b.host, &b.c, &b.br, b.ebuf, sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "failed to create bridge");
+	}
+	if (r == 0)
+		r = make_veth(&b);
+	if (r < 0)
+		goto out;
+	r = br_attach_port(&b.host, &b.c, b.hv.index, b.br.index, b.ebuf, sizeof(b.ebuf));
+	if (r < 0)
+		fail(&b, r, "failed to connect the host veth to the bridge");
+	if (r == 0 && b.c.ipam_type)
+		r = add_layer3(&b, res);
+	else if (r == 0 && !b.c.disable_container_iface) {
+		r = netlib_link_set_up(&b.cont, b.cv.index, true, b.ebuf, sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "cannot set the container interface up");
+	}
+	if (r == 0)
+		r = fill_interfaces(&b, res);
+	if (r < 0) {
+		/* deleting one end removes both */
+		netlib_link_del(&b.host, b.hv.index, NULL, b.ebuf, sizeof(b.ebuf));
+		goto out;
+	}
+	conf_dns(&b, res);
+out:
+	run_close(&b);
+	return r;
+}
+
+static int br_del(struct cni_ctx *ctx)
+{
+	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
+	struct netlib_link l;
+	char *out = NULL;
+	int r;
+
+	if (br_conf_parse(ctx, &b.c, false) < 0)
+		return -EINVAL;
+	if (b.c.ipam_type) {
+		r = cni_delegate(&ctx->env, b.c.ipam_type, "DEL", ctx->conf.raw, ctx->conf.raw_len,
+				 &out, &ctx->err);
+		free(out);
+		if (r < 0)
+			return r;
+	}
+	ifname_from_ids(b.hostveth, "veth", ctx->env.container_id, ctx->env.ifname);
+	r = open_host(&b);
+	if (r < 0)
+		return r;
+	r = netlib_link_del(&b.host, 0, b.hostveth, b.ebuf, sizeof(b.ebuf));
+	if (r == -ENODEV && ctx->env.netns && ctx->env.netns[0] &&
+	    netlib_open_netns(&b.cont, ctx->env.netns, b.ebuf, sizeof(b.ebuf)) == 0) {
+		/* a veth made by another bridge plugin (the reference names its host end
+		 * at random): the container end is found by its name */
+		r = netlib_link_get(&b.cont, 0, ctx->env.ifname, &l, b.ebuf, sizeof(b.ebuf));
+		if (r == 0 && !strcmp(l.kind, "veth"))
+			r = netlib_link_del(&b.cont, l.index, NULL, b.ebuf, sizeof(b.ebuf));
+	}
+	if (r == -ENODEV)
+		r = 0;
+	if (r < 0)
+		fail(&b, r, "cannot delete the veth pair");
+	run_close(&b);
+	return r;
+}
+
+static int check_host(struct br_run *b, const struct cni_result *prev)
+{
+	struct cni_ctx *ctx = b->ctx;
+	struct netlib_addr addrs[64];
+	int r, n, i, j;
+
+	r = netlib_link_get(&b->host, 0, b->c.bridge, &b->br, b->ebuf, sizeof(b->ebuf));
+	if (r < 0 || strcmp(b->br.kind, "bridge"))
+		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the bridge is missing",
+				   "CNI created bridge %s in host namespace was not found",
+				   b->c.bridge);
+	r = netlib_link_get(&b->host, 0, b->hostveth, &b->hv, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the host veth is missing",
+				   "veth %s for bridge %s was not found", b->hostveth,
+				   b->c.bridge);
+	if (b->hv.master != b->br.index)
+		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the host veth is not on the bridge",
+				   "%s is not a port of %s", b->hostveth, b->c.bridge);
+	if (!b->c.is_gw)
+		return 0;
+	r = netlib_addr_list(&b->host, AF_UNSPEC, b->br.index, addrs, 64, &n, b->ebuf,
+			     sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot list the bridge's addresses");
+	for (i = 0; i < prev->n_ips; i++) {
+		bool found = false;
+		char txt[IP_STR_MAX];
+
+		if (!prev->ips[i].has_gateway)
+			continue;
+		for (j = 0; j < n; j++)
+			found |= ip_addr_eq(&addrs[j].prefix.addr, &prev->ips[i].gateway);
+		if (found)
+			continue;
+		ip_addr_format(&prev->ips[i].gateway, txt, sizeof(txt));
+		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the bridge lacks the gateway",
+				   "%s does not have gateway address %s", b->c.bridge, txt);
+	}
+	return 0;
+}
+
+static int br_check(struct cni_ctx *ctx)
+{
+	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
+	const struct cni_result *prev = ctx->prev;
+	char *out = NULL;
+	int r, i, idx = -1;
+
+	if (br_conf_parse(ctx, &b.c, true) < 0)
+		return -EINVAL;
+	if (!prev)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "Required prevResult missing",
+				   "%s", "CHECK needs the ADD result as prevResult");
+	if (b.c.ipam_type) {
+		r = cni_delegate(&ctx->env, b.c.ipam_type, "CHECK", ctx->conf.raw,
+				 ctx->conf.raw_len, &out, &ctx->err);
+		free(out);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < prev->n_interfaces; i++)
+		if (!strcmp(prev->interfaces[i].name, ctx->env.ifname) &&
+		    prev->interfaces[i].sandbox[0])
+			idx = i;
+	if (idx < 0)
+		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
+				   "prevResult has no container interface",
+				   "no interface %s with a sandbox", ctx->env.ifname);
+	if (strcmp(prev->interfaces[idx].sandbox, ctx->env.netns))
+		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the sandbox does not match",
+				   "Sandbox in prevResult %s doesn't match configured netns: %s",
+				   prev->interfaces[idx].sandbox, ctx->env.netns);
+	ifname_from_ids(b.hostveth, "veth", ctx->env.container_id, ctx->env.ifname);
+	r = open_host(&b);
+	if (r == 0)
+		r = open_cont(&b);
+	if (r == 0 && !b.c.disable_container_iface) {
+		r = br_cont_check(&b.cont, ctx->env.ifname, prev, idx, b.ebuf, sizeof(b.ebuf));
+		if (r < 0)
+			cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
+				    "the container interface does not match the result", "%s",
+				    b.ebuf);
+	}
+	if (r == 0)
+		r = check_host(&b, prev);
+	run_close(&b);
+	return r;
+}
+
+static int delegate_plain(struct cni_ctx *ctx, const char *cmd)
+{
+	struct br_conf c;
+	char *out = NULL;
+	int r;
+
+	if (br_conf_parse(ctx, &c, false) < 0)
+		return -EINVAL;
+	if (!c.ipam_type)
+		return 0;
+	r = cni_delegate(&ctx->env, c.ipam_type, cmd, ctx->conf.raw, ctx->conf.raw_len, &out,
+			 &ctx->err);
+	free(out);
+	return r;
+}
+
+static int br_status(struct cni_ctx *ctx)
+{
+	return delegate_plain(ctx, "STATUS");
+}
+
+static int br_gc(struct cni_ctx *ctx)
+{
+	return delegate_plain(ctx, "GC");
+}
+
+const struct cni_plugin_ops br_ops = {
+	.name = "bridge",
+	.add = br_add,
+	.del = br_del,
+	.check = br_check,
+	.status = br_status,
+	.gc = br_gc,
+};

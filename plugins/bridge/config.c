@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <string.h>
+
+#include "cni/conf.h"
+#include "cni/env.h"
+#include "netlib/msg.h"
+#include "plugins/bridge/config.h"
+#include "util/str.h"
+
+#define BAD(ctx, ...) cni_err_set(&(ctx)->err, CNI_ERR_INVALID_CONFIG, \
+				  "invalid bridge configuration", __VA_ARGS__)
+#define UNSUPPORTED(ctx, ...) cni_err_set(&(ctx)->err, CNI_ERR_UNSUPPORTED_FIELD, __VA_ARGS__)
+
+/* The MAC for the container side: CNI_ARGS MAC=, then args.cni.mac, then runtimeConfig. */
+static int parse_mac(struct cni_ctx *ctx, struct br_conf *c)
+{
+	const char *mac = cni_env_arg(&ctx->env, "MAC");
+	json_t *cni;
+
+	cni = ctx->conf.args ? json_object_get(ctx->conf.args, "cni") : NULL;
+	if (cni && json_is_string(json_object_get(cni, "mac")))
+		mac = json_string_value(json_object_get(cni, "mac"));
+	if (ctx->conf.runtime_config &&
+	    json_is_string(json_object_get(ctx->conf.runtime_config, "mac")))
+		mac = json_string_value(json_object_get(ctx->conf.runtime_config, "mac"));
+	if (!mac)
+		return 0;
+	if (netlib_parse_mac(mac, c->mac) < 0)
+		return BAD(ctx, "\"mac\" %s is not a MAC address like 0a:58:0a:16:00:05", mac);
+	if (c->mac[0] & 1)
+		return BAD(ctx, "\"mac\" %s is a multicast address", mac);
+	c->has_mac = true;
+	return 0;
+}
+
+static int get_bools(struct cni_ctx *ctx, json_t *o, struct br_conf *c)
+{
+	const struct { const char *key; bool *dst; } keys[] = {
+		{ "isGateway", &c->is_gw }, { "isDefaultGateway", &c->is_default_gw },
+		{ "forceAddress", &c->force_address }, { "hairpinMode", &c->hairpin },
+		{ "promiscMode", &c->promisc }, { "enabledad", &c->enable_dad },
+		{ "disableContainerInterface", &c->disable_container_iface },
+		{ "portIsolation", &c->port_isolation }, { "icc", &c->icc },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (cni_json_get_bool(o, keys[i].key, keys[i].dst, &ctx->err) < 0)
+			return -EINVAL;
+	return 0;
+}
+
+int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
+{
+	json_t *o = ctx->conf.root, *v;
+	const char *name = "cni0";
+	unsigned long long mtu = 0, vlan = 0;
+	bool flag = false;
+
+	memset(c, 0, sizeof(*c));
+	c->icc = true;
+	if (cni_json_get_str(o, "bridge", &name, &ctx->err) < 0 || get_bools(ctx, o, c) < 0 ||
+	    cni_json_get_uint(o, "mtu", 65535, &mtu, &ctx->err) < 0 ||
+	    cni_json_get_uint(o, "vlan", 4094, &vlan, &ctx->err) < 0)
+		return -EINVAL;
+	if (!cni_ifname_valid(name))
+		return BAD(ctx, "\"bridge\" %s is not a valid interface name (1-15 bytes, no '/', ':' or space)",
+			   name);
+	str_copy(c->bridge, sizeof(c->bridge), name);
+	if (mtu && mtu < 68)
+		return BAD(ctx, "\"mtu\" %llu is below the minimum of 68", mtu);
+	c->mtu = (unsigned)mtu;
+	if (c->is_default_gw)
+		c->is_gw = true;
+	if (!strict)
+		goto ipam;
+	if (c->hairpin && c->promisc)
+		return BAD(ctx, "%s", "cannot set hairpin mode and promiscuous mode at the same time");
+	if (ctx->conf.ip_masq)
+		return UNSUPPORTED(ctx, "ipMasq arrives with the nftables layer",
+				   "\"ipMasq\": true is not supported by this bridge plugin yet");
+	if (cni_json_get_bool(o, "macspoofchk", &flag, &ctx->err) < 0)
+		return -EINVAL;
+	if (flag)
+		return UNSUPPORTED(ctx, "macspoofchk arrives with the nftables layer",
+				   "\"macspoofchk\": true is not supported by this bridge plugin yet");
+	v = json_object_get(o, "vlanTrunk");
+	if (vlan || (v && !json_is_null(v)))
+		return UNSUPPORTED(ctx, "VLANs are not supported by this bridge plugin yet",
+				   "\"%s\" is set", vlan ? "vlan" : "vlanTrunk");
+ipam:
+	if (ctx->conf.ipam && cni_json_get_str(ctx->conf.ipam, "type", &c->ipam_type,
+					       &ctx->err) < 0)
+		return -EINVAL;
+	if (c->ipam_type && !c->ipam_type[0])
+		c->ipam_type = NULL;
+	if (strict && c->ipam_type && c->disable_container_iface)
+		return BAD(ctx, "%s", "cannot use IPAM when disableContainerInterface is set");
+	return strict ? parse_mac(ctx, c) : 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The bridge plugin's configuration: the reference's keys, plus "icc". */
+#ifndef NETCTL_PLUGINS_BRIDGE_CONFIG_H
+#define NETCTL_PLUGINS_BRIDGE_CONFIG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cni/plugin.h"
+
+struct br_conf {
+	char bridge[IFNAMSIZ];		/* "bridge", default "cni0" as the reference */
+	bool is_gw, is_default_gw, force_address;
+	bool hairpin, promisc, enable_dad;
+	bool disable_container_iface, port_isolation;
+	bool icc;			/* false: ports isolated, peers routed by the host */
+	unsigned mtu;			/* 0 = kernel default */
+	bool has_mac;
+	uint8_t mac[6];			/* container interface MAC (runtimeConfig/args) */
+	const char *ipam_type;		/* NULL or "" = layer 2 only */
+};
+
+/**
+ * br_conf_parse() - read @ctx->conf's plugin keys into @c. Unsupported features
+ * (ipMasq and macspoofchk until the nftables layer; vlan) are code 2 errors that
+ * name the key, never silent no-ops. Inconsistent keys are code 7. Without @strict
+ * (DEL, GC) those are not refused: there is something to clean up either way.
+ */
+int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict);
+
+#endif

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/if_addr.h>
+
+#include "netlib/addr.h"
+#include "netlib/netns.h"
+#include "plugins/bridge/cont.h"
+
+static void dad_sysctls(int ns_fd, const char *ifname, bool enable_dad)
+{
+	char key[128], ignore[128];
+
+	/* best effort, as the reference: a netns with IPv6 off has no such files */
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", ifname);
+	netlib_sysctl_write(ns_fd, key, enable_dad ? "1" : "0", ignore, sizeof(ignore));
+	if (enable_dad) {
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/enhanced_dad", ifname);
+		netlib_sysctl_write(ns_fd, key, "1", ignore, sizeof(ignore));
+	}
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", ifname);
+	netlib_sysctl_write(ns_fd, key, "1", ignore, sizeof(ignore));
+}
+
+/* The gateway of the result's first address of @family on the interface, if any. */
+static const struct ip_addr *family_gw(const struct cni_result *res, int iface_idx, int family)
+{
+	int i;
+
+	for (i = 0; i < res->n_ips; i++) {
+		const struct cni_ip *ip = &res->ips[i];
+
+		if (ip->address.addr.family == family && ip->has_gateway &&
+		    (ip->interface == iface_idx || ip->interface < 0))
+			return &ip->gateway;
+	}
+	return NULL;
+}
+
+int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index,
+		  const struct cni_result *res, int iface_idx, bool enable_dad, char *ebuf,
+		  size_t n)
+{
+	int r, i;
+
+	dad_sysctls(ns_fd, ifname, enable_dad);
+	r = netlib_link_set_up(nl, index, true, ebuf, n);
+	if (r < 0)
+		return r;
+	for (i = 0; i < res->n_ips; i++) {
+		const struct cni_ip *ip = &res->ips[i];
+		uint32_t flags = 0;
+
+		if (ip->interface != iface_idx)
+			continue;
+		if (ip->address.addr.family == AF_INET6 && !enable_dad)
+			flags = IFA_F_NODAD;
+		r = netlib_addr_add(nl, index, &ip->address, flags, ebuf, n);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < res->n_routes; i++) {
+		const struct cni_route *cr = &res->routes[i];
+		struct netlib_route rt = { .dst = cr->dst, .oif = index, .has_gw = cr->has_gw,
+					   .gw = cr->gw, .priority = cr->priority };
+		const struct ip_addr *gw;
+
+		if (!rt.has_gw) {
+			gw = family_gw(res, iface_idx, cr->dst.addr.family);
+			if (gw) {
+				rt.gw = *gw;
+				rt.has_gw = true;
+			}
+		}
+		r = netlib_route_add(nl, &rt, ebuf, n);
+		if (r < 0 && r != -EEXIST)
+			return r;
+	}
+	return 0;
+}
+
+static bool has_addr(const struct netlib_addr *a, int count, const struct ip_prefix *p)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (a[i].prefix.len == p->len && ip_addr_eq(&a[i].prefix.addr, &p->addr))
+			return true;
+	return false;
+}
+
+static bool has_route(const struct netlib_route *rts, int count, const struct cni_route *cr,
+		      const struct ip_addr *gw)
+{
+	struct ip_prefix want = ip_prefix_network(&cr->dst);
+	int i;
+
+	for (i = 0; i < count; i++) {
+		struct ip_prefix got = ip_prefix_network(&rts[i].dst);
+
+		if (got.len != want.len || !ip_addr_eq(&got.addr, &want.addr))
+			continue;
+		if (gw && (!rts[i].has_gw || !ip_addr_eq(&rts[i].gw, gw)))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+int br_cont_check(struct netlib_nl *nl, const char *ifname, const struct cni_result *res,
+		  int iface_idx, char *ebuf, size_t n)
+{
+	static struct netlib_addr addrs[256];
+	static struct netlib_route rts[256];
+	char txt[IP_STR_MAX];
+	struct netlib_link l;
+	int r, na, nr, i;
+
+	r = netlib_link_get(nl, 0, ifname, &l, ebuf, n);
+	if (r == -ENODEV) {
+		snprintf(ebuf, n, "container interface %s not found", ifname);
+		return -ENOENT;
+	}
+	if (r < 0)
+		return r;
+	if (strcmp(l.kind, "veth")) {
+		snprintf(ebuf, n, "container interface %s is not a veth", ifname);
+		return -ENOENT;
+	}
+	r = netlib_addr_list(nl, AF_UNSPEC, l.index, addrs, 256, &na, ebuf, n);
+	if (r == 0)
+		r = netlib_route_list(nl, AF_UNSPEC, l.index, rts, 256, &nr, ebuf, n);
+	if (r < 0)
+		return r;
+	for (i = 0; i < res->n_ips; i++) {
+		if (res->ips[i].interface != iface_idx || has_addr(addrs, na, &res->ips[i].address))
+			continue;
+		ip_prefix_format(&res->ips[i].address, txt, sizeof(txt));
+		snprintf(ebuf, n, "container interface %s lacks address %s", ifname, txt);
+		return -ENOENT;
+	}
+	for (i = 0; i < res->n_routes; i++) {
+		const struct cni_route *cr = &res->routes[i];
+		const struct ip_addr *gw = cr->has_gw ? &cr->gw :
+			family_gw(res, iface_idx, cr->dst.addr.family);
+
+		if (has_route(rts, nr, cr, gw))
+			continue;
+		ip_prefix_format(&cr->dst, txt, sizeof(txt));
+		snprintf(ebuf, n, "container has no route to %s through %s", txt, ifname);
+		return -ENOENT;
+	}
+	return 0;
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/if_addr.h>
+
+#include "netlib/addr.h"
+#include "netlib/netns.h"
+#include "plugins/bridge/host.h"
+
+/* icc=false: the bridge answers ARP for its isolated ports, so peers are routed. */
+static int route_peers(const char *br, char *ebuf, size_t n)
+{
+	static const struct { const char *dir, *key, *val; } keys[] = {
+		{ "conf", "proxy_arp_pvlan", "1" },
+		{ "neigh", "proxy_delay", "0" },
+		{ "conf", "send_redirects", "0" },
+		{ "conf", "forwarding", "1" },
+	};
+	char key[128];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(key, sizeof(key), "net/ipv4/%s/%s/%s", keys[i].dir, br, keys[i].key);
+		r = netlib_sysctl_write(-1, key, keys[i].val, ebuf, n);
+		if (r < 0)
+			return r;
+	}
+	return netlib_sysctl_write(-1, "net/ipv4/ip_forward", "1", ebuf, n);
+}
+
+int br_ensure_bridge(struct netlib_nl *nl, const struct br_conf *c, struct netlib_link *br,
+		     char *ebuf, size_t n)
+{
+	struct netlib_link_set ls = netlib_link_set_init();
+	int r;
+
+	r = netlib_link_get(nl, 0, c->bridge, br, ebuf, n);
+	if (r == -ENODEV) {
+		r = netlib_bridge_create(nl, c->bridge, c->mtu, NULL, ebuf, n);
+		if (r < 0 && r != -EEXIST)	/* EEXIST: a concurrent ADD won the race */
+			return r;
+		r = netlib_link_get(nl, 0, c->bridge, br, ebuf, n);
+		if (r < 0)
+			return r;
+		/* an explicitly set MAC stays put as ports come and go */
+		ls.mac = br->mac;
+	}
+	if (r < 0)
+		return r;
+	if (strcmp(br->kind, "bridge")) {
+		snprintf(ebuf, n, "%s already exists but is not a bridge", c->bridge);
+		return -EEXIST;
+	}
+	if (!(br->flags & IFF_UP))
+		ls.up = NETLIB_ON;
+	if (c->promisc && !(br->flags & IFF_PROMISC))
+		ls.promisc = NETLIB_ON;
+	if (ls.up || ls.promisc || ls.mac) {
+		r = netlib_link_set(nl, br->index, &ls, ebuf, n);
+		if (r < 0)
+			return r;
+	}
+	if (!c->icc)
+		return route_peers(c->bridge, ebuf, n);
+	return 0;
+}
+
+int br_attach_port(struct netlib_nl *nl, const struct br_conf *c, int port, int br,
+		   char *ebuf, size_t n)
+{
+	struct netlib_link_set ls = netlib_link_set_init();
+	struct netlib_brport bp = { 0 };
+	int r;
+
+	ls.master = br;
+	ls.up = NETLIB_ON;
+	r = netlib_link_set(nl, port, &ls, ebuf, n);
+	if (r < 0)
+		return r;
+	if (c->hairpin)
+		bp.hairpin = NETLIB_ON;
+	if (c->port_isolation || !c->icc)
+		bp.isolated = NETLIB_ON;
+	if (!bp.hairpin && !bp.isolated)
+		return 0;
+	return netlib_brport_set(nl, port, &bp, ebuf, n);
+}
+
+int br_ensure_gateway(struct netlib_nl *nl, const struct br_conf *c, int br,
+		      const struct ip_prefix *gw, char *ebuf, size_t n)
+{
+	struct netlib_addr addrs[64];
+	char txt[IP_STR_MAX];
+	int r, count, i;
+
+	r = netlib_addr_list(nl, gw->addr.family, br, addrs, 64, &count, ebuf, n);
+	if (r < 0)
+		return r;
+	for (i = 0; i < count; i++) {
+		const struct ip_prefix *a = &addrs[i].prefix;
+
+		if (a->len == gw->len && ip_addr_eq(&a->addr, &gw->addr))
+			return 0;
+		if (gw->addr.family == AF_INET6 && a->addr.b[0] == 0xfe &&
+		    (a->addr.b[1] & 0xc0) == 0x80)
+			continue;	/* link-local: every v6 interface has one */
+		if (gw->addr.family == AF_INET6 && !ip_prefix_overlaps(a, gw))
+			continue;
+		if (!c->force_address) {
+			ip_prefix_format(gw, txt, sizeof(txt));
+			snprintf(ebuf, n, "%s already has an IP address different from %s",
+				 c->bridge, txt);
+			return -EEXIST;
+		}
+		r = netlib_addr_del(nl, br, a, ebuf, n);
+		if (r < 0)
+			return r;
+	}
+	/* the gateway answers at once: no DAD wait unless the config asks for DAD */
+	r = netlib_addr_add(nl, br, gw, gw->addr.family == AF_INET6 && !c->enable_dad ?
+			    IFA_F_NODAD : 0, ebuf, n);
+	return r == -EEXIST ? 0 : r;
+}
+
+int br_enable_forwarding(int family, char *ebuf, size_t n)
+{
+	if (family == AF_INET)
+		return netlib_sysctl_write(-1, "net/ipv4/ip_forward", "1", ebuf, n);
+	return netlib_sysctl_write(-1, "net/ipv6/conf/all/forwarding", "1", ebuf, n);
+}
