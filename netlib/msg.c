@@ -83,6 +83,7 @@ struct nlmsghdr *netlib_msg_link_new(void *buf, size_t size, const struct netlib
 		return NULL;
 	if (veth && !name_ok(ln->peer_name))
 		return NULL;
+
 	nlh = put_hdr(buf, size, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
 	if (!nlh)
 		return NULL;
@@ -120,7 +121,8 @@ struct nlmsghdr *netlib_msg_link_set(void *buf, size_t size, int index,
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
-	if (index <= 0)
+	if (index <= 0 ||
+	    (ls->alias && strlen(ls->alias) >= sizeof(((struct netlib_link *)0)->alias)))
 		return NULL;
 	nlh = put_hdr(buf, size, RTM_NEWLINK, NLM_F_ACK);
 	if (!nlh)
@@ -142,6 +144,8 @@ struct nlmsghdr *netlib_msg_link_set(void *buf, size_t size, int index,
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)ls->master);
 	if (ls->netns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)ls->netns_fd);
+	if (ls->alias)
+		mnl_attr_put_strz(nlh, IFLA_IFALIAS, ls->alias);
 	return nlh;
 }
 

@@ -37,6 +37,7 @@ struct netlib_link {
 	int master;			/* 0 = none */
 	int link;			/* IFLA_LINK: a veth's peer index (in its netns) */
 	uint8_t operstate;
+	char alias[128];		/* IFLA_IFALIAS, "" = none (or longer than this) */
 	bool has_stats;
 	struct netlib_link_stats stats;
 };
@@ -62,6 +63,8 @@ struct netlib_link_set {
 	const uint8_t *mac;		/* NULL = keep */
 	int master;			/* -1 = keep, 0 = no master, >0 = bridge index */
 	int netns_fd;			/* -1 = keep */
+	const char *alias;		/* IFLA_IFALIAS (< 128 bytes), NULL = keep; the
+					 * kernel ignores it when creating a link */
 };
 
 /* Bridge port flags (IFLA_PROTINFO in an AF_BRIDGE RTM_SETLINK). */

@@ -84,6 +84,9 @@ int netlib_parse_link(const struct nlmsghdr *nlh, struct netlib_link *out)
 		out->link = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
 	if (tb[IFLA_OPERSTATE] && mnl_attr_validate(tb[IFLA_OPERSTATE], MNL_TYPE_U8) == 0)
 		out->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
+	name = attr_str(tb[IFLA_IFALIAS]);
+	if (name && strlen(name) < sizeof(out->alias))
+		strcpy(out->alias, name);
 	if (tb[IFLA_LINKINFO] && mnl_attr_validate(tb[IFLA_LINKINFO], MNL_TYPE_NESTED) == 0)
 		parse_linkinfo(tb[IFLA_LINKINFO], out);
 	if (tb[IFLA_STATS64] &&

@@ -23,6 +23,7 @@
 #include "util/str.h"
 
 #define CONT_IDX 2	/* interfaces: bridge, host veth, container */
+#define ALIAS_PREFIX "netctl/"	/* host veth ifalias: netctl/<containerID>/<ifname> */
 
 struct br_run {
 	struct cni_ctx *ctx;
@@ -275,6 +276,7 @@ static int br_add(struct cni_ctx *ctx)
 {
 	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
 	struct cni_result *res = ctx->result;
+	char alias[sizeof(b.hv.alias)];
 	int r;
 
 	if (br_conf_parse(ctx, &b.c, true) < 0)
@@ -293,7 +295,12 @@ static int br_add(struct cni_ctx *ctx)
 		r = make_veth(&b);
 	if (r < 0)
 		goto out;
-	r = br_attach_port(&b.host, &b.c, b.hv.index, b.br.index, b.ebuf, sizeof(b.ebuf));
+	/* an alias too long for the kernel is left out: GC then leaves that veth alone */
+	if (str_printf(alias, sizeof(alias), ALIAS_PREFIX "%s/%s", ctx->env.container_id,
+		       ctx->env.ifname) < 0)
+		alias[0] = 0;
+	r = br_attach_port(&b.host, &b.c, b.hv.index, b.br.index, alias[0] ? alias : NULL,
+			   b.ebuf, sizeof(b.ebuf));
 	if (r < 0)
 		fail(&b, r, "failed to connect the host veth to the bridge");
 	if (r == 0 && b.c.ipam_type)
@@ -464,9 +471,72 @@ static int br_status(struct cni_ctx *ctx)
 	return delegate_plain(ctx, "STATUS");
 }
 
+struct gc_walk {
+	json_t *root;
+	int bridge;
+	int stale[1024];
+	int n;
+};
+
+static int gc_each(const struct netlib_link *l, void *data)
+{
+	struct gc_walk *w = data;
+	char id[sizeof(l->alias)], *ifname;
+
+	if (l->master != w->bridge || !str_has_prefix(l->alias, ALIAS_PREFIX) ||
+	    w->n >= (int)(sizeof(w->stale) / sizeof(w->stale[0])))
+		return 0;
+	str_copy(id, sizeof(id), l->alias + strlen(ALIAS_PREFIX));
+	ifname = strrchr(id, '/');
+	if (!ifname)
+		return 0;
+	*ifname++ = 0;
+	if (!cni_gc_attachment_valid(w->root, id, ifname))
+		w->stale[w->n++] = l->index;
+	return 0;
+}
+
+/*
+ * GC: our veths on this bridge (known by their ifalias) whose attachment is not in
+ * the valid list go, then IPAM's GC. Without a valid list nothing is removed here.
+ */
 static int br_gc(struct cni_ctx *ctx)
 {
-	return delegate_plain(ctx, "GC");
+	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
+	struct gc_walk *w;
+	int r, i;
+
+	if (br_conf_parse(ctx, &b.c, false) < 0)
+		return -EINVAL;
+	if (!json_is_array(json_object_get(ctx->conf.root, "cni.dev/valid-attachments")) &&
+	    !json_is_array(json_object_get(ctx->conf.root, "cni.dev/attachments")))
+		return delegate_plain(ctx, "GC");
+	r = open_host(&b);
+	if (r < 0)
+		return r;
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		run_close(&b);
+		return -ENOMEM;
+	}
+	w->root = ctx->conf.root;
+	r = netlib_link_get(&b.host, 0, b.c.bridge, &b.br, b.ebuf, sizeof(b.ebuf));
+	if (r == 0) {
+		w->bridge = b.br.index;
+		r = netlib_link_foreach(&b.host, gc_each, w, b.ebuf, sizeof(b.ebuf));
+	} else if (r == -ENODEV) {
+		r = 0;	/* no bridge, no veths of ours */
+	}
+	for (i = 0; r == 0 && i < w->n; i++) {
+		r = netlib_link_del(&b.host, w->stale[i], NULL, b.ebuf, sizeof(b.ebuf));
+		if (r == -ENODEV)
+			r = 0;	/* a concurrent DEL got there first */
+	}
+	free(w);
+	if (r < 0)
+		fail(&b, r, "cannot remove stale veths");
+	run_close(&b);
+	return r < 0 ? r : delegate_plain(ctx, "GC");
 }
 
 const struct cni_plugin_ops br_ops = {

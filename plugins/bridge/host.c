@@ -68,7 +68,7 @@ int br_ensure_bridge(struct netlib_nl *nl, const struct br_conf *c, struct netli
 }
 
 int br_attach_port(struct netlib_nl *nl, const struct br_conf *c, int port, int br,
-		   char *ebuf, size_t n)
+		   const char *alias, char *ebuf, size_t n)
 {
 	struct netlib_link_set ls = netlib_link_set_init();
 	struct netlib_brport bp = { 0 };
@@ -76,6 +76,7 @@ int br_attach_port(struct netlib_nl *nl, const struct br_conf *c, int port, int 
 
 	ls.master = br;
 	ls.up = NETLIB_ON;
+	ls.alias = alias;
 	r = netlib_link_set(nl, port, &ls, ebuf, n);
 	if (r < 0)
 		return r;

@@ -13,9 +13,12 @@
  */
 int br_ensure_bridge(struct netlib_nl *nl, const struct br_conf *c, struct netlib_link *br,
 		     char *ebuf, size_t n);
-/** br_attach_port() - @port onto bridge @br, up, with hairpin/isolation flags. */
+/**
+ * br_attach_port() - @port onto bridge @br, up, with hairpin/isolation flags, and
+ * @alias (or NULL) as its ifalias: GC recognises our veths by it.
+ */
 int br_attach_port(struct netlib_nl *nl, const struct br_conf *c, int port, int br,
-		   char *ebuf, size_t n);
+		   const char *alias, char *ebuf, size_t n);
 /**
  * br_ensure_gateway() - gateway address @gw (with the subnet's length) on bridge @br,
  * the reference's rules: present already is fine; another v4 address (or an

@@ -72,9 +72,17 @@ check_eq "no bridge, no veth after refused ADDs" "" "$(ip -o link show type brid
 # ---- STATUS and GC reach IPAM (1.1.0) ----
 v11=$(jq -c '.cniVersion = "1.1.0"' <<<"$small")
 check "STATUS delegates to IPAM" plugin bridge STATUS "" "" "" <<<"$v11"
-plugin bridge ADD g1 /run/netns/s1 eth0 <<<"$v11" >/dev/null
-gc=$(jq -c '. + {"cni.dev/valid-attachments": []}' <<<"$v11")
+big=$(jq -c '.ipam.subnet = "10.94.0.0/24"' <<<"$v11")
+mkns g2 && mkns g3
+g1=$(plugin bridge ADD g1 /run/netns/s1 eth0 <<<"$big" | jq -r '.ips[0].address | sub("/.*";"")')
+plugin bridge ADD g2 /run/netns/g2 eth0 <<<"$big" >/dev/null
+ref_plugin bridge ADD g3 /run/netns/g3 eth0 <<<"$(jq -c '.cniVersion = "1.0.0"' <<<"$big")" >/dev/null
+gc=$(jq -c '. + {"cni.dev/valid-attachments": [{"containerID":"g1","ifname":"eth0"}]}' <<<"$big")
 CNI_COMMAND=GC CNI_PATH=$BIN "$BIN/bridge" <<<"$gc" >/dev/null
-check_eq "GC through IPAM frees the stale reservation" "" \
-	"$(ls /var/lib/cni/networks/small 2>/dev/null | grep -v -e lock -e last_reserved)"
+check_eq "GC exits 0" 0 $?
+check_eq "GC removes the veth of the attachment not in the list" "" "$(ip -n g2 -o link show eth0 2>/dev/null)"
+check_eq "GC keeps the valid attachment's veth" 1 "$(ip -n s1 -o link show eth0 | wc -l)"
+check_eq "GC leaves a veth it did not make (the reference's) alone" 1 "$(ip -n g3 -o link show eth0 | wc -l)"
+check_eq "GC through IPAM frees the stale reservations" "$g1" \
+	"$(ls /var/lib/cni/networks/small | grep -v -e lock -e last_reserved | xargs)"
 done_testing

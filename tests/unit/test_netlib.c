@@ -127,7 +127,8 @@ static void test_link_set_and_del(void **state)
 {
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
 	struct netlib_link_set ls = { .up = NETLIB_ON, .promisc = NETLIB_OFF, .mtu = 1300,
-				      .mac = mac, .master = 4, .netns_fd = -1 };
+				      .mac = mac, .master = 4, .netns_fd = -1,
+				      .alias = "netctl/c1/eth0" };
 	struct nlmsghdr *nlh = netlib_msg_link_set(buf, sizeof(buf), 12, &ls);
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 
@@ -137,6 +138,8 @@ static void test_link_set_and_del(void **state)
 	assert_int_equal(mnl_attr_get_u32(msg_attr(nlh, sizeof(*ifi), IFLA_MASTER)), 4);
 	assert_int_equal(mnl_attr_get_u32(msg_attr(nlh, sizeof(*ifi), IFLA_MTU)), 1300);
 	assert_null(msg_attr(nlh, sizeof(*ifi), IFLA_NET_NS_FD));
+	assert_string_equal(mnl_attr_get_str(msg_attr(nlh, sizeof(*ifi), IFLA_IFALIAS)),
+			    "netctl/c1/eth0");
 	assert_false(nlh->nlmsg_flags & NLM_F_CREATE);
 
 	/* master 0 releases the port: the attribute must be there, with 0 */
@@ -275,6 +278,7 @@ static void test_parse_link(void **state)
 	mnl_attr_put_u32(nlh, IFLA_MASTER, 7);
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
 	mnl_attr_put(nlh, IFLA_STATS64, sizeof(st), &st);
+	mnl_attr_put_strz(nlh, IFLA_IFALIAS, "netctl/x/eth1");
 	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, li);
@@ -290,6 +294,7 @@ static void test_parse_link(void **state)
 	assert_true(l.has_stats);
 	assert_int_equal(l.stats.rx_packets, 5);
 	assert_int_equal(l.stats.tx_bytes, 900);
+	assert_string_equal(l.alias, "netctl/x/eth1");
 
 	nlh->nlmsg_type = RTM_DELADDR;
 	assert_int_equal(netlib_parse_link(nlh, &l), -EINVAL);
