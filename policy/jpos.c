@@ -37,7 +37,9 @@ static void skip(struct scan *sc, int depth)
 	size_t n;
 
 	ws(sc);
-	if (sc->i >= sc->len || depth > 64)
+	if (depth > 64)
+		sc->i = sc->len;	/* give up on absurd nesting: no position */
+	if (sc->i >= sc->len)
 		return;
 	switch (sc->s[sc->i]) {
 	case '"':
@@ -61,14 +63,16 @@ static void skip(struct scan *sc, int depth)
 			skip(sc, depth + 1);
 		}
 	default:
-		while (sc->i < sc->len && !strchr(" \t\r\n,]}", sc->s[sc->i]))
+		/* Always one byte at least: the scan must progress on any input. */
+		do
 			sc->i++;
+		while (sc->i < sc->len && sc->s[sc->i] && !strchr(" \t\r\n,:]}", sc->s[sc->i]));
 	}
 }
 
 static int find(struct scan *sc, const struct jpos_step *path, size_t depth)
 {
-	size_t idx = 0, n;
+	size_t idx = 0, n, start;
 	const char *b;
 	bool obj;
 
@@ -104,7 +108,10 @@ static int find(struct scan *sc, const struct jpos_step *path, size_t depth)
 		} else if (!path->key && idx == path->index) {
 			return find(sc, path + 1, depth - 1);
 		}
+		start = sc->i;
 		skip(sc, 0);
+		if (sc->i == start)
+			return 0;
 		idx++;
 	}
 }

@@ -178,6 +178,13 @@ static void test_jpos(void **state)
 	assert_int_equal(jpos_line(t, strlen(t), p1, 3), 4);
 	assert_int_equal(jpos_line(t, strlen(t), p2, 1), 5);
 	assert_int_equal(jpos_line(t, strlen(t), p3, 1), 0);
+	/* Garbage (never given by the parser, but fuzzed) ends, never spins. */
+	{
+		static const char junk[] = "[1,\0\0:2,{[[[\"";
+		struct jpos_step p4[] = { { NULL, 5 }, { "x", 0 } };
+
+		jpos_line(junk, sizeof(junk), p4, 2);
+	}
 }
 
 int main(void)
