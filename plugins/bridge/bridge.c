@@ -15,6 +15,7 @@
 #include "cni/exec.h"
 #include "netlib/addr.h"
 #include "netlib/netns.h"
+#include "nft/masq.h"
 #include "plugins/bridge/bridge.h"
 #include "plugins/bridge/config.h"
 #include "plugins/bridge/cont.h"
@@ -251,6 +252,32 @@ static int fill_interfaces(struct br_run *b, struct cni_result *res)
 	return 0;
 }
 
+static void masq_detach(struct br_run *b)
+{
+	char ignore[256];
+
+	nft_masq_detach(b->ctx->conf.name, NULL, b->ctx->env.container_id, ignore,
+			sizeof(ignore));
+}
+
+/* ipMasq: each container address into the network's masquerade set. */
+static int masq_attach(struct br_run *b, const struct cni_result *res)
+{
+	int i, r;
+
+	for (i = 0; i < res->n_ips; i++) {
+		struct ip_prefix net = ip_prefix_network(&res->ips[i].address);
+
+		r = nft_masq_attach(b->ctx->conf.name, &net, &res->ips[i].address.addr,
+				    b->ctx->env.container_id, b->ebuf, sizeof(b->ebuf));
+		if (r < 0) {
+			masq_detach(b);
+			return fail(b, r, "cannot set up ipMasq");
+		}
+	}
+	return 0;
+}
+
 static int add_layer3(struct br_run *b, struct cni_result *res)
 {
 	int r;
@@ -267,6 +294,8 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	}
 	if (r == 0 && b->c.is_gw)
 		r = set_gateways(b, res);
+	if (r == 0 && b->c.ip_masq)
+		r = masq_attach(b, res);
 	if (r < 0)
 		ipam_del(b);
 	return r;
@@ -277,6 +306,7 @@ static int br_add(struct cni_ctx *ctx)
 	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
 	struct cni_result *res = ctx->result;
 	char alias[sizeof(b.hv.alias)];
+	bool layer3 = false;
 	int r;
 
 	if (br_conf_parse(ctx, &b.c, true) < 0)
@@ -303,15 +333,21 @@ static int br_add(struct cni_ctx *ctx)
 			   b.ebuf, sizeof(b.ebuf));
 	if (r < 0)
 		fail(&b, r, "failed to connect the host veth to the bridge");
-	if (r == 0 && b.c.ipam_type)
+	if (r == 0 && b.c.ipam_type) {
 		r = add_layer3(&b, res);
-	else if (r == 0 && !b.c.disable_container_iface) {
+		layer3 = r == 0;
+	} else if (r == 0 && !b.c.disable_container_iface) {
 		r = netlib_link_set_up(&b.cont, b.cv.index, true, b.ebuf, sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot set the container interface up");
 	}
 	if (r == 0)
 		r = fill_interfaces(&b, res);
+	if (r < 0 && layer3) {
+		if (b.c.ip_masq)
+			masq_detach(&b);
+		ipam_del(&b);
+	}
 	if (r < 0) {
 		/* deleting one end removes both */
 		netlib_link_del(&b.host, b.hv.index, NULL, b.ebuf, sizeof(b.ebuf));
@@ -356,6 +392,12 @@ static int br_del(struct cni_ctx *ctx)
 		r = 0;
 	if (r < 0)
 		fail(&b, r, "cannot delete the veth pair");
+	if (r == 0 && b.c.ip_masq) {
+		r = nft_masq_detach(ctx->conf.name, NULL, ctx->env.container_id, b.ebuf,
+				    sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "cannot remove the ipMasq entries");
+	}
 	run_close(&b);
 	return r;
 }
@@ -496,6 +538,11 @@ static int gc_each(const struct netlib_link *l, void *data)
 	return 0;
 }
 
+static bool gc_keep_id(const char *id, void *root)
+{
+	return cni_gc_attachment_valid(root, id, NULL);
+}
+
 /*
  * GC: our veths on this bridge (known by their ifalias) whose attachment is not in
  * the valid list go, then IPAM's GC. Without a valid list nothing is removed here.
@@ -535,6 +582,12 @@ static int br_gc(struct cni_ctx *ctx)
 	free(w);
 	if (r < 0)
 		fail(&b, r, "cannot remove stale veths");
+	if (r == 0 && b.c.ip_masq) {
+		r = nft_masq_gc(ctx->conf.name, gc_keep_id, ctx->conf.root, b.ebuf,
+				sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "cannot remove stale ipMasq entries");
+	}
 	run_close(&b);
 	return r < 0 ? r : delegate_plain(ctx, "GC");
 }

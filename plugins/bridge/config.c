@@ -60,6 +60,7 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 
 	memset(c, 0, sizeof(*c));
 	c->icc = true;
+	c->ip_masq = ctx->conf.ip_masq;
 	if (cni_json_get_str(o, "bridge", &name, &ctx->err) < 0 || get_bools(ctx, o, c) < 0 ||
 	    cni_json_get_uint(o, "mtu", 65535, &mtu, &ctx->err) < 0 ||
 	    cni_json_get_uint(o, "vlan", 4094, &vlan, &ctx->err) < 0)
@@ -77,9 +78,6 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 		goto ipam;
 	if (c->hairpin && c->promisc)
 		return BAD(ctx, "%s", "cannot set hairpin mode and promiscuous mode at the same time");
-	if (ctx->conf.ip_masq)
-		return UNSUPPORTED(ctx, "ipMasq arrives with the nftables layer",
-				   "\"ipMasq\": true is not supported by this bridge plugin yet");
 	if (cni_json_get_bool(o, "macspoofchk", &flag, &ctx->err) < 0)
 		return -EINVAL;
 	if (flag)

@@ -15,6 +15,7 @@ struct br_conf {
 	bool hairpin, promisc, enable_dad;
 	bool disable_container_iface, port_isolation;
 	bool icc;			/* false: ports isolated, peers routed by the host */
+	bool ip_masq;			/* through nft/masq.h (table inet netctl) */
 	unsigned mtu;			/* 0 = kernel default */
 	bool has_mac;
 	uint8_t mac[6];			/* container interface MAC (runtimeConfig/args) */
@@ -23,7 +24,7 @@ struct br_conf {
 
 /**
  * br_conf_parse() - read @ctx->conf's plugin keys into @c. Unsupported features
- * (ipMasq and macspoofchk until the nftables layer; vlan) are code 2 errors that
+ * (macspoofchk, vlan) are code 2 errors that
  * name the key, never silent no-ops. Inconsistent keys are code 7. Without @strict
  * (DEL, GC) those are not refused: there is something to clean up either way.
  */

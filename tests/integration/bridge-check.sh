@@ -60,7 +60,7 @@ bad() { # bad DESC CODE TEXT EXTRA-JSON
 	check_eq "$1: message says why" 1 "$(grep -q "$3" <<<"$(msg "$out")" && echo 1)"
 }
 ip link del brs
-bad "ipMasq" 2 "ipMasq arrives with the nftables layer" '{"ipMasq":true}'
+
 bad "macspoofchk" 2 "macspoofchk arrives with the nftables layer" '{"macspoofchk":true}'
 bad "vlan" 2 "VLAN" '{"vlan":10}'
 bad "hairpin with promisc" 7 "hairpin mode and promiscuous mode" '{"hairpinMode":true,"promiscMode":true}'
