@@ -18,7 +18,7 @@ mkns m1
 mkns m2
 conf='{"cniVersion":"1.0.0","name":"masqnet","type":"bridge","bridge":"cni-m",
  "isGateway":true,"ipMasq":true,"ipMasqBackend":"nftables",
- "ipam":{"type":"host-local","subnet":"10.60.0.0/24","dataDir":"'"$T"'/ipam"}}'
+ "ipam":{"type":"host-local","subnet":"10.60.0.0/24","routes":[{"dst":"0.0.0.0/0"}],"dataDir":"'"$T"'/ipam"}}'
 check "ADD m1 (bridge ipMasq)" sh -c "echo '$conf' | CNI_COMMAND=ADD CNI_CONTAINERID=cid-m1 \
 	CNI_NETNS=/run/netns/m1 CNI_IFNAME=eth0 CNI_PATH=$BIN $BIN/bridge"
 check "ADD m2" sh -c "echo '$conf' | CNI_COMMAND=ADD CNI_CONTAINERID=cid-m2 \
