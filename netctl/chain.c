@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Running a conflist's plugins for one attachment, after libcni/api.go: ADD in order
+ * (each gets the previous result), DEL in reverse with the cached result, CHECK in
+ * order with the cached result, GC and STATUS per plugin.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cni/env.h"
+#include "cni/exec.h"
+#include "netctl/cache.h"
+#include "netctl/chain.h"
+#include "util/str.h"
+
+/* One attachment's runtime values: the request's, or a cached entry's (GC). */
+struct attach {
+	const char *id, *netns, *ifname, *args;
+	json_t *cap_args;
+};
+
+static void err_reset(struct chain_err *err, const char *op)
+{
+	memset(&err->cni, 0, sizeof(err->cni));
+	err->plugin = -1;
+	err->op = op;
+}
+
+static int exec_one(const struct conflist *cl, const struct chain_req *req, int idx,
+		    const char *cmd, const struct attach *a, json_t *conf, char **out,
+		    struct chain_err *err)
+{
+	char *text = json_dumps(conf, JSON_COMPACT);
+	struct cni_exec_req x = {
+		.type = cl->plugins[idx].type,
+		.cni_path = req->cni_path,
+		.command = cmd,
+		.container_id = a ? a->id : NULL,
+		.netns = a ? a->netns : NULL,
+		.ifname = a ? a->ifname : NULL,
+		.args = a ? a->args : NULL,
+		.stdin_data = text,
+		.stdin_len = text ? strlen(text) : 0,
+	};
+	char *discard = NULL;
+	int r;
+
+	if (!text)
+		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
+					 "plugin config");
+	r = cni_exec(&x, out ? out : &discard, &err->cni);
+	if (r < 0)
+		err->plugin = idx;
+	free(discard);
+	free(text);
+	return r;
+}
+
+static int check_attach(const struct conflist *cl, const struct attach *a, bool need_netns,
+			struct chain_err *err)
+{
+	if (!a->id || !name_is_safe(a->id, 256))
+		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "invalid container ID",
+				   "the container ID must be 1-256 of [A-Za-z0-9_.-] starting with "
+				   "a letter or digit, got \"%s\"", a->id ? a->id : "");
+	if (!cni_ifname_valid(a->ifname))
+		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "invalid interface name",
+				   "\"%s\": 1-15 bytes, no '/', ':' or white space",
+				   a->ifname ? a->ifname : "");
+	if ((need_netns && !a->netns) || (a->netns && a->netns[0] != '/'))
+		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "invalid network namespace",
+				   "an absolute netns path is needed, got \"%s\"",
+				   a->netns ? a->netns : "");
+	return 0;
+}
+
+static struct attach req_attach(const struct chain_req *req)
+{
+	return (struct attach){ req->container_id, req->netns, req->ifname, req->args,
+				req->cap_args };
+}
+
+static int add_plugins(const struct conflist *cl, const struct chain_req *req,
+		       const struct attach *a, json_t **result, struct chain_err *err)
+{
+	json_t *prev = NULL, *conf;
+	char *out;
+	int i, r;
+
+	for (i = 0; i < cl->n_plugins; i++) {
+		conf = chain_plugin_conf(cl, i, prev, a->cap_args);
+		r = conf ? exec_one(cl, req, i, "ADD", a, conf, &out, err) : -ENOMEM;
+		json_decref(conf);
+		json_decref(prev);
+		prev = NULL;
+		if (r < 0)
+			return r;
+		prev = chain_result_convert(out, cl->version, &err->cni);
+		free(out);
+		if (!prev) {
+			err->plugin = i;
+			return -EINVAL;
+		}
+	}
+	*result = prev;
+	return 0;
+}
+
+/* Not in libcni (its callers tear down): every plugin's DEL, reverse, no prevResult. */
+static void rollback(const struct conflist *cl, const struct chain_req *req,
+		     const struct attach *a)
+{
+	struct chain_err ignored;
+	json_t *conf;
+	int i;
+
+	for (i = cl->n_plugins - 1; i >= 0; i--) {
+		err_reset(&ignored, "delete");
+		conf = chain_plugin_conf(cl, i, NULL, a->cap_args);
+		if (conf)
+			exec_one(cl, req, i, "DEL", a, conf, NULL, &ignored);
+		json_decref(conf);
+	}
+}
+
+int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **result,
+	      struct chain_err *err)
+{
+	struct attach a = req_attach(req);
+	struct cache_key k = { cl->name, req->container_id, req->ifname };
+	json_t *res = NULL, *entry;
+	int r;
+
+	*result = NULL;
+	err_reset(err, "add");
+	r = check_attach(cl, &a, true, err);
+	if (r < 0)
+		return r;
+	r = add_plugins(cl, req, &a, &res, err);
+	if (r == 0) {
+		entry = cache_entry_build(&k, a.netns, a.args, a.cap_args, cl->raw, cl->raw_len,
+					  res);
+		r = entry ? cache_write(req->cache_dir, &k, entry) : -ENOMEM;
+		json_decref(entry);
+		if (r < 0)
+			cni_err_set_errno(&err->cni, r, CNI_ERR_IO, "cannot cache the result",
+					  "network \"%s\" in %s/results: %s", cl->name,
+					  req->cache_dir, strerror(-r));
+	}
+	if (r < 0) {
+		json_decref(res);
+		if (req->rollback)
+			rollback(cl, req, &a);
+		return r;
+	}
+	*result = res;
+	return 0;
+}
+
+/*
+ * The cached result in the list's version, or NULL (none, or unusable).
+ * -EINVAL only when the cache exists but cannot be used.
+ */
+static int cached_result(const struct conflist *cl, const struct chain_req *req,
+			 const struct attach *a, json_t **entry, json_t **prev)
+{
+	struct cache_key k = { cl->name, a->id, a->ifname };
+	struct cni_err ignored = { 0 };
+	char *text;
+	int r;
+
+	*prev = NULL;
+	r = cache_read(req->cache_dir, &k, entry);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	text = json_dumps(json_object_get(*entry, "result"), JSON_COMPACT);
+	if (text)
+		*prev = chain_result_convert(text, cl->version, &ignored);
+	free(text);
+	return *prev ? 0 : -EINVAL;
+}
+
+static int del_attach(const struct conflist *cl, const struct chain_req *req,
+		      struct attach *a, struct chain_err *err)
+{
+	struct cache_key k = { cl->name, a->id, a->ifname };
+	json_t *entry = NULL, *prev = NULL, *conf;
+	char *cached_args = NULL;
+	int i, r = 0;
+
+	/* libcni: a cached result on DEL from 0.4.0; a broken cache is dropped. */
+	if (cni_version_has_check(cl->version) &&
+	    cached_result(cl, req, a, &entry, &prev) < 0)
+		cache_remove(req->cache_dir, &k);
+	/* What ADD was given, when this DEL is not told (podman's cached-config rule). */
+	if (!a->args && entry)
+		a->args = cached_args = cache_args_string(entry);
+	if (!a->cap_args && entry)
+		a->cap_args = json_object_get(entry, "capabilityArgs");
+	for (i = cl->n_plugins - 1; i >= 0 && r == 0; i--) {
+		conf = chain_plugin_conf(cl, i, prev, a->cap_args);
+		r = conf ? exec_one(cl, req, i, "DEL", a, conf, NULL, err) : -ENOMEM;
+		json_decref(conf);
+	}
+	if (r == 0)
+		cache_remove(req->cache_dir, &k);
+	free(cached_args);
+	json_decref(prev);
+	json_decref(entry);
+	return r;
+}
+
+int chain_del(const struct conflist *cl, const struct chain_req *req, struct chain_err *err)
+{
+	struct attach a = req_attach(req);
+	int r;
+
+	err_reset(err, "delete");
+	r = check_attach(cl, &a, false, err);
+	return r < 0 ? r : del_attach(cl, req, &a, err);
+}
+
+int chain_check(const struct conflist *cl, const struct chain_req *req,
+		struct chain_err *err)
+{
+	struct attach a = req_attach(req);
+	json_t *entry = NULL, *prev = NULL, *conf;
+	int i, r;
+
+	err_reset(err, "check");
+	if (!cni_version_has_check(cl->version))
+		return cni_err_set(&err->cni, CNI_ERR_INCOMPATIBLE_VERSION,
+				   "CHECK needs CNI version 0.4.0 or later",
+				   "configuration version \"%s\" does not support the CHECK "
+				   "command", cni_version_str(cl->version));
+	if (cl->disable_check)
+		return 0;
+	r = check_attach(cl, &a, true, err);
+	if (r < 0)
+		return r;
+	r = cached_result(cl, req, &a, &entry, &prev);
+	if (r < 0)
+		return cni_err_set_errno(&err->cni, r, CNI_ERR_DECODE,
+					 "the cached result cannot be used",
+					 "network \"%s\", container %s, %s: %s", cl->name, a.id,
+					 a.ifname, strerror(-r));
+	for (i = 0; i < cl->n_plugins && r == 0; i++) {
+		conf = chain_plugin_conf(cl, i, prev, a.cap_args);
+		r = conf ? exec_one(cl, req, i, "CHECK", &a, conf, NULL, err) : -ENOMEM;
+		json_decref(conf);
+	}
+	json_decref(prev);
+	json_decref(entry);
+	return r;
+}
+
+int chain_status(const struct conflist *cl, const struct chain_req *req,
+		 struct chain_err *err)
+{
+	json_t *conf;
+	int i, r = 0;
+
+	err_reset(err, "status");
+	if (!cni_version_has_gc(cl->version))
+		return 0;
+	for (i = 0; i < cl->n_plugins && r == 0; i++) {
+		conf = chain_status_conf(cl, i);
+		r = conf ? exec_one(cl, req, i, "STATUS", NULL, conf, NULL, err) : -ENOMEM;
+		json_decref(conf);
+	}
+	return r;
+}
+
+struct gc_scan {
+	json_t *entries[CHAIN_MAX_VALID];
+	int n;
+	struct chain_attachment cached[CHAIN_MAX_VALID];	/* valid when not told */
+	int n_cached;
+};
+
+static int gc_collect(json_t *entry, void *data)
+{
+	struct gc_scan *s = data;
+
+	if (s->n >= CHAIN_MAX_VALID)
+		return -E2BIG;
+	s->entries[s->n++] = json_incref(entry);
+	return 0;
+}
+
+static bool gc_is_valid(const struct chain_req *req, const char *id, const char *ifname)
+{
+	int i;
+
+	for (i = 0; i < req->n_valid; i++)
+		if (!strcmp(req->valid[i].container_id, id) && !strcmp(req->valid[i].ifname, ifname))
+			return true;
+	return false;
+}
+
+/* libcni's GCNetworkList, step one: DEL what the cache holds but the caller does not. */
+static void gc_stale(const struct conflist *cl, const struct chain_req *req,
+		     struct gc_scan *s, struct chain_err *err)
+{
+	struct chain_err one;
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		json_t *e = s->entries[i];
+		struct attach a = {
+			.id = json_string_value(json_object_get(e, "containerId")),
+			.ifname = json_string_value(json_object_get(e, "ifName")),
+			.netns = json_string_value(json_object_get(e, "netns")),
+		};
+
+		if (!req->have_valid) {
+			s->cached[s->n_cached++] = (struct chain_attachment){ a.id, a.ifname };
+			continue;
+		}
+		if (gc_is_valid(req, a.id, a.ifname))
+			continue;
+		err_reset(&one, "delete");
+		if (a.netns && a.netns[0] != '/')
+			a.netns = NULL;
+		if (del_attach(cl, req, &a, &one) < 0 && !err->cni.code)
+			*err = one;
+	}
+}
+
+int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chain_err *err)
+{
+	struct gc_scan *s = NULL;
+	struct chain_err one;
+	int i, r;
+	json_t *conf;
+
+	err_reset(err, "GC");
+	if (cl->disable_gc)
+		return 0;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
+					 "GC");
+	r = cache_for_each(req->cache_dir, cl->name, gc_collect, s);
+	if (r < 0) {
+		cni_err_set_errno(&err->cni, r, CNI_ERR_IO, "cannot read the result cache",
+				  "%s/results: %s", req->cache_dir, strerror(-r));
+		goto out;
+	}
+	gc_stale(cl, req, s, err);
+	for (i = 0; cni_version_has_gc(cl->version) && i < cl->n_plugins; i++) {
+		/* Every plugin gets its GC even when one fails, as in libcni. */
+		err_reset(&one, "GC");
+		conf = req->have_valid ? chain_gc_conf(cl, i, req->valid, req->n_valid)
+				       : chain_gc_conf(cl, i, s->cached, s->n_cached);
+		if (!conf || exec_one(cl, req, i, "GC", NULL, conf, NULL, &one) < 0) {
+			if (!conf)
+				cni_err_set(&one.cni, CNI_ERR_INTERNAL, "out of memory", "GC");
+			if (!err->cni.code)
+				*err = one;
+		}
+		json_decref(conf);
+	}
+	r = err->cni.code ? -EIO : 0;
+out:
+	for (i = 0; i < s->n; i++)
+		json_decref(s->entries[i]);
+	free(s);
+	return r;
+}

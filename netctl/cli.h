@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The netctl subcommands: each takes argv from its own name on, returns the exit status. */
+#ifndef NETCTL_CLI_H
+#define NETCTL_CLI_H
+
+/* Exit statuses of every command. */
+#define CLI_OK 0
+#define CLI_FAILED 1	/* the work failed: error JSON on stdout, one line on stderr */
+#define CLI_USAGE 2	/* the command line was wrong: usage on stderr */
+
+/** cmd_cni() - `netctl cni add|del|check|gc|status CONFLIST [NETNS] [options]`. */
+int cmd_cni(int argc, char **argv);
+
+#endif
