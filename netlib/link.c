@@ -135,6 +135,20 @@ int netlib_brport_set(struct netlib_nl *nl, int index, const struct netlib_brpor
 	return netlib_request(nl, nlh, NULL, NULL, "setting bridge port flags", errbuf, n);
 }
 
+int netlib_bridge_vlan(struct netlib_nl *nl, int index, uint16_t vid, uint16_t flags, bool add,
+		       char *errbuf, size_t n)
+{
+	char buf[NETLIB_MSG_MAX], what[48];
+	struct nlmsghdr *nlh = netlib_msg_bridge_vlan(buf, sizeof(buf), index, vid, flags, add);
+
+	snprintf(what, sizeof(what), "%s VLAN %u", add ? "adding" : "removing", vid);
+	if (!nlh) {
+		snprintf(errbuf, n, "%s: invalid port or VLAN id", what);
+		return -EINVAL;
+	}
+	return netlib_request(nl, nlh, NULL, NULL, what, errbuf, n);
+}
+
 int netlib_link_stats(struct netlib_nl *nl, int index, struct netlib_link_stats *st,
 		      char *errbuf, size_t n)
 {

@@ -42,6 +42,9 @@ int netlib_link_set_mac(struct netlib_nl *nl, int index, const uint8_t mac[6], c
 /** netlib_brport_set() - bridge port flags of @index (hairpin, isolated, learning). */
 int netlib_brport_set(struct netlib_nl *nl, int index, const struct netlib_brport *bp,
 		      char *errbuf, size_t n);
+/** netlib_bridge_vlan() - add or remove VLAN @vid (with @flags) on bridge port @index. */
+int netlib_bridge_vlan(struct netlib_nl *nl, int index, uint16_t vid, uint16_t flags, bool add,
+		       char *errbuf, size_t n);
 /** netlib_link_stats() - the 64-bit counters of @index. */
 int netlib_link_stats(struct netlib_nl *nl, int index, struct netlib_link_stats *st,
 		      char *errbuf, size_t n);

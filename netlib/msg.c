@@ -8,6 +8,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -95,6 +96,11 @@ struct nlmsghdr *netlib_msg_link_new(void *buf, size_t size, const struct netlib
 		mnl_attr_put(nlh, IFLA_ADDRESS, 6, ln->mac);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, ln->kind);
+	if (ln->vlan_filtering && !strcmp(ln->kind, "bridge")) {
+		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		mnl_attr_put_u8(nlh, IFLA_BR_VLAN_FILTERING, 1);
+		mnl_attr_nest_end(nlh, data);
+	}
 	if (veth) {
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 		peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
@@ -206,6 +212,27 @@ struct nlmsghdr *netlib_msg_brport(void *buf, size_t size, int index,
 	put_tri_u8(nlh, IFLA_BRPORT_MODE, bp->hairpin);
 	put_tri_u8(nlh, IFLA_BRPORT_ISOLATED, bp->isolated);
 	put_tri_u8(nlh, IFLA_BRPORT_LEARNING, bp->learning);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+struct nlmsghdr *netlib_msg_bridge_vlan(void *buf, size_t size, int index, uint16_t vid,
+					uint16_t flags, bool add)
+{
+	struct bridge_vlan_info vi = { .flags = flags, .vid = vid };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	if (index <= 0 || vid < 1 || vid > 4094)
+		return NULL;
+	nlh = put_hdr(buf, size, add ? RTM_SETLINK : RTM_DELLINK, NLM_F_ACK);
+	if (!nlh)
+		return NULL;
+	put_ifi(nlh, AF_BRIDGE, index);
+	/* no IFLA_BRIDGE_FLAGS: the request goes to the master (the bridge), as `bridge
+	 * vlan add dev PORT` does */
+	nest = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	mnl_attr_put(nlh, IFLA_BRIDGE_VLAN_INFO, sizeof(vi), &vi);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }

@@ -48,6 +48,7 @@ struct netlib_link_new {
 	const char *kind;		/* "bridge", "veth", "dummy" */
 	unsigned mtu;
 	const uint8_t *mac;		/* 6 bytes or NULL */
+	bool vlan_filtering;		/* bridge only: IFLA_BR_VLAN_FILTERING */
 	/* veth only: the peer */
 	const char *peer_name;
 	int peer_netns_fd;		/* -1 = same netns */
@@ -117,6 +118,13 @@ struct nlmsghdr *netlib_msg_link_dump(void *buf, size_t size);
 /** netlib_msg_brport() - AF_BRIDGE RTM_SETLINK with IFLA_PROTINFO port flags. */
 struct nlmsghdr *netlib_msg_brport(void *buf, size_t size, int index,
 				   const struct netlib_brport *bp);
+/**
+ * netlib_msg_bridge_vlan() - add (@add: RTM_SETLINK) or remove (RTM_DELLINK) VLAN @vid
+ * on bridge port @index, AF_BRIDGE with IFLA_AF_SPEC/IFLA_BRIDGE_VLAN_INFO; @flags are
+ * BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED or 0.
+ */
+struct nlmsghdr *netlib_msg_bridge_vlan(void *buf, size_t size, int index, uint16_t vid,
+					uint16_t flags, bool add);
 /**
  * netlib_msg_addr() - RTM_NEWADDR (@add, with CREATE|EXCL) or RTM_DELADDR.
  * IFA_FLAGS carries @a->flags (e.g. IFA_F_NODAD); v4 gets IFA_BROADCAST when the

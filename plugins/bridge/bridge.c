@@ -318,7 +318,10 @@ static int br_add(struct cni_ctx *ctx)
 		r = open_cont(&b);
 	if (r == 0) {
 		r = br_ensure_bridge(&b.host, &b.c, &b.br, b.ebuf, sizeof(b.ebuf));
-		if (r < 0)
+		if (r == -EOPNOTSUPP && (b.c.vlan || b.c.n_trunk))
+			fail(&b, r, "this kernel has no bridge VLAN filtering "
+				 "(CONFIG_BRIDGE_VLAN_FILTERING), which vlan and vlanTrunk need");
+		else if (r < 0)
 			fail(&b, r, "failed to create bridge");
 	}
 	if (r == 0)

@@ -51,9 +51,56 @@ static int get_bools(struct cni_ctx *ctx, json_t *o, struct br_conf *c)
 	return 0;
 }
 
+static int trunk_id(struct cni_ctx *ctx, json_t *item, const char *key, int *out)
+{
+	json_t *v = json_object_get(item, key);
+
+	*out = -1;
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) <= 0 || json_integer_value(v) > 4094)
+		return BAD(ctx, "incorrect trunk %s parameter (1-4094)", key);
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+/* vlanTrunk: [{"id":N} | {"minID":A,"maxID":B}], the reference's rules. */
+static int parse_trunk(struct cni_ctx *ctx, json_t *list, struct br_conf *c)
+{
+	static bool seen[4095];
+	json_t *item;
+	size_t i;
+	int v, lo, hi, id;
+
+	if (!list || json_is_null(list))
+		return 0;
+	if (!json_is_array(list))
+		return BAD(ctx, "%s", "\"vlanTrunk\" must be a list");
+	memset(seen, 0, sizeof(seen));
+	json_array_foreach(list, i, item) {
+		if (!json_is_object(item))
+			return BAD(ctx, "%s", "each of \"vlanTrunk\" must be an object");
+		if (trunk_id(ctx, item, "minID", &lo) < 0 || trunk_id(ctx, item, "maxID", &hi) < 0 ||
+		    trunk_id(ctx, item, "id", &id) < 0)
+			return -EINVAL;
+		if ((lo < 0) != (hi < 0))
+			return BAD(ctx, "%s", "minID and maxID should be configured simultaneously");
+		if (lo > hi)
+			return BAD(ctx, "%s", "minID is greater than maxID in trunk parameter");
+		for (v = lo; lo > 0 && v <= hi; v++)
+			seen[v] = true;
+		if (id > 0)
+			seen[id] = true;
+	}
+	for (v = 1; v <= 4094; v++)
+		if (seen[v])
+			c->trunk[c->n_trunk++] = (uint16_t)v;
+	return 0;
+}
+
 int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 {
-	json_t *o = ctx->conf.root, *v;
+	json_t *o = ctx->conf.root;
 	const char *name = "cni0";
 	unsigned long long mtu = 0, vlan = 0;
 	bool flag = false;
@@ -83,10 +130,14 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 	if (flag)
 		return UNSUPPORTED(ctx, "macspoofchk arrives with the nftables layer",
 				   "\"macspoofchk\": true is not supported by this bridge plugin yet");
-	v = json_object_get(o, "vlanTrunk");
-	if (vlan || (v && !json_is_null(v)))
-		return UNSUPPORTED(ctx, "VLANs are not supported by this bridge plugin yet",
-				   "\"%s\" is set", vlan ? "vlan" : "vlanTrunk");
+	c->vlan = (unsigned)vlan;
+	if (cni_json_get_bool(o, "preserveDefaultVlan", &c->preserve_default_vlan,
+			      &ctx->err) < 0 ||
+	    parse_trunk(ctx, json_object_get(o, "vlanTrunk"), c) < 0)
+		return -EINVAL;
+	if (c->is_gw && (c->vlan || c->n_trunk))
+		return UNSUPPORTED(ctx, "a gateway on a VLAN is not supported yet",
+				   "%s", "\"isGateway\" together with \"vlan\" or \"vlanTrunk\"");
 ipam:
 	if (ctx->conf.ipam && cni_json_get_str(ctx->conf.ipam, "type", &c->ipam_type,
 					       &ctx->err) < 0)

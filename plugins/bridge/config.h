@@ -20,11 +20,15 @@ struct br_conf {
 	bool has_mac;
 	uint8_t mac[6];			/* container interface MAC (runtimeConfig/args) */
 	const char *ipam_type;		/* NULL or "" = layer 2 only */
+	unsigned vlan;			/* 0 = none; else the port's PVID, untagged */
+	bool preserve_default_vlan;	/* keep VLAN 1 on the port */
+	int n_trunk;
+	uint16_t trunk[4094];		/* vlanTrunk ids, sorted, unique */
 };
 
 /**
  * br_conf_parse() - read @ctx->conf's plugin keys into @c. Unsupported features
- * (macspoofchk, vlan) are code 2 errors that
+ * (macspoofchk, a gateway on a VLAN) are code 2 errors that
  * name the key, never silent no-ops. Inconsistent keys are code 7. Without @strict
  * (DEL, GC) those are not refused: there is something to clean up either way.
  */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/if_addr.h>
+#include <linux/if_bridge.h>
 
 #include "netlib/addr.h"
 #include "netlib/netns.h"
@@ -38,7 +39,12 @@ int br_ensure_bridge(struct netlib_nl *nl, const struct br_conf *c, struct netli
 
 	r = netlib_link_get(nl, 0, c->bridge, br, ebuf, n);
 	if (r == -ENODEV) {
-		r = netlib_bridge_create(nl, c->bridge, c->mtu, NULL, ebuf, n);
+		struct netlib_link_new ln = {
+			.name = c->bridge, .kind = "bridge", .mtu = c->mtu, .peer_netns_fd = -1,
+			.vlan_filtering = c->vlan || c->n_trunk,
+		};
+
+		r = netlib_link_create(nl, &ln, ebuf, n);
 		if (r < 0 && r != -EEXIST)	/* EEXIST: a concurrent ADD won the race */
 			return r;
 		r = netlib_link_get(nl, 0, c->bridge, br, ebuf, n);
@@ -67,6 +73,28 @@ int br_ensure_bridge(struct netlib_nl *nl, const struct br_conf *c, struct netli
 	return 0;
 }
 
+/* The reference's VLAN rules: VLAN 1 goes unless preserved, the access VLAN is PVID
+ * and untagged, trunk VLANs tagged; a trunk without an access VLAN gets 1 native. */
+static int port_vlans(struct netlib_nl *nl, const struct br_conf *c, int port, char *ebuf,
+		      size_t n)
+{
+	const uint16_t native = BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED;
+	char ignore[256];
+	int r = 0, i;
+
+	if (!c->vlan && !c->n_trunk)
+		return 0;
+	if (!c->preserve_default_vlan)
+		netlib_bridge_vlan(nl, port, 1, 0, false, ignore, sizeof(ignore));
+	if (c->vlan)
+		r = netlib_bridge_vlan(nl, port, (uint16_t)c->vlan, native, true, ebuf, n);
+	for (i = 0; r == 0 && i < c->n_trunk; i++)
+		r = netlib_bridge_vlan(nl, port, c->trunk[i], 0, true, ebuf, n);
+	if (r == 0 && !c->vlan && c->n_trunk)
+		r = netlib_bridge_vlan(nl, port, 1, native, true, ebuf, n);
+	return r;
+}
+
 int br_attach_port(struct netlib_nl *nl, const struct br_conf *c, int port, int br,
 		   const char *alias, char *ebuf, size_t n)
 {
@@ -78,6 +106,9 @@ int br_attach_port(struct netlib_nl *nl, const struct br_conf *c, int port, int 
 	ls.up = NETLIB_ON;
 	ls.alias = alias;
 	r = netlib_link_set(nl, port, &ls, ebuf, n);
+	if (r < 0)
+		return r;
+	r = port_vlans(nl, c, port, ebuf, n);
 	if (r < 0)
 		return r;
 	if (c->hairpin)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -184,6 +185,33 @@ static void test_brport_flags(void **state)
 	assert_null(nested(pi, IFLA_BRPORT_MODE));
 }
 
+static void test_bridge_vlan(void **state)
+{
+	struct netlib_link_new ln = { .name = "brv", .kind = "bridge", .peer_netns_fd = -1,
+				      .vlan_filtering = true };
+	struct nlmsghdr *nlh = netlib_msg_link_new(buf, sizeof(buf), &ln);
+	const struct bridge_vlan_info *vi;
+	const struct nlattr *li, *spec;
+
+	li = msg_attr(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
+	assert_int_equal(mnl_attr_get_u8(nested(nested(li, IFLA_INFO_DATA),
+						IFLA_BR_VLAN_FILTERING)), 1);
+
+	nlh = netlib_msg_bridge_vlan(buf, sizeof(buf), 8, 10,
+				     BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED, true);
+	assert_int_equal(nlh->nlmsg_type, RTM_SETLINK);
+	assert_int_equal(((struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_family, AF_BRIDGE);
+	spec = msg_attr(nlh, sizeof(struct ifinfomsg), IFLA_AF_SPEC);
+	vi = mnl_attr_get_payload(nested(spec, IFLA_BRIDGE_VLAN_INFO));
+	assert_int_equal(vi->vid, 10);
+	assert_int_equal(vi->flags, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED);
+	assert_null(nested(spec, IFLA_BRIDGE_FLAGS));	/* to the master, like `bridge vlan` */
+	nlh = netlib_msg_bridge_vlan(buf, sizeof(buf), 8, 1, 0, false);
+	assert_int_equal(nlh->nlmsg_type, RTM_DELLINK);
+	assert_null(netlib_msg_bridge_vlan(buf, sizeof(buf), 8, 0, 0, true));
+	assert_null(netlib_msg_bridge_vlan(buf, sizeof(buf), 8, 4095, 0, true));
+}
+
 static void test_addr_roundtrip(void **state)
 {
 	struct netlib_addr a = { .index = 3, .flags = IFA_F_NODAD }, back;
@@ -337,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_bridge_and_bad_names),
 		cmocka_unit_test(test_link_set_and_del),
 		cmocka_unit_test(test_brport_flags),
+		cmocka_unit_test(test_bridge_vlan),
 		cmocka_unit_test(test_addr_roundtrip),
 		cmocka_unit_test(test_route_roundtrip),
 		cmocka_unit_test(test_parse_link),
