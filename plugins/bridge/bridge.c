@@ -417,6 +417,14 @@ static int check_host(struct br_run *b, const struct cni_result *prev)
 				   "CNI created bridge %s in host namespace was not found",
 				   b->c.bridge);
 	r = netlib_link_get(&b->host, 0, b->hostveth, &b->hv, b->ebuf, sizeof(b->ebuf));
+	/* another bridge plugin's veth (random host name): the container end's peer */
+	if (r == -ENODEV && b->cv.link > 0) {
+		r = netlib_link_get(&b->host, b->cv.link, NULL, &b->hv, b->ebuf, sizeof(b->ebuf));
+		if (r == 0 && strcmp(b->hv.kind, "veth"))
+			r = -ENODEV;
+		if (r == 0)
+			str_copy(b->hostveth, sizeof(b->hostveth), b->hv.name);
+	}
 	if (r < 0)
 		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the host veth is missing",
 				   "veth %s for bridge %s was not found", b->hostveth,
@@ -483,7 +491,8 @@ static int br_check(struct cni_ctx *ctx)
 	if (r == 0)
 		r = open_cont(&b);
 	if (r == 0 && !b.c.disable_container_iface) {
-		r = br_cont_check(&b.cont, ctx->env.ifname, prev, idx, b.ebuf, sizeof(b.ebuf));
+		r = br_cont_check(&b.cont, ctx->env.ifname, prev, idx, &b.cv, b.ebuf,
+				  sizeof(b.ebuf));
 		if (r < 0)
 			cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
 				    "the container interface does not match the result", "%s",

@@ -109,15 +109,16 @@ static bool has_route(const struct netlib_route *rts, int count, const struct cn
 }
 
 int br_cont_check(struct netlib_nl *nl, const char *ifname, const struct cni_result *res,
-		  int iface_idx, char *ebuf, size_t n)
+		  int iface_idx, struct netlib_link *link, char *ebuf, size_t n)
 {
 	static struct netlib_addr addrs[256];
 	static struct netlib_route rts[256];
-	char txt[IP_STR_MAX];
 	struct netlib_link l;
+	char txt[IP_STR_MAX];
 	int r, na, nr, i;
 
 	r = netlib_link_get(nl, 0, ifname, &l, ebuf, n);
+	*link = l;
 	if (r == -ENODEV) {
 		snprintf(ebuf, n, "container interface %s not found", ifname);
 		return -ENOENT;

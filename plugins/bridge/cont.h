@@ -16,10 +16,10 @@ int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index
 		  size_t n);
 /**
  * br_cont_check() - the interface @ifname is a veth with every address of the result
- * for @iface_idx, and every route of the result is there. -ENOENT with a sentence
- * in @ebuf when not.
+ * for @iface_idx, and every route of the result is there (@link: what was found).
+ * -ENOENT with a sentence in @ebuf when not.
  */
 int br_cont_check(struct netlib_nl *nl, const char *ifname, const struct cni_result *res,
-		  int iface_idx, char *ebuf, size_t n);
+		  int iface_idx, struct netlib_link *link, char *ebuf, size_t n);
 
 #endif

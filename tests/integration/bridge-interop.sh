@@ -32,6 +32,9 @@ check_eq "our CHECK passes, delegating to the reference host-local" 0 $?
 c2=$(jq -c --argjson p "$r2" '. + {prevResult: $p}' <<<"$conf")
 CNI_PATH_OVERRIDE=$BIN:$REF ref_plugin bridge CHECK id2 /run/netns/theirs eth0 <<<"$c2" >/dev/null
 check_eq "the reference CHECK passes with our host-local" 0 $?
+c3=$(jq -c --argjson p "$r3" '. + {prevResult: $p}' <<<"$conf")
+plugin bridge CHECK id3 /run/netns/mixed eth0 <<<"$c3" >/dev/null
+check_eq "our CHECK passes on the reference bridge's container" 0 $?
 
 CNI_PATH_OVERRIDE=$REF plugin bridge DEL id1 /run/netns/ours eth0 <<<"$conf" >/dev/null
 check_eq "our DEL (reference host-local) frees the address" "" \
