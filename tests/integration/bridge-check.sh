@@ -69,6 +69,19 @@ bad "bad bridge name" 7 "not a valid interface name" '{"bridge":"a/b"}'
 bad "mtu out of range" 7 "mtu" '{"mtu":70000}'
 check_eq "no bridge, no veth after refused ADDs" "" "$(ip -o link show type bridge; ip -o link show type veth)"
 
+# ---- ipMasq: an element per address, gone after DEL and after a failed ADD ----
+mq='{"cniVersion":"1.0.0","name":"mq","type":"bridge","bridge":"brq","isGateway":true,"ipMasq":true,"ipam":{"type":"host-local","subnet":"10.98.0.0/30"}}'
+mkns q1 && mkns q2
+plugin bridge ADD q1 /run/netns/q1 eth0 <<<"$mq" >/dev/null
+check_eq "ipMasq: the container's address is in masq-mq with its ID" "10.98.0.2 q1" \
+	"$(nft -j list set inet netctl masq-mq | jq -r '.nftables[].set.elem? // empty | .[] | "\(.elem.val) \(.elem.comment)"')"
+plugin bridge ADD q2 /run/netns/q2 eth0 <<<"$mq" >/dev/null
+check_eq "ipMasq: a failed ADD (IPAM exhausted) adds no element" 1 \
+	"$(nft -j list set inet netctl masq-mq | jq '[.nftables[].set.elem? // empty | .[]] | length')"
+plugin bridge DEL q1 /run/netns/q1 eth0 <<<"$mq" >/dev/null
+check_eq "ipMasq: DEL removes the element" 0 \
+	"$(nft -j list set inet netctl masq-mq | jq '[.nftables[].set.elem? // empty | .[]] | length')"
+
 # ---- STATUS and GC reach IPAM (1.1.0) ----
 v11=$(jq -c '.cniVersion = "1.1.0"' <<<"$small")
 check "STATUS delegates to IPAM" plugin bridge STATUS "" "" "" <<<"$v11"
