@@ -192,9 +192,12 @@ static int del_attach(const struct conflist *cl, const struct chain_req *req,
 	int i, r = 0;
 
 	/* libcni: a cached result on DEL from 0.4.0; a broken cache is dropped. */
-	if (cni_version_has_check(cl->version) &&
-	    cached_result(cl, req, a, &entry, &prev) < 0)
+	if (cached_result(cl, req, a, &entry, &prev) < 0)
 		cache_remove(req->cache_dir, &k);
+	if (!cni_version_has_check(cl->version)) {
+		json_decref(prev);
+		prev = NULL;
+	}
 	/* What ADD was given, when this DEL is not told (podman's cached-config rule). */
 	if (!a->args && entry)
 		a->args = cached_args = cache_args_string(entry);

@@ -172,6 +172,12 @@ static int wrap_single(struct conflist *cl, struct cni_err *err)
 	json_object_set_new(list, "plugins", plugins);
 	json_decref(cl->root);
 	cl->root = list;
+	/* libcni caches the upconverted list (Go marshals maps with sorted keys). */
+	free(cl->raw);
+	cl->raw = json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
+	cl->raw_len = cl->raw ? strlen(cl->raw) : 0;
+	if (!cl->raw)
+		return cni_err_set_errno(err, -ENOMEM, CNI_ERR_INTERNAL, "out of memory", "conf");
 	return 0;
 }
 

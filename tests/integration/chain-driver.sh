@@ -37,6 +37,7 @@ check_eq "ADD prints the result (1.0.0, an address in 10.77.0.0/24)" "1.0.0 10.7
 check "the address is on eth0 in the container" \
 	sh -c "ip -n c1 -o addr show dev eth0 | grep -qF ' $addr '"
 check "ping the gateway from the container" ip netns exec c1 ping -c 1 -W 1 10.77.0.1
+check "host-local reserved the address" test -e "$T/ipam/chaintest/${addr%/24}"
 cache=$RES/chaintest-c1-eth0
 check "cache file at <statedir>/results/<net>-<id>-<ifname>" test -f "$cache"
 check_eq "cache file is 0600" 600 "$(stat -c %a "$cache" 2>/dev/null)"
