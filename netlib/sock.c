@@ -119,8 +119,18 @@ static int handle_batch(const char *buf, size_t len, uint32_t seq, netlib_msg_cb
 	for (; mnl_nlmsg_ok(nlh, (int)len); nlh = mnl_nlmsg_next(nlh, (int *)&len)) {
 		if (nlh->nlmsg_seq != seq)
 			continue;	/* a stale answer to an earlier request */
-		if (nlh->nlmsg_type == NLMSG_DONE)
+		if (nlh->nlmsg_type == NLMSG_DONE) {
+			/* a dump that failed half-way says so in DONE's payload */
+			int e = 0;
+
+			if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int))
+				memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(int));
+			if (e < 0) {
+				set_err(errbuf, n, what, -e, NULL);
+				return e;
+			}
 			return 0;
+		}
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
 			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
@@ -150,7 +160,6 @@ int netlib_request(struct netlib_nl *nl, struct nlmsghdr *nlh, netlib_msg_cb cb,
 		   const char *what, char *errbuf, size_t n)
 {
 	char buf[32768];	/* 32 KiB: per call, so callbacks may send requests */
-	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
 	ssize_t len;
 	int r;
 
@@ -158,9 +167,8 @@ int netlib_request(struct netlib_nl *nl, struct nlmsghdr *nlh, netlib_msg_cb cb,
 		set_err(errbuf, n, what, EBADF, "socket not open");
 		return -EBADF;
 	}
-	/* Dumps end with NLMSG_DONE; everything else gets an ACK we wait for. */
-	if (!dump)
-		nlh->nlmsg_flags |= NLM_F_ACK;
+	/* Every request asks for an ACK; a dump's answer ends with NLMSG_DONE instead. */
+	nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = ++nl->seq;
 	if (mnl_socket_sendto(nl->nl, nlh, nlh->nlmsg_len) < 0) {
 		r = -errno;

@@ -42,7 +42,8 @@ typedef int (*netlib_msg_cb)(const struct nlmsghdr *nlh, void *data);
 
 /**
  * netlib_request() - send @nlh (built by a netlib_msg_* function), wait for its ACK.
- * Replies before the ACK (a GET's answer, a dump's parts) go to @cb when non-NULL.
+ * NLM_F_ACK is set on every request; replies before the ACK (a GET's answer, a
+ * dump's parts, which end with NLMSG_DONE) go to @cb when non-NULL.
  * @what names the operation for the error text ("creating bridge cni0").
  * Return: 0, or -errno with "@what: strerror (kernel's extended-ACK message)" in
  * @errbuf.
