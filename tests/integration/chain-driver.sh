@@ -110,6 +110,31 @@ check "default container ID: DEL finds what ADD cached" sh -c "
 	ls '$RES' | grep -q '^lo-net-netctl-[0-9a-f]*-eth0\$' &&
 	'$NETCTL' cni del '$T/lo.conflist' /run/netns/c2 && [ -z \"\$(ls '$RES')\" ]"
 
+# --- our plugins at 1.1.0: STATUS, and GC frees what the cache lost track of ---
+cat >"$T/ours.conflist" <<EOF
+{ "cniVersion": "1.1.0", "name": "ourgc", "plugins": [
+    { "type": "bridge", "bridge": "nctb1", "isGateway": true,
+      "ipam": { "type": "host-local", "dataDir": "$T/ipam2",
+                "ranges": [[{ "subnet": "10.78.0.0/24" }]] } } ] }
+EOF
+ours() { CNI_PATH=$BIN "$NETCTL" cni "$@"; }
+mkns o1
+mkns o2
+o1=$(ours add "$T/ours.conflist" /run/netns/o1 --id o1 | json_get '.ips[0].address')
+ours add "$T/ours.conflist" /run/netns/o2 --id o2 >/dev/null
+check_eq "our chain: two ADDs at 1.1.0, two addresses reserved" 2 \
+	"$(ls "$T/ipam2/ourgc" 2>/dev/null | grep -c '^10\.')"
+check "our chain: STATUS" ours status "$T/ours.conflist"
+rm -f "$RES/ourgc-o2-eth0"
+check "our chain: GC --valid o1:eth0 (o2 is no longer cached)" \
+	ours gc "$T/ours.conflist" --valid o1:eth0
+check_eq "GC freed o2's address, kept o1's" "${o1%/24}" \
+	"$(ls "$T/ipam2/ourgc" 2>/dev/null | grep '^10\.' | xargs)"
+check_eq "GC removed o2's veth, kept o1's" 1 "$(ip -o link show type veth | wc -l)"
+check "o1 still reaches its gateway after GC" ip netns exec o1 ping -c 1 -W 1 10.78.0.1
+check "our chain: DEL o1" ours del "$T/ours.conflist" /run/netns/o1 --id o1
+check_eq "no veth left" 0 "$(ip -o link show type veth | wc -l)"
+
 # --- a recording fake plugin: what exactly each plugin gets ---
 mkdir -p "$T/fake" "$T/rec"
 cat >"$T/fake/fake" <<EOF
