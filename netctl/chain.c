@@ -299,7 +299,8 @@ static bool gc_is_valid(const struct chain_req *req, const char *id, const char 
 	int i;
 
 	for (i = 0; i < req->n_valid; i++)
-		if (!strcmp(req->valid[i].container_id, id) && !strcmp(req->valid[i].ifname, ifname))
+		if (!strcmp(req->valid[i].container_id, id) &&
+		    !strcmp(req->valid[i].ifname, ifname))
 			return true;
 	return false;
 }

@@ -68,7 +68,8 @@ enum cni_version conflist_pick_version(json_t *root, struct cni_err *err)
 	size_t i;
 
 	if (ver && !json_is_string(ver)) {
-		cni_err_set(err, CNI_ERR_INVALID_CONFIG, BAD_CONF, "\"cniVersion\" must be a string");
+		cni_err_set(err, CNI_ERR_INVALID_CONFIG, BAD_CONF,
+			    "\"cniVersion\" must be a string");
 		return CNI_V_UNKNOWN;
 	}
 	if (vers && !json_is_array(vers)) {

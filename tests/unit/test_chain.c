@@ -26,9 +26,10 @@ static void test_conflist_ok(void **state)
 	struct conflist cl;
 	struct cni_err err;
 
-	assert_int_equal(parse("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"disableCheck\":\"TRUE\","
-			       "\"plugins\":[{\"type\":\"bridge\"},{\"type\":\"portmap\","
-			       "\"capabilities\":{\"portMappings\":true}}]}", &cl, &err), 0);
+	assert_int_equal(parse("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\","
+			       "\"disableCheck\":\"TRUE\",\"plugins\":[{\"type\":\"bridge\"},"
+			       "{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true}}]}",
+			       &cl, &err), 0);
 	assert_string_equal(cl.name, "net1");
 	assert_int_equal(cl.version, CNI_V_1_0_0);
 	assert_int_equal(cl.n_plugins, 2);
@@ -60,8 +61,10 @@ static void test_conflist_bad(void **state)
 		{ "[1]", CNI_ERR_DECODE },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"../x\",\"plugins\":[{\"type\":\"a\"}]}",
 		  CNI_ERR_INVALID_CONFIG },
-		{ "{\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"a\"}]}", CNI_ERR_INVALID_CONFIG },
-		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[]}", CNI_ERR_INVALID_CONFIG },
+		{ "{\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"a\"}]}",
+		  CNI_ERR_INVALID_CONFIG },
+		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[]}",
+		  CNI_ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}", CNI_ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[{\"type\":\"a/b\"}]}",
 		  CNI_ERR_INVALID_CONFIG },
@@ -161,7 +164,8 @@ static void test_plugin_conf(void **state)
 	/* only declared, enabled and provided: portMappings (ips was not provided) */
 	assert_int_equal(json_object_size(json_object_get(c, "runtimeConfig")), 1);
 	assert_true(json_equal(json_object_get(json_object_get(c, "runtimeConfig"),
-					       "portMappings"), json_object_get(caps, "portMappings")));
+					       "portMappings"),
+			       json_object_get(caps, "portMappings")));
 	json_decref(c);
 	/* the plugin's own config is untouched */
 	assert_non_null(json_object_get(cl.plugins[0].conf, "capabilities"));
@@ -214,8 +218,8 @@ static void test_result_convert(void **state)
 	struct cni_err err = { 0 };
 	json_t *r;
 
-	r = chain_result_convert("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.0.0.2/24\"}]}",
-				 CNI_V_0_4_0, &err);
+	r = chain_result_convert("{\"cniVersion\":\"1.0.0\","
+				 "\"ips\":[{\"address\":\"10.0.0.2/24\"}]}", CNI_V_0_4_0, &err);
 	assert_non_null(r);
 	assert_string_equal(json_string_value(json_object_get(r, "cniVersion")), "0.4.0");
 	assert_string_equal(json_string_value(json_object_get(
@@ -255,7 +259,8 @@ static void test_cache_entry(void **state)
 	/* libcni's field order and shapes; config is base64 ([]byte) */
 	assert_string_equal(s, "{\"kind\":\"cniCacheV1\",\"containerId\":\"c1\","
 			    "\"config\":\"aGVsbG8=\",\"ifName\":\"eth0\",\"networkName\":\"n1\","
-			    "\"netns\":\"/run/netns/x\",\"cniArgs\":[[\"A\",\"1\"],[\"B\",\"x=y\"]],"
+			    "\"netns\":\"/run/netns/x\","
+			    "\"cniArgs\":[[\"A\",\"1\"],[\"B\",\"x=y\"]],"
 			    "\"capabilityArgs\":{\"portMappings\":[]},"
 			    "\"result\":{\"cniVersion\":\"1.0.0\"}}");
 	free(s);
