@@ -104,6 +104,21 @@ int netlib_route_del(struct netlib_nl *nl, const struct netlib_route *rt, char *
 	return route_op(nl, false, rt, errbuf, n);
 }
 
+int netlib_neigh_proxy(struct netlib_nl *nl, bool add, int index, const struct ip_addr *addr,
+		       char *errbuf, size_t n)
+{
+	char buf[NETLIB_MSG_MAX], what[IP_STR_MAX + 40], txt[IP_STR_MAX];
+	struct nlmsghdr *nlh = netlib_msg_neigh_proxy(buf, sizeof(buf), add, index, addr);
+
+	ip_addr_format(addr, txt, sizeof(txt));
+	snprintf(what, sizeof(what), "%s proxy neighbour %s", add ? "adding" : "removing", txt);
+	if (!nlh) {
+		snprintf(errbuf, n, "%s: invalid address or index", what);
+		return -EINVAL;
+	}
+	return netlib_request(nl, nlh, NULL, NULL, what, errbuf, n);
+}
+
 static int each_route(const struct nlmsghdr *nlh, void *data)
 {
 	struct list_ctx *c = data;

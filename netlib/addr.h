@@ -37,4 +37,8 @@ int netlib_route_del(struct netlib_nl *nl, const struct netlib_route *rt, char *
 int netlib_route_list(struct netlib_nl *nl, int family, int oif, struct netlib_route *out,
 		      int max, int *count, char *errbuf, size_t n);
 
+/** netlib_neigh_proxy() - add (idempotent) or remove a proxy entry for @addr on @index. */
+int netlib_neigh_proxy(struct netlib_nl *nl, bool add, int index, const struct ip_addr *addr,
+		       char *errbuf, size_t n);
+
 #endif

@@ -10,6 +10,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -322,6 +323,27 @@ struct nlmsghdr *netlib_msg_route(void *buf, size_t size, bool add,
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, rt->priority);
 	if (rt->table >= 256)
 		mnl_attr_put_u32(nlh, RTA_TABLE, rt->table);
+	return nlh;
+}
+
+struct nlmsghdr *netlib_msg_neigh_proxy(void *buf, size_t size, bool add, int index,
+					const struct ip_addr *addr)
+{
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	if (index <= 0 || (addr->family != AF_INET && addr->family != AF_INET6))
+		return NULL;
+	nlh = put_hdr(buf, size, add ? RTM_NEWNEIGH : RTM_DELNEIGH,
+		      NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_REPLACE : 0));
+	if (!nlh)
+		return NULL;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = (uint8_t)addr->family;
+	ndm->ndm_ifindex = index;
+	ndm->ndm_flags = NTF_PROXY;
+	ndm->ndm_state = NUD_PERMANENT;
+	mnl_attr_put(nlh, NDA_DST, ip_addr_size(addr), addr->b);
 	return nlh;
 }
 

@@ -136,6 +136,13 @@ struct nlmsghdr *netlib_msg_addr_dump(void *buf, size_t size, int family);
 /** netlib_msg_route() - RTM_NEWROUTE (@add, CREATE|EXCL) or RTM_DELROUTE. */
 struct nlmsghdr *netlib_msg_route(void *buf, size_t size, bool add,
 				  const struct netlib_route *rt);
+/**
+ * netlib_msg_neigh_proxy() - RTM_NEWNEIGH (@add, CREATE|REPLACE) or RTM_DELNEIGH of a
+ * proxy entry (NTF_PROXY) for @addr on link @index: the kernel then answers ARP/NDP
+ * for @addr there (IPv6 needs proxy_ndp on the link).
+ */
+struct nlmsghdr *netlib_msg_neigh_proxy(void *buf, size_t size, bool add, int index,
+					const struct ip_addr *addr);
 /** netlib_msg_route_dump() - RTM_GETROUTE dump of family @family. */
 struct nlmsghdr *netlib_msg_route_dump(void *buf, size_t size, int family);
 

@@ -278,6 +278,45 @@ static int masq_attach(struct br_run *b, const struct cni_result *res)
 	return 0;
 }
 
+/*
+ * icc=false over IPv6: isolated ports stop neighbour discovery between containers,
+ * so the bridge answers NDP for each container address (proxy_ndp and a proxy entry
+ * per address) and the host routes, as proxy_arp_pvlan does for IPv4. Containers
+ * ignore redirects, which would point them back at the isolated peer.
+ */
+static int icc_proxies(struct br_run *b, const struct cni_result *res, bool add)
+{
+	char key[96], ignore[256];
+	bool any = false;
+	int i, r;
+
+	for (i = 0; i < res->n_ips; i++) {
+		const struct ip_addr *a = &res->ips[i].address.addr;
+
+		if (a->family != AF_INET6)
+			continue;
+		if (add && !any) {
+			snprintf(key, sizeof(key), "net/ipv6/conf/%s/proxy_ndp", b->c.bridge);
+			r = netlib_sysctl_write(-1, key, "1", b->ebuf, sizeof(b->ebuf));
+			snprintf(key, sizeof(key), "net/ipv6/neigh/%s/proxy_delay", b->c.bridge);
+			if (r == 0)
+				r = netlib_sysctl_write(-1, key, "0", b->ebuf, sizeof(b->ebuf));
+			if (r == 0)
+				r = br_enable_forwarding(AF_INET6, b->ebuf, sizeof(b->ebuf));
+			if (r < 0)
+				return fail(b, r, "cannot turn on NDP proxying on the bridge");
+			snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_redirects",
+				 b->ctx->env.ifname);
+			netlib_sysctl_write(b->ns_fd, key, "0", ignore, sizeof(ignore));
+		}
+		any = true;
+		r = netlib_neigh_proxy(&b->host, add, b->br.index, a, b->ebuf, sizeof(b->ebuf));
+		if (r < 0 && add)
+			return fail(b, r, "cannot add the NDP proxy entry");
+	}
+	return 0;
+}
+
 static int add_layer3(struct br_run *b, struct cni_result *res)
 {
 	int r;
@@ -294,8 +333,15 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	}
 	if (r == 0 && b->c.is_gw)
 		r = set_gateways(b, res);
+	if (r == 0 && !b->c.icc) {
+		r = icc_proxies(b, res, true);
+		if (r < 0)
+			icc_proxies(b, res, false);
+	}
 	if (r == 0 && b->c.ip_masq)
 		r = masq_attach(b, res);
+	if (r < 0 && !b->c.icc)
+		icc_proxies(b, res, false);
 	if (r < 0)
 		ipam_del(b);
 	return r;
@@ -349,6 +395,8 @@ static int br_add(struct cni_ctx *ctx)
 	if (r < 0 && layer3) {
 		if (b.c.ip_masq)
 			masq_detach(&b);
+		if (!b.c.icc)
+			icc_proxies(&b, res, false);
 		ipam_del(&b);
 	}
 	if (r < 0) {
@@ -382,6 +430,10 @@ static int br_del(struct cni_ctx *ctx)
 	r = open_host(&b);
 	if (r < 0)
 		return r;
+	/* icc=false: the NDP proxy entries of the addresses the runtime tells us about */
+	if (!b.c.icc && ctx->prev &&
+	    netlib_link_get(&b.host, 0, b.c.bridge, &b.br, b.ebuf, sizeof(b.ebuf)) == 0)
+		icc_proxies(&b, ctx->prev, false);
 	r = netlib_link_del(&b.host, 0, b.hostveth, b.ebuf, sizeof(b.ebuf));
 	if (r == -ENODEV && ctx->env.netns && ctx->env.netns[0] &&
 	    netlib_open_netns(&b.cont, ctx->env.netns, b.ebuf, sizeof(b.ebuf)) == 0) {

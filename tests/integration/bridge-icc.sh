@@ -90,6 +90,23 @@ for k in conf/broff/proxy_arp_pvlan:1 neigh/broff/proxy_delay:0 conf/broff/send_
 done
 check_eq "both ports are isolated" "2" "$(/sbin/bridge -d link show master broff | grep -c 'isolated on')"
 
+# ---- icc off over IPv6: the bridge proxies NDP, the host routes ----
+c6='{"cniVersion":"1.0.0","name":"icc6","type":"bridge","bridge":"br6off","isGateway":true,"icc":false,"ipam":{"type":"host-local","ranges":[[{"subnet":"10.93.0.0/24"}],[{"subnet":"fd00:93::/64"}]]}}'
+mkns a6 && mkns b6
+r6a=$(plugin bridge ADD ida6 /run/netns/a6 eth0 <<<"$c6")
+plugin bridge ADD idb6 /run/netns/b6 eth0 <<<"$c6" >/dev/null
+got=$(probe a6 b6 10.93.0.3)
+check_eq "icc off, dual stack: no raw frame and no ARP request from a6 reaches b6" "0 0" "$got"
+check_eq "icc off v6: a6 reaches b6 only through the host (hop limit 63)" "ttl=63" \
+	"$(ip netns exec a6 ping -6 -c 1 -W 2 fd00:93::3 | grep -o 'ttl=[0-9]*')"
+check "icc off v6: the gateway answers a6" ip netns exec a6 ping -6 -c 1 -W 2 fd00:93::1
+check_eq "icc off v6: one NDP proxy entry per container" "fd00:93::2 fd00:93::3" \
+	"$(ip -6 neigh show proxy dev br6off | awk '{print $1}' | sort | xargs)"
+plugin bridge DEL ida6 /run/netns/a6 eth0 <<<"$(jq -c --argjson p "$r6a" '. + {prevResult: $p}' <<<"$c6")" >/dev/null
+check_eq "DEL (with prevResult) removes the container's proxy entry" "fd00:93::3" \
+	"$(ip -6 neigh show proxy dev br6off | awk '{print $1}' | xargs)"
+plugin bridge DEL idb6 /run/netns/b6 eth0 <<<"$c6" >/dev/null
+
 for x in "ida a c_off" "idb b c_off" "on1 on1 c_on" "on2 on2 c_on"; do
 	set -- $x
 	plugin bridge DEL "$1" "/run/netns/$2" eth0 <<<"${!3}" >/dev/null || fail "DEL $1"

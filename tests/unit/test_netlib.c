@@ -11,6 +11,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -288,6 +289,25 @@ static void test_route_roundtrip(void **state)
 	assert_null(netlib_msg_route(buf, sizeof(buf), true, &rt));
 }
 
+static void test_neigh_proxy(void **state)
+{
+	struct ip_addr a;
+	struct nlmsghdr *nlh;
+	const struct ndmsg *ndm;
+
+	assert_int_equal(ip_addr_parse("fd00::3", &a), 0);
+	nlh = netlib_msg_neigh_proxy(buf, sizeof(buf), true, 4, &a);
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWNEIGH);
+	ndm = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(ndm->ndm_flags, NTF_PROXY);
+	assert_int_equal(ndm->ndm_ifindex, 4);
+	assert_int_equal(ndm->ndm_family, AF_INET6);
+	assert_memory_equal(mnl_attr_get_payload(msg_attr(nlh, sizeof(*ndm), NDA_DST)), a.b, 16);
+	nlh = netlib_msg_neigh_proxy(buf, sizeof(buf), false, 4, &a);
+	assert_int_equal(nlh->nlmsg_type, RTM_DELNEIGH);
+	assert_null(netlib_msg_neigh_proxy(buf, sizeof(buf), true, 0, &a));
+}
+
 static void test_parse_link(void **state)
 {
 	static const uint8_t mac[6] = { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
@@ -368,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_bridge_vlan),
 		cmocka_unit_test(test_addr_roundtrip),
 		cmocka_unit_test(test_route_roundtrip),
+		cmocka_unit_test(test_neigh_proxy),
 		cmocka_unit_test(test_parse_link),
 		cmocka_unit_test(test_ack_text),
 		cmocka_unit_test(test_mac),
