@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "cni/conf.h"
@@ -190,6 +192,33 @@ int cache_remove(const char *dir, const struct cache_key *k)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+int cache_lock(const char *dir, const char *net, bool exclusive)
+{
+	char results[PATH_MAX], path[PATH_MAX + NAME_MAX];
+	int fd, r;
+
+	if (!name_is_safe(net, CNI_NAME_MAX))
+		return -EINVAL;
+	r = path_join(results, sizeof(results), dir, "results");
+	if (r == 0)
+		r = str_printf(path, sizeof(path), "%s/.%s.lock", results, net);
+	if (r == 0)
+		r = mkdir_p(results, 0700);
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		if (errno != EINTR) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+	}
+	return fd;
 }
 
 char *cache_args_string(json_t *entry)

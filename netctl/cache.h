@@ -9,6 +9,7 @@
 #ifndef NETCTL_CACHE_H
 #define NETCTL_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -44,6 +45,13 @@ int cache_read(const char *dir, const struct cache_key *k, json_t **entry);
 
 /** cache_remove() - remove the entry for @k; a missing one is fine. */
 int cache_remove(const char *dir, const struct cache_key *k);
+
+/**
+ * cache_lock() - flock "<@dir>/results/.<@net>.lock", shared (ADD, DEL) or @exclusive
+ * (GC): a GC then never runs while an ADD has run plugins but not yet cached its
+ * result, which GC would take for a leak. Return: the fd (close it to unlock), -errno.
+ */
+int cache_lock(const char *dir, const char *net, bool exclusive);
 
 /** cache_args_string() - the entry's "cniArgs" as "K=V;K2=V2" (malloc'd), or NULL. */
 char *cache_args_string(json_t *entry);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cni/env.h"
 #include "cni/exec.h"
@@ -75,6 +76,18 @@ static int check_attach(const struct conflist *cl, const struct attach *a, bool 
 	return 0;
 }
 
+static int take_lock(const struct conflist *cl, const struct chain_req *req, bool exclusive,
+		     struct chain_err *err)
+{
+	int fd = cache_lock(req->cache_dir, cl->name, exclusive);
+
+	if (fd < 0)
+		return cni_err_set_errno(&err->cni, fd, CNI_ERR_IO, "cannot lock the result cache",
+					 "%s/results/.%s.lock: %s", req->cache_dir, cl->name,
+					 strerror(-fd));
+	return fd;
+}
+
 static struct attach req_attach(const struct chain_req *req)
 {
 	return (struct attach){ req->container_id, req->netns, req->ifname, req->args,
@@ -130,13 +143,16 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 	struct attach a = req_attach(req);
 	struct cache_key k = { cl->name, req->container_id, req->ifname };
 	json_t *res = NULL, *entry;
-	int r;
+	int r, lock;
 
 	*result = NULL;
 	err_reset(err, "add");
 	r = check_attach(cl, &a, true, err);
 	if (r < 0)
 		return r;
+	lock = take_lock(cl, req, false, err);
+	if (lock < 0)
+		return lock;
 	r = add_plugins(cl, req, &a, &res, err);
 	if (r == 0) {
 		entry = cache_entry_build(&k, a.netns, a.args, a.cap_args, cl->raw, cl->raw_len,
@@ -152,10 +168,11 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 		json_decref(res);
 		if (req->rollback)
 			rollback(cl, req, &a);
-		return r;
+	} else {
+		*result = res;
 	}
-	*result = res;
-	return 0;
+	close(lock);
+	return r;
 }
 
 /*
@@ -219,11 +236,18 @@ static int del_attach(const struct conflist *cl, const struct chain_req *req,
 int chain_del(const struct conflist *cl, const struct chain_req *req, struct chain_err *err)
 {
 	struct attach a = req_attach(req);
-	int r;
+	int r, lock;
 
 	err_reset(err, "delete");
 	r = check_attach(cl, &a, false, err);
-	return r < 0 ? r : del_attach(cl, req, &a, err);
+	if (r < 0)
+		return r;
+	lock = take_lock(cl, req, false, err);
+	if (lock < 0)
+		return lock;
+	r = del_attach(cl, req, &a, err);
+	close(lock);
+	return r;
 }
 
 int chain_check(const struct conflist *cl, const struct chain_req *req,
@@ -338,7 +362,7 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 {
 	struct gc_scan *s = NULL;
 	struct chain_err one;
-	int i, r;
+	int i, r, lock;
 	json_t *conf;
 
 	err_reset(err, "GC");
@@ -348,6 +372,11 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 	if (!s)
 		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
 					 "GC");
+	lock = take_lock(cl, req, true, err);
+	if (lock < 0) {
+		free(s);
+		return lock;
+	}
 	r = cache_for_each(req->cache_dir, cl->name, gc_collect, s);
 	if (r < 0) {
 		cni_err_set_errno(&err->cni, r, CNI_ERR_IO, "cannot read the result cache",
@@ -370,6 +399,7 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 	}
 	r = err->cni.code ? -EIO : 0;
 out:
+	close(lock);
 	for (i = 0; i < s->n; i++)
 		json_decref(s->entries[i]);
 	free(s);

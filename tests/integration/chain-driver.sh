@@ -150,6 +150,7 @@ if [ -n "\$(printf '%s' "\$in" | jq -r '.fail // empty')" ] && [ "\$CNI_COMMAND"
 	exit 1
 fi
 [ "\$CNI_COMMAND" = ADD ] || exit 0
+case "\$CNI_ARGS" in *SLOW=1*) sleep 1 ;; esac
 echo '{"cniVersion":"1.1.0","interfaces":[{"name":"eth0","sandbox":"'"\$CNI_NETNS"'"}],"ips":[{"address":"10.9.0.5/24","interface":0}]}'
 EOF
 chmod +x "$T/fake/fake"
@@ -238,6 +239,15 @@ check_eq "GC without --valid: the cached attachments are the valid ones, no DEL"
 	'GC-first GC-second [{"containerID":"g1","ifname":"eth0"},{"containerID":"g4","ifname":"eth0"}]' \
 	"$(ls "$T/rec" | grep json | sed 's/^[0-9]*-//; s/\.json$//' | xargs) $(jq -c \
 	'.["cni.dev/valid-attachments"]' "$(rec GC-second.json)")"
+fk add "$T/fake.conflist" /run/netns/g5 --id g5 --args SLOW=1 >/dev/null &
+sleep 0.3
+rm -f "$T"/rec/*
+fk gc "$T/fake.conflist"
+wait
+check_eq "GC waits for an ADD in progress (its attachment counts as valid)" \
+	'[{"containerID":"g1","ifname":"eth0"},{"containerID":"g4","ifname":"eth0"},{"containerID":"g5","ifname":"eth0"}]' \
+	"$(jq -c '.["cni.dev/valid-attachments"]' "$(rec GC-second.json)")"
+fk del "$T/fake.conflist" /run/netns/g5 --id g5
 jq '.disableGC = true' "$T/fake.conflist" >"$T/nogc.conflist"
 rm -f "$T"/rec/*
 check "GC with disableGC" fk gc "$T/nogc.conflist"
