@@ -150,7 +150,7 @@ if [ -n "\$(printf '%s' "\$in" | jq -r '.fail // empty')" ] && [ "\$CNI_COMMAND"
 	exit 1
 fi
 [ "\$CNI_COMMAND" = ADD ] || exit 0
-case "\$CNI_ARGS" in *SLOW=1*) sleep 1 ;; esac
+case "\$CNI_ARGS" in *SLOW=1*) touch "$T/slow.started"; sleep 1 ;; esac
 echo '{"cniVersion":"1.1.0","interfaces":[{"name":"eth0","sandbox":"'"\$CNI_NETNS"'"}],"ips":[{"address":"10.9.0.5/24","interface":0}]}'
 EOF
 chmod +x "$T/fake/fake"
@@ -240,7 +240,8 @@ check_eq "GC without --valid: the cached attachments are the valid ones, no DEL"
 	"$(ls "$T/rec" | grep json | sed 's/^[0-9]*-//; s/\.json$//' | xargs) $(jq -c \
 	'.["cni.dev/valid-attachments"]' "$(rec GC-second.json)")"
 fk add "$T/fake.conflist" /run/netns/g5 --id g5 --args SLOW=1 >/dev/null &
-sleep 0.3
+# wait until the slow plugin runs, so the ADD surely holds its lock (ASan builds are slow)
+for _ in $(seq 50); do [ -e "$T/slow.started" ] && break; sleep 0.1; done
 rm -f "$T"/rec/*
 fk gc "$T/fake.conflist"
 wait
