@@ -168,6 +168,21 @@ static void test_too_big(void **state)
 	free(big);
 }
 
+/* The shipped example must stay valid (tests run from the repository root). */
+static void test_example_file(void **state)
+{
+	struct policy p;
+	char err[512] = "";
+
+	assert_int_equal(policy_load("conf/examples/web-policy.json", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.n_groups, 3);
+	assert_int_equal(p.n_rules, 3);
+	assert_false(p.icc);
+	policy_free(&p);
+	assert_int_not_equal(policy_load("conf/examples/nosuch.json", &p, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "nosuch.json"));
+}
+
 static void test_jpos(void **state)
 {
 	const char *t = "{\n \"a\": [1,\n  {\"b\": \"x\\\"y\",\n   \"c\": 2}],\n \"d\": {}\n}";
@@ -192,7 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compile_golden), cmocka_unit_test(test_compile_icc_on),
 		cmocka_unit_test(test_errors),	       cmocka_unit_test(test_too_big),
-		cmocka_unit_test(test_jpos),
+		cmocka_unit_test(test_jpos),		cmocka_unit_test(test_example_file),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
