@@ -46,6 +46,7 @@ static void build_masq_net(struct nft_batch *b, const char *net, const struct ip
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	nft_rb_init(&rb, "postrouting");
 	nft_rb_addr_set(&rb, sub->addr.family, true, set, false);
+	nft_rb_counter(&rb);
 	nft_rb_verdict(&rb, NFT_JUMP, chain);
 	nft_rb_comment(&rb, tag);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);

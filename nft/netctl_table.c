@@ -50,10 +50,13 @@ void nft_netctl_build_base(struct nft_batch *b)
 		      NFT_KEY_IFNAME, false);
 	/* Flush and refill in one transaction: idempotent, never a gap. */
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, "forward");
+	/* Counted first: every forwarded packet, ours or not, is one we looked at. */
 	nft_rb_init(&rb, "forward");
+	nft_rb_counter(&rb);
 	nft_rb_ifname_vmap(&rb, false, "fwd-from");
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	nft_rb_init(&rb, "forward");
+	nft_rb_counter(&rb);
 	nft_rb_ifname_vmap(&rb, true, "fwd-to");
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
@@ -120,6 +123,7 @@ void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
 	add_ct_rules(b, from);
 	nft_rb_init(&rb, from);
 	nft_rb_ifname(&rb, true, net->bridge, false);
+	nft_rb_counter(&rb);
 	nft_rb_verdict(&rb, NFT_JUMP, policy);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	if (net->isolate) {
