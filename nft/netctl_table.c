@@ -159,7 +159,7 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 {
 	char from[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
-	int r, tries;
+	int r, tries, base;
 
 	if (nft_net_obj(from, sizeof(from), "net-", net->name, "-from") < 0) {
 		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects",
@@ -170,8 +170,13 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 		r = nft_chain_exists(c, FAM, NFT_TABLE, from, errbuf, n);
 		if (r != 0)
 			return r < 0 ? r : 0;
+		/* The base objects once: refilling forward would reset its counters. */
+		base = nft_chain_exists(c, FAM, NFT_TABLE, "forward", errbuf, n);
+		if (base < 0)
+			return base;
 		nft_batch_init(&b, ++c->seq);
-		nft_netctl_build_base(&b);
+		if (!base)
+			nft_netctl_build_base(&b);
 		nft_netctl_build_net(&b, net);
 		r = nft_batch_send(c, &b, errbuf, n);
 		c->seq = b.seq;
