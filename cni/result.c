@@ -3,9 +3,15 @@
  * ADD results in every version we speak. The versions differ only at the edges:
  * 0.3.x/0.4.0 tag each IP with "version": "4"|"6"; 1.0.0 drops the tag; 1.1.0 adds
  * interface mtu/socketPath/pciID and route mtu/advmss/priority/table/scope.
+ *
+ * Parsing follows libcni's Go types (pkg/types/{040,100}, pkg/types/types.go): unknown
+ * keys are ignored, the route's 1.1.0 fields are read in any version (types.Route is
+ * shared by every version), and a key of the wrong type is an error. Unlike Go we also
+ * refuse what a plugin could not apply: bad addresses, a gateway of the other family,
+ * an "interface" that indexes nothing, a "version" tag that contradicts the address.
  */
 #include <errno.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,40 +20,49 @@
 #include "util/str.h"
 
 struct result_ctx {
-	enum cni_version v;
+	enum cni_version v;	/* the result's own version; CNI_V_UNKNOWN if it has none */
 	struct cni_err *err;
+	char where[48];		/* "ips[3]": where in the result we are */
 };
 
-static int __attribute__((format(printf, 3, 4)))
-bad(struct result_ctx *c, const char *what, const char *fmt, ...)
+/*
+ * bad() - record a decode error: @msg is the sentence, the details name the key at
+ * fault and the value found there (JSON, cut short), e.g. `ips[1].address: "10.0.0.1"`.
+ */
+static int bad(struct result_ctx *c, const char *msg, const char *key, json_t *val)
 {
-	char d[512];
-	va_list ap;
+	char *dump = val ? json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	int r;
 
-	va_start(ap, fmt);
-	vsnprintf(d, sizeof(d), fmt, ap);
-	va_end(ap);
-	return cni_err_set(c->err, CNI_ERR_DECODE, what, "%s", d);
+	r = cni_err_set(c->err, CNI_ERR_DECODE, msg, "%s%s%s: %.200s%s", c->where,
+			c->where[0] && key[0] ? "." : "", key, dump ? dump : "(absent)",
+			dump && strlen(dump) > 200 ? "..." : "");
+	free(dump);
+	return r;
 }
-
-#define BAD(c, ...) bad(c, "the CNI result is not valid", __VA_ARGS__)
 
 /* A string field that must fit @n bytes; absent or null leaves @dst empty. */
 static int get_str(struct result_ctx *c, json_t *obj, const char *key, char *dst, size_t n)
 {
 	json_t *v = json_object_get(obj, key);
+	char msg[96];
 
 	dst[0] = '\0';
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v))
-		return BAD(c, "\"%s\" must be a string", key);
-	if (str_copy(dst, n, json_string_value(v)) < 0)
-		return BAD(c, "\"%s\" is too long", key);
+		return bad(c, "a key of the CNI result must be a string", key, v);
+	if (str_copy(dst, n, json_string_value(v)) < 0) {
+		dst[0] = '\0';
+		snprintf(msg, sizeof(msg),
+			 "a string in the CNI result is too long (at most %zu bytes)", n - 1);
+		return bad(c, msg, key, v);
+	}
 	return 0;
 }
 
-static int get_uint(struct result_ctx *c, json_t *obj, const char *key, unsigned max,
+/* A whole number 0..@max; absent or null is 0. 1500.0 is refused, as Go refuses it. */
+static int get_uint(struct result_ctx *c, json_t *obj, const char *key, json_int_t max,
 		    unsigned *out)
 {
 	json_t *v = json_object_get(obj, key);
@@ -55,9 +70,8 @@ static int get_uint(struct result_ctx *c, json_t *obj, const char *key, unsigned
 	*out = 0;
 	if (!v || json_is_null(v))
 		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	    json_integer_value(v) > (json_int_t)max)
-		return BAD(c, "\"%s\" must be a whole number in range", key);
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max)
+		return bad(c, "a number in the CNI result is not a whole number in range", key, v);
 	*out = (unsigned)json_integer_value(v);
 	return 0;
 }
@@ -66,14 +80,22 @@ static int get_array(struct result_ctx *c, json_t *obj, const char *key, size_t 
 		     json_t **out)
 {
 	json_t *v = json_object_get(obj, key);
+	char msg[96];
 
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return BAD(c, "\"%s\" must be an array", key);
-	if (json_array_size(v) > max)
-		return BAD(c, "\"%s\" has too many entries", key);
+		return bad(c, "a list in the CNI result is not a JSON array", key, v);
+	if (json_array_size(v) > max) {
+		json_t *count = json_sprintf("%zu entries", json_array_size(v));
+		int r;
+
+		snprintf(msg, sizeof(msg), "the CNI result has more than %zu \"%s\"", max, key);
+		r = bad(c, msg, key, count);
+		json_decref(count);
+		return r;
+	}
 	*out = v;
 	return 0;
 }
@@ -81,47 +103,57 @@ static int get_array(struct result_ctx *c, json_t *obj, const char *key, size_t 
 static int parse_iface(struct result_ctx *c, json_t *o, struct cni_iface *i)
 {
 	if (!json_is_object(o))
-		return BAD(c, "%s", "each of \"interfaces\" must be an object");
+		return bad(c, "an entry of \"interfaces\" is not a JSON object", "", o);
 	if (get_str(c, o, "name", i->name, sizeof(i->name)) < 0 ||
 	    get_str(c, o, "mac", i->mac, sizeof(i->mac)) < 0 ||
 	    get_str(c, o, "sandbox", i->sandbox, sizeof(i->sandbox)) < 0 ||
 	    get_str(c, o, "socketPath", i->socket_path, sizeof(i->socket_path)) < 0 ||
 	    get_str(c, o, "pciID", i->pci_id, sizeof(i->pci_id)) < 0 ||
-	    get_uint(c, o, "mtu", 65535 * 4, &i->mtu) < 0)
+	    get_uint(c, o, "mtu", INT32_MAX, &i->mtu) < 0)
 		return -EINVAL;
 	if (!i->name[0])
-		return BAD(c, "%s", "an interface has no \"name\"");
+		return bad(c, "an interface in the CNI result has no name", "name",
+			   json_object_get(o, "name"));
 	return 0;
 }
 
+/* "address" must be CIDR (host bits kept), the gateway a plain address of its family. */
 static int parse_ip(struct result_ctx *c, json_t *o, int n_ifaces, struct cni_ip *ip)
 {
 	char buf[IP_STR_MAX], ver[8];
 	json_t *idx;
 
 	if (!json_is_object(o))
-		return BAD(c, "%s", "each of \"ips\" must be an object");
-	if (get_str(c, o, "address", buf, sizeof(buf)) < 0 ||
-	    ip_prefix_parse(buf, &ip->address) < 0)
-		return BAD(c, "\"address\" \"%s\" is not an address in CIDR notation", buf);
+		return bad(c, "an entry of \"ips\" is not a JSON object", "", o);
+	if (get_str(c, o, "address", buf, sizeof(buf)) < 0)
+		return -EINVAL;
+	if (ip_prefix_parse(buf, &ip->address) < 0)
+		return bad(c, "an IP address in the CNI result is not in CIDR notation", "address",
+			   json_object_get(o, "address"));
 	if (get_str(c, o, "gateway", buf, sizeof(buf)) < 0)
 		return -EINVAL;
 	if (buf[0]) {
 		if (ip_addr_parse(buf, &ip->gateway) < 0 ||
 		    ip->gateway.family != ip->address.addr.family)
-			return BAD(c, "\"gateway\" \"%s\" is not an address of the IP's family", buf);
+			return bad(c, "a gateway in the CNI result is not an address of its IP's "
+				   "family", "gateway", json_object_get(o, "gateway"));
 		ip->has_gateway = true;
 	}
-	if (get_str(c, o, "version", ver, sizeof(ver)) < 0)
-		return -EINVAL;
-	if (ver[0] && strcmp(ver, ip->address.addr.family == AF_INET ? "4" : "6") != 0)
-		return BAD(c, "\"version\" \"%s\" does not match the address", ver);
+	/* 1.0.0 dropped the tag: there it is an unknown key, ignored as Go ignores it. */
+	if (c->v < CNI_V_1_0_0) {
+		if (get_str(c, o, "version", ver, sizeof(ver)) < 0)
+			return -EINVAL;
+		if (ver[0] && strcmp(ver, ip->address.addr.family == AF_INET ? "4" : "6"))
+			return bad(c, "an IP's \"version\" in the CNI result does not match its "
+				   "address", "version", json_object_get(o, "version"));
+	}
 	ip->interface = -1;
 	idx = json_object_get(o, "interface");
 	if (idx && !json_is_null(idx)) {
 		if (!json_is_integer(idx) || json_integer_value(idx) < 0 ||
 		    json_integer_value(idx) >= n_ifaces)
-			return BAD(c, "%s", "\"interface\" is not an index into \"interfaces\"");
+			return bad(c, "an IP's \"interface\" in the CNI result is not an index "
+				   "into \"interfaces\"", "interface", idx);
 		ip->interface = (int)json_integer_value(idx);
 	}
 	return 0;
@@ -130,34 +162,31 @@ static int parse_ip(struct result_ctx *c, json_t *o, int n_ifaces, struct cni_ip
 static int parse_route(struct result_ctx *c, json_t *o, struct cni_route *r)
 {
 	char buf[IP_STR_MAX];
-	json_t *scope;
+	unsigned s;
 
 	if (!json_is_object(o))
-		return BAD(c, "%s", "each of \"routes\" must be an object");
-	if (get_str(c, o, "dst", buf, sizeof(buf)) < 0 || ip_prefix_parse(buf, &r->dst) < 0)
-		return BAD(c, "route \"dst\" \"%s\" is not a CIDR", buf);
+		return bad(c, "an entry of \"routes\" is not a JSON object", "", o);
+	if (get_str(c, o, "dst", buf, sizeof(buf)) < 0)
+		return -EINVAL;
+	if (ip_prefix_parse(buf, &r->dst) < 0)
+		return bad(c, "a route's destination in the CNI result is not in CIDR notation",
+			   "dst", json_object_get(o, "dst"));
 	if (get_str(c, o, "gw", buf, sizeof(buf)) < 0)
 		return -EINVAL;
 	if (buf[0]) {
 		if (ip_addr_parse(buf, &r->gw) < 0 || r->gw.family != r->dst.addr.family)
-			return BAD(c, "route \"gw\" \"%s\" is not an address of the route's family",
-				   buf);
+			return bad(c, "a route's gateway in the CNI result is not an address of "
+				   "the route's family", "gw", json_object_get(o, "gw"));
 		r->has_gw = true;
 	}
-	if (get_uint(c, o, "mtu", 1 << 20, &r->mtu) < 0 ||
-	    get_uint(c, o, "advmss", 1 << 20, &r->advmss) < 0 ||
-	    get_uint(c, o, "priority", 0xffffffffu, &r->priority) < 0 ||
-	    get_uint(c, o, "table", 0xffffffffu, &r->table) < 0)
+	if (get_uint(c, o, "mtu", INT32_MAX, &r->mtu) < 0 ||
+	    get_uint(c, o, "advmss", INT32_MAX, &r->advmss) < 0 ||
+	    get_uint(c, o, "priority", UINT32_MAX, &r->priority) < 0 ||
+	    get_uint(c, o, "table", UINT32_MAX, &r->table) < 0 ||
+	    get_uint(c, o, "scope", 255, &s) < 0)
 		return -EINVAL;
-	r->scope = -1;
-	scope = json_object_get(o, "scope");
-	if (scope && !json_is_null(scope)) {
-		unsigned s;
-
-		if (get_uint(c, o, "scope", 255, &s) < 0)
-			return -EINVAL;
-		r->scope = (int)s;
-	}
+	r->scope = json_object_get(o, "scope") && !json_is_null(json_object_get(o, "scope")) ?
+		   (int)s : -1;
 	return 0;
 }
 
@@ -165,14 +194,21 @@ static int parse_strlist(struct result_ctx *c, json_t *o, const char *key,
 			 char list[][CNI_DNS_STR], int *n)
 {
 	json_t *arr, *v;
+	char k[32];
 	size_t i;
 
 	*n = 0;
 	if (get_array(c, o, key, CNI_MAX_DNS, &arr) < 0)
 		return -EINVAL;
 	json_array_foreach(arr, i, v) {
-		if (!json_is_string(v) || str_copy(list[*n], CNI_DNS_STR, json_string_value(v)) < 0)
-			return BAD(c, "dns \"%s\" must hold short strings", key);
+		snprintf(k, sizeof(k), "%s[%zu]", key, i);
+		if (!json_is_string(v))
+			return bad(c, "a DNS entry in the CNI result is not a string", k, v);
+		if (str_copy(list[*n], CNI_DNS_STR, json_string_value(v)) < 0) {
+			list[*n][0] = '\0';
+			return bad(c, "a DNS entry in the CNI result is too long "
+				   "(at most 255 bytes)", k, v);
+		}
 		(*n)++;
 	}
 	return 0;
@@ -183,7 +219,8 @@ static int parse_dns(struct result_ctx *c, json_t *o, struct cni_dns *d)
 	if (!o || json_is_null(o))
 		return 0;
 	if (!json_is_object(o))
-		return BAD(c, "%s", "\"dns\" must be an object");
+		return bad(c, "\"dns\" in the CNI result is not a JSON object", "dns", o);
+	strcpy(c->where, "dns");
 	if (parse_strlist(c, o, "nameservers", d->nameservers, &d->n_nameservers) < 0 ||
 	    parse_strlist(c, o, "search", d->search, &d->n_search) < 0 ||
 	    parse_strlist(c, o, "options", d->options, &d->n_options) < 0)
@@ -191,36 +228,60 @@ static int parse_dns(struct result_ctx *c, json_t *o, struct cni_dns *d)
 	return get_str(c, o, "domain", d->domain, sizeof(d->domain));
 }
 
+/* The object's own "cniVersion" decides; absent (or "") means @v. */
+static int result_version(struct result_ctx *c, json_t *obj)
+{
+	json_t *ver = json_object_get(obj, "cniVersion");
+
+	if (!ver || json_is_null(ver) || (json_is_string(ver) && !json_string_value(ver)[0]))
+		return 0;
+	if (!json_is_string(ver))
+		return bad(c, "the CNI result's \"cniVersion\" is not a string", "cniVersion", ver);
+	c->v = cni_version_parse(json_string_value(ver));
+	if (c->v == CNI_V_UNKNOWN)
+		return bad(c, "the CNI result's version is not one we support (0.3.0 to 1.1.0)",
+			   "cniVersion", ver);
+	return 0;
+}
+
 int cni_result_from_json(json_t *obj, enum cni_version v, struct cni_result *out,
 			 struct cni_err *err)
 {
 	struct result_ctx c = { .v = v, .err = err };
-	json_t *ifs, *ips, *routes, *e, *ver;
+	json_t *ifs, *ips, *routes, *e;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(obj))
-		return BAD(&c, "%s", "the result must be a JSON object");
-	ver = json_object_get(obj, "cniVersion");
-	if (json_is_string(ver) && cni_version_parse(json_string_value(ver)) != CNI_V_UNKNOWN)
-		c.v = cni_version_parse(json_string_value(ver));
-	else if (json_is_string(ver))
-		return bad(&c, "the CNI result's version is not supported", "cniVersion \"%s\"",
-			   json_string_value(ver));
-	if (get_array(&c, obj, "interfaces", CNI_MAX_IFACES, &ifs) < 0 ||
+		return bad(&c, "the CNI result is not a JSON object", "result", obj);
+	if (result_version(&c, obj) < 0 ||
+	    get_array(&c, obj, "interfaces", CNI_MAX_IFACES, &ifs) < 0 ||
 	    get_array(&c, obj, "ips", CNI_MAX_IPS, &ips) < 0 ||
 	    get_array(&c, obj, "routes", CNI_MAX_ROUTES, &routes) < 0)
-		return -EINVAL;
-	json_array_foreach(ifs, i, e)
+		goto fail;
+	json_array_foreach(ifs, i, e) {
+		snprintf(c.where, sizeof(c.where), "interfaces[%zu]", i);
 		if (parse_iface(&c, e, &out->interfaces[out->n_interfaces++]) < 0)
-			return -EINVAL;
-	json_array_foreach(ips, i, e)
+			goto fail;
+	}
+	json_array_foreach(ips, i, e) {
+		snprintf(c.where, sizeof(c.where), "ips[%zu]", i);
 		if (parse_ip(&c, e, out->n_interfaces, &out->ips[out->n_ips++]) < 0)
-			return -EINVAL;
-	json_array_foreach(routes, i, e)
+			goto fail;
+	}
+	json_array_foreach(routes, i, e) {
+		snprintf(c.where, sizeof(c.where), "routes[%zu]", i);
 		if (parse_route(&c, e, &out->routes[out->n_routes++]) < 0)
-			return -EINVAL;
-	return parse_dns(&c, json_object_get(obj, "dns"), &out->dns);
+			goto fail;
+	}
+	c.where[0] = '\0';
+	if (parse_dns(&c, json_object_get(obj, "dns"), &out->dns) < 0)
+		goto fail;
+	return 0;
+fail:
+	/* Leave no half-parsed value behind for a caller that ignores the error. */
+	memset(out, 0, sizeof(*out));
+	return -EINVAL;
 }
 
 static void set_str(json_t *o, const char *key, const char *v)
@@ -255,6 +316,7 @@ static json_t *ip_json(const struct cni_ip *ip, enum cni_version v)
 	json_t *o = json_object();
 	char buf[IP_STR_MAX];
 
+	/* Go's convertIPConfigTo040 derives the tag from the address the same way. */
 	if (v < CNI_V_1_0_0)
 		json_object_set_new(o, "version",
 				    json_string(ip->address.addr.family == AF_INET ? "4" : "6"));
@@ -301,12 +363,17 @@ static json_t *strlist_json(const char list[][CNI_DNS_STR], int n)
 	return a;
 }
 
+/* NULL when nothing is set: libcni >= 1.2 (types/100 Result.MarshalJSON) drops "dns": {}. */
 static json_t *dns_json(const struct cni_dns *d)
 {
-	json_t *o = json_object();
+	json_t *o;
 
+	if (!d->n_nameservers && !d->domain[0] && !d->n_search && !d->n_options)
+		return NULL;
+	o = json_object();
 	if (d->n_nameservers)
-		json_object_set_new(o, "nameservers", strlist_json(d->nameservers, d->n_nameservers));
+		json_object_set_new(o, "nameservers",
+				    strlist_json(d->nameservers, d->n_nameservers));
 	set_str(o, "domain", d->domain);
 	if (d->n_search)
 		json_object_set_new(o, "search", strlist_json(d->search, d->n_search));
@@ -339,8 +406,9 @@ json_t *cni_result_to_json(const struct cni_result *r, enum cni_version v)
 			json_array_append_new(a, route_json(&r->routes[i], v));
 		json_object_set_new(o, "routes", a);
 	}
-	/* libcni's Go types always print "dns": {} — a parser must accept it, so do we. */
-	json_object_set_new(o, "dns", dns_json(&r->dns));
+	a = dns_json(&r->dns);
+	if (a)
+		json_object_set_new(o, "dns", a);
 	return o;
 }
 
@@ -358,9 +426,11 @@ int cni_result_add_iface(struct cni_result *r, const char *name, const char *mac
 		return -ENOSPC;
 	i = &r->interfaces[r->n_interfaces];
 	memset(i, 0, sizeof(*i));
-	if (str_copy(i->name, sizeof(i->name), name) < 0 ||
+	if (!name || !name[0] || str_copy(i->name, sizeof(i->name), name) < 0 ||
 	    str_copy(i->mac, sizeof(i->mac), mac ? mac : "") < 0 ||
-	    str_copy(i->sandbox, sizeof(i->sandbox), sandbox ? sandbox : "") < 0)
-		return -ENAMETOOLONG;
+	    str_copy(i->sandbox, sizeof(i->sandbox), sandbox ? sandbox : "") < 0) {
+		memset(i, 0, sizeof(*i));
+		return name && name[0] ? -ENAMETOOLONG : -EINVAL;
+	}
 	return r->n_interfaces++;
 }

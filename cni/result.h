@@ -38,6 +38,11 @@ struct cni_ip {
 	int interface;			/* index into interfaces, -1 = absent */
 };
 
+/*
+ * scope: the parser sets -1 when the key is absent; cni_result_new() zeroes it, and 0 is
+ * a real scope (universe) that 1.1.0 prints, so a builder adding a route sets scope = -1
+ * unless it means one.
+ */
 struct cni_route {
 	struct ip_prefix dst;
 	bool has_gw;
@@ -71,16 +76,18 @@ struct cni_result {
 struct cni_result *cni_result_new(void);
 
 /**
- * cni_result_from_json() - parse a result of version @v (as given by the object's own
- * "cniVersion" when @v is CNI_V_UNKNOWN). Validates addresses, interface indexes and
- * bounds. Error code 6 (decode) with the offending key in details.
+ * cni_result_from_json() - parse a result; its own "cniVersion" decides the version,
+ * @v stands in when it has none (or ""). Validates addresses, interface indexes and
+ * bounds. Error code 6 (decode) with the offending key and value in details
+ * ("ips[1].address: \"10.0.0.300/24\""); on error @out is left zeroed.
  */
 int cni_result_from_json(json_t *obj, enum cni_version v, struct cni_result *out,
 			 struct cni_err *err);
 
 /**
  * cni_result_to_json() - the result as version @v prints it: "version" in ips for
- * 0.3.x/0.4.0, 1.1.0-only fields left out of older versions. New reference.
+ * 0.3.x/0.4.0, 1.1.0-only fields left out of older versions, no "dns" when it is empty
+ * (as libcni >= 1.2 prints 1.x results). New reference.
  */
 json_t *cni_result_to_json(const struct cni_result *r, enum cni_version v);
 
