@@ -363,13 +363,18 @@ static json_t *strlist_json(const char list[][CNI_DNS_STR], int n)
 	return a;
 }
 
-/* NULL when nothing is set: libcni >= 1.2 (types/100 Result.MarshalJSON) drops "dns": {}. */
-static json_t *dns_json(const struct cni_dns *d)
+/*
+ * An empty "dns" is printed the way each libcni era prints it, so what a plugin gets on
+ * stdin from us is byte-identical to what the runtime would send: libcni 1.1 (podman 4,
+ * Debian's plugins; CNI <= 1.0.0) always prints "dns": {}, libcni >= 1.2 (the one that
+ * speaks 1.1.0) drops it (types/100 Result.MarshalJSON). NULL = leave it out.
+ */
+static json_t *dns_json(const struct cni_dns *d, enum cni_version v)
 {
 	json_t *o;
 
 	if (!d->n_nameservers && !d->domain[0] && !d->n_search && !d->n_options)
-		return NULL;
+		return v >= CNI_V_1_1_0 ? NULL : json_object();
 	o = json_object();
 	if (d->n_nameservers)
 		json_object_set_new(o, "nameservers",
@@ -406,7 +411,7 @@ json_t *cni_result_to_json(const struct cni_result *r, enum cni_version v)
 			json_array_append_new(a, route_json(&r->routes[i], v));
 		json_object_set_new(o, "routes", a);
 	}
-	a = dns_json(&r->dns);
+	a = dns_json(&r->dns, v);
 	if (a)
 		json_object_set_new(o, "dns", a);
 	return o;
