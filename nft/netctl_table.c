@@ -389,19 +389,8 @@ static bool is_net_obj(const char *name, const char *net, const char *const *nam
 	return false;
 }
 
-struct name_list {
-	char (*names)[NFT_OBJ_NAME_MAX];
-	size_t n, cap;
-	const char *net;
-	const char *const *prefixes;
-};
-
-static int collect_cb(const char *name, void *data)
+int nft_names_push(struct nft_names *l, const char *name)
 {
-	struct name_list *l = data;
-
-	if (!is_net_obj(name, l->net, l->prefixes))
-		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		void *p = realloc(l->names, cap * sizeof(*l->names));
@@ -413,6 +402,21 @@ static int collect_cb(const char *name, void *data)
 	}
 	snprintf(l->names[l->n++], NFT_OBJ_NAME_MAX, "%s", name);
 	return 0;
+}
+
+struct name_list {
+	struct nft_names list;
+	const char *net;
+	const char *const *prefixes;
+};
+
+static int collect_cb(const char *name, void *data)
+{
+	struct name_list *l = data;
+
+	if (!is_net_obj(name, l->net, l->prefixes))
+		return 0;
+	return nft_names_push(&l->list, name);
 }
 
 int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, size_t n)
@@ -451,19 +455,19 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 		r = nft_list_sets(c, FAM, NFT_TABLE, collect_cb, &sets, errbuf, n);
 	if (r >= 0) {
 		/* Rules go before the chains and sets they reference. */
-		for (i = 0; i < chains.n; i++)
-			nft_batch_flush_chain(&b, FAM, NFT_TABLE, chains.names[i]);
-		for (i = 0; i < chains.n; i++)
+		for (i = 0; i < chains.list.n; i++)
+			nft_batch_flush_chain(&b, FAM, NFT_TABLE, chains.list.names[i]);
+		for (i = 0; i < chains.list.n; i++)
 			nft_batch_chain(&b, NFT_MSG_DELCHAIN, 0, FAM, NFT_TABLE,
-					chains.names[i], -1, NULL, 0);
-		for (i = 0; i < sets.n; i++)
-			nft_batch_set(&b, NFT_MSG_DELSET, 0, FAM, NFT_TABLE, sets.names[i],
+					chains.list.names[i], -1, NULL, 0);
+		for (i = 0; i < sets.list.n; i++)
+			nft_batch_set(&b, NFT_MSG_DELSET, 0, FAM, NFT_TABLE, sets.list.names[i],
 				      NFT_KEY_IPV4, false);
 		r = nft_batch_send(c, &b, errbuf, n);
 	}
 	c->seq = b.seq > c->seq ? b.seq : c->seq;
 	nft_batch_free(&b);
-	free(chains.names);
-	free(sets.names);
+	free(chains.list.names);
+	free(sets.list.names);
 	return r;
 }

@@ -30,6 +30,15 @@
 #define NFT_NET_NAME_MAX 64	/* keeps "grp-<net>-<group>" within nft's limits */
 #define NFT_OBJ_NAME_MAX 160
 
+/* A growable list of object names, filled by nft_list_* callbacks. */
+struct nft_names {
+	char (*names)[NFT_OBJ_NAME_MAX];
+	size_t n, cap;
+};
+
+/** nft_names_push() - append @name (truncated to NFT_OBJ_NAME_MAX). 0 or -ENOMEM. */
+int nft_names_push(struct nft_names *l, const char *name);
+
 struct nft_net {
 	const char *name;	/* network name (name_is_safe, <= NFT_NET_NAME_MAX) */
 	const char *bridge;	/* the bridge's interface name */

@@ -77,8 +77,7 @@ int fw_groups_add(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_co
 
 struct grp_list {
 	const char *net;
-	char (*names)[NFT_OBJ_NAME_MAX];
-	size_t n, cap;
+	struct nft_names list;
 };
 
 static int grp_cb(const char *name, void *data)
@@ -97,17 +96,7 @@ static int grp_cb(const char *name, void *data)
 		return 0;
 	if (!*rest || strpbrk(rest, "-."))
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *p = realloc(l->names, cap * sizeof(*l->names));
-
-		if (!p)
-			return -ENOMEM;
-		l->names = p;
-		l->cap = cap;
-	}
-	snprintf(l->names[l->n++], NFT_OBJ_NAME_MAX, "%s", name);
-	return 0;
+	return nft_names_push(&l->list, name);
 }
 
 int fw_groups_del(struct nft_conn *conn, const struct fw_config *c, const char *id,
@@ -119,13 +108,13 @@ int fw_groups_del(struct nft_conn *conn, const struct fw_config *c, const char *
 
 	/* The policy may have changed since ADD: walk the sets the kernel has. */
 	r = nft_list_sets(conn, NFPROTO_INET, NFT_TABLE, grp_cb, &l, errbuf, n);
-	for (i = 0; i < l.n && r >= 0; i++) {
-		bool v6 = str_has_prefix(l.names[i], "grp6-");
+	for (i = 0; i < l.list.n && r >= 0; i++) {
+		bool v6 = str_has_prefix(l.list.names[i], "grp6-");
 
-		r = nft_netctl_elems_del(conn, v6 ? NULL : l.names[i], v6 ? l.names[i] : NULL,
+		r = nft_netctl_elems_del(conn, v6 ? NULL : l.list.names[i], v6 ? l.list.names[i] : NULL,
 					 c->addrs, c->n_addrs, id, errbuf, n);
 	}
-	free(l.names);
+	free(l.list.names);
 	return r;
 }
 
