@@ -3,6 +3,7 @@
 #ifndef NETCTL_UTIL_CLEANUP_H
 #define NETCTL_UTIL_CLEANUP_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,10 +29,17 @@ static inline void cleanup_fclosep(FILE **f)
 		fclose(*f);
 }
 
+static inline void cleanup_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
 #define _cleanup_(fn)     __attribute__((cleanup(fn)))
 #define _cleanup_free_    _cleanup_(cleanup_freep)
 #define _cleanup_close_   _cleanup_(cleanup_closep)
 #define _cleanup_fclose_  _cleanup_(cleanup_fclosep)
+#define _cleanup_closedir_ _cleanup_(cleanup_closedirp)
 
 /* Hand ownership out of a cleanup-scoped variable. */
 #define TAKE_PTR(p) ({ __typeof__(p) _tp = (p); (p) = NULL; _tp; })
