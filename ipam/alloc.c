@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "ipam/alloc.h"
+#include "ipam/index.h"
 
 /* (id, ifname) itself, or an old-format file that recorded the ID only. */
 static bool owner_matches(const struct ipam_owner *o, const char *id, const char *ifname)
@@ -12,50 +13,31 @@ static bool owner_matches(const struct ipam_owner *o, const char *id, const char
 	return strcmp(o->id, id) == 0 && (!o->ifname[0] || strcmp(o->ifname, ifname) == 0);
 }
 
-struct dup_ctx {
-	const struct ipam_range_set *sets;
-	int n;
-	const char *id, *ifname;
-	struct ip_addr found;
-	int set;
-};
-
-static int dup_visit(const struct ipam_entry *e, void *data)
-{
-	struct dup_ctx *c = data;
-	int i;
-
-	if (e->bad || !owner_matches(&e->owner, c->id, c->ifname))
-		return 0;
-	for (i = 0; i < c->n; i++) {
-		if (ipam_range_set_find(&c->sets[i], &e->addr) >= 0) {
-			c->found = e->addr;
-			c->set = i;
-			return -EEXIST;
-		}
-	}
-	return 0;
-}
-
-/* The spec forbids a second ADD for one (id, ifname); the reference refuses it too. */
+/*
+ * The spec forbids a second ADD for one (id, ifname); the reference refuses it too.
+ * Our own attachments are found through the index in O(1); an attachment that only
+ * the reference plugin recorded (no index entry) is not seen here, which costs
+ * nothing but the check against a runtime that ADDs twice without a DEL.
+ */
 static int refuse_duplicate(struct ipam_store *st, const struct ipam_range_set *sets, int n,
 			    const char *id, const char *ifname, struct cni_err *err)
 {
-	struct dup_ctx c = { .sets = sets, .n = n, .id = id, .ifname = ifname };
+	struct ip_addr held[IPAM_INDEX_MAX_ADDRS];
 	char a[IP_STR_MAX];
-	int r = ipam_store_scan(st, dup_visit, &c);
+	int k = ipam_index_get(st, id, ifname, held, IPAM_INDEX_MAX_ADDRS), i, j;
 
-	if (r == -EEXIST) {
-		ipam_addr_name(&c.found, a, sizeof(a));
-		return cni_err_set_errno(err, -EEXIST, CNI_ERR_INVALID_ENV,
-					 "this container interface already has an address",
-					 "CNI_CONTAINERID=%s CNI_IFNAME=%s holds %s in range set "
-					 "%d; a second ADD needs a DEL first",
-					 id, ifname, a, c.set);
+	for (j = 0; j < k; j++) {
+		for (i = 0; i < n; i++) {
+			if (ipam_range_set_find(&sets[i], &held[j]) < 0)
+				continue;
+			ipam_addr_name(&held[j], a, sizeof(a));
+			return cni_err_set_errno(err, -EEXIST, CNI_ERR_INVALID_ENV,
+						 "this container interface already has an address",
+						 "CNI_CONTAINERID=%s CNI_IFNAME=%s holds %s in range "
+						 "set %d; a second ADD needs a DEL first",
+						 id, ifname, a, i);
+		}
 	}
-	if (r < 0)
-		return cni_err_set_errno(err, r, CNI_ERR_IO, "cannot read the IPAM store",
-					 "%s: %s", st->dir, strerror(-r));
 	return 0;
 }
 
@@ -149,6 +131,8 @@ int ipam_allocate(struct ipam_store *st, const struct ipam_range_set *sets, int 
 		if (r < 0)
 			goto undo;
 	}
+	/* A hint: if it cannot be written, DEL and the duplicate check fall back. */
+	ipam_index_put(st, id, ifname, got, n);
 	return 0;
 undo:
 	for (i = 0; i < done; i++)
@@ -191,8 +175,17 @@ int ipam_release(struct ipam_store *st, const char *id, const char *ifname,
 		 struct ipam_bad *bad, struct cni_err *err)
 {
 	struct release_ctx c = { .st = st, .id = id, .ifname = ifname, .bad = bad };
-	int r;
+	struct ip_addr held[IPAM_INDEX_MAX_ADDRS];
+	int k, i, r;
 
+	k = ipam_index_get(st, id, ifname, held, IPAM_INDEX_MAX_ADDRS);
+	for (i = 0; i < k; i++)
+		if (ipam_store_release(st, &held[i]) == 0)
+			c.freed++;
+	ipam_index_drop(st, id, ifname);
+	if (c.freed)
+		return c.freed;
+	/* No index entry (the reference's ADD, or a crash before it was written): scan. */
 	r = ipam_store_scan(st, release_visit, &c);
 	if (r >= 0 && c.freed == 0) {
 		c.old_form = true;
@@ -230,7 +223,11 @@ int ipam_holds(struct ipam_store *st, const struct ip_addr *addr, const char *id
 	       const char *ifname, struct ipam_bad *bad)
 {
 	struct holds_ctx c = { .addr = addr, .id = id, .ifname = ifname, .bad = bad };
-	int r = ipam_store_scan(st, holds_visit, &c);
+	int r;
+
+	if (addr && ipam_reserved_for(st, addr, id, ifname))
+		return 1;
+	r = ipam_store_scan(st, holds_visit, &c);
 
 	return r < 0 ? r : c.found;
 }
@@ -268,6 +265,8 @@ int ipam_gc(struct ipam_store *st, ipam_valid_fn valid, void *data, struct ipam_
 	if (r < 0)
 		return r;
 	r = ipam_store_scan(st, gc_visit, &c);
+	if (r >= 0)
+		r = ipam_index_prune(st, valid, data);
 	return r < 0 ? r : c.freed;
 }
 

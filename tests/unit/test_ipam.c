@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ipam/alloc.h"
+#include "ipam/index.h"
 #include "ipam/range.h"
 #include "ipam/store.h"
 #include "util/file.h"
@@ -633,6 +634,51 @@ static void test_gc(void **state)
 	store_teardown(&t);
 }
 
+/* The attachment index: a hint that ADD and DEL trust only after checking it. */
+static void test_index(void **state)
+{
+	struct tmpstore t;
+	struct cni_err err = { 0 };
+	struct ipam_range_set s[2];
+	struct ipam_lease l[2];
+	struct ip_addr got[4];
+
+	store_setup(&t);
+	mkset(&s[0], "10.0.0.0/24", NULL, NULL);
+	mkset(&s[1], "fd00::/120", NULL, NULL);
+	assert_int_equal(ipam_allocate(&t.st, s, 2, NULL, "a", "eth0", l, &err), 0);
+	assert_int_equal(ipam_index_get(&t.st, "a", "eth0", got, 4), 2);
+	assert_addr(&got[0], "10.0.0.2");
+	assert_addr(&got[1], "fd00::2");
+	assert_int_equal(ipam_index_get(&t.st, "a", "eth1", got, 4), -ENOENT);
+
+	/* A second ADD of (a, eth0) is refused without a scan. */
+	assert_true(ipam_allocate(&t.st, s, 2, NULL, "a", "eth0", l, &err) < 0);
+	assert_int_equal(err.code, CNI_ERR_INVALID_ENV);
+
+	/* Another writer released 10.0.0.2 and gave it to b: the index must not free it. */
+	put_file(&t, "10.0.0.2", "b\r\neth0");
+	assert_int_equal(ipam_index_get(&t.st, "a", "eth0", got, 4), 1);
+	assert_int_equal(ipam_release(&t.st, "a", "eth0", NULL, &err), 1);
+	assert_true(has_file(&t, "10.0.0.2"));
+	assert_false(has_file(&t, "fd00::2"));
+	assert_int_equal(ipam_index_get(&t.st, "a", "eth0", got, 4), -ENOENT);
+
+	/* No index entry (the reference's ADD): DEL scans and still frees it. */
+	put_file(&t, "10.0.0.9", "ref\r\neth0");
+	assert_int_equal(ipam_release(&t.st, "ref", "eth0", NULL, &err), 1);
+
+	/* A broken entry is no entry; GC drops it and entries of invalid owners. */
+	put_file(&t, IPAM_INDEX_DIR "/00000000deadbeef", "garbage");
+	assert_int_equal(ipam_allocate(&t.st, s, 2, NULL, "c1", "eth0", l, &err), 0);
+	assert_int_equal(ipam_allocate(&t.st, s, 2, NULL, "c2", "eth0", l, &err), 0);
+	assert_int_equal(ipam_gc(&t.st, keep_even, NULL, NULL), 2);
+	assert_int_equal(ipam_index_get(&t.st, "c1", "eth0", got, 4), -ENOENT);
+	assert_int_equal(ipam_index_get(&t.st, "c2", "eth0", got, 4), 2);
+	assert_false(has_file(&t, IPAM_INDEX_DIR "/00000000deadbeef"));
+	store_teardown(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -652,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_release_semantics),
 		cmocka_unit_test(test_holds),
 		cmocka_unit_test(test_gc),
+		cmocka_unit_test(test_index),
 	};
 
 	return cmocka_run_group_tests_name("ipam", tests, NULL, NULL);
