@@ -1,58 +1,94 @@
 #!/usr/bin/env bash
-# bench/run.sh : `make bench`. Runs every benchmark (each compares our plugins with
-# Debian's /usr/lib/cni in the same run and sandboxes itself) and writes
-# bench/REPORT.md with each one's table, the machine and the commit it measured.
-#   BENCH_SIZES="200 1000"  container counts for the chain benchmarks
+# bench/run.sh : `make bench`. Every benchmark, each comparing our plugins with Debian's
+# /usr/lib/cni in the same run (each sandboxes itself), then bench/REPORT.md: a summary
+# table of the chain medians and ratios, SVG plots of ADD latency against container
+# count, and every benchmark's own output.
+#   BENCH_SIZES="1 200 1000"   container counts for the bridge and full chains
+#   BENCH_SMALL="1 200"        for the other chains
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 export BUILD=${BUILD:-build}
-SIZES=${BENCH_SIZES:-200 1000}
+BIN=$ROOT/$BUILD/bin
+SIZES=${BENCH_SIZES:-1 200 1000}
+SMALL=${BENCH_SMALL:-1 200}
 REPORT=$HERE/REPORT.md
+export BENCH_OUT=$HERE/out
+rm -rf "$BENCH_OUT"
+mkdir -p "$BENCH_OUT"
 TMP=$(mktemp)
+BIG=$(echo $SIZES | awk '{ print $NF }')
 
+full=firewall
+[ -x "$BIN/portmap" ] && full=full
 benches=(
-	"hostlocal.sh 200|host-local ADD/DEL"
-	"bridge.sh $SIZES|bridge + host-local chain"
-	"firewall.sh|firewall plugin alone"
-	"chain-firewall.sh $SIZES|bridge(ipMasq) + host-local + firewall chain"
-	"firewall-dataplane.sh|data plane: iperf3 between two containers"
+	"startup.sh|plugin start time and peak RSS"
+	"hostlocal.sh 200|host-local alone, ADD/DEL"
+	"chain.sh bridge $SIZES|chain: bridge + host-local"
+	"chain.sh masq $SMALL|chain: bridge(ipMasq) + host-local"
 )
-for extra in bandwidth portmap; do
-	[ -x "$HERE/$extra.sh" ] && benches+=("$extra.sh|$extra")
-done
+[ -x "$BIN/bandwidth" ] && benches+=("chain.sh bandwidth $SMALL|chain: bridge + host-local + bandwidth")
+benches+=(
+	"chain.sh $full $SIZES|chain: bridge(ipMasq) + host-local + firewall$([ $full = full ] && echo ' + portmap')"
+	"firewall.sh|firewall plugin alone, growth to 1000"
+	"firewall-dataplane.sh|data plane: iperf3 TCP between two containers"
+)
+[ -x "$HERE/bandwidth.sh" ] && benches+=("bandwidth.sh|rate limits: accuracy with iperf3")
 
-{
-	echo "# netctl benchmark report"
-	echo
-	echo "Produced by \`make bench\` on $(date -u +%Y-%m-%d) at commit" \
-		"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown);" \
-		"$(nproc) vCPU, kernel $(uname -r)."
-	echo "Reference: Debian containernetworking-plugins" \
-		"$(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null)," \
-		"in /usr/lib/cni, measured in the same run. Ratios < 1 mean netctl is faster."
-} >"$TMP"
+t_all=$SECONDS
+: >"$TMP.body"
 status=0
 for b in "${benches[@]}"; do
 	cmd=${b%%|*}
 	title=${b#*|}
-	echo "== $title ($cmd)" >&2
-	start=$(date +%s)
-	out=$(bash "$HERE"/$cmd 2>&1)
+	echo "== $title (bench/$cmd)" >&2
+	start=$SECONDS
+	# The full chain's CHECK at the largest size is sampled: the reference's takes long.
+	out=$(CHECK_EVERY=$([ "${cmd#chain.sh $full}" != "$cmd" ] && echo 5 || echo 1) \
+		bash "$HERE"/$cmd 2>&1)
 	rc=$?
 	[ $rc = 0 ] || status=1
 	{
 		echo
-		echo "## $title"
+		echo "### $title"
 		echo
-		echo "\`bench/$cmd\`, $(( $(date +%s) - start )) s$([ $rc = 0 ] || echo ", FAILED (exit $rc)")"
+		echo "\`bench/$cmd\`: $((SECONDS - start)) s$([ $rc = 0 ] || echo ", FAILED (exit $rc)")"
 		echo
 		echo '```text'
 		printf '%s\n' "$out"
 		echo '```'
-	} >>"$TMP"
-	printf '%s\n' "$out" | tail -n 15 >&2
+	} >>"$TMP.body"
+	printf '%s\n' "$out" | tail -n 12 >&2
 done
+
+plots=""
+for chain in bridge $full; do
+	if [ -s "$BENCH_OUT/$chain.tsv" ] && [ "$BIG" != 1 ]; then
+		"$HERE/plot.sh" "$BENCH_OUT/$chain.tsv" "$BIG" "$HERE/add-latency-$chain.svg"
+		plots="$plots\n![ADD latency, $chain chain](add-latency-$chain.svg)\n"
+	fi
+done
+{
+	echo "# netctl benchmark report"
+	echo
+	echo "Produced by \`make bench\` on $(date -u +%Y-%m-%d) at commit" \
+		"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+		"in $(((SECONDS - t_all) / 60)) min; $(nproc) vCPU, kernel $(uname -r)."
+	echo "Reference: Debian containernetworking-plugins" \
+		"$(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null)" \
+		"(/usr/lib/cni), measured in the same run, interleaved with ours."
+	echo "Chain times are the plugins' own time, as a runtime spends it (both driven by"
+	echo "\`netctl cni\` with libcni's rules). Ratios are ours / reference: below 1 is faster."
+	echo
+	echo "## Chains: medians in ms"
+	echo
+	"$HERE/summary.sh" "$BENCH_OUT"/*.tsv
+	printf "$plots"
+	echo
+	echo "## Every benchmark's output"
+	cat "$TMP.body"
+} >"$TMP"
 mv "$TMP" "$REPORT"
-echo "wrote $REPORT" >&2
+rm -f "$TMP.body"
+echo "wrote $REPORT in $(((SECONDS - t_all) / 60)) min" >&2
 exit $status

@@ -5,7 +5,10 @@
  * order with the cached result, GC and STATUS per plugin.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,6 +31,36 @@ static void err_reset(struct chain_err *err, const char *op)
 	err->op = op;
 }
 
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/*
+ * For bench/: with NETCTL_BENCH_TIMES=FILE, each plugin exec appends "CMD TYPE USEC",
+ * so a benchmark can time the plugins alone, as a runtime spends it, through this
+ * driver for ours and the reference's alike.
+ */
+static void bench_record(const char *cmd, const char *type, long long us)
+{
+	const char *path = getenv("NETCTL_BENCH_TIMES");
+	char line[128];
+	int fd, len;
+
+	if (!path || !path[0])
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	len = snprintf(line, sizeof(line), "%s %s %lld\n", cmd, type, us);
+	if (len > 0 && write(fd, line, (size_t)len) < 0)
+		len = -1;
+	close(fd);
+}
+
 static int exec_one(const struct conflist *cl, const struct chain_req *req, int idx,
 		    const char *cmd, const struct attach *a, json_t *conf, char **out,
 		    struct chain_err *err)
@@ -45,12 +78,14 @@ static int exec_one(const struct conflist *cl, const struct chain_req *req, int 
 		.stdin_len = text ? strlen(text) : 0,
 	};
 	char *discard = NULL;
+	long long t0 = now_us();
 	int r;
 
 	if (!text)
 		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
 					 "plugin config");
 	r = cni_exec(&x, out ? out : &discard, &err->cni);
+	bench_record(cmd, x.type, now_us() - t0);
 	if (r < 0)
 		err->plugin = idx;
 	free(discard);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# bench/chain.sh NAME [N...] : the chain bench/conf/NAME.conflist with our plugins
+# ($BUILD/bin) and with Debian's /usr/lib/cni, interleaved in one run so both see the
+# same machine noise. Both run through `netctl cni` (libcni's rules: prevResult,
+# capabilities, cache); the time of one operation is the sum of its plugin execs
+# (NETCTL_BENCH_TIMES), which is what a runtime spends in the plugins.
+#   - N=1: 20 rounds of ADD, CHECK, DEL of one container on an empty network;
+#   - N>1: N containers ADDed (one netns each), CHECKed (every $CHECK_EVERY-th), DELed.
+# Prints medians, p90, ratios, first-10 vs last-10 ADD; writes every sample to
+# $BENCH_OUT/NAME.tsv (NAME N who op index us) for bench/report.sh.
+# NAME.cap, if present, is the capability args (@PORT@: a host port per container).
+# Runs itself in a throwaway sandbox (tests/lib/sandbox.sh).
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+if [ -z "${NETCTL_SANDBOX:-}" ]; then
+	exec "$ROOT/tests/lib/sandbox.sh" bash "$0" "$@"
+fi
+. "$ROOT/tests/lib/common.sh"
+. "$HERE/lib.sh"
+
+NAME=${1:?usage: bench/chain.sh NAME [N...]}
+shift
+SIZES=${*:-1 200}
+CHECK_EVERY=${CHECK_EVERY:-1}
+OUT=${BENCH_OUT:-$ROOT/bench/out}
+mkdir -p "$OUT"
+TSV=$OUT/$NAME.tsv
+: >"$TSV"
+CAPT=$(cat "$HERE/conf/$NAME.cap" 2>/dev/null || true)
+declare -A CP=([ours]=$BIN [ref]=$REF) PORT0=([ours]=10000 [ref]=30000)
+declare -A SUB=([ours]=10.100 [ref]=10.101)
+for who in ours ref; do
+	sed -e "s/@NAME@/b$who/g; s/@BR@/br$who/g; s/@SUB@/${SUB[$who]}/g" \
+		"$HERE/conf/$NAME.conflist" >"$T/$who.conflist"
+	for p in $(grep -o '"type":"[a-z-]*"' "$T/$who.conflist" | cut -d'"' -f4); do
+		[ -x "${CP[$who]}/$p" ] || { echo "bench: ${CP[$who]}/$p is missing" >&2; exit 1; }
+	done
+done
+export NETCTL_STATEDIR=$T/state
+
+# op WHO CMD I TAG : one chain operation on container I; its plugin time to $T/TAG.
+op() {
+	local who=$1 cmd=$2 i=$3 caps=() s=0 c t us
+	[ -n "$CAPT" ] && caps=(--cap-args "${CAPT//@PORT@/$((PORT0[$who] + i))}")
+	: >"$T/times"
+	if ! NETCTL_BENCH_TIMES=$T/times CNI_PATH=${CP[$who]} "$BIN/netctl" cni "$cmd" \
+		"$T/$who.conflist" "/run/netns/$who$i" --id "c$i" "${caps[@]}" \
+		>"$T/out" 2>&1; then
+		echo "bench: $who $cmd c$i failed:" >&2
+		cat "$T/out" >&2
+		exit 1
+	fi
+	while read -r c t us; do s=$((s + us)); done <"$T/times"
+	echo "$s" >>"$T/$4"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$NAME" "$N" "$who" "$cmd" "$i" "$s" >>"$TSV"
+}
+leftovers() {
+	local v
+	v=$(ip -o link show type veth | wc -l)
+	[ "$v" = 0 ] || echo "  bench: $v veths left after the DELs" >&2
+}
+cleanup_all() {
+	ip -all netns delete 2>/dev/null
+	ip link del brours 2>/dev/null; ip link del brref 2>/dev/null
+	rm -f "$T"/[0-9]*.*
+}
+
+# warm the page cache for both sets of binaries
+N=0
+for who in ours ref; do
+	ip netns add ${who}0
+	op $who add 0 warm; op $who del 0 warm
+done
+cleanup_all
+sed -i '/\t0\t/d' "$TSV"
+
+echo "$NAME: $(grep -o '"type":"[a-z-]*"' "$T/ours.conflist" | cut -d'"' -f4 | paste -sd+),"\
+	"ours vs reference, plugin time in ms"
+row_header
+for N in $SIZES; do
+	t0=$SECONDS
+	if [ "$N" = 1 ]; then
+		for ((i = 1; i <= 20; i++)); do
+			for who in ours ref; do
+				ip netns add $who$i
+				op $who add "$i" "1.$who.add"
+				op $who check "$i" "1.$who.check"
+				op $who del "$i" "1.$who.del"
+			done
+		done
+	else
+		for ((i = 1; i <= N; i++)); do ip netns add ours$i; ip netns add ref$i; done
+		for ((i = 1; i <= N; i++)); do op ours add "$i" "$N.ours.add"; op ref add "$i" "$N.ref.add"; done
+		for ((i = 1; i <= N; i += CHECK_EVERY)); do
+			op ours check "$i" "$N.ours.check"; op ref check "$i" "$N.ref.check"
+		done
+		for ((i = 1; i <= N; i++)); do op ours del "$i" "$N.ours.del"; op ref del "$i" "$N.ref.del"; done
+	fi
+	for o in add check del; do
+		row "$(echo $o | tr a-z A-Z) at $N" "$T/$N.ours.$o" "$T/$N.ref.$o"
+	done
+	if [ "$N" != 1 ]; then
+		for who in ours ref; do
+			head -n 10 "$T/$N.$who.add" >"$T/f.$who"; tail -n 10 "$T/$N.$who.add" >"$T/l.$who"
+		done
+		printf '  ADD first-10 -> last-10 at N=%d: ours %s -> %s, reference %s -> %s\n' \
+			"$N" "$(pct "$T/f.ours" 50)" "$(pct "$T/l.ours" 50)" "$(pct "$T/f.ref" 50)" \
+			"$(pct "$T/l.ref" 50)"
+	fi
+	printf '  (%d s)\n' $((SECONDS - t0))
+	leftovers
+	cleanup_all
+done
+echo "(ratio = ours / reference p50; below 1 is faster)"

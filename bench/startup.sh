@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# bench/startup.sh : each plugin's start time (VERSION, median of 50 execs) and peak
+# RSS (VERSION, and ADD of a single-plugin config where it makes sense), ours vs
+# Debian's /usr/lib/cni. Runs itself in a throwaway sandbox.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+if [ -z "${NETCTL_SANDBOX:-}" ]; then
+	exec "$ROOT/tests/lib/sandbox.sh" bash "$0" "$@"
+fi
+. "$ROOT/tests/lib/common.sh"
+. "$HERE/lib.sh"
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (apt install time)" >&2; exit 1; }
+
+# version_times DIR TYPE FILE : 50 VERSION execs, wall time (us) each into FILE.
+version_times() {
+	local i t0
+	: >"$3"
+	for ((i = 0; i < 50; i++)); do
+		t0=${EPOCHREALTIME/./}
+		CNI_COMMAND=VERSION "$1/$2" </dev/null >/dev/null 2>&1
+		echo $((${EPOCHREALTIME/./} - t0)) >>"$3"
+	done
+}
+# rss DIR TYPE CMD CONF : peak RSS (KiB) of one exec.
+rss() {
+	CNI_COMMAND=$3 CNI_CONTAINERID=rss CNI_NETNS=/run/netns/rss CNI_IFNAME=eth0 \
+		CNI_PATH=$1 /usr/bin/time -f %M -o "$T/rss" "$1/$2" <"$4" >/dev/null 2>&1
+	cat "$T/rss"
+}
+
+printf '%-11s %9s %9s %7s %10s %10s %12s %12s\n' plugin "ours ms" "ref ms" ratio \
+	"ours KiB" "ref KiB" "ADD ours KiB" "ADD ref KiB"
+ip netns add rss
+printf '{"cniVersion":"1.0.0","name":"rss","type":"bridge","bridge":"brrss","isGateway":true,"ipam":{"type":"host-local","subnet":"10.77.0.0/24","dataDir":"%s/store"}}' "$T" >"$T/bridge.json"
+for p in bridge host-local loopback firewall bandwidth portmap; do
+	[ -x "$BIN/$p" ] && [ -x "$REF/$p" ] || continue
+	version_times "$BIN" $p "$T/v.ours"
+	version_times "$REF" $p "$T/v.ref"
+	o=$(pct "$T/v.ours" 50); r=$(pct "$T/v.ref" 50)
+	add_o=-; add_r=-
+	if [ $p = bridge ]; then
+		add_o=$(rss "$BIN" bridge ADD "$T/bridge.json")
+		rss "$BIN" bridge DEL "$T/bridge.json" >/dev/null
+		add_r=$(rss "$REF" bridge ADD "$T/bridge.json")
+		rss "$REF" bridge DEL "$T/bridge.json" >/dev/null
+	fi
+	printf '%-11s %9s %9s %7s %10s %10s %12s %12s\n' $p "$o" "$r" "$(ratio "$o" "$r")" \
+		"$(rss "$BIN" $p VERSION /dev/null)" "$(rss "$REF" $p VERSION /dev/null)" \
+		"$add_o" "$add_r"
+done
+echo "(VERSION: the cost of starting the binary; bridge ADD includes its host-local exec)"
