@@ -9,6 +9,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
+#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/udata.h>
@@ -19,6 +20,7 @@ struct walk {
 	nft_name_cb name_cb;
 	nft_elem_cb elem_cb;
 	nft_rule_cb rule_cb;
+	nft_rule_info_cb info_cb;
 	void *data;
 	const char *table;
 	int ret;		/* a callback's non-zero answer */
@@ -254,6 +256,32 @@ static void fill_rule(struct nlmsghdr *nlh, const void *o)
 	nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *)o);
 }
 
+static int expr_cb(struct nftnl_expr *e, void *data)
+{
+	struct nft_rule_info *ri = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (!name)
+		return 0;
+	if (!strcmp(name, "counter")) {
+		ri->has_counter = true;
+		ri->packets += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+		ri->bytes += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
+	} else if (!strcmp(name, "immediate") && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT)) {
+		ri->verdict = (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+	}
+	return 0;
+}
+
+static int rule_info(struct nftnl_rule *r, const char *comment, struct walk *w)
+{
+	struct nft_rule_info ri = { .handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE),
+				    .comment = comment, .verdict = -1000 };
+
+	nftnl_expr_foreach(r, expr_cb, &ri);
+	return w->info_cb(&ri, w->data);
+}
+
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct walk *w = data;
@@ -265,9 +293,11 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 		uint32_t ulen = 0;
 		const void *ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &ulen);
 
-		if (!w->ret)
+		if (!w->ret && w->rule_cb)
 			w->ret = w->rule_cb(nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE),
 					    comment_of(ud, ulen), w->data);
+		if (!w->ret && w->info_cb)
+			w->ret = rule_info(r, comment_of(ud, ulen), w);
 	}
 	nftnl_rule_free(r);
 	return MNL_CB_OK;
@@ -278,6 +308,23 @@ int nft_list_rules(struct nft_conn *c, int family, const char *table, const char
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct walk w = { .rule_cb = cb, .data = data, .table = table };
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	ret = query(c, NFT_MSG_GETRULE, NLM_F_DUMP, family, fill_rule, r, rule_cb, &w,
+		    "listing rules", errbuf, n);
+	nftnl_rule_free(r);
+	return ret;
+}
+
+int nft_list_rules_info(struct nft_conn *c, int family, const char *table, const char *chain,
+			nft_rule_info_cb cb, void *data, char *errbuf, size_t n)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct walk w = { .info_cb = cb, .data = data, .table = table };
 	int ret;
 
 	if (!r)

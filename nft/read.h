@@ -3,6 +3,7 @@
 #ifndef NETCTL_NFT_READ_H
 #define NETCTL_NFT_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,5 +38,19 @@ int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *
 /** nft_list_rules() - handle and comment of every rule in @chain. */
 int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
 		   nft_rule_cb cb, void *data, char *errbuf, size_t n);
+
+/* One rule as `netctl policy show` needs it: its comment and its counter's values. */
+struct nft_rule_info {
+	uint64_t handle;
+	const char *comment;	/* NULL without one; valid during the callback only */
+	bool has_counter;
+	uint64_t packets, bytes;	/* summed over the rule's counter expressions */
+	int verdict;		/* NF_ACCEPT, NF_DROP, NFT_JUMP...; -1000 when none */
+};
+typedef int (*nft_rule_info_cb)(const struct nft_rule_info *ri, void *data);
+
+/** nft_list_rules_info() - every rule of @chain in order, with counters and verdict. */
+int nft_list_rules_info(struct nft_conn *c, int family, const char *table, const char *chain,
+			nft_rule_info_cb cb, void *data, char *errbuf, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -24,6 +25,51 @@ int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash)
 	return str_printf(buf, n, "pol-%s-%016" PRIx64, net, hash);
 }
 
+static const char *end_name(const struct policy *p, int g)
+{
+	return g == POLICY_ANY ? "*" : p->groups[g].name;
+}
+
+void policy_port_text(char *buf, size_t n, const struct policy_port *pp)
+{
+	const char *proto = pp->proto == IPPROTO_TCP ? "tcp" :
+			    pp->proto == IPPROTO_UDP ? "udp" : "sctp";
+
+	if (pp->lo == pp->hi)
+		snprintf(buf, n, "%u/%s", pp->lo, proto);
+	else
+		snprintf(buf, n, "%u-%u/%s", pp->lo, pp->hi, proto);
+}
+
+void policy_rule_text(char *buf, size_t n, const struct policy *p, size_t i, size_t k)
+{
+	const struct policy_rule *r = &p->rules[i];
+	char port[32] = "any";
+
+	if (r->n_ports && k < r->n_ports)
+		policy_port_text(port, sizeof(port), &r->ports[k]);
+	snprintf(buf, n, "%s -> %s %s", end_name(p, r->from), end_name(p, r->to), port);
+}
+
+void policy_rule_comment(char *buf, size_t n, const struct policy *p, size_t i, size_t k)
+{
+	char text[POLICY_TEXT_MAX];
+
+	policy_rule_text(text, sizeof(text), p, i, k);
+	str_printf(buf, n, "allow[%zu]: %s", i, text);
+}
+
+const char *policy_comment_text(const char *comment)
+{
+	const char *s;
+
+	if (!comment)
+		return NULL;
+	if (str_has_prefix(comment, "allow[") && (s = strstr(comment, "]: ")))
+		return s + 3;
+	return comment;
+}
+
 static void end_set(char *buf, const struct policy *p, const char *net, int g, bool v6)
 {
 	if (g == POLICY_ANY)
@@ -34,9 +80,10 @@ static void end_set(char *buf, const struct policy *p, const char *net, int g, b
 
 /* One allow entry for one family: a rule per port (or one for any port). */
 static void build_rule(struct nft_batch *b, const struct policy *p, const char *net,
-		       const char *chain, const struct policy_rule *r, bool v6)
+		       const char *chain, size_t i, bool v6)
 {
-	char from[NFT_OBJ_NAME_MAX], to[NFT_OBJ_NAME_MAX];
+	const struct policy_rule *r = &p->rules[i];
+	char from[NFT_OBJ_NAME_MAX], to[NFT_OBJ_NAME_MAX], comment[POLICY_TEXT_MAX + 16];
 	int family = v6 ? AF_INET6 : AF_INET;
 	size_t k, n = r->n_ports ? r->n_ports : 1;
 	struct nft_rule_b rb;
@@ -51,6 +98,9 @@ static void build_rule(struct nft_batch *b, const struct policy *p, const char *
 			nft_rb_dport(&rb, r->ports[k].proto, r->ports[k].lo, r->ports[k].hi);
 		nft_rb_counter(&rb);
 		nft_rb_verdict(&rb, NF_ACCEPT, NULL);
+		/* The comment ties the kernel rule (and its counter) to the file's rule. */
+		policy_rule_comment(comment, sizeof(comment), p, i, k);
+		nft_rb_comment(&rb, comment);
 		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	}
 }
@@ -79,11 +129,12 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 	if (!p->icc) {
 		for (i = 0; i < p->n_rules; i++)
 			for (v6 = 0; v6 < 2; v6++)
-				build_rule(b, p, net, chain, &p->rules[i], v6);
+				build_rule(b, p, net, chain, i, v6);
 	}
 	nft_rb_init(&rb, chain);
 	nft_rb_counter(&rb);
 	nft_rb_verdict(&rb, p->icc ? NF_ACCEPT : NF_DROP, NULL);
+	nft_rb_comment(&rb, p->icc ? POLICY_ICC_ACCEPT : POLICY_FINAL_DROP);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	/* Stale objects go after the flush that dropped the rules using them. */
 	for (i = 0; i < n_stale; i++) {

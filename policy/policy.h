@@ -66,6 +66,22 @@ int policy_group_index(const struct policy *p, const char *name);
 /** policy_match() - does container @name belong to group @g (glob match)? */
 bool policy_match(const struct policy *p, size_t g, const char *name);
 
+#define POLICY_TEXT_MAX 128		/* a rule's text: fits an nft comment */
+#define POLICY_FINAL_DROP "final drop"	/* comments of the last rule of net-<net>-policy */
+#define POLICY_ICC_ACCEPT "icc on: accept"
+
+/** policy_port_text() - "5432/tcp", "8000-8080/tcp". */
+void policy_port_text(char *buf, size_t n, const struct policy_port *pp);
+/**
+ * policy_rule_text() - "frontend -> db 5432/tcp": rule @i of @p with its port @k
+ * ("any" when the rule has no ports). Group "*" stays "*".
+ */
+void policy_rule_text(char *buf, size_t n, const struct policy *p, size_t i, size_t k);
+/** policy_rule_comment() - "allow[@i]: " + policy_rule_text(): the kernel rule's comment. */
+void policy_rule_comment(char *buf, size_t n, const struct policy *p, size_t i, size_t k);
+/** policy_comment_text() - the rule text of a comment (without "allow[N]: "). */
+const char *policy_comment_text(const char *comment);
+
 /** policy_set_name() - "grp-<net>-<group>" (@v6: "grp6-..."). */
 int policy_set_name(char *buf, size_t n, const char *net, const char *group, bool v6);
 /** policy_mark_name() - "pol-<net>-<hash>", the empty chain marking what is applied. */

@@ -34,22 +34,22 @@ static const char *const golden[] = {
 	"add set inet netctl grp6-web-db",
 	"flush chain inet netctl net-web-policy",
 	"add rule inet netctl net-web-policy ip saddr @grp-web-frontend ip daddr @grp-web-db "
-	"tcp dport 5432 counter accept",
+	"tcp dport 5432 counter accept comment \"allow[0]: frontend -> db 5432/tcp\"",
 	"add rule inet netctl net-web-policy ip6 saddr @grp6-web-frontend ip6 daddr "
-	"@grp6-web-db tcp dport 5432 counter accept",
+	"@grp6-web-db tcp dport 5432 counter accept comment \"allow[0]: frontend -> db 5432/tcp\"",
 	"add rule inet netctl net-web-policy ip saddr @members-web ip daddr @grp-web-db "
-	"udp dport 53 counter accept",
+	"udp dport 53 counter accept comment \"allow[1]: * -> db 53/udp\"",
 	"add rule inet netctl net-web-policy ip saddr @members-web ip daddr @grp-web-db "
-	"tcp dport 8000-8080 counter accept",
+	"tcp dport 8000-8080 counter accept comment \"allow[1]: * -> db 8000-8080/tcp\"",
 	"add rule inet netctl net-web-policy ip6 saddr @members6-web ip6 daddr @grp6-web-db "
-	"udp dport 53 counter accept",
+	"udp dport 53 counter accept comment \"allow[1]: * -> db 53/udp\"",
 	"add rule inet netctl net-web-policy ip6 saddr @members6-web ip6 daddr @grp6-web-db "
-	"tcp dport 8000-8080 counter accept",
+	"tcp dport 8000-8080 counter accept comment \"allow[1]: * -> db 8000-8080/tcp\"",
 	"add rule inet netctl net-web-policy ip saddr @grp-web-db ip daddr @grp-web-db "
-	"counter accept",
+	"counter accept comment \"allow[2]: db -> db any\"",
 	"add rule inet netctl net-web-policy ip6 saddr @grp6-web-db ip6 daddr @grp6-web-db "
-	"counter accept",
-	"add rule inet netctl net-web-policy counter drop",
+	"counter accept comment \"allow[2]: db -> db any\"",
+	"add rule inet netctl net-web-policy counter drop comment \"final drop\"",
 	"delete set inet netctl grp-web-old",
 	"delete chain inet netctl pol-web-0000000000000001",
 	NULL,	/* the new mark: its name depends on the hash */
@@ -101,7 +101,7 @@ static void test_compile_icc_on(void **state)
 	policy_build(&b, &p, "n", NULL, 0);
 	ops = nft_batch_ops(&b, &n);
 	assert_int_equal(n, 5);
-	assert_string_equal(ops[3].what, "add rule inet netctl net-n-policy counter accept");
+	assert_string_equal(ops[3].what, "add rule inet netctl net-n-policy counter accept comment \"icc on: accept\"");
 	nft_batch_free(&b);
 	policy_free(&p);
 }

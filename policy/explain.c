@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "policy/explain.h"
+#include "util/str.h"
+
+static bool end_matches(const struct policy *p, int g, const char *name)
+{
+	return g == POLICY_ANY || policy_match(p, (size_t)g, name);
+}
+
+/* -1: the rule does not match; -2: it matches every protocol; else the port index. */
+static int rule_port(const struct policy_rule *r, const struct policy_flow *f)
+{
+	size_t k;
+
+	if (!r->n_ports)
+		return -2;
+	for (k = 0; k < r->n_ports; k++)
+		if (r->ports[k].proto == f->proto && f->port >= r->ports[k].lo &&
+		    f->port <= r->ports[k].hi)
+			return (int)k;
+	return -1;
+}
+
+static void set(struct policy_verdict *v, bool allow, enum policy_reason why,
+		const char *text)
+{
+	v->allow = allow;
+	v->reason = why;
+	snprintf(v->text, sizeof(v->text), "%s", text);
+}
+
+void policy_explain(const struct policy *p, const struct policy_flow *f,
+		    struct policy_verdict *v)
+{
+	char rule[POLICY_TEXT_MAX];
+	size_t i;
+	int k;
+
+	memset(v, 0, sizeof(*v));
+	v->rule = v->port_index = -1;
+	if (f->same)
+		return set(v, true, POLICY_BY_SAME,
+			   "same container: the traffic stays in its network namespace");
+	if (!f->from_member || !f->to_member)
+		return set(v, true, POLICY_BY_NOT_MEMBER,
+			   "not between two containers of the network: its policy does not "
+			   "apply");
+	if (f->established)
+		return set(v, true, POLICY_BY_ESTABLISHED,
+			   "established: packets of an accepted connection pass "
+			   "(ct state established,related accept, before the policy)");
+	if (p->icc)
+		return set(v, true, POLICY_BY_ICC,
+			   "icc on: same network traffic is bridged, not filtered");
+	for (i = 0; i < p->n_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (!end_matches(p, r->from, f->from) || !end_matches(p, r->to, f->to))
+			continue;
+		k = rule_port(r, f);
+		if (k == -1)
+			continue;
+		v->allow = true;
+		v->reason = POLICY_BY_RULE;
+		v->rule = (int)i;
+		v->port_index = k < 0 ? -1 : k;
+		v->line = r->line;
+		policy_rule_text(rule, sizeof(rule), p, i, k < 0 ? 0 : (size_t)k);
+		snprintf(v->text, sizeof(v->text), "allow[%zu] (line %d): %s", i, r->line, rule);
+		return;
+	}
+	set(v, false, POLICY_BY_FINAL_DROP,
+	    "final drop: no allow rule matches (icc off: everything not allowed is dropped)");
+}
+
+int policy_parse_portproto(const char *s, uint8_t *proto, uint16_t *port)
+{
+	unsigned long n;
+	char *end;
+
+	if (!strcmp(s, "icmp") || !strcmp(s, "ping") || !strcmp(s, "icmpv6")) {
+		*proto = POLICY_PROTO_ICMP;
+		*port = 0;
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	n = strtoul(s, &end, 10);
+	if (n < 1 || n > 65535 || *end != '/')
+		return -EINVAL;
+	end++;
+	if (!strcmp(end, "tcp"))
+		*proto = IPPROTO_TCP;
+	else if (!strcmp(end, "udp"))
+		*proto = IPPROTO_UDP;
+	else if (!strcmp(end, "sctp"))
+		*proto = IPPROTO_SCTP;
+	else
+		return -EINVAL;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+/* ---- diff ---- */
+
+static int push(struct policy_changes *out, enum policy_change_kind kind, const char *group,
+		const char *text)
+{
+	struct policy_change *c;
+
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 16;
+		void *m = realloc(out->c, cap * sizeof(*out->c));
+
+		if (!m)
+			return -ENOMEM;
+		out->c = m;
+		out->cap = cap;
+	}
+	c = &out->c[out->n++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	snprintf(c->group, sizeof(c->group), "%s", group ? group : "");
+	snprintf(c->text, sizeof(c->text), "%s", text);
+	return 0;
+}
+
+void policy_changes_free(struct policy_changes *c)
+{
+	free(c->c);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The texts the file would install, deduplicated, in file order. */
+struct texts {
+	char (*t)[POLICY_TEXT_MAX];
+	size_t n;
+};
+
+static bool texts_has(const struct texts *t, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->t[i], s))
+			return true;
+	return false;
+}
+
+static void texts_add(struct texts *t, const char *s)
+{
+	if (!texts_has(t, s))
+		snprintf(t->t[t->n++], POLICY_TEXT_MAX, "%s", s);
+}
+
+static int file_texts(const struct policy *p, struct texts *t)
+{
+	char buf[POLICY_TEXT_MAX];
+	size_t i, k, total = 1;
+
+	for (i = 0; i < p->n_rules; i++)
+		total += p->rules[i].n_ports ? p->rules[i].n_ports : 1;
+	t->t = calloc(total, sizeof(*t->t));
+	if (!t->t)
+		return -ENOMEM;
+	for (i = 0; !p->icc && i < p->n_rules; i++) {
+		for (k = 0; k < (p->rules[i].n_ports ? p->rules[i].n_ports : 1); k++) {
+			policy_rule_text(buf, sizeof(buf), p, i, k);
+			texts_add(t, buf);
+		}
+	}
+	texts_add(t, p->icc ? POLICY_ICC_ACCEPT : POLICY_FINAL_DROP);
+	return 0;
+}
+
+static int kernel_texts(const struct policy_kstate *k, struct texts *t)
+{
+	size_t i;
+
+	t->t = calloc(k->n_rules + 1, sizeof(*t->t));
+	if (!t->t)
+		return -ENOMEM;
+	for (i = 0; i < k->n_rules; i++)
+		texts_add(t, k->rules[i] ? policy_comment_text(k->rules[i]) : "(rule without "
+			  "a comment)");
+	return 0;
+}
+
+static const char *member_name(const struct policy_member *m, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(m[i].id, id))
+			return m[i].name;
+	return NULL;
+}
+
+static void who(char *buf, size_t n, const struct policy_member *m, size_t nm, const char *id)
+{
+	const char *name = member_name(m, nm, id);
+
+	if (name)
+		snprintf(buf, n, "%s (%.12s)", name, id);
+	else
+		snprintf(buf, n, "%.12s", id);
+}
+
+static bool ids_has(const char *const *ids, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(ids[i], id))
+			return true;
+	return false;
+}
+
+static const struct policy_kgroup *kgroup(const struct policy_kstate *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_groups; i++)
+		if (!strcmp(k->groups[i].name, name))
+			return &k->groups[i];
+	return NULL;
+}
+
+/* Members entering or leaving group @g of @p (g < 0: a group the file drops). */
+static int diff_group(const struct policy_kgroup *kg, const struct policy *p, int g,
+		      const struct policy_member *m, size_t nm, struct policy_changes *out)
+{
+	const char *name = g >= 0 ? p->groups[g].name : kg->name;
+	char buf[POLICY_TEXT_MAX + 64];
+	size_t i;
+	int r = 0;
+
+	for (i = 0; g >= 0 && i < nm && !r; i++) {
+		bool was = kg && ids_has(kg->ids, kg->n_ids, m[i].id);
+		size_t j;
+
+		for (j = 0; j < i && strcmp(m[j].id, m[i].id); j++)
+			;
+		if (j < i || was || !policy_match(p, (size_t)g, m[i].name))
+			continue;	/* (a container with two addresses counts once) */
+		who(buf, sizeof(buf), m, nm, m[i].id);
+		r = push(out, POLICY_MEMBER_ENTER, name, buf);
+	}
+	for (i = 0; kg && i < kg->n_ids && !r; i++) {
+		const char *nmm = member_name(m, nm, kg->ids[i]);
+
+		if (ids_has(kg->ids, i, kg->ids[i]))
+			continue;
+		if (g >= 0 && nmm && policy_match(p, (size_t)g, nmm))
+			continue;
+		who(buf, sizeof(buf), m, nm, kg->ids[i]);
+		r = push(out, POLICY_MEMBER_LEAVE, name, buf);
+	}
+	return r;
+}
+
+int policy_diff(const struct policy_kstate *k, const struct policy *p,
+		const struct policy_member *members, size_t n_members,
+		struct policy_changes *out)
+{
+	struct texts old = { 0 }, neu = { 0 };
+	size_t i;
+	int r;
+
+	r = kernel_texts(k, &old);
+	if (!r)
+		r = file_texts(p, &neu);
+	for (i = 0; !r && i < old.n; i++)
+		if (!texts_has(&neu, old.t[i]))
+			r = push(out, POLICY_RULE_DEL, NULL, old.t[i]);
+	for (i = 0; !r && i < neu.n; i++)
+		if (!texts_has(&old, neu.t[i]))
+			r = push(out, POLICY_RULE_ADD, NULL, neu.t[i]);
+	free(old.t);
+	free(neu.t);
+	for (i = 0; !r && i < k->n_groups; i++) {
+		if (policy_group_index(p, k->groups[i].name) >= 0)
+			continue;
+		r = push(out, POLICY_GROUP_DEL, k->groups[i].name, k->groups[i].name);
+		if (!r)
+			r = diff_group(&k->groups[i], p, -1, members, n_members, out);
+	}
+	for (i = 0; !r && i < p->n_groups; i++) {
+		const struct policy_kgroup *kg = kgroup(k, p->groups[i].name);
+
+		if (!kg)
+			r = push(out, POLICY_GROUP_ADD, p->groups[i].name, p->groups[i].name);
+		if (!r)
+			r = diff_group(kg, p, (int)i, members, n_members, out);
+	}
+	return r;
+}
+
+void policy_change_str(char *buf, size_t n, const struct policy_change *c)
+{
+	switch (c->kind) {
+	case POLICY_RULE_ADD:
+		snprintf(buf, n, "+ rule %s", c->text);
+		break;
+	case POLICY_RULE_DEL:
+		snprintf(buf, n, "- rule %s", c->text);
+		break;
+	case POLICY_GROUP_ADD:
+		snprintf(buf, n, "+ group %s", c->group);
+		break;
+	case POLICY_GROUP_DEL:
+		snprintf(buf, n, "- group %s", c->group);
+		break;
+	case POLICY_MEMBER_ENTER:
+		snprintf(buf, n, "  group %s: + %s", c->group, c->text);
+		break;
+	case POLICY_MEMBER_LEAVE:
+		snprintf(buf, n, "  group %s: - %s", c->group, c->text);
+		break;
+	}
+}

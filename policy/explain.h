@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What the policy of a network does, in words, without a kernel:
+ *
+ * policy_explain() evaluates one flow the way net-<net>-forward chains do (DESIGN.md
+ * "nftables layout"): established packets pass before the policy; icc on means the
+ * bridge switches the traffic and nothing filters it; icc off runs the allow rules in
+ * file order (a group matches a container by name glob, "*" every member) and ends in
+ * the final drop.
+ *
+ * policy_diff() compares what the kernel holds (rule comments of net-<net>-policy and
+ * the group sets' members) with what a policy file would install.
+ */
+#ifndef NETCTL_POLICY_EXPLAIN_H
+#define NETCTL_POLICY_EXPLAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+
+#define POLICY_PROTO_ICMP 1	/* IPPROTO_ICMP: ping; no port */
+
+struct policy_flow {
+	const char *from, *to;	/* container names; NULL: a member whose name is unknown */
+	bool from_member, to_member;	/* a container of this network */
+	bool same;		/* from and to are the same container */
+	uint8_t proto;		/* IPPROTO_TCP, _UDP, _SCTP or POLICY_PROTO_ICMP */
+	uint16_t port;		/* destination port (0 for icmp) */
+	bool established;	/* a packet of a connection already accepted */
+};
+
+enum policy_reason {
+	POLICY_BY_RULE,		/* allow[rule], port entry port_index */
+	POLICY_BY_ICC,		/* icc on: bridged */
+	POLICY_BY_FINAL_DROP,
+	POLICY_BY_ESTABLISHED,
+	POLICY_BY_SAME,		/* a container talking to itself */
+	POLICY_BY_NOT_MEMBER,	/* not a flow inside the network: the policy is silent */
+};
+
+struct policy_verdict {
+	bool allow;
+	enum policy_reason reason;
+	int rule;		/* POLICY_BY_RULE: index in allow[] */
+	int port_index;		/* POLICY_BY_RULE: index in its ports, -1 for "any" */
+	int line;		/* POLICY_BY_RULE: the rule's line in the file */
+	char text[256];		/* "allow[0] (line 7): frontend -> db 5432/tcp", ... */
+};
+
+/** policy_explain() - the verdict for @f under @p. Pure; always fills @v. */
+void policy_explain(const struct policy *p, const struct policy_flow *f,
+		    struct policy_verdict *v);
+
+/** policy_parse_portproto() - "5432/tcp", "53/udp", "icmp" (or "ping"). 0 or -EINVAL. */
+int policy_parse_portproto(const char *s, uint8_t *proto, uint16_t *port);
+
+/* A container as the members set names it ("ID NAME" comment). */
+struct policy_member {
+	const char *id;
+	const char *name;	/* NULL: no name, matches no group */
+};
+
+/* What the kernel holds for one group set. */
+struct policy_kgroup {
+	const char *name;
+	const char *const *ids;	/* container IDs of its elements (duplicates allowed) */
+	size_t n_ids;
+};
+
+/* What the kernel holds for the network's policy. */
+struct policy_kstate {
+	const char *const *rules;	/* comments of net-<net>-policy's rules, in order */
+	size_t n_rules;
+	const struct policy_kgroup *groups;
+	size_t n_groups;
+};
+
+enum policy_change_kind {
+	POLICY_RULE_ADD,
+	POLICY_RULE_DEL,
+	POLICY_GROUP_ADD,	/* a group set the file adds */
+	POLICY_GROUP_DEL,	/* a group set the file drops */
+	POLICY_MEMBER_ENTER,	/* container @who enters @group */
+	POLICY_MEMBER_LEAVE,
+};
+
+struct policy_change {
+	enum policy_change_kind kind;
+	char group[POLICY_GROUP_MAX + 1];
+	char text[POLICY_TEXT_MAX + 64];	/* rule text, or "NAME (ID)" */
+};
+
+struct policy_changes {
+	struct policy_change *c;
+	size_t n, cap;
+};
+
+/**
+ * policy_diff() - what applying @p would change compared with @k, given the network's
+ * @members (which fill the groups). Rules are compared by text, so order and the
+ * "allow[N]" numbering do not count (all rules accept; only the final verdict
+ * differs, and it is a rule text too). Appends to @out (free with
+ * policy_changes_free()). Return 0 or -ENOMEM.
+ */
+int policy_diff(const struct policy_kstate *k, const struct policy *p,
+		const struct policy_member *members, size_t n_members,
+		struct policy_changes *out);
+void policy_changes_free(struct policy_changes *c);
+
+/** policy_change_str() - "+ rule ...", "- rule ...", "+ group db", "group db: + pg (ID)". */
+void policy_change_str(char *buf, size_t n, const struct policy_change *c);
+
+#endif
