@@ -10,5 +10,7 @@
 
 /** cmd_cni() - `netctl cni add|del|check|gc|status CONFLIST [NETNS] [options]`. */
 int cmd_cni(int argc, char **argv);
+/** cmd_policy() - `netctl policy check|diff|apply|show|explain ...`. */
+int cmd_policy(int argc, char **argv);
 
 #endif

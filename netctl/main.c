@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "cni", cmd_cni, "run a conflist's plugin chain on a netns, as libcni does" },
+	{ "policy", cmd_policy, "check, diff, apply, show and explain a network's policy" },
 };
 
 /* Global flags: each sets the variable that every command (and plugin) reads. */

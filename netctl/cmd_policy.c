@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `netctl policy check|diff|apply|show|explain`: the icc=false whitelist of a network,
+ * from the file in <confdir>/policy.d/NET.json to the rules in the kernel and back.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "netctl/cli.h"
+#include "netctl/knet.h"
+#include "netctl/paths.h"
+#include "policy/explain.h"
+#include "policy/policy.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/str.h"
+
+#define EXPLAIN_DENY 1
+#define EXPLAIN_CANNOT 3
+
+static const char usage_text[] =
+	"usage: netctl policy check FILE|NET\n"
+	"       netctl policy diff NET [FILE] [--json]\n"
+	"       netctl policy apply NET FILE [--force]\n"
+	"       netctl policy show NET [--json]\n"
+	"       netctl policy explain NET FROM TO PORT/PROTO [--established] [--file FILE]\n"
+	"                                                    [--json]\n"
+	"\n"
+	"The policy of network NET lives in <confdir>/policy.d/NET.json (see --confdir).\n"
+	"  check    validate a policy file (errors give the line and the key)\n"
+	"  diff     what apply would change in the kernel: rules added (+) and removed (-),\n"
+	"           groups, and the containers entering or leaving each group\n"
+	"  apply    validate FILE, install it as NET's policy and apply it in one atomic\n"
+	"           nftables transaction (established connections it still allows go on)\n"
+	"  show     the rules in the kernel with their packet and byte counters\n"
+	"  explain  would a new connection FROM -> TO on PORT/PROTO (e.g. 5432/tcp, 53/udp,\n"
+	"           icmp) pass, and which rule decides. FROM and TO are container names,\n"
+	"           addresses or container ID prefixes. --established: a packet of a\n"
+	"           connection already accepted. --file: explain FILE instead of NET's.\n"
+	"\n"
+	"Exit status: 0 success (explain: allow), 1 failure (explain: deny),\n"
+	"2 bad command line, 3 explain could not answer (unknown network or container).\n";
+
+struct popts {
+	const char *pos[6];
+	int n_pos;
+	bool json, established, force;
+	const char *file;
+};
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "netctl policy: %s%s%s%s\n%s", what, arg ? " \"" : "", arg ? arg : "",
+		arg ? "\"" : "", usage_text);
+	return CLI_USAGE;
+}
+
+static int parse_opts(int argc, char **argv, struct popts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			o->json = true;
+		} else if (!strcmp(argv[i], "--established")) {
+			o->established = true;
+		} else if (!strcmp(argv[i], "--force")) {
+			o->force = true;
+		} else if (!strcmp(argv[i], "--file") && i + 1 < argc) {
+			o->file = argv[++i];
+		} else if (!strncmp(argv[i], "--file=", 7)) {
+			o->file = argv[i] + 7;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error("unknown option", argv[i]);
+		} else if (o->n_pos < 6) {
+			o->pos[o->n_pos++] = argv[i];
+		} else {
+			return usage_error("too many arguments", NULL);
+		}
+	}
+	return 0;
+}
+
+static void print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(j);
+}
+
+/* The policy file of @net, or @file; checks the file names the same network. */
+static int load_policy(const struct netctl_paths *paths, const char *net, const char *file,
+		       struct policy *p, char *path, size_t pn)
+{
+	char err[1024];
+	int r;
+
+	if (file)
+		r = str_copy(path, pn, file);
+	else
+		r = paths_net_policy(paths, net, path, pn);
+	if (r < 0) {
+		fprintf(stderr, "netctl policy: \"%s\" is not a network name\n", net);
+		return r;
+	}
+	r = policy_load(path, p, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "netctl policy: %s: %s\n", path, err);
+		return r;
+	}
+	if (net && p->network[0] && strcmp(p->network, net)) {
+		fprintf(stderr, "netctl policy: %s: network: the policy is for \"%s\", not \"%s\"\n",
+			path, p->network, net);
+		policy_free(p);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int read_kernel(const char *net, struct knet *k)
+{
+	struct nft_conn c;
+	char err[1024];
+	int r;
+
+	r = nft_conn_open(&c, err, sizeof(err));
+	if (r == 0)
+		r = knet_read(&c, net, k, err, sizeof(err));
+	nft_conn_close(&c);
+	if (r < 0)
+		fprintf(stderr, "netctl policy: reading network %s from the kernel: %s\n", net,
+			err);
+	return r;
+}
+
+static bool looks_like_file(const char *s)
+{
+	size_t n = strlen(s);
+
+	return strchr(s, '/') || (n > 5 && !strcmp(s + n - 5, ".json")) || access(s, F_OK) == 0;
+}
+
+static int policy_check(const struct netctl_paths *paths, const struct popts *o)
+{
+	char path[PATH_MAX];
+	const char *net = NULL, *file = NULL;
+	struct policy p;
+	size_t i, n = 0;
+
+	if (o->n_pos != 1)
+		return usage_error("check takes one FILE or NET", NULL);
+	if (looks_like_file(o->pos[0]))
+		file = o->pos[0];
+	else
+		net = o->pos[0];
+	if (load_policy(paths, net, file, &p, path, sizeof(path)) < 0)
+		return CLI_FAILED;
+	for (i = 0; i < p.n_rules; i++)
+		n += p.rules[i].n_ports ? p.rules[i].n_ports : 1;
+	printf("%s: ok: network %s, icc %s, %zu groups, %zu allow rules (%zu nft rules per "
+	       "address family)\n", path, p.network[0] ? p.network : (net ? net : "(any)"),
+	       p.icc ? "on" : "off", p.n_groups, p.n_rules, p.icc ? 0 : n);
+	policy_free(&p);
+	return CLI_OK;
+}
+
+static const char *const change_kind[] = {
+	[POLICY_RULE_ADD] = "rule-add",		[POLICY_RULE_DEL] = "rule-remove",
+	[POLICY_GROUP_ADD] = "group-add",	[POLICY_GROUP_DEL] = "group-remove",
+	[POLICY_MEMBER_ENTER] = "member-enter",	[POLICY_MEMBER_LEAVE] = "member-leave",
+};
+
+/* The changes from the kernel's state @k to @p (empty kernel state without chains). */
+static int compute_diff(const struct knet *k, const struct policy *p,
+			struct policy_changes *out)
+{
+	_cleanup_free_ struct policy_member *m = knet_members(k);
+	struct policy_kstate ks;
+	int r;
+
+	if (!m || knet_kstate(k, &ks) < 0)
+		return -ENOMEM;
+	r = policy_diff(&ks, p, m, k->n_m, out);
+	knet_kstate_free(&ks);
+	return r;
+}
+
+static void print_changes(const struct policy_changes *ch)
+{
+	char line[512];
+	size_t i;
+
+	for (i = 0; i < ch->n; i++) {
+		policy_change_str(line, sizeof(line), &ch->c[i]);
+		printf("%s\n", line);
+	}
+}
+
+static json_t *changes_json(const struct policy_changes *ch)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < ch->n; i++) {
+		json_t *o = json_pack("{s:s}", "change", change_kind[ch->c[i].kind]);
+
+		if (ch->c[i].group[0])
+			json_object_set_new(o, "group", json_string(ch->c[i].group));
+		if (ch->c[i].kind != POLICY_GROUP_ADD && ch->c[i].kind != POLICY_GROUP_DEL)
+			json_object_set_new(o, ch->c[i].kind <= POLICY_RULE_DEL ? "rule" :
+					    "container", json_string(ch->c[i].text));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static int policy_diff_cmd(const struct netctl_paths *paths, const struct popts *o)
+{
+	struct policy_changes ch = { 0 };
+	char path[PATH_MAX];
+	struct knet k;
+	struct policy p;
+	int r;
+
+	if (o->n_pos < 1 || o->n_pos > 2)
+		return usage_error("diff takes NET [FILE]", NULL);
+	if (load_policy(paths, o->pos[0], o->n_pos == 2 ? o->pos[1] : NULL, &p, path,
+			sizeof(path)) < 0)
+		return CLI_FAILED;
+	r = read_kernel(o->pos[0], &k);
+	if (r == 0)
+		r = compute_diff(&k, &p, &ch);
+	if (r < 0) {
+		policy_free(&p);
+		knet_free(&k);
+		return CLI_FAILED;
+	}
+	if (o->json) {
+		print_json(json_pack("{s:s,s:s,s:b,s:o}", "network", o->pos[0], "file", path,
+				     "kernel", k.has_chains, "changes", changes_json(&ch)));
+	} else {
+		if (!k.has_chains)
+			printf("# network %s has no firewall chains yet: apply installs the file "
+			       "and the first container's ADD applies it\n", o->pos[0]);
+		print_changes(&ch);
+		if (!ch.n)
+			printf("no changes: the kernel already enforces %s\n", path);
+	}
+	policy_changes_free(&ch);
+	policy_free(&p);
+	knet_free(&k);
+	return CLI_OK;
+}
+
+/* Install @text as @path, keeping the old content in @old for a rollback. */
+static int install(const char *path, const char *text, size_t len, char **old, size_t *old_len)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	*old = NULL;
+	r = file_read_bounded(path, POLICY_FILE_MAX, old, old_len);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (str_copy(dir, sizeof(dir), path) < 0)
+		return -ENAMETOOLONG;
+	*strrchr(dir, '/') = '\0';
+	r = mkdir_p(dir, 0755);
+	if (r == 0)
+		r = file_write_atomic(path, text, len, 0644);
+	return r;
+}
+
+static void rollback(const char *path, char *old, size_t old_len)
+{
+	if (old)
+		file_write_atomic(path, old, old_len, 0644);
+	else
+		unlink(path);
+}
+
+static int kernel_apply(const char *net, const struct policy *p, bool force, char *err,
+			size_t n)
+{
+	struct nft_conn c;
+	int r;
+
+	r = nft_conn_open(&c, err, n);
+	if (r == 0)
+		r = policy_apply(&c, p, net, force, err, n);
+	nft_conn_close(&c);
+	return r;
+}
+
+static int policy_apply_cmd(const struct netctl_paths *paths, const struct popts *o)
+{
+	_cleanup_free_ char *text = NULL, *old = NULL;
+	struct policy_changes ch = { 0 };
+	char path[PATH_MAX], src[PATH_MAX], err[1024];
+	size_t len, old_len = 0;
+	struct policy p;
+	struct knet k;
+	int r;
+
+	if (o->n_pos != 2)
+		return usage_error("apply takes NET FILE", NULL);
+	if (load_policy(paths, o->pos[0], o->pos[1], &p, src, sizeof(src)) < 0)
+		return CLI_FAILED;
+	if (paths_net_policy(paths, o->pos[0], path, sizeof(path)) < 0 ||
+	    file_read_bounded(src, POLICY_FILE_MAX, &text, &len) < 0 ||
+	    read_kernel(o->pos[0], &k) < 0) {
+		policy_free(&p);
+		return CLI_FAILED;
+	}
+	r = compute_diff(&k, &p, &ch);
+	if (r == 0 && (r = install(path, text, len, &old, &old_len)) < 0)
+		fprintf(stderr, "netctl policy: installing %s: %s\n", path, strerror(-r));
+	if (r == 0 && k.has_chains) {
+		r = kernel_apply(o->pos[0], &p, o->force, err, sizeof(err));
+		if (r < 0) {
+			rollback(path, old, old_len);
+			fprintf(stderr, "netctl policy: applying %s to network %s: %s (nothing "
+				"changed)\n", src, o->pos[0], err);
+		}
+	}
+	if (r >= 0) {
+		print_changes(&ch);
+		if (!k.has_chains)
+			printf("installed %s; network %s has no firewall chains yet: the first "
+			       "container's ADD applies it\n", path, o->pos[0]);
+		else if (r == 0 && !o->force)
+			printf("policy of %s unchanged (already applied)\n", o->pos[0]);
+		else
+			printf("applied %s to network %s (%zu changes)\n", path, o->pos[0], ch.n);
+	}
+	policy_changes_free(&ch);
+	policy_free(&p);
+	knet_free(&k);
+	return r < 0 ? CLI_FAILED : CLI_OK;
+}
+
+/* Does the file in policy.d match what the kernel has applied? -1: no file. */
+static int file_matches(const struct netctl_paths *paths, const struct knet *k, char *path,
+			size_t pn)
+{
+	struct policy p;
+	char err[1024];
+	int r;
+
+	if (paths_net_policy(paths, k->net, path, pn) < 0 || access(path, F_OK) != 0)
+		return -1;
+	if (policy_load(path, &p, err, sizeof(err)) < 0)
+		return 0;
+	r = k->has_mark && p.hash == k->mark_hash;
+	policy_free(&p);
+	return r;
+}
+
+static void print_groups(const struct knet *k)
+{
+	size_t i, j;
+	int m;
+
+	for (i = 0; i < k->n_g; i++) {
+		printf("  %s:", k->g[i].name);
+		for (j = 0; j < k->g[i].n; j++) {
+			size_t l;
+
+			for (l = 0; l < j && strcmp(k->g[i].ids[l], k->g[i].ids[j]); l++)
+				;
+			if (l < j)
+				continue;	/* IPv4 and IPv6 elements of one container */
+			m = knet_find(k, k->g[i].ids[j]);
+			printf(" %s", m >= 0 && k->m[m].name[0] ? k->m[m].name : k->g[i].ids[j]);
+		}
+		printf("\n");
+	}
+}
+
+static json_t *show_json(const struct knet *k, const char *path, int match)
+{
+	json_t *rules = json_array(), *groups = json_object();
+	size_t i, j;
+
+	for (i = 0; i < k->n_r; i++)
+		json_array_append_new(rules, json_pack(
+			"{s:s,s:s,s:I,s:I,s:i}", "rule", k->r[i].comment,
+			"text", policy_comment_text(k->r[i].comment), "packets",
+			(json_int_t)k->r[i].packets, "bytes", (json_int_t)k->r[i].bytes,
+			"nft_rules", (int)k->r[i].n_nft));
+	for (i = 0; i < k->n_g; i++) {
+		json_t *a = json_array();
+
+		for (j = 0; j < k->g[i].n; j++) {
+			int m = knet_find(k, k->g[i].ids[j]);
+
+			json_array_append_new(a, json_pack("{s:s,s:s}", "id", k->g[i].ids[j],
+							   "name", m >= 0 ? k->m[m].name : ""));
+		}
+		json_object_set_new(groups, k->g[i].name, a);
+	}
+	return json_pack("{s:s,s:b,s:s?,s:s?,s:o,s:o,s:o}", "network", k->net, "icc", knet_icc(k),
+			 "file", match >= 0 ? path : NULL, "applied", NULL,
+			 "file_applied", match > 0 ? json_true() : json_false(), "rules", rules,
+			 "groups", groups);
+}
+
+static int policy_show(const struct netctl_paths *paths, const struct popts *o)
+{
+	char path[PATH_MAX], hash[17] = "";
+	struct knet k;
+	size_t i;
+	int match;
+
+	if (o->n_pos != 1)
+		return usage_error("show takes NET", NULL);
+	if (read_kernel(o->pos[0], &k) < 0)
+		return CLI_FAILED;
+	if (!k.has_chains) {
+		fprintf(stderr, "netctl policy: network %s has no firewall chains in the kernel "
+			"(no container has joined it with the firewall plugin)\n", o->pos[0]);
+		return CLI_FAILED;
+	}
+	match = file_matches(paths, &k, path, sizeof(path));
+	if (k.has_mark)
+		snprintf(hash, sizeof(hash), "%016" PRIx64, k.mark_hash);
+	if (o->json) {
+		json_t *j = show_json(&k, path, match);
+
+		json_object_set_new(j, "applied", k.has_mark ? json_string(hash) : json_null());
+		print_json(j);
+		knet_free(&k);
+		return CLI_OK;
+	}
+	printf("network %s: icc %s, %s%s%s\n", k.net, knet_icc(&k) ? "on" : "off",
+	       k.has_mark ? "policy " : "no policy file applied", hash,
+	       match < 0 ? "" : match ? " (= policy.d file)" : " (policy.d file differs: see "
+	       "`netctl policy diff`)");
+	printf("%-56s %12s %14s\n", "RULE", "PACKETS", "BYTES");
+	for (i = 0; i < k.n_r; i++)
+		printf("%-56s %12" PRIu64 " %14" PRIu64 "\n",
+		       k.r[i].comment[0] ? k.r[i].comment : "(no comment)", k.r[i].packets,
+		       k.r[i].bytes);
+	if (k.n_g)
+		printf("groups:\n");
+	print_groups(&k);
+	knet_free(&k);
+	return CLI_OK;
+}
+
+static const char *const reason_name[] = {
+	[POLICY_BY_RULE] = "rule",		[POLICY_BY_ICC] = "icc",
+	[POLICY_BY_FINAL_DROP] = "final-drop",	[POLICY_BY_ESTABLISHED] = "established",
+	[POLICY_BY_SAME] = "same-container",	[POLICY_BY_NOT_MEMBER] = "not-member",
+};
+
+/* The policy explain evaluates: --file, NET's file, or what the kernel says of icc. */
+static int explain_policy(const struct netctl_paths *paths, const struct popts *o,
+			  const struct knet *k, struct policy *p)
+{
+	char path[PATH_MAX];
+
+	if (o->file)
+		return load_policy(paths, k->net, o->file, p, path, sizeof(path));
+	if (paths_net_policy(paths, k->net, path, sizeof(path)) == 0 && access(path, F_OK) == 0) {
+		if (load_policy(paths, k->net, NULL, p, path, sizeof(path)) < 0)
+			return -EINVAL;
+		if (!k->has_mark || k->mark_hash != p->hash)
+			fprintf(stderr, "netctl policy: note: %s is not what the kernel has applied "
+				"yet; explaining the file\n", path);
+		return 0;
+	}
+	memset(p, 0, sizeof(*p));
+	p->version = 1;
+	p->icc = knet_icc(k);
+	return 0;
+}
+
+static int policy_explain_cmd(const struct netctl_paths *paths, const struct popts *o)
+{
+	struct policy_flow f = { .established = o->established };
+	struct policy_verdict v;
+	struct policy p;
+	struct knet k;
+	int fi, ti;
+
+	if (o->n_pos != 4)
+		return usage_error("explain takes NET FROM TO PORT/PROTO", NULL);
+	if (policy_parse_portproto(o->pos[3], &f.proto, &f.port) < 0)
+		return usage_error("expected PORT/PROTO (5432/tcp, 53/udp, 132/sctp) or icmp, not",
+				   o->pos[3]);
+	if (read_kernel(o->pos[0], &k) < 0)
+		return EXPLAIN_CANNOT;
+	if (!k.has_chains) {
+		fprintf(stderr, "netctl policy: network %s has no firewall chains: no container "
+			"has joined it with the firewall plugin, so nothing filters it\n",
+			o->pos[0]);
+		return EXPLAIN_CANNOT;
+	}
+	fi = knet_find(&k, o->pos[1]);
+	ti = knet_find(&k, o->pos[2]);
+	if (fi < 0 || ti < 0) {
+		fprintf(stderr, "netctl policy: \"%s\" is not a container of network %s (the "
+			"policy only decides between its containers)\n", o->pos[fi < 0 ? 1 : 2],
+			o->pos[0]);
+		knet_free(&k);
+		return EXPLAIN_CANNOT;
+	}
+	if (explain_policy(paths, o, &k, &p) < 0) {
+		knet_free(&k);
+		return EXPLAIN_CANNOT;
+	}
+	f.from = k.m[fi].name[0] ? k.m[fi].name : NULL;
+	f.to = k.m[ti].name[0] ? k.m[ti].name : NULL;
+	f.from_member = f.to_member = true;
+	f.same = !strcmp(k.m[fi].id, k.m[ti].id);
+	policy_explain(&p, &f, &v);
+	if (o->json) {
+		json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "verdict",
+				      v.allow ? "allow" : "deny", "network", k.net, "from",
+				      o->pos[1], "to", o->pos[2], "port", o->pos[3], "reason",
+				      reason_name[v.reason]);
+
+		if (v.reason == POLICY_BY_RULE) {
+			json_object_set_new(j, "rule", json_integer(v.rule));
+			json_object_set_new(j, "line", json_integer(v.line));
+		}
+		json_object_set_new(j, "text", json_string(v.text));
+		print_json(j);
+	} else {
+		printf("%s: %s -> %s %s: %s\n", v.allow ? "allow" : "deny", o->pos[1], o->pos[2],
+		       o->pos[3], v.text);
+	}
+	policy_free(&p);
+	knet_free(&k);
+	return v.allow ? CLI_OK : EXPLAIN_DENY;
+}
+
+int cmd_policy(int argc, char **argv)
+{
+	struct netctl_paths paths;
+	struct popts o;
+	const char *sub;
+	int r;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	sub = argv[1];
+	r = parse_opts(argc - 2, argv + 2, &o);
+	if (r)
+		return r;
+	if (paths_init(&paths) < 0) {
+		fprintf(stderr, "netctl policy: a path from the environment is too long\n");
+		return CLI_FAILED;
+	}
+	if (strcmp(sub, "check") && o.n_pos > 0 && !paths_net_name_ok(o.pos[0])) {
+		fprintf(stderr, "netctl policy: \"%s\" is not a network name\n", o.pos[0]);
+		return !strcmp(sub, "explain") ? EXPLAIN_CANNOT : CLI_FAILED;
+	}
+	if (!strcmp(sub, "check"))
+		return policy_check(&paths, &o);
+	if (!strcmp(sub, "diff"))
+		return policy_diff_cmd(&paths, &o);
+	if (!strcmp(sub, "apply"))
+		return policy_apply_cmd(&paths, &o);
+	if (!strcmp(sub, "show"))
+		return policy_show(&paths, &o);
+	if (!strcmp(sub, "explain"))
+		return policy_explain_cmd(&paths, &o);
+	return usage_error("unknown policy command", sub);
+}

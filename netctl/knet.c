@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "netctl/knet.h"
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+#include "util/str.h"
+
+#define FAM NFPROTO_INET
+
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, c * size);
+	if (!p)
+		return -ENOMEM;
+	memset((char *)p + *cap * size, 0, (c - *cap) * size);
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static void split_comment(const char *comment, char *id, size_t idn, char *name, size_t nn)
+{
+	const char *sp = comment ? strchr(comment, ' ') : NULL;
+
+	if (!comment)
+		comment = "";
+	if (sp) {
+		snprintf(id, idn, "%.*s", (int)(sp - comment), comment);
+		snprintf(name, nn, "%s", sp + 1);
+	} else {
+		snprintf(id, idn, "%s", comment);
+		name[0] = '\0';
+	}
+}
+
+static int member_cb(const void *key, size_t key_len, const char *comment, const char *chain,
+		     void *data)
+{
+	struct knet *k = data;
+	struct knet_member *m;
+	char name[NFT_COMMENT_MAX + 1];
+
+	if (key_len != 4 && key_len != 16)
+		return 0;
+	if (grow((void **)&k->m, &k->cap_m, k->n_m, sizeof(*k->m)) < 0)
+		return -ENOMEM;
+	m = &k->m[k->n_m++];
+	split_comment(comment, m->id, sizeof(m->id), name, sizeof(name));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->addr.family = key_len == 4 ? AF_INET : AF_INET6;
+	memcpy(m->addr.b, key, key_len);
+	return 0;
+}
+
+struct group_walk {
+	struct knet *k;
+	struct knet_group *g;
+	struct nft_names sets;
+};
+
+static int group_elem_cb(const void *key, size_t key_len, const char *comment,
+			 const char *chain, void *data)
+{
+	struct knet_group *g = data;
+	char name[NFT_COMMENT_MAX + 1];
+
+	if (grow((void **)&g->ids, &g->cap, g->n, sizeof(*g->ids)) < 0)
+		return -ENOMEM;
+	split_comment(comment, g->ids[g->n], sizeof(g->ids[0]), name, sizeof(name));
+	g->n++;
+	return 0;
+}
+
+static int set_cb(const char *name, void *data)
+{
+	struct group_walk *w = data;
+	char p4[NFT_OBJ_NAME_MAX], p6[NFT_OBJ_NAME_MAX];
+
+	snprintf(p4, sizeof(p4), "grp-%s-", w->k->net);
+	snprintf(p6, sizeof(p6), "grp6-%s-", w->k->net);
+	if (!str_has_prefix(name, p4) && !str_has_prefix(name, p6))
+		return 0;
+	return nft_names_push(&w->sets, name);
+}
+
+static struct knet_group *group_get(struct knet *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_g; i++)
+		if (!strcmp(k->g[i].name, name))
+			return &k->g[i];
+	if (grow((void **)&k->g, &k->cap_g, k->n_g, sizeof(*k->g)) < 0)
+		return NULL;
+	snprintf(k->g[k->n_g].name, sizeof(k->g[0].name), "%s", name);
+	return &k->g[k->n_g++];
+}
+
+static int read_groups(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
+{
+	struct group_walk w = { .k = k };
+	size_t i;
+	int r;
+
+	r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, &w, errbuf, n);
+	for (i = 0; r >= 0 && i < w.sets.n; i++) {
+		const char *s = w.sets.names[i];
+		const char *gname = strchr(s, '-') + 1 + strlen(k->net) + 1;
+		struct knet_group *g;
+
+		if (strpbrk(gname, "-.") || strlen(gname) > POLICY_GROUP_MAX)
+			continue;	/* another network's set whose name starts like ours */
+		g = group_get(k, gname);
+		if (!g)
+			r = -ENOMEM;
+		else
+			r = nft_list_elems(c, FAM, NFT_TABLE, s, group_elem_cb, g, errbuf, n);
+	}
+	free(w.sets.names);
+	return r;
+}
+
+static int rule_cb(const struct nft_rule_info *ri, void *data)
+{
+	struct knet *k = data;
+	const char *c = ri->comment ? ri->comment : "";
+	struct knet_rule *r = NULL;
+	size_t i;
+
+	for (i = 0; i < k->n_r; i++)
+		if (!strcmp(k->r[i].comment, c))
+			r = &k->r[i];
+	if (!r) {
+		if (grow((void **)&k->r, &k->cap_r, k->n_r, sizeof(*k->r)) < 0)
+			return -ENOMEM;
+		r = &k->r[k->n_r++];
+		snprintf(r->comment, sizeof(r->comment), "%s", c);
+	}
+	r->packets += ri->packets;
+	r->bytes += ri->bytes;
+	r->verdict = ri->verdict;
+	r->n_nft++;
+	return 0;
+}
+
+static int mark_cb(const char *name, void *data)
+{
+	struct knet *k = data;
+	char pfx[NFT_OBJ_NAME_MAX];
+	char *end;
+	uint64_t h;
+
+	snprintf(pfx, sizeof(pfx), "pol-%s-", k->net);
+	if (!str_has_prefix(name, pfx) || strlen(name) != strlen(pfx) + 16)
+		return 0;
+	h = strtoull(name + strlen(pfx), &end, 16);
+	if (*end)
+		return 0;
+	k->has_mark = true;
+	k->mark_hash = h;
+	return 0;
+}
+
+int knet_read(struct nft_conn *c, const char *net, struct knet *k, char *errbuf, size_t n)
+{
+	char chain[NFT_OBJ_NAME_MAX], m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX];
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0) {
+		snprintf(errbuf, n, "\"%s\" is not a network name", net);
+		return -EINVAL;
+	}
+	snprintf(k->net, sizeof(k->net), "%s", net);
+	nft_net_obj(m4, sizeof(m4), "members-", net, "");
+	nft_net_obj(m6, sizeof(m6), "members6-", net, "");
+	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+	if (r < 0)
+		return r;
+	k->has_chains = r > 0;
+	if (!k->has_chains)
+		return 0;
+	r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, k, errbuf, n);
+	if (r >= 0)
+		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, k, errbuf, n);
+	if (r >= 0)
+		r = read_groups(c, k, errbuf, n);
+	if (r >= 0)
+		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
+	if (r >= 0)
+		r = nft_list_chains(c, FAM, NFT_TABLE, mark_cb, k, errbuf, n);
+	if (r == -ENOMEM)
+		snprintf(errbuf, n, "out of memory");
+	if (r < 0)
+		knet_free(k);
+	return r < 0 ? r : 0;
+}
+
+void knet_free(struct knet *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_g; i++)
+		free(k->g[i].ids);
+	free(k->g);
+	free(k->m);
+	free(k->r);
+	memset(k, 0, sizeof(*k));
+}
+
+int knet_find(const struct knet *k, const char *what)
+{
+	struct ip_addr a;
+	size_t i;
+
+	if (ip_addr_parse(what, &a) == 0) {
+		for (i = 0; i < k->n_m; i++)
+			if (ip_addr_eq(&k->m[i].addr, &a))
+				return (int)i;
+		return -1;
+	}
+	for (i = 0; i < k->n_m; i++)
+		if (!strcmp(k->m[i].name, what))
+			return (int)i;
+	for (i = 0; i < k->n_m; i++)
+		if (!strcmp(k->m[i].id, what))
+			return (int)i;
+	for (i = 0; strlen(what) >= 6 && i < k->n_m; i++)
+		if (str_has_prefix(k->m[i].id, what))
+			return (int)i;
+	return -1;
+}
+
+struct policy_member *knet_members(const struct knet *k)
+{
+	struct policy_member *m = calloc(k->n_m + 1, sizeof(*m));
+	size_t i;
+
+	for (i = 0; m && i < k->n_m; i++) {
+		m[i].id = k->m[i].id;
+		m[i].name = k->m[i].name[0] ? k->m[i].name : NULL;
+	}
+	return m;
+}
+
+int knet_kstate(const struct knet *k, struct policy_kstate *ks)
+{
+	const char **rules = calloc(k->n_r + 1, sizeof(*rules));
+	struct policy_kgroup *g = calloc(k->n_g + 1, sizeof(*g));
+	size_t i, j;
+
+	memset(ks, 0, sizeof(*ks));
+	if (!rules || !g)
+		goto nomem;
+	for (i = 0; i < k->n_r; i++)
+		rules[i] = k->r[i].comment[0] ? k->r[i].comment : NULL;
+	for (i = 0; i < k->n_g; i++) {
+		const char **ids = calloc(k->g[i].n + 1, sizeof(*ids));
+
+		if (!ids) {
+			ks->groups = g;
+			ks->n_groups = i;
+			knet_kstate_free(ks);
+			g = NULL;
+			goto nomem;
+		}
+		for (j = 0; j < k->g[i].n; j++)
+			ids[j] = k->g[i].ids[j];
+		g[i] = (struct policy_kgroup){ k->g[i].name, ids, k->g[i].n };
+	}
+	*ks = (struct policy_kstate){ rules, k->n_r, g, k->n_g };
+	return 0;
+nomem:
+	free(rules);
+	free(g);
+	return -ENOMEM;
+}
+
+void knet_kstate_free(struct policy_kstate *ks)
+{
+	size_t i;
+
+	for (i = 0; i < ks->n_groups; i++)
+		free((void *)ks->groups[i].ids);
+	free((void *)ks->groups);
+	free((void *)ks->rules);
+	memset(ks, 0, sizeof(*ks));
+}
+
+bool knet_icc(const struct knet *k)
+{
+	return k->n_r > 0 && k->r[k->n_r - 1].verdict == NF_ACCEPT;
+}
