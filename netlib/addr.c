@@ -63,7 +63,7 @@ int netlib_addr_list(struct netlib_nl *nl, int family, int index, struct netlib_
 {
 	struct list_ctx c = { .family = family, .index = index, .max = max, .out = out };
 	char buf[NETLIB_MSG_MAX];
-	struct nlmsghdr *nlh = netlib_msg_addr_dump(buf, sizeof(buf), family);
+	struct nlmsghdr *nlh = netlib_msg_addr_dump(buf, sizeof(buf), family, index);
 	int r = netlib_request(nl, nlh, each_addr, &c, "listing addresses", errbuf, n);
 
 	*count = c.count;

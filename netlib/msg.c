@@ -272,7 +272,7 @@ struct nlmsghdr *netlib_msg_addr(void *buf, size_t size, bool add, const struct 
 	return nlh;
 }
 
-struct nlmsghdr *netlib_msg_addr_dump(void *buf, size_t size, int family)
+struct nlmsghdr *netlib_msg_addr_dump(void *buf, size_t size, int family, int index)
 {
 	struct nlmsghdr *nlh = put_hdr(buf, size, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa;
@@ -281,6 +281,7 @@ struct nlmsghdr *netlib_msg_addr_dump(void *buf, size_t size, int family)
 		return NULL;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t)family;
+	ifa->ifa_index = (uint32_t)(index > 0 ? index : 0);
 	return nlh;
 }
 

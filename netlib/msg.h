@@ -131,8 +131,12 @@ struct nlmsghdr *netlib_msg_bridge_vlan(void *buf, size_t size, int index, uint1
  * prefix leaves room for one, as `ip addr add ... brd +` would.
  */
 struct nlmsghdr *netlib_msg_addr(void *buf, size_t size, bool add, const struct netlib_addr *a);
-/** netlib_msg_addr_dump() - RTM_GETADDR dump of family @family (AF_UNSPEC = both). */
-struct nlmsghdr *netlib_msg_addr_dump(void *buf, size_t size, int family);
+/**
+ * netlib_msg_addr_dump() - RTM_GETADDR dump of family @family (AF_UNSPEC = both), of
+ * link @index only (0: every link). The kernel filters by index on a socket with
+ * NETLINK_GET_STRICT_CHK (netlib's are), so the cost does not grow with the links.
+ */
+struct nlmsghdr *netlib_msg_addr_dump(void *buf, size_t size, int family, int index);
 /** netlib_msg_route() - RTM_NEWROUTE (@add, CREATE|EXCL) or RTM_DELROUTE. */
 struct nlmsghdr *netlib_msg_route(void *buf, size_t size, bool add,
 				  const struct netlib_route *rt);

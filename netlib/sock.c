@@ -14,6 +14,9 @@
 #include "netlib/netns.h"
 #include "netlib/sock.h"
 
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
@@ -36,6 +39,9 @@ int netlib_open(struct netlib_nl *nl, char *errbuf, size_t n)
 	/* Extended ACKs carry the kernel's own words; capped ACKs keep them small. */
 	setsockopt(mnl_socket_get_fd(nl->nl), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(mnl_socket_get_fd(nl->nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* Dumps filtered by the kernel (an address dump of one link): flat cost. */
+	setsockopt(mnl_socket_get_fd(nl->nl), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one,
+		   sizeof(one));
 	nl->portid = mnl_socket_get_portid(nl->nl);
 	nl->seq = (uint32_t)time(NULL);
 	return 0;
