@@ -251,6 +251,14 @@ static void test_addr_roundtrip(void **state)
 	assert_false(nlh->nlmsg_flags & NLM_F_CREATE);
 	a.index = 0;
 	assert_null(netlib_msg_addr(buf, sizeof(buf), true, &a));
+
+	/* A dump of one link names it, so a strict-checking kernel filters for us. */
+	nlh = netlib_msg_addr_dump(buf, sizeof(buf), AF_INET6, 7);
+	ifa = mnl_nlmsg_get_payload(nlh);
+	assert_true(nlh->nlmsg_flags & NLM_F_DUMP);
+	assert_int_equal(ifa->ifa_family, AF_INET6);
+	assert_int_equal(ifa->ifa_index, 7);
+	assert_int_equal(ifa->ifa_prefixlen, 0);
 }
 
 static void test_route_roundtrip(void **state)
