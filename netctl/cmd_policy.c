@@ -469,21 +469,15 @@ static const char *const reason_name[] = {
 static int explain_policy(const struct netctl_paths *paths, const struct popts *o,
 			  const struct knet *k, struct policy *p)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], err[1200];
 
-	if (o->file)
-		return load_policy(paths, k->net, o->file, p, path, sizeof(path));
-	if (paths_net_policy(paths, k->net, path, sizeof(path)) == 0 && access(path, F_OK) == 0) {
-		if (load_policy(paths, k->net, NULL, p, path, sizeof(path)) < 0)
-			return -EINVAL;
-		if (!k->has_mark || k->mark_hash != p->hash)
-			fprintf(stderr, "netctl policy: note: %s is not what the kernel has applied "
-				"yet; explaining the file\n", path);
-		return 0;
+	if (knet_policy(paths, k, o->file, p, path, sizeof(path), err, sizeof(err)) < 0) {
+		fprintf(stderr, "netctl policy: %s\n", err);
+		return -EINVAL;
 	}
-	memset(p, 0, sizeof(*p));
-	p->version = 1;
-	p->icc = knet_icc(k);
+	if (!o->file && path[0] && (!k->has_mark || k->mark_hash != p->hash))
+		fprintf(stderr, "netctl policy: note: %s is not what the kernel has applied "
+			"yet; explaining the file\n", path);
 	return 0;
 }
 

@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include "netctl/knet.h"
+#include "netctl/paths.h"
 #include "nft/netctl_table.h"
 #include "nft/read.h"
 #include "util/str.h"
@@ -305,4 +307,64 @@ void knet_kstate_free(struct policy_kstate *ks)
 bool knet_icc(const struct knet *k)
 {
 	return k->n_r > 0 && k->r[k->n_r - 1].verdict == NF_ACCEPT;
+}
+
+bool knet_first(const struct knet *k, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(k->m[j].id, k->m[i].id))
+			return false;
+	return true;
+}
+
+void knet_addrs(const struct knet *k, size_t i, char *buf, size_t n)
+{
+	char a[64];
+	size_t j, len = 0;
+
+	buf[0] = '\0';
+	for (j = 0; j < k->n_m && len < n; j++) {
+		if (strcmp(k->m[j].id, k->m[i].id))
+			continue;
+		ip_addr_format(&k->m[j].addr, a, sizeof(a));
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", a);
+	}
+}
+
+int knet_policy(const struct netctl_paths *paths, const struct knet *k, const char *file,
+		struct policy *p, char *path, size_t pn, char *errbuf, size_t n)
+{
+	char err[1024];
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	path[0] = '\0';
+	if (file)
+		r = str_copy(path, pn, file);
+	else
+		r = paths_net_policy(paths, k->net, path, pn);
+	if (r < 0) {
+		snprintf(errbuf, n, "policy path too long");
+		return r;
+	}
+	if (!file && access(path, F_OK) != 0) {
+		path[0] = '\0';
+		p->version = 1;
+		p->icc = knet_icc(k);
+		return 0;
+	}
+	r = policy_load(path, p, err, sizeof(err));
+	if (r < 0) {
+		snprintf(errbuf, n, "%s: %s", path, err);
+		return r;
+	}
+	if (p->network[0] && strcmp(p->network, k->net)) {
+		snprintf(errbuf, n, "%s: network: the policy is for \"%s\", not \"%s\"", path,
+			 p->network, k->net);
+		policy_free(p);
+		return -EINVAL;
+	}
+	return 0;
 }

@@ -69,4 +69,18 @@ void knet_kstate_free(struct policy_kstate *ks);
 /** knet_icc() - icc as the kernel has it: the policy chain's last rule accepts. */
 bool knet_icc(const struct knet *k);
 
+/** knet_first() - @i is the first member entry of its container (IPv4 and IPv6 share one). */
+bool knet_first(const struct knet *k, size_t i);
+/** knet_addrs() - every address of member @i's container, ", "-separated, into @buf. */
+void knet_addrs(const struct knet *k, size_t i, char *buf, size_t n);
+
+struct netctl_paths;
+/**
+ * knet_policy() - the policy that governs @k: @file when given, else the network's
+ * file in policy.d (path in @path), else a policy with no rules and the icc the
+ * kernel has (@path ""). Return 0, or -errno with the reason in @errbuf.
+ */
+int knet_policy(const struct netctl_paths *paths, const struct knet *k, const char *file,
+		struct policy *p, char *path, size_t pn, char *errbuf, size_t n);
+
 #endif

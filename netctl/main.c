@@ -15,6 +15,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "cni", cmd_cni, "run a conflist's plugin chain on a netns, as libcni does" },
+	{ "graph", cmd_graph, "a network's containers, groups and allowed flows as DOT" },
+	{ "stats", cmd_stats, "per-container traffic counters and policy drops" },
 	{ "policy", cmd_policy, "check, diff, apply, show and explain a network's policy" },
 };
 

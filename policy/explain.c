@@ -79,6 +79,48 @@ void policy_explain(const struct policy *p, const struct policy_flow *f,
 	    "final drop: no allow rule matches (icc off: everything not allowed is dropped)");
 }
 
+static void append(char *buf, size_t n, const char *s)
+{
+	size_t len = strlen(buf), sl = strlen(s);
+	const char *h;
+
+	/* The same port from two rules: once (a whole item, so 53/tcp is not in 5353/tcp). */
+	for (h = strstr(buf, s); h; h = strstr(h + 1, s))
+		if ((h == buf || h[-1] == ' ') && (h[sl] == '\0' || h[sl] == ','))
+			return;
+	snprintf(buf + len, n - len, "%s%s", len ? ", " : "", s);
+}
+
+int policy_flow_ports(const struct policy *p, const char *from, const char *to, char *buf,
+		      size_t n)
+{
+	char port[32];
+	size_t i, k;
+	int hits = 0;
+
+	buf[0] = '\0';
+	if (p->icc) {
+		snprintf(buf, n, "any");
+		return 1;
+	}
+	for (i = 0; i < p->n_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (!end_matches(p, r->from, from) || !end_matches(p, r->to, to))
+			continue;
+		hits++;
+		if (!r->n_ports) {
+			snprintf(buf, n, "any");
+			return hits;
+		}
+		for (k = 0; k < r->n_ports; k++) {
+			policy_port_text(port, sizeof(port), &r->ports[k]);
+			append(buf, n, port);
+		}
+	}
+	return hits;
+}
+
 int policy_parse_portproto(const char *s, uint8_t *proto, uint16_t *port)
 {
 	unsigned long n;

@@ -53,6 +53,14 @@ struct policy_verdict {
 void policy_explain(const struct policy *p, const struct policy_flow *f,
 		    struct policy_verdict *v);
 
+/**
+ * policy_flow_ports() - what new connections container @from may open to @to under
+ * @p, as text: "any" (icc on, or a rule without ports), "5432/tcp, 53/udp", or ""
+ * for nothing. For `netctl graph`. Return the number of rules that contributed.
+ */
+int policy_flow_ports(const struct policy *p, const char *from, const char *to, char *buf,
+		      size_t n);
+
 /** policy_parse_portproto() - "5432/tcp", "53/udp", "icmp" (or "ping"). 0 or -EINVAL. */
 int policy_parse_portproto(const char *s, uint8_t *proto, uint16_t *port);
 

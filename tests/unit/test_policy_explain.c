@@ -120,6 +120,33 @@ static void test_explain_icc_and_edges(void **state)
 	policy_free(&p);
 }
 
+static void test_flow_ports(void **state)
+{
+	struct policy p;
+	char buf[256];
+
+	load(&p, web);
+	assert_int_equal(policy_flow_ports(&p, "web-1", "pg", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "5432/tcp");
+	assert_int_equal(policy_flow_ports(&p, "web-1", "coredns-1", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "53/udp, 53/tcp");
+	assert_int_equal(policy_flow_ports(&p, "pg", "pg-replica-1", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "any");
+	assert_int_equal(policy_flow_ports(&p, "pg", "web-1", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	policy_free(&p);
+	load(&p, "{\"version\":1,\"allow\":[{\"from\":\"*\",\"to\":\"*\",\"ports\":"
+		 "[\"5353/tcp\"]},{\"from\":\"*\",\"to\":\"*\",\"ports\":[\"53/tcp\","
+		 "\"5353/tcp\"]}]}");
+	assert_int_equal(policy_flow_ports(&p, "a", "b", buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "5353/tcp, 53/tcp");
+	policy_free(&p);
+	load(&p, "{\"version\":1,\"icc\":true}");
+	assert_int_equal(policy_flow_ports(&p, "a", "b", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "any");
+	policy_free(&p);
+}
+
 static void test_portproto(void **state)
 {
 	uint8_t proto;
@@ -230,7 +257,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_explain_web), cmocka_unit_test(test_explain_icc_and_edges),
-		cmocka_unit_test(test_portproto), cmocka_unit_test(test_diff_golden),
+		cmocka_unit_test(test_portproto), cmocka_unit_test(test_flow_ports), cmocka_unit_test(test_diff_golden),
 		cmocka_unit_test(test_diff_same_and_fresh),
 	};
 
