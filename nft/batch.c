@@ -362,8 +362,8 @@ void nft_batch_flush_set(struct nft_batch *b, int family, const char *table, con
 	batch_commit(b, nlh, "flush set %s %s %s", fam_str(family), table, set);
 }
 
-void nft_batch_rule(struct nft_batch *b, int family, const char *table,
-		    struct nft_rule_b *rb)
+static void batch_rule(struct nft_batch *b, int family, const char *table,
+		       struct nft_rule_b *rb, bool append)
 {
 	struct nlmsghdr *nlh;
 	char *p = batch_room(b);
@@ -382,11 +382,24 @@ void nft_batch_rule(struct nft_batch *b, int family, const char *table,
 	nftnl_rule_set_str(rb->r, NFTNL_RULE_TABLE, table);
 	nftnl_rule_set_str(rb->r, NFTNL_RULE_CHAIN, rb->chain);
 	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWRULE, (uint16_t)family,
-				    NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, b->seq);
+				    NLM_F_CREATE | (append ? NLM_F_APPEND : 0) | NLM_F_ACK,
+				    b->seq);
 	nftnl_rule_nlmsg_build_payload(nlh, rb->r);
 	nft_rb_free(rb);
-	batch_commit(b, nlh, "add rule %s %s %s %s", fam_str(family), table, rb->chain,
-		     rb->text);
+	batch_commit(b, nlh, "%s rule %s %s %s %s", append ? "add" : "insert", fam_str(family),
+		     table, rb->chain, rb->text);
+}
+
+void nft_batch_rule(struct nft_batch *b, int family, const char *table,
+		    struct nft_rule_b *rb)
+{
+	batch_rule(b, family, table, rb, true);
+}
+
+void nft_batch_rule_head(struct nft_batch *b, int family, const char *table,
+			 struct nft_rule_b *rb)
+{
+	batch_rule(b, family, table, rb, false);
 }
 
 void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,

@@ -84,6 +84,9 @@ void nft_batch_flush_set(struct nft_batch *b, int family, const char *table, con
 /** nft_batch_rule() - append the rule @rb built (its text names it in errors). */
 void nft_batch_rule(struct nft_batch *b, int family, const char *table,
 		    struct nft_rule_b *rb);
+/** nft_batch_rule_head() - like nft_batch_rule(), but first in its chain. */
+void nft_batch_rule_head(struct nft_batch *b, int family, const char *table,
+			 struct nft_rule_b *rb);
 /** nft_batch_del_rule() - delete the rule with @handle in @chain. */
 void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
 			const char *chain, uint64_t handle);

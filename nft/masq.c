@@ -12,6 +12,29 @@
 
 #define FAM NFPROTO_INET
 
+/* "dst:<subnet>": the comment of the rule that keeps traffic to @sub unmasqueraded. */
+static void subnet_tag(char *buf, size_t n, const struct ip_prefix *sub)
+{
+	char cidr[IP_STR_MAX + 4];
+
+	ip_prefix_format(sub, cidr, sizeof(cidr));
+	snprintf(buf, n, "dst:%s", cidr);
+}
+
+/* Traffic to any subnet of the network is not masqueraded: a return rule per subnet. */
+static void build_subnet_rule(struct nft_batch *b, const char *chain, const struct ip_prefix *sub)
+{
+	char tag[NFT_OBJ_NAME_MAX];
+	struct nft_rule_b rb;
+
+	subnet_tag(tag, sizeof(tag), sub);
+	nft_rb_init(&rb, chain);
+	nft_rb_prefix(&rb, false, sub, false);
+	nft_rb_verdict(&rb, NFT_RETURN, NULL);
+	nft_rb_comment(&rb, tag);
+	nft_batch_rule_head(b, FAM, NFT_TABLE, &rb);
+}
+
 /* The network's nat chain, its masquerade rule and the postrouting jump, once. */
 static void build_masq_net(struct nft_batch *b, const char *net, const struct ip_prefix *sub)
 {
@@ -39,17 +62,66 @@ static void build_masq_net(struct nft_batch *b, const char *net, const struct ip
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, FAM, NFT_TABLE, chain,
 			-1, NULL, 0);
 	nft_rb_init(&rb, chain);
-	nft_rb_prefix(&rb, false, sub, true);
 	nft_rb_prefix(&rb, false, &mcast, true);
 	nft_rb_counter(&rb);
 	nft_rb_masquerade(&rb);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	build_subnet_rule(b, chain, sub);
 	nft_rb_init(&rb, "postrouting");
 	nft_rb_addr_set(&rb, sub->addr.family, true, set, false);
 	nft_rb_counter(&rb);
 	nft_rb_verdict(&rb, NFT_JUMP, chain);
 	nft_rb_comment(&rb, tag);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+struct tag_find {
+	const char *tag;
+	bool found;
+};
+
+static int tag_cb(uint64_t handle, const char *comment, void *data)
+{
+	struct tag_find *f = data;
+
+	if (comment && !strcmp(comment, f->tag))
+		f->found = true;
+	return 0;
+}
+
+/*
+ * Make sure the network's nat chain exists and knows @subnet. Return 0, or -EEXIST when
+ * a concurrent first attach won the race (try again), -errno else. A second subnet
+ * seen by two racing ADDs gets two equal return rules: harmless.
+ */
+static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
+			const struct ip_prefix *subnet, char *errbuf, size_t n)
+{
+	char tag[NFT_OBJ_NAME_MAX];
+	struct tag_find f = { .tag = tag };
+	struct nft_batch b;
+	int r;
+
+	subnet_tag(tag, sizeof(tag), subnet);
+	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+	if (r > 0) {
+		r = nft_list_rules(c, FAM, NFT_TABLE, chain, tag_cb, &f, errbuf, n);
+		if (r == 0)
+			r = 1;
+	}
+	if (r < 0)
+		return r;
+	if (r > 0 && f.found)
+		return 0;
+	nft_batch_init(&b, ++c->seq);
+	if (r == 0)
+		build_masq_net(&b, net, subnet);
+	else
+		build_subnet_rule(&b, chain, subnet);
+	r = nft_batch_send(c, &b, errbuf, n);
+	c->seq = b.seq;
+	nft_batch_free(&b);
+	return r;
 }
 
 int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
@@ -59,7 +131,6 @@ int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
 	bool v4 = addr->family == AF_INET;
 	char chain[NFT_OBJ_NAME_MAX], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	struct nft_conn c;
-	struct nft_batch b;
 	int r, tries;
 
 	if (nft_net_obj(chain, sizeof(chain), v4 ? "nat-" : "nat6-", net, "") < 0 ||
@@ -73,14 +144,7 @@ int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
 	if (r < 0)
 		return r;
 	for (tries = 0; tries < 3; tries++) {
-		r = nft_chain_exists(&c, FAM, NFT_TABLE, chain, errbuf, n);
-		if (r != 0)
-			break;
-		nft_batch_init(&b, ++c.seq);
-		build_masq_net(&b, net, subnet);
-		r = nft_batch_send(&c, &b, errbuf, n);
-		c.seq = b.seq;
-		nft_batch_free(&b);
+		r = masq_prepare(&c, net, chain, subnet, errbuf, n);
 		if (r != -EEXIST)
 			break;
 	}
