@@ -109,7 +109,7 @@ static int load_policy(const struct netctl_paths *paths, const char *net, const 
 	if (file)
 		r = str_copy(path, pn, file);
 	else
-		r = paths_net_policy(paths, net, path, pn);
+		r = knet_policy_path(paths, net, path, pn);
 	if (r < 0) {
 		fprintf(stderr, "netctl policy: \"%s\" is not a network name\n", net);
 		return r;
@@ -317,7 +317,7 @@ static int policy_apply_cmd(const struct netctl_paths *paths, const struct popts
 		return usage_error("apply takes NET FILE", NULL);
 	if (load_policy(paths, o->pos[0], o->pos[1], &p, src, sizeof(src)) < 0)
 		return CLI_FAILED;
-	if (paths_net_policy(paths, o->pos[0], path, sizeof(path)) < 0 ||
+	if (knet_policy_path(paths, o->pos[0], path, sizeof(path)) < 0 ||
 	    file_read_bounded(src, POLICY_FILE_MAX, &text, &len) < 0 ||
 	    read_kernel(o->pos[0], &k) < 0) {
 		policy_free(&p);
@@ -358,7 +358,7 @@ static int file_matches(const struct netctl_paths *paths, const struct knet *k, 
 	char err[1024];
 	int r;
 
-	if (paths_net_policy(paths, k->net, path, pn) < 0 || access(path, F_OK) != 0)
+	if (knet_policy_path(paths, k->net, path, pn) < 0 || access(path, F_OK) != 0)
 		return -1;
 	if (policy_load(path, &p, err, sizeof(err)) < 0)
 		return 0;

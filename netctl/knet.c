@@ -333,6 +333,31 @@ void knet_addrs(const struct knet *k, size_t i, char *buf, size_t n)
 	}
 }
 
+int knet_policy_path(const struct netctl_paths *paths, const char *net, char *out, size_t n)
+{
+	struct cni_err err = { 0 };
+	struct conflist cl;
+	const char *file = NULL, *dir = NULL;
+	int i, r;
+
+	r = paths_net_policy(paths, net, out, n);
+	if (r < 0 || paths_net_load(paths, net, &cl, &err) < 0)
+		return r;	/* no conflist of ours: the default */
+	for (i = 0; i < cl.n_plugins; i++) {
+		if (strcmp(cl.plugins[i].type, "firewall"))
+			continue;
+		file = json_string_value(json_object_get(cl.plugins[i].conf, "policyFile"));
+		dir = json_string_value(json_object_get(cl.plugins[i].conf, "policyDir"));
+		break;
+	}
+	if (file && *file)
+		r = str_copy(out, n, file);
+	else if (dir && *dir)
+		r = str_printf(out, n, "%s/%s.json", dir, net);
+	conflist_free(&cl);
+	return r;
+}
+
 int knet_policy(const struct netctl_paths *paths, const struct knet *k, const char *file,
 		struct policy *p, char *path, size_t pn, char *errbuf, size_t n)
 {
@@ -344,7 +369,7 @@ int knet_policy(const struct netctl_paths *paths, const struct knet *k, const ch
 	if (file)
 		r = str_copy(path, pn, file);
 	else
-		r = paths_net_policy(paths, k->net, path, pn);
+		r = knet_policy_path(paths, k->net, path, pn);
 	if (r < 0) {
 		snprintf(errbuf, n, "policy path too long");
 		return r;

@@ -76,6 +76,12 @@ void knet_addrs(const struct knet *k, size_t i, char *buf, size_t n);
 
 struct netctl_paths;
 /**
+ * knet_policy_path() - the policy file network @net's firewall plugin reads: its
+ * "policyFile", or "policyDir"/NET.json, as its conflist in net.d says; else (no
+ * such network, or neither key) <confdir>/policy.d/NET.json. 0 or -EINVAL/-ENAMETOOLONG.
+ */
+int knet_policy_path(const struct netctl_paths *paths, const char *net, char *out, size_t n);
+/**
  * knet_policy() - the policy that governs @k: @file when given, else the network's
  * file in policy.d (path in @path), else a policy with no rules and the icc the
  * kernel has (@path ""). Return 0, or -errno with the reason in @errbuf.

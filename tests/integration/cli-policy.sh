@@ -156,7 +156,10 @@ check_eq "diff after apply: no changes" "no changes: the kernel already enforces
 	"$("$NETCTL" policy diff web)"
 out=$("$NETCTL" policy apply web "$T/v2.json")
 case $out in *unchanged*) ok "apply of the same file changes nothing" ;; *) fail "apply of the same file changes nothing" "$out" ;; esac
-flows v2
+# The same flows with br_netfilter off (many hosts): routed icc=false needs none.
+echo 0 >/proc/sys/net/bridge/bridge-nf-call-iptables
+flows "v2 bridge-nf-call-iptables=0"
+echo 1 >/proc/sys/net/bridge/bridge-nf-call-iptables
 
 # --- refusals change nothing ---
 snap=$(nosum)
@@ -169,6 +172,40 @@ check_eq "apply a file for another network: exit 1" 1 $?
 check_eq "apply a missing file: exit 1" 1 $?
 check_eq "refused applies changed no rule" "$snap" "$(nosum)"
 check "refused applies left policy.d alone" cmp "$T/v2.json" "$POL"
+
+# --- an icc-on network: explain says bridged, and it is ---
+cat >"$T/open.conflist" <<EOF
+{ "cniVersion": "1.0.0", "name": "open", "plugins": [
+  { "type": "bridge", "bridge": "nctl-open", "isGateway": true,
+    "ipam": { "type": "host-local", "dataDir": "$T/ipam",
+              "ranges": [[{ "subnet": "10.95.0.0/24" }]] } },
+  { "type": "firewall" } ] }
+EOF
+for n in o1 o2; do
+	mkns "$n"
+	check "ADD $n (icc on)" "$NETCTL" cni add "$T/open.conflist" "/run/netns/$n" --id "id-$n" \
+		--args "K8S_POD_NAME=$n"
+done
+out=$("$NETCTL" policy explain open o1 o2 icmp)
+check_eq "icc on: explain says bridged" \
+	"allow: o1 -> o2 icmp: icc on: same network traffic is bridged, not filtered" "$out"
+check "icc on: o1 pings o2" ip netns exec o1 ping -c 1 -W 1 \
+	"$(ip -n o2 -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)"
+"$NETCTL" policy explain open o1 web-1 5432/tcp >/dev/null 2>&1
+check_eq "explain across networks: not a container of NET, exit 3" 3 $?
+for n in o1 o2; do
+	check "DEL $n" "$NETCTL" cni del "$T/open.conflist" "/run/netns/$n" --id "id-$n"
+done
+
+# --- a network whose conflist names its policy file: apply installs it there ---
+mkdir -p "$NETCTL_CONFDIR/net.d"
+sed -e 's/"name": "web"/"name": "pf"/' \
+	-e "s|\"ingressPolicy\": \"isolated\"|\"ingressPolicy\": \"isolated\", \"policyFile\": \"$T/custom/pf.json\"|" \
+	"$T/web.conflist" >"$NETCTL_CONFDIR/net.d/pf.conflist"
+sed 's/"network": "web"/"network": "pf"/' "$T/v1.json" >"$T/pf.json"
+check "apply for a network with policyFile" "$NETCTL" policy apply pf "$T/pf.json"
+check "the file went where the plugin reads it" cmp "$T/pf.json" "$T/custom/pf.json"
+check "check NET finds it there" "$NETCTL" policy check pf
 
 stop_servers
 for n in web-1 pg misc; do
