@@ -4,6 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+scripts/build-cnitool.sh   # the real libcni client for tests/integration/real-*.sh
 make -s -j"$(nproc)" DEVELOPER=1 >/dev/null
 make -s -j"$(nproc)" DEVELOPER=1 SAN=1 >/dev/null
 exec tests/run.sh --with-san build/san

@@ -1,0 +1,41 @@
+# shellcheck shell=bash
+# Leftover checks shared by the reliability tests (sourced after common.sh).
+# Network-level objects (the bridge, our table's base chains, the fwd-from/fwd-to
+# vmap entries and the bridges set) stay by design until `netctl rm` or GC; what
+# belongs to a container must not.
+
+# nft_ctr_elems : elements of our per-container sets and maps (members-*, grp-*,
+# masq-*, dnat-*...), one "set: element" per line.
+nft_ctr_elems() {
+	nft -j list table inet netctl 2>/dev/null | jq -r '.nftables[] | (.set // .map // empty)
+		| select(.elem) | select(.name | test("^(fwd-from|fwd-to|bridges)$") | not)
+		| .name + ": " + (.elem | tostring)'
+}
+
+# leaks STOREDIR [CONTAINER_NETNS...] : prints one line per leftover, nothing when clean:
+# host veths and IFBs, interfaces other than lo in the given netns, reservation and
+# attachment-index files in STOREDIR (a host-local dataDir/<net>), a store lock still
+# held, container elements in our nft table, qdiscs on the bridges, libcni's and
+# netctl's result caches.
+leaks() {
+	local store=$1 ns f
+	shift
+	ip -o link show type veth | awk -F': ' '{print "veth: " $2}'
+	ip -o link show type ifb | awk -F': ' '{print "ifb: " $2}'
+	for ns in "$@"; do
+		[ -e "/run/netns/$ns" ] || continue
+		ip -n "$ns" -o link show | awk -F': ' -v ns="$ns" '$2 != "lo" {print "in " ns ": " $2}'
+	done
+	if [ -d "$store" ]; then
+		ls -A "$store" | grep -v -e '^lock$' -e '^last_reserved_ip' -e '^\.netctl-attachments$' |
+			sed 's/^/store: /'
+		ls -A "$store/.netctl-attachments" 2>/dev/null | sed 's/^/attachment index: /'
+		for f in "$store/lock"; do
+			[ -e "$f" ] || continue
+			flock -n -x "$f" true || echo "store lock held: $f"
+		done
+	fi
+	nft_ctr_elems | sed 's/^/nft: /'
+	ls -A /var/lib/cni/results 2>/dev/null | sed 's/^/libcni cache: /'
+	ls -A /var/lib/netctl/results 2>/dev/null | sed 's/^/netctl cache: /'
+}
