@@ -197,6 +197,8 @@ static void key_shape(enum nft_key key, uint32_t *type, uint32_t *len)
 	case NFT_KEY_IPV4: *type = 7; *len = 4; break;
 	case NFT_KEY_IPV6: *type = 8; *len = 16; break;
 	case NFT_KEY_IFNAME: *type = 41; *len = IFNAMSIZ; break;
+	/* a concatenation: types shifted by 6 bits each, parts padded to 4 bytes */
+	case NFT_KEY_IFNAME_ETHER: *type = 41 << 6 | 9; *len = IFNAMSIZ + 8; break;
 	}
 }
 
@@ -239,7 +241,7 @@ void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family
 			nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 0);
 		}
 		nftnl_set_set_u32(s, NFTNL_SET_ID, b->seq);
-		if (key == NFT_KEY_IFNAME)
+		if (key == NFT_KEY_IFNAME || key == NFT_KEY_IFNAME_ETHER)
 			set_key_host_order(s);
 	}
 	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
@@ -310,7 +312,8 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 	for (i = 0; i < n; i++) {
-		if ((e[i].key_len != 4 && e[i].key_len != 16 && e[i].key_len != IFNAMSIZ) ||
+		/* NFT_DATA_VALUE_MAXLEN: the longest key (a concatenation) the kernel takes */
+		if (!e[i].key_len || e[i].key_len > NFT_DATA_VALUE_MAXLEN ||
 		    (e[i].comment && strlen(e[i].comment) > NFT_COMMENT_MAX)) {
 			nftnl_set_free(s);
 			return batch_fail(b, -EINVAL, "element");

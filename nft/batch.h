@@ -61,6 +61,7 @@ enum nft_key {
 	NFT_KEY_IPV4,		/* ipv4_addr */
 	NFT_KEY_IPV6,		/* ipv6_addr */
 	NFT_KEY_IFNAME,		/* ifname */
+	NFT_KEY_IFNAME_ETHER,	/* ifname . ether_addr (bridge family, macspoofchk) */
 };
 void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family,
 		   const char *table, const char *set, enum nft_key key, bool vmap);

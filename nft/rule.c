@@ -251,6 +251,32 @@ void nft_rb_prefix(struct nft_rule_b *rb, bool src, const struct ip_prefix *p, b
 		src ? "saddr" : "daddr", neg ? "!= " : "", s);
 }
 
+/* A concatenation fills consecutive 32-bit registers: the name takes 4, the MAC 2. */
+void nft_rb_ifname_ether_set(struct nft_rule_b *rb, const char *set, bool neg)
+{
+	struct nftnl_expr *e = rb_expr(rb, "meta");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_IIFNAME);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG32_00);
+	}
+	e = rb_expr(rb, "payload");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_LL_HEADER);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 6);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 6);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG32_04);
+	}
+	e = rb_expr(rb, "lookup");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+		if (neg)
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	}
+	rb_text(rb, "iifname . ether saddr %s@%s", neg ? "!= " : "", set);
+}
+
 void nft_rb_addr_set(struct nft_rule_b *rb, int family, bool src, const char *set, bool neg)
 {
 	if (rb_family(rb, family) < 0)

@@ -52,6 +52,8 @@ void nft_rb_ifname(struct nft_rule_b *rb, bool out, const char *name, bool neg);
 void nft_rb_ifname_set(struct nft_rule_b *rb, bool out, const char *set);
 /* iifname/oifname vmap @MAP (ends the rule: a verdict). */
 void nft_rb_ifname_vmap(struct nft_rule_b *rb, bool out, const char *map);
+/* iifname . ether saddr @SET (@neg: != @SET); bridge family. */
+void nft_rb_ifname_ether_set(struct nft_rule_b *rb, const char *set, bool neg);
 /* ct state A,B,... (any of @states). */
 void nft_rb_ct_state(struct nft_rule_b *rb, uint32_t states);
 /* ip/ip6 saddr/daddr ADDR or PREFIX (@neg: !=). Fixes the rule's family. */

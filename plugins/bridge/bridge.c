@@ -15,6 +15,7 @@
 #include "cni/exec.h"
 #include "netlib/addr.h"
 #include "netlib/netns.h"
+#include "nft/macspoof.h"
 #include "nft/masq.h"
 #include "plugins/bridge/bridge.h"
 #include "plugins/bridge/config.h"
@@ -392,6 +393,12 @@ static int br_add(struct cni_ctx *ctx)
 	}
 	if (r == 0)
 		r = fill_interfaces(&b, res);
+	if (r == 0 && b.c.macspoofchk) {
+		r = nft_macspoof_attach(b.hv.name, b.cv.mac, ctx->env.container_id, b.ebuf,
+					sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "cannot set up macspoofchk");
+	}
 	if (r < 0 && layer3) {
 		if (b.c.ip_masq)
 			masq_detach(&b);
@@ -453,6 +460,11 @@ static int br_del(struct cni_ctx *ctx)
 		if (r < 0)
 			fail(&b, r, "cannot remove the ipMasq entries");
 	}
+	if (r == 0 && b.c.macspoofchk) {
+		r = nft_macspoof_detach(ctx->env.container_id, b.ebuf, sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "cannot remove the macspoofchk entries");
+	}
 	run_close(&b);
 	return r;
 }
@@ -507,6 +519,22 @@ static int check_host(struct br_run *b, const struct cni_result *prev)
 	return 0;
 }
 
+static int check_macspoof(struct br_run *b)
+{
+	char mac[18];
+	int r;
+
+	r = nft_macspoof_check(b->hv.name, b->cv.mac, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot read the macspoofchk entries");
+	if (r > 0)
+		return 0;
+	netlib_format_mac(b->cv.mac, mac, sizeof(mac));
+	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL, "macspoofchk is not in place",
+			   "table bridge netctl does not limit %s to source MAC %s",
+			   b->hv.name, mac);
+}
+
 static int br_check(struct cni_ctx *ctx)
 {
 	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
@@ -552,6 +580,8 @@ static int br_check(struct cni_ctx *ctx)
 	}
 	if (r == 0)
 		r = check_host(&b, prev);
+	if (r == 0 && b.c.macspoofchk && !b.c.disable_container_iface)
+		r = check_macspoof(&b);
 	run_close(&b);
 	return r;
 }
@@ -651,6 +681,11 @@ static int br_gc(struct cni_ctx *ctx)
 				sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot remove stale ipMasq entries");
+	}
+	if (r == 0 && b.c.macspoofchk) {
+		r = nft_macspoof_gc(gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "cannot remove stale macspoofchk entries");
 	}
 	run_close(&b);
 	return r < 0 ? r : delegate_plain(ctx, "GC");

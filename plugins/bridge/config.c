@@ -103,7 +103,6 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 	json_t *o = ctx->conf.root;
 	const char *name = "cni0";
 	unsigned long long mtu = 0, vlan = 0;
-	bool flag = false;
 
 	memset(c, 0, sizeof(*c));
 	c->icc = true;
@@ -121,15 +120,12 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 	c->mtu = (unsigned)mtu;
 	if (c->is_default_gw)
 		c->is_gw = true;
+	if (cni_json_get_bool(o, "macspoofchk", &c->macspoofchk, &ctx->err) < 0)
+		return -EINVAL;
 	if (!strict)
 		goto ipam;
 	if (c->hairpin && c->promisc)
 		return BAD(ctx, "%s", "cannot set hairpin mode and promiscuous mode at the same time");
-	if (cni_json_get_bool(o, "macspoofchk", &flag, &ctx->err) < 0)
-		return -EINVAL;
-	if (flag)
-		return UNSUPPORTED(ctx, "macspoofchk arrives with the nftables layer",
-				   "\"macspoofchk\": true is not supported by this bridge plugin yet");
 	c->vlan = (unsigned)vlan;
 	if (cni_json_get_bool(o, "preserveDefaultVlan", &c->preserve_default_vlan,
 			      &ctx->err) < 0 ||

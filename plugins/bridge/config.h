@@ -16,6 +16,7 @@ struct br_conf {
 	bool disable_container_iface, port_isolation;
 	bool icc;			/* false: ports isolated, peers routed by the host */
 	bool ip_masq;			/* through nft/masq.h (table inet netctl) */
+	bool macspoofchk;		/* through nft/macspoof.h (table bridge netctl) */
 	unsigned mtu;			/* 0 = kernel default */
 	bool has_mac;
 	uint8_t mac[6];			/* container interface MAC (runtimeConfig/args) */
@@ -28,7 +29,7 @@ struct br_conf {
 
 /**
  * br_conf_parse() - read @ctx->conf's plugin keys into @c. Unsupported features
- * (macspoofchk, a gateway on a VLAN) are code 2 errors that
+ * (a gateway on a VLAN) are code 2 errors that
  * name the key, never silent no-ops. Inconsistent keys are code 7. Without @strict
  * (DEL, GC) those are not refused: there is something to clean up either way.
  */

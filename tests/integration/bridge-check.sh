@@ -61,7 +61,7 @@ bad() { # bad DESC CODE TEXT EXTRA-JSON
 }
 ip link del brs
 
-bad "macspoofchk" 2 "macspoofchk arrives with the nftables layer" '{"macspoofchk":true}'
+bad "macspoofchk not a bool" 7 "macspoofchk" '{"macspoofchk":"yes"}'
 bad "vlan" 2 "VLAN" '{"vlan":10}'
 bad "hairpin with promisc" 7 "hairpin mode and promiscuous mode" '{"hairpinMode":true,"promiscMode":true}'
 bad "bad mac" 7 "not a MAC address" '{"runtimeConfig":{"mac":"nope"}}'

@@ -87,7 +87,7 @@ static void test_trunk(void **state)
 static void test_refusals(void **state)
 {
 	static const struct { const char *json; int code; } cases[] = {
-		{ "{" BASE ",\"macspoofchk\":true}", CNI_ERR_UNSUPPORTED_FIELD },
+		{ "{" BASE ",\"macspoofchk\":\"yes\"}", CNI_ERR_INVALID_CONFIG },
 		{ "{" BASE ",\"vlan\":10,\"isGateway\":true}", CNI_ERR_UNSUPPORTED_FIELD },
 		{ "{" BASE ",\"hairpinMode\":true,\"promiscMode\":true}", CNI_ERR_INVALID_CONFIG },
 		{ "{" BASE ",\"bridge\":\"a/b\"}", CNI_ERR_INVALID_CONFIG },
@@ -110,6 +110,8 @@ static void test_refusals(void **state)
 	assert_string_equal(c.ipam_type, "x");
 	assert_int_equal(parse("{" BASE ",\"ipMasq\":true}", NULL, true), 0);
 	assert_true(c.ip_masq);
+	assert_int_equal(parse("{" BASE ",\"macspoofchk\":true}", NULL, true), 0);
+	assert_true(c.macspoofchk);
 	cni_conf_free(&ctx.conf);
 }
 

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_bridge.h>
+
+#include "nft/batch.h"
+#include "nft/conn.h"
+#include "nft/macspoof.h"
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+
+#define FAM NFPROTO_BRIDGE
+#define CHAIN "macspoof"
+#define SET_PORTS "mac-ports"
+#define SET_OK "mac-ok"
+#define PRIO (-300)	/* before anything else sees the frame, as the reference does */
+
+static void build_base(struct nft_batch *b)
+{
+	struct nft_rule_b rb;
+
+	nft_batch_table(b, true, FAM, NFT_TABLE);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, SET_PORTS,
+		      NFT_KEY_IFNAME, false);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, SET_OK,
+		      NFT_KEY_IFNAME_ETHER, false);
+	/* EXCL: of two racing first ADDs, one makes the rule, the other retries */
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, FAM, NFT_TABLE, CHAIN,
+			NF_BR_PRE_ROUTING, "filter", PRIO);
+	nft_rb_init(&rb, CHAIN);
+	nft_rb_ifname_set(&rb, false, SET_PORTS);
+	nft_rb_ifname_ether_set(&rb, SET_OK, true);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, NF_DROP, NULL);
+	nft_rb_comment(&rb, "macspoofchk");
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+static int send_batch(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n)
+{
+	int r = nft_batch_empty(b) ? 0 : nft_batch_send(c, b, errbuf, n);
+
+	c->seq = b->seq > c->seq ? b->seq : c->seq;
+	nft_batch_free(b);
+	return r;
+}
+
+static int ensure_base(struct nft_conn *c, char *errbuf, size_t n)
+{
+	struct nft_batch b;
+	int r, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		r = nft_chain_exists(c, FAM, NFT_TABLE, CHAIN, errbuf, n);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		nft_batch_init(&b, ++c->seq);
+		build_base(&b);
+		r = send_batch(c, &b, errbuf, n);
+		if (r != -EEXIST)
+			return r;
+	}
+	return r;
+}
+
+/* The keys: the port's name padded to IFNAMSIZ, then that and the MAC padded to 8. */
+static int make_keys(const char *port, const uint8_t mac[6], char name[IFNAMSIZ],
+		     char pair[IFNAMSIZ + 8], char *errbuf, size_t n)
+{
+	size_t len = strlen(port);
+
+	if (len >= IFNAMSIZ) {
+		snprintf(errbuf, n, "macspoofchk: interface name %s too long", port);
+		return -EINVAL;
+	}
+	memset(name, 0, IFNAMSIZ);
+	memcpy(name, port, len);
+	memset(pair, 0, IFNAMSIZ + 8);
+	memcpy(pair, name, IFNAMSIZ);
+	memcpy(pair + IFNAMSIZ, mac, 6);
+	return 0;
+}
+
+int nft_macspoof_check(const char *port, const uint8_t mac[6], char *errbuf, size_t n)
+{
+	char name[IFNAMSIZ], pair[IFNAMSIZ + 8], comment[256];
+	struct nft_conn c;
+	int r;
+
+	r = make_keys(port, mac, name, pair, errbuf, n);
+	if (r == 0)
+		r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	r = nft_get_elem(&c, FAM, NFT_TABLE, SET_PORTS, name, IFNAMSIZ, comment,
+			 sizeof(comment), errbuf, n);
+	if (r > 0)
+		r = nft_get_elem(&c, FAM, NFT_TABLE, SET_OK, pair, sizeof(pair), comment,
+				 sizeof(comment), errbuf, n);
+	nft_conn_close(&c);
+	return r;
+}
+
+int nft_macspoof_attach(const char *port, const uint8_t mac[6], const char *container_id,
+			char *errbuf, size_t n)
+{
+	char name[IFNAMSIZ], pair[IFNAMSIZ + 8];
+	struct nft_elem e = { .key = name, .key_len = IFNAMSIZ, .verdict = NFT_CONTINUE,
+			      .comment = container_id, .ifname = true };
+	struct nft_batch b;
+	struct nft_conn c;
+	int r;
+
+	r = make_keys(port, mac, name, pair, errbuf, n);
+	if (r == 0)
+		r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	r = ensure_base(&c, errbuf, n);
+	if (r == 0) {
+		nft_batch_init(&b, ++c.seq);
+		nft_batch_elems(&b, true, 0, FAM, NFT_TABLE, SET_PORTS, &e, 1);
+		e.key = pair;
+		e.key_len = sizeof(pair);
+		nft_batch_elems(&b, true, 0, FAM, NFT_TABLE, SET_OK, &e, 1);
+		r = send_batch(&c, &b, errbuf, n);
+	}
+	nft_conn_close(&c);
+	return r;
+}
+
+struct walk {
+	struct nft_batch *b;
+	const char *set;
+	const char *id;		/* detach: this container's */
+	bool (*keep)(const char *id, void *data);	/* gc: all but the kept ones */
+	void *data;
+};
+
+static int walk_cb(const void *key, size_t key_len, const char *comment, const char *chain,
+		   void *data)
+{
+	struct walk *w = data;
+	struct nft_elem e = { .key = key, .key_len = key_len, .verdict = NFT_CONTINUE,
+			      .ifname = true };
+	char id[256];
+
+	if (!comment)
+		return 0;
+	snprintf(id, sizeof(id), "%.*s", (int)strcspn(comment, " "), comment);
+	if (w->id ? !strcmp(id, w->id) : !w->keep(id, w->data))
+		nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, w->set, &e, 1);
+	return 0;
+}
+
+static int remove_matching(struct walk *w, char *errbuf, size_t n)
+{
+	static const char *const sets[] = { SET_PORTS, SET_OK };
+	struct nft_batch b;
+	struct nft_conn c;
+	size_t i;
+	int r;
+
+	r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	nft_batch_init(&b, ++c.seq);
+	w->b = &b;
+	for (i = 0, r = 0; r >= 0 && i < sizeof(sets) / sizeof(sets[0]); i++) {
+		w->set = sets[i];
+		r = nft_list_elems(&c, FAM, NFT_TABLE, sets[i], walk_cb, w, errbuf, n);
+	}
+	if (r >= 0)
+		r = send_batch(&c, &b, errbuf, n);
+	else
+		nft_batch_free(&b);
+	nft_conn_close(&c);
+	return r < 0 ? r : 0;
+}
+
+int nft_macspoof_detach(const char *container_id, char *errbuf, size_t n)
+{
+	struct walk w = { .id = container_id };
+
+	return remove_matching(&w, errbuf, n);
+}
+
+int nft_macspoof_gc(bool (*keep)(const char *id, void *data), void *data, char *errbuf,
+		    size_t n)
+{
+	struct walk w = { .keep = keep, .data = data };
+
+	return remove_matching(&w, errbuf, n);
+}
