@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# podman 4 (libcni inside) with network_backend = "cni" and cni_plugin_dirs = our
+# build/bin only runs two busybox-static containers (--rootfs, no image registry) on a
+# bridge + host-local + firewall network: ping, HTTP, CHECK of podman's attachments
+# (libcni's cache, which podman wrote, read back by `netctl cni check`), podman rm,
+# nothing left. The sandbox tweaks podman needs here are in /work/shared/NOTES.md:
+# default_ulimits within our hard nofile, cgroups disabled + an empty /sys/fs/cgroup,
+# vfs storage on tmpfs, busybox applets linked relatively.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/leaks.sh"
+
+for p in bridge host-local firewall netctl; do
+	[ -x "$BIN/$p" ] || { fail "$p is built" "$BIN/$p missing"; done_testing; exit 1; }
+done
+for t in podman crun conmon /bin/busybox; do
+	command -v "$t" >/dev/null || { fail "$t is installed" "scripts/deps.sh installs it"; done_testing; exit 1; }
+done
+
+# --- a private podman: its own config, storage and cgroup view (this mount ns only)
+mount -t tmpfs tmpfs /var/lib/containers 2>/dev/null ||
+	{ mkdir -p /var/lib/containers && mount -t tmpfs tmpfs /var/lib/containers; }
+mount -t tmpfs tmpfs /sys/fs/cgroup
+mkdir -p "$T/cni" "$T/rootfs/bin" "$T/rootfs/www" "$T/rootfs/proc" "$T/rootfs/sys" \
+	"$T/rootfs/dev" "$T/rootfs/etc" "$T/rootfs/tmp"
+cat >"$T/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+cgroups = "disabled"
+[network]
+network_backend = "cni"
+cni_plugin_dirs = ["$BIN"]
+network_config_dir = "$T/cni"
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime = "crun"
+EOF
+cat >"$T/storage.conf" <<EOF
+[storage]
+driver = "vfs"
+runroot = "/run/containers/storage"
+graphroot = "/var/lib/containers/storage"
+EOF
+export CONTAINERS_CONF=$T/containers.conf CONTAINERS_STORAGE_CONF=$T/storage.conf
+cat >"$T/cni/proofnet.conflist" <<'EOF'
+{ "cniVersion": "1.0.0", "name": "proofnet", "plugins": [
+  { "type": "bridge", "bridge": "npod0", "isGateway": true, "ipMasq": true,
+    "ipam": { "type": "host-local", "ranges": [[{ "subnet": "10.79.0.0/24" }]],
+              "routes": [{ "dst": "0.0.0.0/0" }] } },
+  { "type": "firewall" } ] }
+EOF
+# busybox-static as the whole image: each applet a relative link
+cp /bin/busybox "$T/rootfs/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ "$a" = busybox ] || ln -s busybox "$T/rootfs/bin/$a"
+done
+echo "hello from c1" >"$T/rootfs/www/index.html"
+
+pm() { timeout 60 podman "$@"; }
+run_ctr() {
+	pm run -d --name "$1" --network proofnet --cap-add NET_RAW --timeout 170 \
+		--rootfs "$T/rootfs" "${@:2}"
+}
+check "podman lists our network (cni backend)" sh -c "podman network ls --format '{{.Name}} {{.Driver}}' | grep -q '^proofnet bridge'"
+check "podman run c1 (httpd)" run_ctr c1 /bin/httpd -f -p 8080 -h /www
+check "podman run c2" run_ctr c2 /bin/sleep 170
+ip1=$(pm inspect -f '{{(index .NetworkSettings.Networks "proofnet").IPAddress}}' c1)
+ip2=$(pm inspect -f '{{(index .NetworkSettings.Networks "proofnet").IPAddress}}' c2)
+check_eq "two distinct addresses in 10.79.0.0/24" "2" \
+	"$(printf '%s\n%s\n' "$ip1" "$ip2" | grep '^10\.79\.0\.' | sort -u | wc -l)"
+check_eq "our firewall holds both (members-proofnet in table inet netctl)" "$(printf '%s\n%s\n' "$ip1" "$ip2" | sort | xargs)" \
+	"$(nft -j list set inet netctl members-proofnet | jq -r '.nftables[].set.elem[]?.elem.val' | sort | xargs)"
+check "c2 pings the gateway" pm exec c2 ping -c 1 -W 2 10.79.0.1
+check "c2 pings c1" pm exec c2 ping -c 1 -W 2 "$ip1"
+check "c1 pings c2" pm exec c1 ping -c 1 -W 2 "$ip2"
+check_eq "HTTP c2 -> c1" "hello from c1" "$(timeout 10 podman exec c2 wget -q -O - "http://$ip1:8080/" 2>&1)"
+
+# podman network reload: libcni DEL then ADD of each attachment, same address kept
+check "podman network reload c1" pm network reload c1
+check_eq "c1 keeps its address" "$ip1" \
+	"$(pm inspect -f '{{(index .NetworkSettings.Networks "proofnet").IPAddress}}' c1)"
+check "c2 still reaches c1" pm exec c2 ping -c 1 -W 2 "$ip1"
+
+# CHECK: podman has no CHECK verb; libcni cached each ADD result under the container's
+# ID; the same chain's CHECK runs against that cache.
+for c in c1 c2; do
+	id=$(pm inspect -f '{{.ID}}' $c)
+	ns=$(pm inspect -f '{{.NetworkSettings.SandboxKey}}' $c)
+	check "CHECK $c on podman's attachment (libcni cache)" env NETCTL_STATEDIR=/var/lib/cni CNI_PATH=$BIN \
+		netctl cni check "$T/cni/proofnet.conflist" "$ns" --id "$id"
+done
+ns2=$(pm inspect -f '{{.NetworkSettings.SandboxKey}}' c2)
+id2=$(pm inspect -f '{{.ID}}' c2)
+nsenter --net="$ns2" ip addr flush dev eth0
+check_fails "CHECK c2 fails once its address is gone" env NETCTL_STATEDIR=/var/lib/cni CNI_PATH=$BIN \
+	netctl cni check "$T/cni/proofnet.conflist" "$ns2" --id "$id2"
+
+check "podman rm -f c1 c2" pm rm -f -t 0 c1 c2
+check_eq "podman has no container left" "" "$(pm ps -aq)"
+check_eq "nothing left (links, store, lock, nft elements, caches)" "" \
+	"$(leaks /var/lib/cni/networks/proofnet)"
+check_eq "no netns left" "" "$(ls /run/netns)"
+done_testing
