@@ -17,4 +17,7 @@ int cmd_graph(int argc, char **argv);
 /** cmd_stats() - `netctl stats [NET|CONTAINER] [--watch N] [--json]`. */
 int cmd_stats(int argc, char **argv);
 
+/** cmd_run() - `netctl run [options] -- CMD...`: CMD in a new netns on networks. */
+int cmd_run(int argc, char **argv);
+
 #endif

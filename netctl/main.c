@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "cni", cmd_cni, "run a conflist's plugin chain on a netns, as libcni does" },
 	{ "graph", cmd_graph, "a network's containers, groups and allowed flows as DOT" },
 	{ "stats", cmd_stats, "per-container traffic counters and policy drops" },
+	{ "run", cmd_run, "run a command in a new netns attached to networks" },
 	{ "policy", cmd_policy, "check, diff, apply, show and explain a network's policy" },
 };
 

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `netctl run [options] -- CMD...`: CMD in a fresh network namespace attached to
+ * networks, with Docker's default capabilities and no_new_privs.
+ *
+ * Order, so that a crash at any instant leaves something `netctl gc` can undo: the run
+ * record (our pid + start time, the netns, the attachments) is written first, then
+ * the netns pinned, then each network attached; teardown runs the other way and
+ * removes the record last. The signals we forward are blocked from the start and
+ * taken with sigwaitinfo(): one that arrives while we attach stops the setup and
+ * takes the same undo path, and none is lost between fork and wait. Plugins inherit
+ * the mask, so a Ctrl-C on the terminal does not kill a plugin half-way.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "netctl/caps.h"
+#include "netctl/cli.h"
+#include "netctl/netns.h"
+#include "netctl/paths.h"
+#include "netctl/runrec.h"
+#include "netlib/link.h"
+#include "netlib/sock.h"
+#include "util/cleanup.h"
+#include "util/str.h"
+
+/* Docker's `docker run` statuses for its own failures, so CMD's own stay readable. */
+#define RUN_FAILED 125		/* netctl could not set the run up */
+#define RUN_CANNOT_EXEC 126	/* CMD exists but could not be executed */
+#define RUN_NOT_FOUND 127	/* CMD not found */
+
+static const char usage_text[] =
+	"usage: netctl run [--network NET]... [--publish [IP:]HOST:CTR[/PROTO]]... [--name N]\n"
+	"                  [--ip IP] [--rate-in RATE] [--rate-out RATE]\n"
+	"                  [--cap-add CAP]... [--cap-drop CAP]... -- CMD [ARG...]\n"
+	"\n"
+	"Runs CMD in a new network namespace attached to each NET (interfaces eth0,\n"
+	"eth1, ... in the order given), with Docker's default capability set adjusted by\n"
+	"--cap-add/--cap-drop (a name such as NET_ADMIN or CAP_NET_ADMIN, or ALL) and\n"
+	"no_new_privs. `--network none` gives loopback only. Without --network the\n"
+	"network named \"default\" is used when it exists (`netctl create default`).\n"
+	"--publish, --ip and the rates apply to the first network.\n"
+	"Signals INT, TERM, HUP, QUIT, USR1 and USR2 are forwarded to CMD. When CMD ends\n"
+	"(or netctl is interrupted) every network is detached and the namespace removed;\n"
+	"if netctl itself is killed, CMD dies with it and `netctl gc` cleans up.\n"
+	"\n"
+	"Exit status: CMD's, or 128+N when CMD was killed by signal N; 125 when netctl\n"
+	"could not set the run up (bad option, unknown network, ...), 126 when CMD could\n"
+	"not be executed, 127 when CMD was not found.\n";
+
+#define DEFAULT_NETWORK "default"
+
+struct run_opts {
+	const char *nets[RUNREC_MAX_NETS];
+	int n_nets;
+	bool net_none;
+	const char *name;
+	const char *ip;
+	const char *rate_in, *rate_out;
+	const char *publish[64];
+	int n_publish;
+	struct caps_set caps;
+	char **argv;
+};
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "netctl run: %s%s%s%s (see `netctl run --help`)\n", what,
+		arg ? " \"" : "", arg ? arg : "", arg ? "\"" : "");
+	return RUN_FAILED;
+}
+
+static int add_network(struct run_opts *o, const char *net)
+{
+	if (!strcmp(net, "none")) {
+		o->net_none = true;
+		return 0;
+	}
+	if (!paths_net_name_ok(net))
+		return usage_error("not a network name:", net);
+	if (o->n_nets >= RUNREC_MAX_NETS)
+		return usage_error("too many networks", NULL);
+	for (int i = 0; i < o->n_nets; i++)
+		if (!strcmp(o->nets[i], net))
+			return usage_error("network given twice:", net);
+	o->nets[o->n_nets++] = net;
+	return 0;
+}
+
+/* 0, 1 when --help was printed, or an exit status. */
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "network", required_argument, NULL, 'n' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "ip", required_argument, NULL, 'i' },
+		{ "rate-in", required_argument, NULL, 'I' },
+		{ "rate-out", required_argument, NULL, 'O' },
+		{ "cap-add", required_argument, NULL, 'a' },
+		{ "cap-drop", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c, r;
+
+	o->caps = caps_default();
+	optind = 1;
+	opterr = 0;
+	/* "+": stop at CMD, whose own options are not ours. */
+	while ((c = getopt_long(argc, argv, "+hp:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			r = add_network(o, optarg);
+			if (r)
+				return r;
+			break;
+		case 'p':
+			if (o->n_publish >= (int)ARRAY_SIZE(o->publish))
+				return usage_error("too many --publish", NULL);
+			o->publish[o->n_publish++] = optarg;
+			break;
+		case 'N':
+			if (!name_is_safe(optarg, 64))
+				return usage_error("--name wants 1-64 of [A-Za-z0-9_.-], got", optarg);
+			o->name = optarg;
+			break;
+		case 'i': o->ip = optarg; break;
+		case 'I': o->rate_in = optarg; break;
+		case 'O': o->rate_out = optarg; break;
+		case 'a':
+		case 'd':
+			if (caps_adjust(&o->caps, optarg, c == 'a') < 0)
+				return usage_error("unknown capability", optarg);
+			break;
+		case 'h': fputs(usage_text, stdout); return 1;
+		default: return usage_error("bad option", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no command given: netctl run [OPTIONS] -- CMD [ARG...]", NULL);
+	o->argv = argv + optind;
+	if (o->net_none && o->n_nets)
+		return usage_error("--network none cannot be combined with networks", NULL);
+	if (!o->net_none && !o->n_nets)
+		o->nets[o->n_nets++] = DEFAULT_NETWORK;
+	return 0;
+}
+
+/* Everything is checked before anything is created: bad input changes nothing. */
+static int validate(const struct netctl_paths *p, struct run_opts *o)
+{
+	if (o->net_none && (o->n_publish || o->ip || o->rate_in || o->rate_out))
+		return usage_error("--publish, --ip and rates need a network", NULL);
+	if (o->n_nets)
+		return usage_error("attaching networks is not available yet; use --network none",
+				   NULL);
+	(void)p;
+	return 0;
+}
+
+static int lo_up(const char *netns_path)
+{
+	char errbuf[256];
+	struct netlib_nl nl;
+	struct netlib_link lo;
+	int r;
+
+	r = netlib_open_netns(&nl, netns_path, errbuf, sizeof(errbuf));
+	if (r < 0)
+		return r;
+	r = netlib_link_get(&nl, 0, "lo", &lo, errbuf, sizeof(errbuf));
+	if (r == 0)
+		r = netlib_link_set_up(&nl, lo.index, true, errbuf, sizeof(errbuf));
+	netlib_close(&nl);
+	return r;
+}
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void signal_set(sigset_t *s)
+{
+	sigemptyset(s);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(s, forwarded[i]);
+	sigaddset(s, SIGCHLD);
+}
+
+/* A terminating signal that arrived during setup: its number, else 0. */
+static int pending_stop(void)
+{
+	static const int stop[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	sigset_t p;
+
+	if (sigpending(&p) < 0)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(stop); i++)
+		if (sigismember(&p, stop[i]))
+			return stop[i];
+	return 0;
+}
+
+struct child_report {
+	int stage;	/* 0 setting up, 1 exec */
+	int err;
+};
+
+/* In the child: never returns. Failures go to the parent through @report_fd. */
+static void child_exec(const struct run_opts *o, int netns_fd, const sigset_t *old_mask,
+		       pid_t parent, int report_fd)
+{
+	struct child_report rep = { 0, 0 };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		rep.err = errno;
+	else if (getppid() != parent)	/* the parent died before prctl */
+		_exit(RUN_FAILED);
+	else if (setns(netns_fd, CLONE_NEWNET) < 0)
+		rep.err = errno;
+	else if ((rep.err = -caps_apply(&o->caps)) == 0 &&
+		 sigprocmask(SIG_SETMASK, old_mask, NULL) < 0)
+		rep.err = errno;
+	if (rep.err == 0) {
+		rep.stage = 1;
+		execvp(o->argv[0], o->argv);
+		rep.err = errno;
+	}
+	if (write(report_fd, &rep, sizeof(rep)) < 0)
+		_exit(RUN_FAILED);
+	_exit(rep.stage == 0 ? RUN_FAILED : rep.err == ENOENT ? RUN_NOT_FOUND : RUN_CANNOT_EXEC);
+}
+
+/* Forward signals until the child ends; its status as an exit status. */
+static int wait_child(pid_t child, const sigset_t *set)
+{
+	siginfo_t info;
+	int sig, status;
+	pid_t r;
+
+	for (;;) {
+		sig = sigwaitinfo(set, &info);
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			return RUN_FAILED;
+		}
+		if (sig != SIGCHLD) {
+			kill(child, sig);
+			continue;
+		}
+		do
+			r = waitpid(child, &status, WNOHANG);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return RUN_FAILED;
+		if (r == 0)	/* stopped or continued: not the end */
+			continue;
+		if (WIFEXITED(status))
+			return WEXITSTATUS(status);
+		if (WIFSIGNALED(status))
+			return 128 + WTERMSIG(status);
+	}
+}
+
+/* Start CMD in the netns and return its exit status. */
+static int start_and_wait(const struct run_opts *o, const char *netns_path, const sigset_t *set,
+			  const sigset_t *old_mask)
+{
+	struct child_report rep;
+	_cleanup_close_ int netns_fd = open(netns_path, O_RDONLY | O_CLOEXEC);
+	int pipefd[2];
+	pid_t parent = getpid(), child;
+	ssize_t got;
+	int status;
+
+	if (netns_fd < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+		fprintf(stderr, "netctl run: %s: %s\n", netns_path, strerror(errno));
+		return RUN_FAILED;
+	}
+	child = fork();
+	if (child < 0) {
+		fprintf(stderr, "netctl run: fork: %s\n", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return RUN_FAILED;
+	}
+	if (child == 0) {
+		close(pipefd[0]);
+		child_exec(o, netns_fd, old_mask, parent, pipefd[1]);
+	}
+	close(pipefd[1]);
+	do
+		got = read(pipefd[0], &rep, sizeof(rep));
+	while (got < 0 && errno == EINTR);
+	close(pipefd[0]);
+	status = wait_child(child, set);
+	if (got == (ssize_t)sizeof(rep))
+		fprintf(stderr, "netctl run: %s%s: %s\n", rep.stage ? o->argv[0] : "setting up ",
+			rep.stage ? "" : "the process", strerror(rep.err));
+	return status;
+}
+
+static void undo(const struct netctl_paths *p, const struct runrec *rec, int attached)
+{
+	int r;
+
+	(void)attached;
+	if (!rec->id[0])
+		return;
+	r = netns_delete(p->netnsdir, rec->container_id);
+	if (r < 0)
+		fprintf(stderr, "netctl run: removing netns %s/%s: %s (run `netctl gc`)\n",
+			p->netnsdir, rec->container_id, strerror(-r));
+	r = runrec_remove(p->rundir, rec->id);
+	if (r < 0)
+		fprintf(stderr, "netctl run: removing the run record %s: %s\n", rec->id,
+			strerror(-r));
+}
+
+static int setup(const struct netctl_paths *p, const struct run_opts *o, struct runrec *rec,
+		 char *ns_path, size_t n)
+{
+	int r;
+
+	r = runrec_new_id(rec);
+	if (r == 0)
+		r = proc_start_time(getpid(), &rec->start);
+	if (r < 0)
+		return r;
+	rec->pid = getpid();
+	str_copy(rec->name, sizeof(rec->name), o->name ? o->name : "");
+	for (int i = 0; i < o->n_nets; i++) {
+		str_copy(rec->nets[i].net, sizeof(rec->nets[i].net), o->nets[i]);
+		snprintf(rec->nets[i].ifname, sizeof(rec->nets[i].ifname), "eth%d", i);
+	}
+	rec->n_nets = o->n_nets;
+	r = runrec_write(p->rundir, rec);
+	if (r < 0) {
+		fprintf(stderr, "netctl run: writing the run record in %s/run: %s\n", p->rundir,
+			strerror(-r));
+		return r;
+	}
+	r = netns_create(p->netnsdir, rec->container_id);
+	if (r == 0)
+		r = netns_path(p->netnsdir, rec->container_id, ns_path, n);
+	if (r == 0)
+		r = lo_up(ns_path);
+	if (r < 0)
+		fprintf(stderr, "netctl run: creating netns %s/%s: %s\n", p->netnsdir,
+			rec->container_id, strerror(-r));
+	return r;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct netctl_paths p;
+	struct runrec rec = { 0 };
+	char ns_path[PATH_MAX];
+	sigset_t set, old_mask;
+	int r, status, attached = 0, sig;
+
+	r = parse_opts(argc, argv, &o);
+	if (r)
+		return r == 1 ? CLI_OK : r;
+	if (paths_init(&p) < 0)
+		return usage_error("a path is too long", NULL);
+	r = validate(&p, &o);
+	if (r)
+		return r;
+	signal_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &old_mask);
+	/* A shell starts background jobs with INT and QUIT ignored: we forward them. */
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		signal(forwarded[i], SIG_DFL);
+	if (setup(&p, &o, &rec, ns_path, sizeof(ns_path)) < 0) {
+		status = RUN_FAILED;
+		goto out;
+	}
+	sig = pending_stop();
+	status = sig ? 128 + sig : start_and_wait(&o, ns_path, &set, &old_mask);
+out:
+	undo(&p, &rec, attached);
+	return status;
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# netctl run without networks: Docker's default capabilities and no_new_privs in CMD,
+# --cap-add/--cap-drop, CMD's exit status (128+N when killed), signals forwarded,
+# bad input refused before anything is made, nothing left after any exit.
+. "$(dirname "$0")/../lib/common.sh"
+
+NETCTL=$BIN/netctl
+export NETCTL_CONFDIR=$T/conf NETCTL_STATEDIR=$T/state NETCTL_RUNDIR=$T/run CNI_PATH=$BIN
+[ -x "$NETCTL" ] || { fail "netctl is built" "missing $NETCTL"; done_testing; exit 1; }
+
+# Nothing of ours left: no netns pin, no run record.
+leftovers() { ls /run/netns 2>/dev/null; ls "$NETCTL_RUNDIR/run" 2>/dev/null; }
+check_clean() { check_eq "$1: nothing left" "" "$(leftovers)"; }
+caps() { grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' | tr -s '\t ' ' ' | tr '\n' ';'; }
+
+# --- capabilities: moby's default set is 0x00000000a80425fb ---
+out=$("$NETCTL" run --network none -- sh -c 'cat /proc/self/status' | caps)
+d=00000000a80425fb
+check_eq "default: Docker's capability set, no_new_privs" \
+	"CapInh: $d;CapPrm: $d;CapEff: $d;CapBnd: $d;CapAmb: $d;NoNewPrivs: 1;" "$out"
+out=$("$NETCTL" run --network none --cap-drop ALL -- cat /proc/self/status | caps)
+z=0000000000000000
+check_eq "--cap-drop ALL: every set empty" \
+	"CapInh: $z;CapPrm: $z;CapEff: $z;CapBnd: $z;CapAmb: $z;NoNewPrivs: 1;" "$out"
+out=$("$NETCTL" run --network none --cap-drop ALL --cap-add net_admin --cap-add CAP_NET_RAW \
+	-- cat /proc/self/status | grep CapEff | tr -s '\t ' ' ')
+check_eq "--cap-drop ALL --cap-add NET_ADMIN,NET_RAW" "CapEff: 0000000000003000" "$out"
+out=$("$NETCTL" run --network none --cap-drop chown --cap-drop KILL -- \
+	cat /proc/self/status | grep CapBnd | tr -s '\t ' ' ')
+check_eq "--cap-drop CHOWN,KILL from the default" "CapBnd: 00000000a80425da" "$out"
+
+# --- a fresh netns with loopback up, pinned under netctl-<id> while CMD runs ---
+out=$("$NETCTL" run --network none -- sh -c \
+	'ip -o link show | cut -d" " -f2,3; readlink /proc/self/ns/net; ls /run/netns')
+case $out in
+"lo: <LOOPBACK,UP,LOWER_UP>"$'\n'"net:["*"]"$'\n'netctl-[0-9a-f]*)
+	ok "CMD sees only lo, up, in its own netns pinned as netctl-<id>" ;;
+*) fail "CMD sees only lo, up, in its own netns pinned as netctl-<id>" "$out" ;;
+esac
+[ "$(echo "$out" | sed -n 2p)" != "$(readlink /proc/self/ns/net)" ] &&
+	ok "CMD's netns is not ours" || fail "CMD's netns is not ours" "$out"
+check_clean "after CMD exits"
+
+# --- exit statuses ---
+"$NETCTL" run --network none -- sh -c 'exit 3'
+check_eq "exit 3 -> 3" 3 $?
+"$NETCTL" run --network none -- sh -c 'kill -TERM $$'
+check_eq "killed by TERM -> 143" 143 $?
+"$NETCTL" run --network none -- sh -c 'kill -KILL $$'
+check_eq "killed by KILL -> 137" 137 $?
+"$NETCTL" run --network none -- /nonexistent/cmd 2>"$T/err"
+check_eq "CMD not found -> 127" "127 1" "$? $(wc -l <"$T/err")"
+"$NETCTL" run --network none -- /etc/passwd 2>/dev/null
+check_eq "CMD not executable -> 126" 126 $?
+check_clean "after the exit status runs"
+
+# --- signals are forwarded, and CMD's answer is the status ---
+# CMD writes "ready" once its traps are set; the test signals netctl, not CMD.
+for sig in INT TERM HUP QUIT USR1 USR2; do
+	rm -f "$T/ready"
+	"$NETCTL" run --network none -- sh -c \
+		"trap 'echo got-$sig; exit 7' $sig; touch $T/ready; while :; do sleep 0.05; done" \
+		>"$T/out" &
+	pid=$!
+	for _ in $(seq 100); do [ -e "$T/ready" ] && break; sleep 0.02; done
+	kill -"$sig" "$pid"
+	wait "$pid"
+	check_eq "SIG$sig forwarded to CMD, its exit status returned" "7 got-$sig" "$? $(cat "$T/out")"
+done
+rm -f "$T/ready"
+"$NETCTL" run --network none -- sh -c "touch $T/ready; exec sleep 30" &
+pid=$!
+for _ in $(seq 100); do [ -e "$T/ready" ] && break; sleep 0.02; done
+check_eq "while CMD runs: one netns, one run record" "2" "$(leftovers | wc -l)"
+kill -TERM "$pid"
+wait "$pid"
+check_eq "TERM to netctl: CMD killed by it -> 143" 143 $?
+check_clean "after a signal"
+
+# --- kill -9 of netctl: CMD dies with it (PR_SET_PDEATHSIG); the record stays for gc ---
+rm -f "$T/ready"
+"$NETCTL" run --network none -- sh -c "echo \$\$ >$T/ready.tmp; mv $T/ready.tmp $T/ready; exec sleep 30" &
+pid=$!
+for _ in $(seq 100); do [ -e "$T/ready" ] && break; sleep 0.02; done
+child=$(cat "$T/ready")
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+alive() { [ -e "/proc/$1" ] && ! grep -q '^[^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+for _ in $(seq 50); do alive "$child" || break; sleep 0.02; done
+alive "$child" && fail "CMD dies with a killed netctl" "pid $child alive" ||
+	ok "CMD dies with a killed netctl"
+check_eq "a killed run leaves its record and netns (for gc)" 2 "$(leftovers | wc -l)"
+ip netns list | awk '{print $1}' | grep '^netctl-' | xargs -r -n1 ip netns delete
+rm -rf "${NETCTL_RUNDIR:?}/run"
+
+# --- bad input: one line on stderr, status 125, nothing made ---
+bad() { # DESC ARGS...
+	local desc=$1 out status
+	shift
+	out=$("$NETCTL" run "$@" 2>&1 >/dev/null)
+	status=$?
+	if [ $status = 125 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && [ -z "$(leftovers)" ]; then
+		ok "bad input refused ($desc): $out"
+	else
+		fail "bad input refused ($desc)" "status $status" "$out" "$(leftovers)"
+	fi
+}
+bad "unknown capability" --network none --cap-add NOPE -- true
+bad "no command" --network none
+bad "bad network name" --network ../etc -- true
+bad "unknown option" --network none --frob -- true
+bad "none and a network" --network none --network web -- true
+bad "a publish without a network" --network none --publish 8080:80 -- true
+out=$("$NETCTL" run --help)
+check_eq "--help: exit 0" "0" "$?"
+
+done_testing
