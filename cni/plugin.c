@@ -3,10 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cni/plugin.h"
+#include "util/audit.h"
 #include "util/file.h"
+#include "util/ip.h"
 
 static const char *const supported_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" };
 
@@ -127,6 +130,45 @@ static int run(const struct cni_plugin_ops *ops, struct cni_ctx *ctx, const char
 	return r;
 }
 
+/*
+ * One audit line per change (ADD, DEL, GC) and its outcome, under "netctl-<plugin>",
+ * also appended to $NETCTL_AUDIT_FILE when set (hosts and tests without syslog).
+ */
+static void audit(const struct cni_plugin_ops *ops, const struct cni_ctx *ctx, int r)
+{
+	char ident[64], line[2048] = "", ips[512] = "", ip[IP_STR_MAX + 8];
+	int i;
+
+	if (ctx->env.cmd != CNI_CMD_ADD && ctx->env.cmd != CNI_CMD_DEL &&
+	    ctx->env.cmd != CNI_CMD_GC)
+		return;
+	snprintf(ident, sizeof(ident), "netctl-%s", ops->name);
+	audit_kv(line, sizeof(line), "op", cni_cmd_str(ctx->env.cmd));
+	if (ctx->conf.name)
+		audit_kv(line, sizeof(line), "net", ctx->conf.name);
+	if (ctx->env.container_id)
+		audit_kv(line, sizeof(line), "container", ctx->env.container_id);
+	if (ctx->env.ifname)
+		audit_kv(line, sizeof(line), "ifname", ctx->env.ifname);
+	audit_kv(line, sizeof(line), "result", r < 0 ? "error" : "ok");
+	if (r < 0) {
+		snprintf(ip, sizeof(ip), "%d", ctx->err.code);
+		audit_kv(line, sizeof(line), "code", ip);
+		audit_kv(line, sizeof(line), "msg", ctx->err.msg);
+		if (ctx->err.details[0])
+			audit_kv(line, sizeof(line), "details", ctx->err.details);
+	} else if (ctx->env.cmd == CNI_CMD_ADD && ctx->result && ctx->result->n_ips) {
+		for (i = 0; i < ctx->result->n_ips; i++) {
+			ip_prefix_format(&ctx->result->ips[i].address, ip, sizeof(ip));
+			snprintf(ips + strlen(ips), sizeof(ips) - strlen(ips), "%s%s",
+				 i ? "," : "", ip);
+		}
+		audit_kv(line, sizeof(line), "ips", ips);
+	}
+	audit_write(ident, r < 0 ? LOG_ERR : LOG_INFO, getenv("NETCTL_AUDIT_FILE"),
+		    line[0] == ' ' ? line + 1 : line);
+}
+
 int cni_plugin_main(const struct cni_plugin_ops *ops)
 {
 	static struct cni_ctx ctx;	/* large (results): keep it off the stack */
@@ -156,6 +198,7 @@ int cni_plugin_main(const struct cni_plugin_ops *ops)
 		return r;
 	}
 	r = run(ops, &ctx, in, len);
+	audit(ops, &ctx, r);
 	if (r < 0) {
 		status = fail(&ctx.err, ctx.conf.version ? ctx.conf.version : CNI_V_LATEST);
 	} else {

@@ -16,6 +16,12 @@ int cmd_policy(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 /** cmd_stats() - `netctl stats [NET|CONTAINER] [--watch N] [--json]`. */
 int cmd_stats(int argc, char **argv);
+/** cmd_connect() - `netctl connect NET CONTAINER [options]` (netctl/attach.h). */
+int cmd_connect(int argc, char **argv);
+/** cmd_disconnect() - `netctl disconnect NET CONTAINER`. */
+int cmd_disconnect(int argc, char **argv);
+/** cmd_check() - `netctl check [NET [CONTAINER]]`. */
+int cmd_check(int argc, char **argv);
 
 /** cmd_run() - `netctl run [options] -- CMD...`: CMD in a new netns on networks. */
 int cmd_run(int argc, char **argv);

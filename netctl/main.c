@@ -14,6 +14,9 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "connect", cmd_connect, "attach a container (netns name, path or PID) to a network" },
+	{ "disconnect", cmd_disconnect, "detach a container from a network" },
+	{ "check", cmd_check, "check attachments with the chain's CHECK" },
 	{ "cni", cmd_cni, "run a conflist's plugin chain on a netns, as libcni does" },
 	{ "graph", cmd_graph, "a network's containers, groups and allowed flows as DOT" },
 	{ "stats", cmd_stats, "per-container traffic counters and policy drops" },

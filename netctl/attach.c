@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Attach a container to a netctl network: the chain, the cache and the audit line. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netctl/attach.h"
+#include "netctl/audit.h"
+#include "netctl/cache.h"
+#include "netctl/paths.h"
+#include "util/str.h"
+
+#define BURST_MIN_BITS (16384ULL * 8)	/* a TBF bucket holds at least 16 KiB */
+
+/* The bucket: 10 ms at the rate, at least 16 KiB, so TCP at low rates keeps flowing. */
+static uint64_t burst_for(uint64_t rate)
+{
+	return rate / 100 > BURST_MIN_BITS ? rate / 100 : BURST_MIN_BITS;
+}
+
+json_t *attach_cap_args(const struct attach_opts *o, bool *oom)
+{
+	json_t *caps = json_object(), *bw;
+	int r = caps ? 0 : -1;
+
+	*oom = false;
+	if (r == 0 && o->port_mappings && json_array_size(o->port_mappings))
+		r = json_object_set(caps, "portMappings", o->port_mappings);
+	if (r == 0 && (o->rate_in || o->rate_out)) {
+		bw = json_object();
+		r = bw ? 0 : -1;
+		if (r == 0 && o->rate_in)
+			r = json_object_set_new(bw, "ingressRate", json_integer((json_int_t)o->rate_in)) ?:
+			    json_object_set_new(bw, "ingressBurst",
+						json_integer((json_int_t)burst_for(o->rate_in)));
+		if (r == 0 && o->rate_out)
+			r = json_object_set_new(bw, "egressRate", json_integer((json_int_t)o->rate_out)) ?:
+			    json_object_set_new(bw, "egressBurst",
+						json_integer((json_int_t)burst_for(o->rate_out)));
+		if (r == 0)
+			r = json_object_set_new(caps, "bandwidth", bw);
+		else
+			json_decref(bw);
+	}
+	if (r == 0 && o->ip)
+		r = json_object_set_new(caps, "ips", json_pack("[s]", o->ip));
+	if (r < 0) {
+		*oom = true;
+		json_decref(caps);
+		return NULL;
+	}
+	if (!json_object_size(caps)) {
+		json_decref(caps);
+		return NULL;
+	}
+	return caps;
+}
+
+/* "IgnoreUnknown=1;K8S_POD_NAME=N;IP=A": the reference plugins skip keys they lack. */
+static int build_args(const struct attach_opts *o, char *out, size_t n)
+{
+	int r = str_copy(out, n, "IgnoreUnknown=1");
+
+	if (r == 0 && o->name)
+		r = str_printf(out + strlen(out), n - strlen(out), ";K8S_POD_NAME=%s", o->name);
+	if (r == 0 && o->ip)
+		r = str_printf(out + strlen(out), n - strlen(out), ";IP=%s", o->ip);
+	return r;
+}
+
+struct attach_ctx {
+	struct netctl_paths paths;
+	struct conflist cl;
+	struct chain_req req;
+	char args[512];
+};
+
+static int prepare(const struct attach_opts *o, struct attach_ctx *c, struct chain_err *err)
+{
+	int r;
+
+	err->plugin = -1;
+	memset(&err->cni, 0, sizeof(err->cni));
+	r = paths_init(&c->paths);
+	if (r < 0)
+		return cni_err_set_errno(&err->cni, r, CNI_ERR_INVALID_ENV, "a path is too long",
+					 "NETCTL_CONFDIR, NETCTL_STATEDIR or CNI_PATH");
+	if (!o->net)
+		return cni_err_set(&err->cni, CNI_ERR_INVALID_CONFIG, "no network given", "net");
+	r = paths_net_load(&c->paths, o->net, &c->cl, &err->cni);
+	if (r < 0)
+		return r;
+	if (o->name && !name_is_safe(o->name, 253))
+		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "invalid container name",
+				   "\"%s\": use letters, digits, '_', '.' and '-', at most 253",
+				   o->name);
+	if (build_args(o, c->args, sizeof(c->args)) < 0)
+		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "the arguments are too long",
+				   "name \"%s\", ip \"%s\"", o->name ?: "", o->ip ?: "");
+	c->req = (struct chain_req){
+		.cni_path = c->paths.cni_path,
+		.cache_dir = c->paths.statedir,
+		.container_id = o->container_id,
+		.netns = o->netns,
+		.ifname = o->ifname ?: ATTACH_DEFAULT_IFNAME,
+		.args = c->args,
+		.rollback = true,
+	};
+	return 0;
+}
+
+/* ",IP" of each result address, for the audit line. */
+static void result_ips(json_t *result, char *out, size_t n)
+{
+	json_t *ip;
+	size_t i;
+
+	out[0] = '\0';
+	json_array_foreach(json_object_get(result, "ips"), i, ip) {
+		const char *a = json_string_value(json_object_get(ip, "address"));
+
+		if (a && strlen(out) + strlen(a) + 2 < n)
+			snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? "," : "", a);
+	}
+}
+
+static void log_op(const struct attach_opts *o, const char *def_op, const char *ifname,
+		   json_t *result, const struct chain_err *err, const struct conflist *cl)
+{
+	char extra[1024] = "", ips[512];
+	struct audit_rec rec = {
+		.op = o->op ?: def_op, .net = o->net, .container = o->container_id,
+		.ifname = ifname, .extra = extra,
+	};
+
+	if (o->name)
+		snprintf(extra, sizeof(extra), " name=%s", o->name);
+	if (result) {
+		result_ips(result, ips, sizeof(ips));
+		if (ips[0])
+			snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " ips=%s", ips);
+	}
+	if (err && err->cni.code && err->plugin >= 0 && cl && err->plugin < cl->n_plugins)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " plugin=%s",
+			 cl->plugins[err->plugin].type);
+	audit_log(&rec, err ? &err->cni : NULL);
+}
+
+int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *err)
+{
+	struct attach_ctx *c = calloc(1, sizeof(*c));
+	bool oom;
+	int r;
+
+	*result = NULL;
+	if (!c)
+		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
+					 "attach");
+	r = prepare(o, c, err);
+	if (r == 0) {
+		c->req.cap_args = attach_cap_args(o, &oom);
+		if (oom)
+			r = cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL,
+					      "out of memory", "capability arguments");
+	}
+	if (r == 0)
+		r = chain_add(&c->cl, &c->req, result, err);
+	log_op(o, "connect", c->req.ifname ?: o->ifname, *result, err, &c->cl);
+	json_decref(c->req.cap_args);
+	conflist_free(&c->cl);
+	free(c);
+	return r;
+}
+
+/* The netns ADD was given (malloc'd), when the cache has it. */
+static char *cached_netns(const struct attach_ctx *c, const struct attach_opts *o)
+{
+	struct cache_key k = { o->net, o->container_id, c->req.ifname };
+	json_t *entry = NULL;
+	char *netns = NULL;
+	const char *s;
+
+	if (cache_read(c->paths.statedir, &k, &entry) < 0)
+		return NULL;
+	s = json_string_value(json_object_get(entry, "netns"));
+	if (s && s[0] == '/')
+		netns = strdup(s);
+	json_decref(entry);
+	return netns;
+}
+
+int attach_del(const struct attach_opts *o, struct chain_err *err)
+{
+	struct attach_ctx *c = calloc(1, sizeof(*c));
+	char *netns = NULL;
+	int r;
+
+	if (!c)
+		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
+					 "attach");
+	r = prepare(o, c, err);
+	if (r == 0) {
+		/* DEL gets what ADD was given, from the cache (chain_del reads it). */
+		c->req.args = NULL;
+		if (!c->req.netns)
+			netns = cached_netns(c, o);
+		if (netns && access(netns, F_OK) == 0)
+			c->req.netns = netns;
+		r = chain_del(&c->cl, &c->req, err);
+	}
+	log_op(o, "disconnect", c->req.ifname ?: o->ifname, NULL, err, &c->cl);
+	free(netns);
+	conflist_free(&c->cl);
+	free(c);
+	return r;
+}
+
+int attach_check(const struct attach_opts *o, struct chain_err *err)
+{
+	struct attach_ctx *c = calloc(1, sizeof(*c));
+	struct cache_key k;
+	json_t *entry = NULL;
+	int r;
+
+	if (!c)
+		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
+					 "attach");
+	r = prepare(o, c, err);
+	if (r == 0) {
+		k = (struct cache_key){ o->net, o->container_id, c->req.ifname };
+		r = cache_read(c->paths.statedir, &k, &entry);
+		if (r == -ENOENT)
+			r = cni_err_set_errno(&err->cni, r, CNI_ERR_UNKNOWN_CONTAINER,
+					      "the container is not attached to this network",
+					      "network \"%s\", container %s, %s: nothing cached",
+					      o->net, o->container_id, c->req.ifname);
+	}
+	if (r == 0) {
+		/* CHECK runs with what ADD was given. */
+		c->req.cap_args = json_incref(json_object_get(entry, "capabilityArgs"));
+		if (!c->req.netns)
+			c->req.netns = json_string_value(json_object_get(entry, "netns"));
+		c->req.args = cache_args_string(entry);
+		r = chain_check(&c->cl, &c->req, err);
+		free((char *)c->req.args);
+	}
+	json_decref(c->req.cap_args);
+	json_decref(entry);
+	conflist_free(&c->cl);
+	free(c);
+	return r;
+}
+
+struct list_ctx {
+	const char *net;
+	int (*fn)(const struct attach_info *a, void *data);
+	void *data;
+};
+
+static const char *args_name(json_t *entry)
+{
+	json_t *pair;
+	size_t i;
+
+	json_array_foreach(json_object_get(entry, "cniArgs"), i, pair) {
+		const char *k = json_string_value(json_array_get(pair, 0));
+
+		if (k && !strcmp(k, "K8S_POD_NAME"))
+			return json_string_value(json_array_get(pair, 1));
+	}
+	return NULL;
+}
+
+static int list_entry(json_t *entry, void *data)
+{
+	struct list_ctx *l = data;
+	struct attach_info a = {
+		.net = l->net,
+		.container_id = json_string_value(json_object_get(entry, "containerId")),
+		.ifname = json_string_value(json_object_get(entry, "ifName")),
+		.netns = json_string_value(json_object_get(entry, "netns")),
+		.name = args_name(entry),
+		.result = json_object_get(entry, "result"),
+		.cap_args = json_object_get(entry, "capabilityArgs"),
+	};
+
+	if (!a.container_id || !a.ifname)
+		return 0;
+	return l->fn(&a, l->data);
+}
+
+static int list_net(const char *net, void *data)
+{
+	struct list_ctx *l = data;
+	struct netctl_paths p;
+	int r;
+
+	l->net = net;
+	r = paths_init(&p);
+	return r < 0 ? r : cache_for_each(p.statedir, net, list_entry, l);
+}
+
+int attach_list(const char *net, int (*fn)(const struct attach_info *a, void *data),
+		void *data)
+{
+	struct list_ctx l = { .fn = fn, .data = data };
+	struct netctl_paths p;
+	int r;
+
+	if (net)
+		return list_net(net, &l);
+	r = paths_init(&p);
+	return r < 0 ? r : paths_net_foreach(&p, list_net, &l);
+}
+
+static int count_one(const struct attach_info *a, void *data)
+{
+	(*(int *)data)++;
+	return 0;
+}
+
+int attach_count(const char *net)
+{
+	int n = 0, r = attach_list(net, count_one, &n);
+
+	return r < 0 ? r : n;
+}
