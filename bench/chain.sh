@@ -60,6 +60,21 @@ leftovers() {
 	v=$(ip -o link show type veth | wc -l)
 	[ "$v" = 0 ] || echo "  bench: $v veths left after the DELs" >&2
 }
+# floor_del TAG : the kernel's own cost of what a DEL must do at this size: delete a
+# veth pair whose peer is in a container netns and whose host end is a bridge port,
+# timed around `ip link del` (10 samples; `ip link show lo` gives the exec overhead).
+floor_del() {
+	local k a b
+	for ((k = 0; k < 10; k++)); do
+		ip link add flr$k type veth peer name eth9 netns ours1 2>/dev/null ||
+			ip link add flr$k type veth peer name eth9
+		ip link set flr$k master brours up 2>/dev/null
+		a=$(date +%s%N); ip link del flr$k; b=$(date +%s%N)
+		echo $(((b - a) / 1000)) >>"$T/$1.floor"
+		a=$(date +%s%N); ip link show lo >/dev/null; b=$(date +%s%N)
+		echo $(((b - a) / 1000)) >>"$T/$1.exec"
+	done
+}
 cleanup_all() {
 	ip -all netns delete 2>/dev/null
 	ip link del brours 2>/dev/null; ip link del brref 2>/dev/null
@@ -89,17 +104,24 @@ for N in $SIZES; do
 				op $who del "$i" "1.$who.del"
 			done
 		done
+		ip netns add ours1 2>/dev/null
+		[ "$NAME" != bridge ] || floor_del 1
 	else
 		for ((i = 1; i <= N; i++)); do ip netns add ours$i; ip netns add ref$i; done
 		for ((i = 1; i <= N; i++)); do op ours add "$i" "$N.ours.add"; op ref add "$i" "$N.ref.add"; done
 		for ((i = 1; i <= N; i += CHECK_EVERY)); do
 			op ours check "$i" "$N.ours.check"; op ref check "$i" "$N.ref.check"
 		done
+		[ "$NAME" != bridge ] || floor_del "$N"
 		for ((i = 1; i <= N; i++)); do op ours del "$i" "$N.ours.del"; op ref del "$i" "$N.ref.del"; done
 	fi
 	for o in add check del; do
 		row "$(echo $o | tr a-z A-Z) at $N" "$T/$N.ours.$o" "$T/$N.ref.$o"
 	done
+	if [ "$NAME" = bridge ] && [ -s "$T/$N.floor" ]; then
+		printf '  kernel floor for DEL at N=%d: `ip link del` of a bridged veth pair %s ms p50 (of which exec of ip %s ms)\n' \
+			"$N" "$(pct "$T/$N.floor" 50)" "$(pct "$T/$N.exec" 50)"
+	fi
 	if [ "$N" != 1 ]; then
 		for who in ours ref; do
 			head -n 10 "$T/$N.$who.add" >"$T/f.$who"; tail -n 10 "$T/$N.$who.add" >"$T/l.$who"
