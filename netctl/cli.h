@@ -25,5 +25,9 @@ int cmd_check(int argc, char **argv);
 
 /** cmd_run() - `netctl run [options] -- CMD...`: CMD in a new netns on networks. */
 int cmd_run(int argc, char **argv);
+/** cmd_create() - `netctl create NET [options]`: conflist and bridge. */
+int cmd_create(int argc, char **argv);
+/** cmd_rm() - `netctl rm NET [--force]`. */
+int cmd_rm(int argc, char **argv);
 
 #endif

@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `netctl create` and `netctl rm`: a network is its conflist in <confdir>/net.d, its
+ * bridge, its objects in `table inet netctl` and its host-local store.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cni/env.h"
+#include "netctl/attach.h"
+#include "netctl/audit.h"
+#include "netctl/cli.h"
+#include "netctl/netconf.h"
+#include "netctl/paths.h"
+#include "netlib/link.h"
+#include "netlib/sock.h"
+#include "nft/batch.h"
+#include "nft/conn.h"
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+#include "util/file.h"
+#include "util/str.h"
+
+static const char create_usage[] =
+	"usage: netctl create NET [--subnet CIDR]... [--gateway IP] [--bridge NAME]\n"
+	"                     [--icc=false] [--masquerade] [--mtu N] [--ipv6]\n"
+	"\n"
+	"Writes network NET as a plain conflist, <confdir>/net.d/NET.conflist (any CNI\n"
+	"runtime can use it), and creates its bridge. The chain: bridge (+ipMasq) with\n"
+	"host-local, firewall (icc, policy from <confdir>/policy.d/NET.json), then portmap\n"
+	"and bandwidth when those plugins are in CNI_PATH at create time.\n"
+	"\n"
+	"  --subnet CIDR   repeatable, IPv4 and IPv6 (default: the first free /24 of\n"
+	"                  " NETCONF_DEFAULT_POOL ", or of default_subnet_pool in\n"
+	"                  <confdir>/netctl.conf)\n"
+	"  --gateway IP    the bridge's address (default: the first of the subnet)\n"
+	"  --bridge NAME   bridge interface (default nctl-NET, or nctl-<hash> for long NETs)\n"
+	"  --icc=false     containers of NET cannot talk to each other unless the policy\n"
+	"                  allows it (netctl policy apply)\n"
+	"  --masquerade    masquerade traffic leaving the subnets\n"
+	"  --mtu N         bridge and veth MTU (576-65535)\n"
+	"  --ipv6          add an IPv6 subnet (the first free /64 of " NETCONF_DEFAULT_POOL6 ")\n"
+	"                  unless one is given\n"
+	"\n"
+	"Refused, with nothing changed: a bad or taken name, a bad CIDR, a subnet that\n"
+	"overlaps another netctl network's, a bridge another network uses.\n"
+	"Exit status: 0 created, 1 refused or failed, 2 bad command line.\n";
+
+static const char rm_usage[] =
+	"usage: netctl rm NET [--force]\n"
+	"\n"
+	"Removes network NET: its bridge, its chains and sets in table inet netctl, its\n"
+	"host-local store, its result cache, its policy file in <confdir>/policy.d and its\n"
+	"conflist. Refused while containers are attached, unless --force: then each is\n"
+	"disconnected first (the chain's DEL).\n"
+	"Exit status: 0 removed, 1 refused or failed, 2 bad command line.\n";
+
+static int usage_err(const char *cmd, const char *what, const char *arg)
+{
+	fprintf(stderr, "netctl %s: %s%s%s%s (see `netctl %s --help`)\n", cmd, what,
+		arg ? " \"" : "", arg ? arg : "", arg ? "\"" : "", cmd);
+	return CLI_USAGE;
+}
+
+static int failed(const char *cmd, const char *net, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int failed(const char *cmd, const char *net, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "netctl %s: %s: ", cmd, net);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAILED;
+}
+
+/* ---- what the other networks use ---- */
+
+struct others {
+	struct netctl_paths *paths;
+	struct ip_prefix used[256];
+	char used_by[256][NETCTL_NET_NAME_MAX + 1];
+	int n_used;
+	char bridges[256][IFNAMSIZ];
+	char bridge_by[256][NETCTL_NET_NAME_MAX + 1];
+	int n_bridges;
+};
+
+static int collect_other(const char *net, void *data)
+{
+	struct others *o = data;
+	struct conflist cl = { 0 };
+	struct cni_err err = { 0 };
+	struct net_info ni;
+	int i;
+
+	if (paths_net_load(o->paths, net, &cl, &err) < 0)
+		return 0;	/* a broken file is not ours to judge here */
+	netconf_info(&cl, &ni);
+	for (i = 0; i < ni.n_subnets && o->n_used < 256; i++) {
+		o->used[o->n_used] = ni.subnets[i];
+		snprintf(o->used_by[o->n_used++], sizeof(o->used_by[0]), "%s", net);
+	}
+	if (ni.bridge[0] && o->n_bridges < 256) {
+		snprintf(o->bridges[o->n_bridges], IFNAMSIZ, "%s", ni.bridge);
+		snprintf(o->bridge_by[o->n_bridges++], sizeof(o->bridge_by[0]), "%s", net);
+	}
+	conflist_free(&cl);
+	return 0;
+}
+
+/* ---- create ---- */
+
+struct create_opts {
+	struct net_spec spec;
+	const char *gateway;
+	bool ipv6, have_bridge;
+	struct netctl_paths paths;
+	char policy_dir[PATH_MAX + 16];
+};
+
+/* "key = value" from <confdir>/netctl.conf; @out untouched when absent. */
+static void conf_value(const struct netctl_paths *p, const char *key, char *out, size_t n)
+{
+	char path[PATH_MAX + 16], line[512], *eq, *k, *v;
+	FILE *f;
+
+	if (str_printf(path, sizeof(path), "%s/netctl.conf", p->confdir) < 0)
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || !(eq = strchr(line, '=')))
+			continue;
+		*eq = '\0';
+		k = str_trim(line);
+		v = str_trim(eq + 1);
+		if (!strcmp(k, key) && v[0])
+			snprintf(out, n, "%s", v);
+	}
+	fclose(f);
+}
+
+static int add_subnet_arg(struct create_opts *o, const char *arg)
+{
+	struct ip_prefix p;
+	unsigned max;
+
+	if (ip_prefix_parse(arg, &p) < 0)
+		return usage_err("create", "--subnet wants a CIDR like 10.88.5.0/24, got", arg);
+	max = p.addr.family == AF_INET ? 30 : 126;
+	if (p.len > max || p.len < (p.addr.family == AF_INET ? 8u : 48u))
+		return usage_err("create", p.addr.family == AF_INET
+				 ? "--subnet: an IPv4 prefix length is 8-30, got"
+				 : "--subnet: an IPv6 prefix length is 48-126, got", arg);
+	if (o->spec.n_subnets >= NETCONF_MAX_SUBNETS)
+		return usage_err("create", "too many --subnet", NULL);
+	o->spec.subnets[o->spec.n_subnets++] = ip_prefix_network(&p);
+	return 0;
+}
+
+static int parse_create(int argc, char **argv, struct create_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "subnet", required_argument, NULL, 's' },
+		{ "gateway", required_argument, NULL, 'g' },
+		{ "bridge", required_argument, NULL, 'b' },
+		{ "icc", required_argument, NULL, 'i' },
+		{ "masquerade", no_argument, NULL, 'm' },
+		{ "mtu", required_argument, NULL, 'M' },
+		{ "ipv6", no_argument, NULL, '6' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	char *end;
+	long v;
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	o->spec.icc = true;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			r = add_subnet_arg(o, optarg);
+			if (r)
+				return r;
+			break;
+		case 'g': o->gateway = optarg; break;
+		case 'b':
+			if (!cni_ifname_valid(optarg))
+				return usage_err("create", "--bridge wants an interface name "
+						 "(1-15 characters), got", optarg);
+			snprintf(o->spec.bridge, sizeof(o->spec.bridge), "%s", optarg);
+			o->have_bridge = true;
+			break;
+		case 'i':
+			if (strcmp(optarg, "true") && strcmp(optarg, "false"))
+				return usage_err("create", "--icc wants true or false, got", optarg);
+			o->spec.icc = !strcmp(optarg, "true");
+			break;
+		case 'm': o->spec.masquerade = true; break;
+		case 'M':
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 576 || v > 65535)
+				return usage_err("create", "--mtu wants 576-65535, got", optarg);
+			o->spec.mtu = (unsigned)v;
+			break;
+		case '6': o->ipv6 = true; break;
+		case 'h': fputs(create_usage, stdout); return -1;
+		default: return usage_err("create", "unknown option", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_err("create", "want one NET", NULL);
+	o->spec.name = argv[optind];
+	if (!paths_net_name_ok(o->spec.name))
+		return usage_err("create", "a network name is 1-64 of letters, digits, '_', '.' "
+				 "and '-', starting with a letter or digit; got", o->spec.name);
+	if (o->gateway && ip_addr_parse(o->gateway, &o->spec.gateway) < 0)
+		return usage_err("create", "--gateway wants an IP address, got", o->gateway);
+	return 0;
+}
+
+static bool plugin_present(const char *cni_path, const char *type)
+{
+	char buf[2 * PATH_MAX], path[PATH_MAX + 64], *save = NULL, *dir;
+
+	snprintf(buf, sizeof(buf), "%s", cni_path);
+	for (dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+		if (str_printf(path, sizeof(path), "%s/%s", dir, type) == 0 &&
+		    access(path, X_OK) == 0)
+			return true;
+	return false;
+}
+
+static int default_subnets(struct create_opts *o, struct others *ot)
+{
+	char pool[128] = NETCONF_DEFAULT_POOL, pool6[128] = NETCONF_DEFAULT_POOL6;
+	char size[16] = "24";
+	bool have4 = false, have6 = false;
+	struct ip_prefix pp, got;
+	int i;
+
+	conf_value(&o->paths, "default_subnet_pool", pool, sizeof(pool));
+	conf_value(&o->paths, "default_subnet_size", size, sizeof(size));
+	conf_value(&o->paths, "default_subnet6_pool", pool6, sizeof(pool6));
+	for (i = 0; i < o->spec.n_subnets; i++) {
+		have4 |= o->spec.subnets[i].addr.family == AF_INET;
+		have6 |= o->spec.subnets[i].addr.family == AF_INET6;
+	}
+	if (!have4 && !have6) {
+		if (ip_prefix_parse(pool, &pp) < 0 || pp.addr.family != AF_INET ||
+		    netconf_pick_subnet(&pp, (unsigned)atoi(size), ot->used, ot->n_used, &got) < 0)
+			return failed("create", o->spec.name, "no free /%s left in the default "
+				      "pool %s: give --subnet", size, pool);
+		o->spec.subnets[o->spec.n_subnets++] = got;
+	}
+	if (o->ipv6 && !have6) {
+		if (ip_prefix_parse(pool6, &pp) < 0 || pp.addr.family != AF_INET6 ||
+		    netconf_pick_subnet(&pp, 64, ot->used, ot->n_used, &got) < 0)
+			return failed("create", o->spec.name, "no free /64 left in the IPv6 pool "
+				      "%s: give an IPv6 --subnet", pool6);
+		if (o->spec.n_subnets >= NETCONF_MAX_SUBNETS)
+			return usage_err("create", "too many --subnet", NULL);
+		o->spec.subnets[o->spec.n_subnets++] = got;
+	}
+	return 0;
+}
+
+/* Everything a create can be refused for, before anything changes. */
+static int create_checks(struct create_opts *o, struct others *ot, const char *path)
+{
+	char a[IP_STR_MAX + 8], b[IP_STR_MAX + 8];
+	int i, j;
+
+	if (access(path, F_OK) == 0)
+		return failed("create", o->spec.name, "a network of that name exists (%s); "
+			      "`netctl rm %s` first, or pick another name", path, o->spec.name);
+	for (i = 0; i < o->spec.n_subnets; i++) {
+		for (j = 0; j < i; j++)
+			if (ip_prefix_overlaps(&o->spec.subnets[i], &o->spec.subnets[j]))
+				goto self;
+		for (j = 0; j < ot->n_used; j++) {
+			if (!ip_prefix_overlaps(&o->spec.subnets[i], &ot->used[j]))
+				continue;
+			ip_prefix_format(&o->spec.subnets[i], a, sizeof(a));
+			ip_prefix_format(&ot->used[j], b, sizeof(b));
+			return failed("create", o->spec.name, "subnet %s overlaps %s of network "
+				      "\"%s\": pick another --subnet", a, b, ot->used_by[j]);
+		}
+	}
+	for (j = 0; j < ot->n_bridges; j++)
+		if (!strcmp(ot->bridges[j], o->spec.bridge))
+			return failed("create", o->spec.name, "bridge %s is network \"%s\"'s: "
+				      "pick another --bridge", o->spec.bridge, ot->bridge_by[j]);
+	if (o->spec.gateway.family) {
+		for (i = 0; i < o->spec.n_subnets; i++)
+			if (ip_prefix_contains(&o->spec.subnets[i], &o->spec.gateway))
+				break;
+		if (i == o->spec.n_subnets)
+			return failed("create", o->spec.name, "gateway %s is in none of the "
+				      "subnets", o->gateway);
+	}
+	return 0;
+self:
+	ip_prefix_format(&o->spec.subnets[i], a, sizeof(a));
+	return failed("create", o->spec.name, "subnet %s is given twice or overlaps another "
+		      "--subnet", a);
+}
+
+/* The bridge up front (the bridge plugin adopts an existing one); -EEXIST is fine. */
+static int make_bridge(const struct create_opts *o, bool *made, char *err, size_t n)
+{
+	struct netlib_nl nl;
+	struct netlib_link l;
+	int r;
+
+	*made = false;
+	r = netlib_open(&nl, err, n);
+	if (r < 0)
+		return r;
+	r = netlib_bridge_create(&nl, o->spec.bridge, o->spec.mtu, NULL, err, n);
+	if (r == -EEXIST) {
+		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err, n);
+		if (r == 0 && strcmp(l.kind, "bridge")) {
+			snprintf(err, n, "%s exists and is not a bridge", o->spec.bridge);
+			r = -EEXIST;
+		}
+	} else if (r == 0) {
+		*made = true;
+	}
+	if (r == 0)
+		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err, n);
+	if (r == 0)
+		r = netlib_link_set_up(&nl, l.index, true, err, n);
+	if (r < 0 && *made)
+		netlib_link_del(&nl, 0, o->spec.bridge, NULL, 0);
+	netlib_close(&nl);
+	return r;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct create_opts *o = calloc(1, sizeof(*o));
+	struct others *ot = calloc(1, sizeof(*ot));
+	char path[PATH_MAX], err[1024] = "", *text = NULL;
+	struct audit_rec rec = { .op = "create" };
+	struct cni_err aerr = { 0 };
+	json_t *conf = NULL;
+	bool made;
+	int r, status = CLI_FAILED;
+
+	if (!o || !ot)
+		goto out;
+	r = parse_create(argc, argv, o);
+	if (r) {
+		status = r < 0 ? CLI_OK : r;
+		goto out;
+	}
+	if (paths_init(&o->paths) < 0 ||
+	    paths_net_conflist(&o->paths, o->spec.name, path, sizeof(path)) < 0) {
+		status = usage_err("create", "a path (NETCTL_CONFDIR, CNI_PATH) is too long", NULL);
+		goto out;
+	}
+	rec.net = o->spec.name;
+	if (!o->have_bridge)
+		netconf_default_bridge(o->spec.name, o->spec.bridge);
+	ot->paths = &o->paths;
+	paths_net_foreach(&o->paths, collect_other, ot);
+	if (create_checks(o, ot, path) || default_subnets(o, ot) || create_checks(o, ot, path))
+		goto out;
+	o->spec.portmap = plugin_present(o->paths.cni_path, "portmap");
+	o->spec.bandwidth = plugin_present(o->paths.cni_path, "bandwidth");
+	str_printf(o->policy_dir, sizeof(o->policy_dir), "%s/policy.d", o->paths.confdir);
+	o->spec.policy_dir = o->policy_dir;
+	conf = netconf_build(&o->spec);
+	text = conf ? json_dumps(conf, JSON_INDENT(2)) : NULL;
+	if (!text) {
+		failed("create", o->spec.name, "out of memory");
+		goto out;
+	}
+	r = make_bridge(o, &made, err, sizeof(err));
+	if (r < 0) {
+		failed("create", o->spec.name, "cannot create bridge %s: %s%s%s", o->spec.bridge,
+		       strerror(-r), err[0] ? ": " : "", err);
+		goto out;
+	}
+	str_printf(err, sizeof(err), "%s/net.d", o->paths.confdir);
+	r = mkdir_p(err, 0755);
+	if (r == 0)
+		r = file_write_atomic(path, text, strlen(text), 0644);
+	if (r < 0) {
+		failed("create", o->spec.name, "cannot write %s: %s", path, strerror(-r));
+		if (made) {
+			struct netlib_nl nl;
+
+			if (netlib_open(&nl, NULL, 0) == 0) {
+				netlib_link_del(&nl, 0, o->spec.bridge, NULL, 0);
+				netlib_close(&nl);
+			}
+		}
+		goto out;
+	}
+	{
+		char extra[512] = "", s[IP_STR_MAX + 8];
+		int i;
+
+		snprintf(extra, sizeof(extra), " bridge=%s subnets=", o->spec.bridge);
+		for (i = 0; i < o->spec.n_subnets; i++) {
+			ip_prefix_format(&o->spec.subnets[i], s, sizeof(s));
+			snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "%s%s",
+				 i ? "," : "", s);
+		}
+		rec.extra = extra;
+		audit_log(&rec, &aerr);
+		printf("created network %s: bridge %s, subnets %s, icc %s\n", o->spec.name,
+		       o->spec.bridge, strchr(extra, '=') ? strrchr(extra, '=') + 1 : "",
+		       o->spec.icc ? "on" : "off");
+	}
+	status = CLI_OK;
+out:
+	free(text);
+	json_decref(conf);
+	free(ot);
+	free(o);
+	return status;
+}
+
+/* ---- rm ---- */
+
+struct rm_ctx {
+	const char *net;
+	int failed;
+};
+
+static int rm_detach(const struct attach_info *ai, void *data)
+{
+	struct rm_ctx *c = data;
+	struct chain_err err = { .plugin = -1 };
+	struct attach_opts a = {
+		.net = ai->net, .container_id = ai->container_id, .ifname = ai->ifname,
+		.op = "rm-disconnect",
+	};
+
+	if (attach_del(&a, &err) < 0) {
+		c->failed++;
+		fprintf(stderr, "netctl rm: %s: cannot disconnect %s %s: %s: %s\n", ai->net,
+			ai->container_id, ai->ifname, err.cni.msg, err.cni.details);
+	}
+	return 0;
+}
+
+struct grp_sets {
+	char prefix[2][NFT_OBJ_NAME_MAX];
+	struct nft_names list;
+};
+
+/* "grp-<net>-<group>": groups are [a-z0-9_], so no '-' after the prefix. */
+static int grp_cb(const char *name, void *data)
+{
+	struct grp_sets *g = data;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (str_has_prefix(name, g->prefix[i]) &&
+		    !strchr(name + strlen(g->prefix[i]), '-'))
+			return nft_names_push(&g->list, name);
+	return 0;
+}
+
+/* The network's chains and sets in table inet netctl, policy group sets too. */
+static int rm_nft(const char *net, char *err, size_t n)
+{
+	struct grp_sets g = { 0 };
+	struct nft_conn c;
+	struct nft_batch b;
+	size_t i;
+	int r;
+
+	r = nft_conn_open(&c, err, n);
+	if (r < 0)
+		return r;
+	r = nft_netctl_net_remove(&c, net, err, n);
+	snprintf(g.prefix[0], sizeof(g.prefix[0]), "grp-%s-", net);
+	snprintf(g.prefix[1], sizeof(g.prefix[1]), "grp6-%s-", net);
+	if (r >= 0)
+		r = nft_list_sets(&c, NFPROTO_INET, NFT_TABLE, grp_cb, &g, err, n);
+	if (r >= 0 && g.list.n) {
+		nft_batch_init(&b, ++c.seq);
+		for (i = 0; i < g.list.n; i++)
+			nft_batch_set(&b, NFT_MSG_DELSET, 0, NFPROTO_INET, NFT_TABLE,
+				      g.list.names[i], NFT_KEY_IPV4, false);
+		r = nft_batch_send(&c, &b, err, n);
+		nft_batch_free(&b);
+	}
+	free(g.list.names);
+	nft_conn_close(&c);
+	return r < 0 ? r : 0;
+}
+
+/* host-local's store of the network: plain files in one directory. */
+static int rm_store(const char *dir)
+{
+	char path[PATH_MAX + NAME_MAX + 2];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int r = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (str_printf(path, sizeof(path), "%s/%s", dir, de->d_name) < 0)
+			continue;
+		if (de->d_type == DT_DIR)
+			r = rm_store(path) ?: r;
+		else if (unlink(path) < 0 && errno != ENOENT)
+			r = -errno;
+	}
+	closedir(d);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		r = -errno;
+	return r;
+}
+
+/* libcni GC with no valid attachment: each plugin drops what it still holds. */
+static void rm_gc(const struct netctl_paths *p, const struct conflist *cl)
+{
+	struct chain_req req = {
+		.cni_path = p->cni_path, .cache_dir = p->statedir, .have_valid = true,
+	};
+	struct chain_err err = { .plugin = -1 };
+
+	if (chain_gc(cl, &req, &err) < 0)
+		fprintf(stderr, "netctl rm: %s: warning: GC: %s: %s (going on)\n", cl->name,
+			err.cni.msg, err.cni.details);
+}
+
+static int rm_kernel(const char *net, const struct net_info *ni, char *err, size_t n)
+{
+	struct netlib_nl nl;
+	int r;
+
+	r = rm_nft(net, err, n);
+	if (r < 0)
+		return r;
+	r = netlib_open(&nl, err, n);
+	if (r < 0)
+		return r;
+	r = netlib_link_del(&nl, 0, ni->bridge, err, n);
+	netlib_close(&nl);
+	return r == -ENODEV ? 0 : r;
+}
+
+static int rm_files(const struct netctl_paths *p, const char *net, const struct net_info *ni,
+		    const char *conflist)
+{
+	char path[PATH_MAX + 64];
+	int r;
+
+	r = rm_store(ni->store);
+	if (r < 0)
+		return r;
+	if (paths_net_policy(p, net, path, sizeof(path)) == 0)
+		unlink(path);
+	if (str_printf(path, sizeof(path), "%s/results/.%s.lock", p->statedir, net) == 0)
+		unlink(path);
+	return unlink(conflist) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int cmd_rm(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct audit_rec rec = { .op = "rm" };
+	struct cni_err cerr = { 0 };
+	struct conflist cl = { 0 };
+	struct netctl_paths p;
+	struct rm_ctx rc = { 0 };
+	struct net_info ni;
+	char path[PATH_MAX], err[1024] = "";
+	bool force = false;
+	int c, r, n;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': force = true; break;
+		case 'h': fputs(rm_usage, stdout); return CLI_OK;
+		default: return usage_err("rm", "unknown option", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_err("rm", "want one NET", NULL);
+	rc.net = rec.net = argv[optind];
+	if (!paths_net_name_ok(rc.net))
+		return usage_err("rm", "not a valid network name", rc.net);
+	if (paths_init(&p) < 0 || paths_net_conflist(&p, rc.net, path, sizeof(path)) < 0)
+		return usage_err("rm", "a path is too long", NULL);
+	if (paths_net_load(&p, rc.net, &cl, &cerr) < 0)
+		return failed("rm", rc.net, "%s: %s", cerr.msg, cerr.details);
+	netconf_info(&cl, &ni);
+	n = attach_count(rc.net);
+	if (n > 0 && !force) {
+		conflist_free(&cl);
+		return failed("rm", rc.net, "%d container%s attached: `netctl disconnect` %s "
+			      "first, or rm --force", n, n == 1 ? " is" : "s are",
+			      n == 1 ? "it" : "them");
+	}
+	if (n > 0)
+		attach_list(rc.net, rm_detach, &rc);
+	if (rc.failed) {
+		conflist_free(&cl);
+		return failed("rm", rc.net, "%d container%s could not be disconnected: nothing "
+			      "else removed", rc.failed, rc.failed == 1 ? "" : "s");
+	}
+	if (cni_version_has_gc(cl.version))
+		rm_gc(&p, &cl);
+	r = rm_kernel(rc.net, &ni, err, sizeof(err));
+	if (r == 0)
+		r = rm_files(&p, rc.net, &ni, path);
+	conflist_free(&cl);
+	if (r < 0) {
+		cni_err_set_errno(&cerr, r, CNI_ERR_IO, "cannot remove the network", "%s%s%s",
+				  strerror(-r), err[0] ? ": " : "", err);
+		audit_log(&rec, &cerr);
+		return failed("rm", rc.net, "%s: %s", cerr.msg, cerr.details);
+	}
+	audit_log(&rec, NULL);
+	printf("removed network %s%s\n", rc.net, n > 0 ? " (its containers disconnected)" : "");
+	return CLI_OK;
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "netctl/netconf.h"
+#include "util/hash.h"
+#include "util/str.h"
+
+static json_t *ipam_conf(const struct net_spec *s)
+{
+	json_t *ranges = json_array(), *routes = json_array();
+	char buf[IP_STR_MAX + 8];
+	bool v4 = false, v6 = false;
+	bool gw_used = !s->gateway.family;
+	int i;
+
+	for (i = 0; i < s->n_subnets && ranges && routes; i++) {
+		const struct ip_prefix *p = &s->subnets[i];
+		json_t *r;
+
+		ip_prefix_format(p, buf, sizeof(buf));
+		r = json_pack("{s:s}", "subnet", buf);
+		if (r && s->gateway.family && ip_prefix_contains(p, &s->gateway)) {
+			ip_addr_format(&s->gateway, buf, sizeof(buf));
+			json_object_set_new(r, "gateway", json_string(buf));
+			gw_used = true;
+		}
+		json_array_append_new(ranges, json_pack("[o]", r));
+		v4 |= p->addr.family == AF_INET;
+		v6 |= p->addr.family == AF_INET6;
+	}
+	if (v4)
+		json_array_append_new(routes, json_pack("{s:s}", "dst", "0.0.0.0/0"));
+	if (v6)
+		json_array_append_new(routes, json_pack("{s:s}", "dst", "::/0"));
+	if (!gw_used || !ranges || !routes) {
+		json_decref(ranges);
+		json_decref(routes);
+		return NULL;
+	}
+	return json_pack("{s:s,s:o,s:o}", "type", "host-local", "ranges", ranges, "routes",
+			 routes);
+}
+
+json_t *netconf_build(const struct net_spec *s)
+{
+	json_t *ipam = ipam_conf(s), *plugins, *bridge, *fw;
+
+	if (!ipam)
+		return NULL;
+	bridge = json_pack("{s:s,s:s,s:b,s:b,s:{s:b},s:o}", "type", "bridge", "bridge",
+			   s->bridge, "isGateway", 1, "ipMasq", s->masquerade,
+			   "capabilities", "ips", 1, "ipam", ipam);
+	if (bridge && s->mtu)
+		json_object_set_new(bridge, "mtu", json_integer(s->mtu));
+	fw = json_pack("{s:s,s:b}", "type", "firewall", "icc", s->icc);
+	if (fw && s->policy_dir)
+		json_object_set_new(fw, "policyDir", json_string(s->policy_dir));
+	plugins = json_pack("[o,o]", bridge, fw);
+	if (plugins && s->portmap)
+		json_array_append_new(plugins, json_pack("{s:s,s:{s:b}}", "type", "portmap",
+							 "capabilities", "portMappings", 1));
+	if (plugins && s->bandwidth)
+		json_array_append_new(plugins, json_pack("{s:s,s:{s:b}}", "type", "bandwidth",
+							 "capabilities", "bandwidth", 1));
+	if (!plugins)
+		return NULL;
+	return json_pack("{s:s,s:[s,s],s:s,s:o}", "cniVersion", "1.0.0", "cniVersions", "1.0.0",
+			 "1.1.0", "name", s->name, "plugins", plugins);
+}
+
+static void add_subnet(struct net_info *out, const char *s)
+{
+	struct ip_prefix p;
+
+	if (s && out->n_subnets < NETCONF_MAX_SUBNETS && ip_prefix_parse(s, &p) == 0)
+		out->subnets[out->n_subnets++] = ip_prefix_network(&p);
+}
+
+static void bridge_info(const struct conflist *cl, json_t *conf, struct net_info *out)
+{
+	json_t *ipam = json_object_get(conf, "ipam"), *set, *range;
+	const char *br = json_string_value(json_object_get(conf, "bridge"));
+	const char *dir = json_string_value(json_object_get(ipam, "dataDir"));
+	size_t i, j;
+
+	snprintf(out->bridge, sizeof(out->bridge), "%s", br ? br : "cni0");
+	out->masquerade = json_is_true(json_object_get(conf, "ipMasq"));
+	out->mtu = (unsigned)json_integer_value(json_object_get(conf, "mtu"));
+	json_array_foreach(json_object_get(ipam, "ranges"), i, set)
+		json_array_foreach(set, j, range)
+			add_subnet(out, json_string_value(json_object_get(range, "subnet")));
+	add_subnet(out, json_string_value(json_object_get(ipam, "subnet")));
+	snprintf(out->store, sizeof(out->store), "%s/%s", dir && dir[0] ? dir
+					: NETCONF_DEFAULT_STORE, cl->name);
+}
+
+void netconf_info(const struct conflist *cl, struct net_info *out)
+{
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	out->icc = true;
+	for (i = 0; i < cl->n_plugins; i++) {
+		json_t *conf = cl->plugins[i].conf;
+		const char *ingress = json_string_value(json_object_get(conf, "ingressPolicy"));
+
+		if (!strcmp(cl->plugins[i].type, "bridge") && !out->bridge[0])
+			bridge_info(cl, conf, out);
+		if (strcmp(cl->plugins[i].type, "firewall"))
+			continue;
+		out->firewall = true;
+		if (json_is_false(json_object_get(conf, "icc")) ||
+		    (ingress && !strcmp(ingress, "isolated")))
+			out->icc = false;
+	}
+}
+
+int netconf_pick_subnet(const struct ip_prefix *pool, unsigned size,
+			const struct ip_prefix *used, int n_used, struct ip_prefix *out)
+{
+	unsigned bits = pool->addr.family == AF_INET ? 32 : 128;
+	struct ip_prefix p = ip_prefix_network(pool);
+	uint64_t count, k;
+	int i;
+
+	if (size < pool->len || size > bits || size - pool->len > 20)
+		return -EINVAL;
+	count = 1ULL << (size - pool->len);
+	p.len = size;
+	for (k = 0; k < count; k++) {
+		for (i = 0; i < n_used; i++)
+			if (ip_prefix_overlaps(&p, &used[i]))
+				break;
+		if (i == n_used) {
+			*out = p;
+			return 0;
+		}
+		/* next block: add 2^(bits-size) to the address */
+		p.addr = ip_prefix_last(&p);
+		p.addr = ip_addr_add(&p.addr, 1);
+	}
+	return -ENOSPC;
+}
+
+void netconf_default_bridge(const char *net, char out[IFNAMSIZ])
+{
+	if (strlen(net) + 5 < IFNAMSIZ)
+		snprintf(out, IFNAMSIZ, "nctl-%s", net);
+	else
+		snprintf(out, IFNAMSIZ, "nctl-%08" PRIx32,
+			 (uint32_t)hash64(HASH64_INIT, net, strlen(net)));
+}

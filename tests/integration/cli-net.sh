@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# netctl create / connect / rm on networks netctl writes itself: default subnets,
+# real pings inside a network and none across two, icc=false, the bad input matrix
+# (one line, non-zero exit, nothing changed: conflists, links, nft table), rm refusing
+# while containers are attached and --force leaving nothing.
+. "$(dirname "$0")/../lib/common.sh"
+
+NETCTL=$BIN/netctl
+export NETCTL_CONFDIR=$T/conf NETCTL_STATEDIR=$T/state CNI_PATH=$BIN
+export NETCTL_AUDIT_FILE=$T/audit.log
+[ -x "$NETCTL" ] || { fail "netctl is built" "missing $NETCTL"; done_testing; exit 1; }
+ND=$NETCTL_CONFDIR/net.d
+
+out=$("$NETCTL" create web 2>&1)
+check_eq "create web: exit 0" 0 $?
+check_eq "create web: says what it made" "created network web: bridge nctl-web, subnets 10.88.0.0/24, icc on" "$out"
+check "the conflist is valid JSON" jq -e . "$ND/web.conflist"
+check_eq "plugins of the chain" "bridge firewall" "$(jq -r '[.plugins[].type] | join(" ")' "$ND/web.conflist")"
+check_eq "cniVersions" '1.0.0 1.0.0,1.1.0' "$(jq -r '.cniVersion + " " + (.cniVersions | join(","))' "$ND/web.conflist")"
+check "the bridge exists and is up" sh -c "ip -o link show nctl-web | grep -q 'UP'"
+check "create db: second default /24, icc off, masquerade, mtu" \
+	"$NETCTL" create db --icc=false --masquerade --mtu 1400
+check_eq "db got 10.88.1.0/24" "10.88.1.0/24" "$(jq -r '.plugins[0].ipam.ranges[0][0].subnet' "$ND/db.conflist")"
+check_eq "db: icc false, ipMasq true, mtu 1400" "false true 1400" \
+	"$(jq -r '"\(.plugins[1].icc) \(.plugins[0].ipMasq) \(.plugins[0].mtu)"' "$ND/db.conflist")"
+check "create v6 with two subnets, a gateway and a bridge name" "$NETCTL" create v6net \
+	--subnet 10.77.0.0/24 --subnet fd77::/64 --gateway 10.77.0.254 --bridge brv6
+check_eq "v6net ranges" "10.77.0.0/24 fd77::/64 10.77.0.254" \
+	"$(jq -r '[.plugins[0].ipam.ranges[][0].subnet] + [.plugins[0].ipam.ranges[0][0].gateway] | join(" ")' "$ND/v6net.conflist")"
+printf 'default_subnet_pool = 10.66.0.0/16\n' >"$NETCTL_CONFDIR/netctl.conf"
+check "create with a pool from netctl.conf" "$NETCTL" create pooled --ipv6
+check_eq "pooled: the pool's first /24, and a /64" "10.66.0.0/24 fd88::/64" \
+	"$(jq -r '[.plugins[0].ipam.ranges[][0].subnet] | join(" ")' "$ND/pooled.conflist")"
+rm "$NETCTL_CONFDIR/netctl.conf"
+
+# --- bad input: one line, non-zero, nothing changed ---
+snap() {
+	ls -l "$ND" | md5sum
+	cat "$ND"/* | md5sum
+	ip -o link show | awk '{print $2}' | sort
+	ls -R "$NETCTL_STATEDIR" 2>/dev/null
+	nft list ruleset | sed 's/packets [0-9]* bytes [0-9]*//'
+}
+mkns c1
+before=$(snap)
+bad() {
+	local want=$1 desc=$2 out st
+	shift 2
+	out=$("$NETCTL" "$@" 2>&1)
+	st=$?
+	check_eq "$desc: exit $want" "$want" "$st"
+	check_eq "$desc: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+	case $out in "netctl "*) ;; *) fail "$desc: says netctl" "$out" ;; esac
+}
+bad 1 "duplicate name" create web --subnet 10.50.0.0/24
+bad 1 "subnet overlap" create other --subnet 10.88.0.128/25
+bad 1 "subnet overlap (IPv6)" create other --subnet fd77::/48
+bad 2 "bad CIDR" create other --subnet 10.1.2.0/33
+bad 2 "bad CIDR (junk)" create other --subnet nonsense
+bad 2 "bad network name" create '../etc'
+bad 2 "bad --icc" create other --icc=maybe
+bad 2 "bad --mtu" create other --mtu 12
+bad 1 "gateway outside the subnets" create other --subnet 10.51.0.0/24 --gateway 10.52.0.1
+bad 1 "bridge of another network" create other --subnet 10.51.0.0/24 --bridge nctl-web
+bad 2 "unknown option" create other --frob
+bad 1 "connect: unknown network" connect nosuch c1
+bad 1 "connect: netns that does not exist" connect web nosuchns
+bad 2 "connect: bad port" connect web c1 --publish 8080:0/tcp
+bad 2 "connect: bad protocol" connect web c1 --publish 8080:80/icmp
+bad 1 "rm: unknown network" rm nosuch
+check_eq "bad input changed nothing" "$before" "$(snap)"
+
+# --- containers: pings inside a network, none across ---
+for n in w1 w2; do mkns $n; check "connect $n to web" "$NETCTL" connect web $n; done
+for n in d1 d2; do mkns $n; check "connect $n to db" "$NETCTL" connect db $n; done
+addr() { ip -n "$1" -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1; }
+check "w1 pings w2 (same network)" ip netns exec w1 ping -c1 -W2 "$(addr w2)"
+check_fails "w1 cannot reach d1 (another network)" ip netns exec w1 ping -c1 -W1 "$(addr d1)"
+check_fails "d1 cannot reach d2 (icc off)" ip netns exec d1 ping -c1 -W1 "$(addr d2)"
+check_eq "db containers have MTU 1400" 1400 "$(cat /sys/class/net/nctl-db/mtu 2>/dev/null || ip -n d1 -o link show eth0 | sed 's/.*mtu \([0-9]*\).*/\1/')"
+check "check (all attachments)" "$NETCTL" check
+
+# --- rm: refused with containers, --force removes everything ---
+before=$(snap)
+out=$("$NETCTL" rm web 2>&1)
+check_eq "rm with containers: exit 1" 1 $?
+check_eq "rm with containers: the reason" "netctl rm: web: 2 containers are attached: \`netctl disconnect\` them first, or rm --force" "$out"
+check_eq "the refused rm changed nothing" "$before" "$(snap)"
+check "disconnect w2" "$NETCTL" disconnect web w2
+out=$("$NETCTL" rm web --force)
+check_eq "rm --force" "removed network web (its containers disconnected)" "$out"
+check_fails "web's bridge is gone" ip link show nctl-web
+check_fails "web's conflist is gone" test -e "$ND/web.conflist"
+check_eq "web's store is gone" "" "$(ls /var/lib/cni/networks/ 2>/dev/null | grep -x web)"
+check_eq "no web cache entry" "" "$(ls -A "$NETCTL_STATEDIR/results" | grep web)"
+check_eq "no web object in nft" "" "$(nft list table inet netctl | grep -- '-web\b\|"nctl-web"')"
+check_eq "no eth0 in w1" "" "$(ip -n w1 -o link show eth0 2>/dev/null)"
+check "d1 still pings the gateway" ip netns exec d1 ping -c1 -W2 10.88.1.1
+check "rm db --force" "$NETCTL" rm db --force
+for n in v6net pooled; do check "rm $n" "$NETCTL" rm $n; done
+check_eq "nothing left in net.d" "" "$(ls -A "$ND")"
+check_eq "no veth, no bridge left" "lo" "$(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "no cache entry left" "" "$(ls "$NETCTL_STATEDIR/results")"
+check_eq "no store left" "" "$(ls /var/lib/cni/networks 2>/dev/null)"
+left=$(nft list table inet netctl 2>/dev/null | grep -E 'set (members|masq|grp)|chain (net|nat)-' )
+check_eq "no network's set or chain left in table inet netctl" "" "$left"
+grep -q '^netctl: op=rm net=db result=ok$' "$T/audit.log" && ok "audit: rm line" || fail "audit: rm line" "$(grep op=rm "$T/audit.log")"
+grep -q '^netctl: op=create net=web result=ok bridge=nctl-web subnets=10.88.0.0/24$' "$T/audit.log" &&
+	ok "audit: create line" || fail "audit: create line" "$(grep op=create "$T/audit.log")"
+grep -q '^netctl: op=rm-disconnect net=web container=netctl-[0-9a-f]* ifname=eth0 result=ok' "$T/audit.log" &&
+	ok "audit: rm --force disconnect line" || fail "audit: rm --force disconnect line"
+done_testing
