@@ -29,5 +29,9 @@ int cmd_run(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 /** cmd_rm() - `netctl rm NET [--force]`. */
 int cmd_rm(int argc, char **argv);
+/** cmd_ls() - `netctl ls [--json]`: the networks. */
+int cmd_ls(int argc, char **argv);
+/** cmd_inspect() - `netctl inspect NET|CONTAINER [--json]`. */
+int cmd_inspect(int argc, char **argv);
 
 #endif

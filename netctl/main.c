@@ -16,6 +16,8 @@ struct command {
 static const struct command commands[] = {
 	{ "create", cmd_create, "create a network (conflist + bridge)" },
 	{ "rm", cmd_rm, "remove a network (--force: and disconnect its containers)" },
+	{ "ls", cmd_ls, "list the networks" },
+	{ "inspect", cmd_inspect, "a network or a container: settings, attachments, addresses" },
 	{ "connect", cmd_connect, "attach a container (netns name, path or PID) to a network" },
 	{ "disconnect", cmd_disconnect, "detach a container from a network" },
 	{ "check", cmd_check, "check attachments with the chain's CHECK" },

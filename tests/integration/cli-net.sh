@@ -80,6 +80,39 @@ check_fails "d1 cannot reach d2 (icc off)" ip netns exec d1 ping -c1 -W1 "$(addr
 check_eq "db containers have MTU 1400" 1400 "$(cat /sys/class/net/nctl-db/mtu 2>/dev/null || ip -n d1 -o link show eth0 | sed 's/.*mtu \([0-9]*\).*/\1/')"
 check "check (all attachments)" "$NETCTL" check
 
+# --- ls and inspect ---
+out=$("$NETCTL" ls)
+check_eq "ls: header" "NAME BRIDGE SUBNETS ICC CONTAINERS" "$(printf '%s\n' "$out" | head -1 | tr -s ' ')"
+check_eq "ls: web row" "web nctl-web 10.88.0.0/24 on 2" "$(printf '%s\n' "$out" | grep '^web ' | tr -s ' ')"
+check_eq "ls: db row" "db nctl-db 10.88.1.0/24 off 2" "$(printf '%s\n' "$out" | grep '^db ' | tr -s ' ')"
+check_eq "ls: v6net row" "v6net brv6 10.77.0.0/24,fd77::/64 on 0" "$(printf '%s\n' "$out" | grep '^v6net ' | tr -s ' ')"
+js=$("$NETCTL" ls --json)
+check_eq "ls --json: names and counts" "db:2 pooled:0 v6net:0 web:2" \
+	"$(printf '%s' "$js" | jq -r '[.[] | "\(.name):\(.containers)"] | join(" ")')"
+check_eq "ls --json: stable fields" '["bridge","conflist","containers","icc","masquerade","mtu","name","plugins","policy","subnets"]' \
+	"$(printf '%s' "$js" | jq -c '.[0] | keys')"
+check_eq "ls --json: db fields" 'nctl-db false true 1400 ["bridge","firewall"]' \
+	"$(printf '%s' "$js" | jq -c -r '.[] | select(.name=="db") | "\(.bridge) \(.icc) \(.masquerade) \(.mtu) \(.plugins)"')"
+js=$("$NETCTL" inspect web --json)
+check_eq "inspect NET --json: containers by name" "w1 w2" "$(printf '%s' "$js" | jq -r '[.containers[].name] | sort | join(" ")')"
+check_eq "inspect NET --json: attachment fields" '["bandwidth","container_id","ifname","ips","mac","name","netns","network","port_mappings"]' \
+	"$(printf '%s' "$js" | jq -c '.containers[0] | keys')"
+check_eq "inspect NET --json: w1's address" "$(addr w1)/24" "$(printf '%s' "$js" | jq -r '.containers[] | select(.name=="w1") | .ips[0]')"
+check_eq "inspect NET --json: w1's MAC" "$(ip -n w1 -o link show eth0 | sed 's/.*ether \([0-9a-f:]*\).*/\1/')" \
+	"$(printf '%s' "$js" | jq -r '.containers[] | select(.name=="w1") | .mac')"
+out=$("$NETCTL" inspect web)
+case $out in *"network     web"*"bridge      nctl-web"*"icc         on"*"containers  2"*"w1 "*"$(addr w1)/24"*) ok "inspect NET: human form" ;;
+*) fail "inspect NET: human form" "$out" ;; esac
+js=$("$NETCTL" inspect d1 --json)
+check_eq "inspect CONTAINER (netns name) --json" "d1 db $(addr d1)/24" \
+	"$(printf '%s' "$js" | jq -r '"\(.container) \(.attachments[0].network) \(.attachments[0].ips[0])"')"
+id=$(printf '%s' "$js" | jq -r '.attachments[0].container_id')
+check_eq "inspect CONTAINER by its ID" "d1" "$("$NETCTL" inspect "$id" --json | jq -r '.attachments[0].name')"
+check_eq "inspect CONTAINER by its netns path" "$id" "$("$NETCTL" inspect /run/netns/d1 --json | jq -r '.attachments[0].container_id')"
+out=$("$NETCTL" inspect nosuch 2>&1)
+check_eq "inspect of nothing: exit 1" 1 $?
+check_eq "inspect of nothing: one line" 'netctl inspect: no network and no attached container "nosuch" (see `netctl ls`)' "$out"
+
 # --- rm: refused with containers, --force removes everything ---
 before=$(snap)
 out=$("$NETCTL" rm web 2>&1)
