@@ -319,6 +319,52 @@ int chain_check(const struct conflist *cl, const struct chain_req *req,
 	return r;
 }
 
+int chain_readd(const struct conflist *cl, const struct chain_req *req,
+		bool (*want)(const char *type), struct chain_err *err)
+{
+	struct attach a = req_attach(req);
+	json_t *entry = NULL, *prev = NULL, *conf;
+	char *cached_args = NULL;
+	int i, r, lock;
+
+	err_reset(err, "add");
+	r = check_attach(cl, &a, false, err);
+	if (r < 0)
+		return r;
+	lock = take_lock(cl, req, false, err);
+	if (lock < 0)
+		return lock;
+	r = cached_result(cl, req, &a, &entry, &prev);
+	if (r == 0 && !prev)
+		r = cni_err_set_errno(&err->cni, -ENOENT, CNI_ERR_UNKNOWN_CONTAINER,
+				      "nothing is cached for the attachment",
+				      "network \"%s\", container %s, %s", cl->name, a.id, a.ifname);
+	else if (r < 0)
+		cni_err_set_errno(&err->cni, r, CNI_ERR_DECODE, "the cached result cannot be used",
+				  "network \"%s\", container %s, %s", cl->name, a.id, a.ifname);
+	if (r == 0) {
+		if (!a.netns)
+			a.netns = json_string_value(json_object_get(entry, "netns"));
+		if (!a.args)
+			a.args = cached_args = cache_args_string(entry);
+		if (!a.cap_args)
+			a.cap_args = json_object_get(entry, "capabilityArgs");
+		r = check_attach(cl, &a, true, err);
+	}
+	for (i = 0; i < cl->n_plugins && r == 0; i++) {
+		if (!want(cl->plugins[i].type))
+			continue;
+		conf = chain_plugin_conf(cl, i, prev, a.cap_args);
+		r = conf ? exec_one(cl, req, i, "ADD", &a, conf, NULL, err) : -ENOMEM;
+		json_decref(conf);
+	}
+	free(cached_args);
+	json_decref(prev);
+	json_decref(entry);
+	close(lock);
+	return r;
+}
+
 int chain_status(const struct conflist *cl, const struct chain_req *req,
 		 struct chain_err *err)
 {

@@ -80,6 +80,15 @@ int chain_del(const struct conflist *cl, const struct chain_req *req, struct cha
 /** chain_check() - CHECK each plugin in order with the cached result (>= 0.4.0). */
 int chain_check(const struct conflist *cl, const struct chain_req *req,
 		struct chain_err *err);
+/**
+ * chain_readd() - ADD again, with the cached result as prevResult and what ADD was
+ * given (netns, CNI_ARGS, capability arguments) from the cache, only the plugins
+ * whose type @want accepts: plugins whose ADD is idempotent and only (re)makes kernel
+ * state that someone else removed, e.g. nftables elements after a flush. The cache is
+ * not changed. -ENOENT (code 3) when nothing is cached for the attachment.
+ */
+int chain_readd(const struct conflist *cl, const struct chain_req *req,
+		bool (*want)(const char *type), struct chain_err *err);
 /** chain_gc() - DEL cached attachments not valid, then GC each plugin (>= 1.1.0). */
 int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chain_err *err);
 /** chain_status() - STATUS each plugin in order, stopping at the first failure. */

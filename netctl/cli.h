@@ -34,4 +34,7 @@ int cmd_ls(int argc, char **argv);
 /** cmd_inspect() - `netctl inspect NET|CONTAINER [--json]`. */
 int cmd_inspect(int argc, char **argv);
 
+/** cmd_gc() - `netctl gc [NET]`: reclaim what crashed runs and ADDs left. */
+int cmd_gc(int argc, char **argv);
+
 #endif

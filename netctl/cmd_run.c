@@ -24,8 +24,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "netctl/attach.h"
 #include "netctl/caps.h"
 #include "netctl/cli.h"
+#include "netctl/cliparse.h"
 #include "netctl/netns.h"
 #include "netctl/paths.h"
 #include "netctl/runrec.h"
@@ -71,6 +73,9 @@ struct run_opts {
 	int n_publish;
 	struct caps_set caps;
 	char **argv;
+	bool default_net;	/* no --network: DEFAULT_NETWORK */
+	json_t *ports;		/* portMappings from --publish */
+	uint64_t rin, rout;	/* bits/s */
 };
 
 static int usage_error(const char *what, const char *arg)
@@ -153,21 +158,64 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->argv = argv + optind;
 	if (o->net_none && o->n_nets)
 		return usage_error("--network none cannot be combined with networks", NULL);
-	if (!o->net_none && !o->n_nets)
+	if (!o->net_none && !o->n_nets) {
 		o->nets[o->n_nets++] = DEFAULT_NETWORK;
+		o->default_net = true;
+	}
+	return 0;
+}
+
+static int net_error(const char *net, const struct cni_err *e)
+{
+	fprintf(stderr, "netctl run: network \"%s\": %s%s%s\n", net, e->msg,
+		e->details[0] ? ": " : "", e->details);
+	return RUN_FAILED;
+}
+
+static int check_networks(const struct netctl_paths *p, const struct run_opts *o)
+{
+	struct cni_err err = { 0 };
+	struct conflist cl = { 0 };
+	int i, r;
+
+	for (i = 0; i < o->n_nets; i++) {
+		r = paths_net_load(p, o->nets[i], &cl, &err);
+		conflist_free(&cl);
+		if (r == -ENOENT && o->default_net)
+			return usage_error("no --network given and there is no network \""
+					   DEFAULT_NETWORK "\" (create it with `netctl create "
+					   DEFAULT_NETWORK "`, or use --network NET or "
+					   "--network none)", NULL);
+		if (r < 0)
+			return net_error(o->nets[i], &err);
+	}
 	return 0;
 }
 
 /* Everything is checked before anything is created: bad input changes nothing. */
 static int validate(const struct netctl_paths *p, struct run_opts *o)
 {
+	json_t *pm;
+	int i;
+
 	if (o->net_none && (o->n_publish || o->ip || o->rate_in || o->rate_out))
 		return usage_error("--publish, --ip and rates need a network", NULL);
-	if (o->n_nets)
-		return usage_error("attaching networks is not available yet; use --network none",
-				   NULL);
-	(void)p;
-	return 0;
+	for (i = 0; i < o->n_publish; i++) {
+		pm = cli_parse_publish(o->publish[i]);
+		if (!pm)
+			return usage_error("--publish wants [IP:]HOSTPORT:CONTAINERPORT[/tcp|udp|"
+					   "sctp] with ports 1-65535, got", o->publish[i]);
+		if (!o->ports)
+			o->ports = json_array();
+		json_array_append_new(o->ports, pm);
+	}
+	if (o->ip && cli_parse_ip(o->ip) < 0)
+		return usage_error("--ip wants an address (10.88.0.5 or fd00::5), got", o->ip);
+	if (o->rate_in && cli_parse_rate(o->rate_in, &o->rin) < 0)
+		return usage_error("--rate-in wants a rate such as 10mbit, got", o->rate_in);
+	if (o->rate_out && cli_parse_rate(o->rate_out, &o->rout) < 0)
+		return usage_error("--rate-out wants a rate such as 10mbit, got", o->rate_out);
+	return check_networks(p, o);
 }
 
 static int lo_up(const char *netns_path)
@@ -311,13 +359,71 @@ static int start_and_wait(const struct run_opts *o, const char *netns_path, cons
 	return status;
 }
 
-static void undo(const struct netctl_paths *p, const struct runrec *rec, int attached)
+static struct attach_opts attach_opts_for(const struct run_opts *o, const struct runrec *rec,
+					   const char *ns_path, int i)
 {
-	int r;
+	return (struct attach_opts){
+		.net = rec->nets[i].net,
+		.netns = ns_path,
+		.container_id = rec->container_id,
+		.name = o->name,
+		.ifname = rec->nets[i].ifname,
+		.ip = i == 0 ? o->ip : NULL,
+		.port_mappings = i == 0 ? o->ports : NULL,
+		.rate_in = i == 0 ? o->rin : 0,
+		.rate_out = i == 0 ? o->rout : 0,
+	};
+}
 
-	(void)attached;
+static void print_chain_err(const char *what, const char *net, const struct chain_err *e)
+{
+	fprintf(stderr, "netctl run: %s network \"%s\": %s%s%s\n", what, net, e->cni.msg,
+		e->cni.details[0] ? ": " : "", e->cni.details);
+}
+
+/*
+ * Attach each network in order; *@attached counts the ones done. Returns 0, an exit
+ * status for a signal that asked us to stop, or RUN_FAILED.
+ */
+static int attach_all(const struct run_opts *o, const struct runrec *rec, const char *ns_path,
+		      int *attached)
+{
+	struct chain_err err = { .plugin = -1 };
+	struct attach_opts a;
+	json_t *result;
+	int i, sig;
+
+	for (i = 0; i < rec->n_nets; i++) {
+		sig = pending_stop();
+		if (sig)
+			return 128 + sig;
+		a = attach_opts_for(o, rec, ns_path, i);
+		a.op = "run";
+		if (attach_add(&a, &result, &err) < 0) {
+			print_chain_err("attaching to", a.net, &err);
+			return RUN_FAILED;
+		}
+		json_decref(result);
+		*attached = i + 1;
+	}
+	return 0;
+}
+
+static void undo(const struct netctl_paths *p, const struct run_opts *o,
+		 const struct runrec *rec, const char *ns_path, int attached)
+{
+	struct chain_err err = { .plugin = -1 };
+	struct attach_opts a;
+	int r, i;
+
 	if (!rec->id[0])
 		return;
+	for (i = attached - 1; i >= 0; i--) {
+		a = attach_opts_for(o, rec, ns_path, i);
+		a.op = "run-exit";
+		if (attach_del(&a, &err) < 0)
+			print_chain_err("detaching from", a.net, &err);
+	}
 	r = netns_delete(p->netnsdir, rec->container_id);
 	if (r < 0)
 		fprintf(stderr, "netctl run: removing netns %s/%s: %s (run `netctl gc`)\n",
@@ -367,7 +473,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	struct netctl_paths p;
 	struct runrec rec = { 0 };
-	char ns_path[PATH_MAX];
+	char ns_path[PATH_MAX] = "";
 	sigset_t set, old_mask;
 	int r, status, attached = 0, sig;
 
@@ -377,8 +483,10 @@ int cmd_run(int argc, char **argv)
 	if (paths_init(&p) < 0)
 		return usage_error("a path is too long", NULL);
 	r = validate(&p, &o);
-	if (r)
+	if (r) {
+		json_decref(o.ports);
 		return r;
+	}
 	signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, &old_mask);
 	/* A shell starts background jobs with INT and QUIT ignored: we forward them. */
@@ -388,9 +496,13 @@ int cmd_run(int argc, char **argv)
 		status = RUN_FAILED;
 		goto out;
 	}
-	sig = pending_stop();
-	status = sig ? 128 + sig : start_and_wait(&o, ns_path, &set, &old_mask);
+	status = attach_all(&o, &rec, ns_path, &attached);
+	if (status == 0) {
+		sig = pending_stop();
+		status = sig ? 128 + sig : start_and_wait(&o, ns_path, &set, &old_mask);
+	}
 out:
-	undo(&p, &rec, attached);
+	undo(&p, &o, &rec, ns_path, attached);
+	json_decref(o.ports);
 	return status;
 }

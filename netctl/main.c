@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "graph", cmd_graph, "a network's containers, groups and allowed flows as DOT" },
 	{ "stats", cmd_stats, "per-container traffic counters and policy drops" },
 	{ "run", cmd_run, "run a command in a new netns attached to networks" },
+	{ "gc", cmd_gc, "reclaim what crashed runs and ADDs left; rebuild flushed nft state" },
 	{ "policy", cmd_policy, "check, diff, apply, show and explain a network's policy" },
 };
 

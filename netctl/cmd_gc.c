@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `netctl gc [NET]`: make the kernel and the state files agree with what is really
+ * attached, after crashes (kill -9 of `netctl run` or `netctl connect`) or after
+ * someone flushed the ruleset. In order:
+ *
+ *  1. runs: a run record whose process is gone (pid dead, or reused: the start time
+ *     differs) has each of its networks detached, its netns pin and record removed;
+ *  2. netns pins netctl-<id> without a record (none should exist) are removed;
+ *  3. per network: a cached attachment whose netns is gone is detached (DEL);
+ *  4. per network: the chain's GC with the cache as the valid list (libcni's rule),
+ *     under the cache's exclusive lock, so the plugins drop every reservation, veth,
+ *     set element and qdisc of an attachment that never got cached (an ADD killed
+ *     half-way) and an ADD in flight is waited for, not taken for a leak;
+ *  5. nftables: if an attachment's elements or its network's chains or rules are
+ *     missing (a `nft flush ruleset`, a flushed table, a deleted element), the nft
+ *     part is made again from the cache: a table whose chains lost their rules is
+ *     deleted first, then every valid attachment is re-added to the plugins that own
+ *     nft state and whose ADD is idempotent (firewall, portmap), and the bridge's
+ *     ipMasq and macspoofchk elements are re-added here (the bridge's own ADD would
+ *     touch links), with the same nft/ functions the bridge uses.
+ *
+ * Dead runs are always reclaimed whole; NET limits steps 3 and 4. Each action is one
+ * line on stdout and one audit line (op=gc).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/netfilter.h>
+
+#include "netctl/attach.h"
+#include "netctl/audit.h"
+#include "netctl/chain.h"
+#include "netctl/cli.h"
+#include "netctl/netns.h"
+#include "netctl/paths.h"
+#include "netctl/runrec.h"
+#include "nft/batch.h"
+#include "nft/conn.h"
+#include "nft/macspoof.h"
+#include "nft/masq.h"
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+#include "util/audit.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/ip.h"
+#include "util/str.h"
+
+static const char usage_text[] =
+	"usage: netctl gc [NET]\n"
+	"\n"
+	"Reclaims what crashed commands left: the networks, netns and record of each\n"
+	"`netctl run` whose process is gone; cached attachments whose netns is gone; then\n"
+	"every plugin's GC with the cached attachments as the valid ones (reservations,\n"
+	"veths, nft elements and qdiscs of anything else go). If our nftables state was\n"
+	"flushed or lost elements (`nft flush ruleset`), it is rebuilt from the cache.\n"
+	"NET limits the per-network steps; dead runs are always reclaimed whole.\n"
+	"One line per action; \"gc: nothing to do\" when all was in order.\n"
+	"\n"
+	"Exit status: 0 success, 1 some action failed (the line says which), 2 bad\n"
+	"command line.\n";
+
+struct gc {
+	struct netctl_paths p;
+	const char *only;	/* NET, or NULL */
+	int actions, failures;
+};
+
+/* One line on stdout and the audit line for it. */
+__attribute__((format(printf, 6, 7)))
+static void say(struct gc *g, bool failed, const char *net, const char *container,
+		const char *ifname, const char *fmt, ...)
+{
+	char text[1024], extra[1200] = "";
+	struct cni_err err = { 0 };
+	struct audit_rec rec = { .op = "gc", .net = net, .container = container,
+				 .ifname = ifname, .extra = extra };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	printf("gc: %s\n", text);
+	fflush(stdout);
+	if (failed) {
+		err.code = CNI_ERR_IO;
+		str_copy(err.msg, sizeof(err.msg), text);
+		g->failures++;
+	} else {
+		audit_kv(extra, sizeof(extra), "action", text);
+	}
+	audit_log(&rec, &err);
+	g->actions++;
+}
+
+static const char *err_text(const struct chain_err *e, char *buf, size_t n)
+{
+	/* Cut when too long: this is for a human. */
+	if (str_printf(buf, n, "%s%s%s", e->cni.msg, e->cni.details[0] ? ": " : "",
+		       e->cni.details) < 0)
+		buf[n - 1] = '\0';
+	return buf;
+}
+
+static bool net_exists(const struct gc *g, const char *net)
+{
+	char path[PATH_MAX];
+
+	return paths_net_conflist(&g->p, net, path, sizeof(path)) == 0 &&
+	       access(path, F_OK) == 0;
+}
+
+/* Step 1: a dead run's networks, netns and record. */
+static int gc_run(const char *id, void *data)
+{
+	struct gc *g = data;
+	struct chain_err err = { .plugin = -1 };
+	struct attach_opts a;
+	struct runrec rec;
+	char ns[PATH_MAX], ebuf[1024];
+	bool failed = false;
+	int r, i;
+
+	r = runrec_read(g->p.rundir, id, &rec);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		/* Its netns and attachments are found by steps 2 and 3. */
+		r = runrec_remove(g->p.rundir, id);
+		say(g, r < 0, NULL, NULL, NULL, "run %s: removed its unreadable record%s%s", id,
+		    r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+		return 0;
+	}
+	if (runrec_alive(&rec))
+		return 0;
+	if (netns_path(g->p.netnsdir, rec.container_id, ns, sizeof(ns)) < 0)
+		ns[0] = '\0';
+	for (i = rec.n_nets - 1; i >= 0; i--) {
+		if (!net_exists(g, rec.nets[i].net)) {
+			say(g, false, rec.nets[i].net, rec.container_id, rec.nets[i].ifname,
+			    "run %s (pid %d ended): network %s no longer exists, nothing to detach",
+			    id, (int)rec.pid, rec.nets[i].net);
+			continue;
+		}
+		a = (struct attach_opts){ .net = rec.nets[i].net, .container_id = rec.container_id,
+					  .ifname = rec.nets[i].ifname, .op = "gc",
+					  .netns = ns[0] && access(ns, F_OK) == 0 ? ns : NULL };
+		r = attach_del(&a, &err);
+		failed |= r < 0;
+		say(g, r < 0, a.net, a.container_id, a.ifname, "run %s (pid %d ended): %s %s (%s)%s%s",
+		    id, (int)rec.pid, r < 0 ? "cannot detach from" : "detached from", a.net,
+		    a.ifname, r < 0 ? ": " : "", r < 0 ? err_text(&err, ebuf, sizeof(ebuf)) : "");
+	}
+	if (access(ns, F_OK) == 0) {
+		r = netns_delete(g->p.netnsdir, rec.container_id);
+		say(g, r < 0, NULL, rec.container_id, NULL, "run %s: %s netns %s%s%s", id,
+		    r < 0 ? "cannot remove" : "removed", ns, r < 0 ? ": " : "",
+		    r < 0 ? strerror(-r) : "");
+		failed |= r < 0;
+	}
+	if (failed)	/* the record stays: the next gc tries again */
+		return 0;
+	r = runrec_remove(g->p.rundir, id);
+	say(g, r < 0, NULL, rec.container_id, NULL, "run %s: %s its record%s%s", id,
+	    r < 0 ? "cannot remove" : "removed", r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+	return 0;
+}
+
+/* Step 2: pins named like a run's without a record. */
+static void gc_pins(struct gc *g)
+{
+	_cleanup_closedir_ DIR *d = opendir(g->p.netnsdir);
+	size_t pl = strlen(RUNREC_NETNS_PREFIX);
+	struct runrec rec;
+	struct dirent *de;
+	int r;
+
+	while (d && (de = readdir(d))) {
+		const char *id = de->d_name + pl;
+
+		if (strncmp(de->d_name, RUNREC_NETNS_PREFIX, pl) || !runrec_id_ok(id))
+			continue;
+		/* A run writes its record before its pin and removes it after. */
+		r = runrec_read(g->p.rundir, id, &rec);
+		if (r != -ENOENT)
+			continue;
+		r = netns_delete(g->p.netnsdir, de->d_name);
+		say(g, r < 0, NULL, de->d_name, NULL, "%s netns %s/%s (no run owns it)%s%s",
+		    r < 0 ? "cannot remove" : "removed", g->p.netnsdir, de->d_name,
+		    r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+	}
+}
+
+/* The cached attachments of one network, copied out of the cache walk. */
+struct att {
+	char id[257], ifname[16], netns[PATH_MAX];
+	json_t *result;		/* owned */
+};
+
+struct att_list {
+	struct att *v;
+	size_t n, cap;
+};
+
+static int att_collect(const struct attach_info *a, void *data)
+{
+	struct att_list *l = data;
+	struct att *nv;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		nv = realloc(l->v, l->cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+	}
+	nv = &l->v[l->n];
+	if (str_copy(nv->id, sizeof(nv->id), a->container_id) < 0 ||
+	    str_copy(nv->ifname, sizeof(nv->ifname), a->ifname) < 0)
+		return 0;
+	str_copy(nv->netns, sizeof(nv->netns), a->netns ? a->netns : "");
+	nv->result = json_incref(a->result);
+	l->n++;
+	return 0;
+}
+
+static void att_free(struct att_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		json_decref(l->v[i].result);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Steps 3 and 4 for one network. */
+static int gc_net(const char *net, void *data)
+{
+	struct gc *g = data;
+	struct chain_err err = { .plugin = -1 };
+	struct att_list l = { 0 };
+	struct conflist cl = { 0 };
+	struct chain_req req;
+	char ebuf[1024];
+	size_t i;
+	int r;
+
+	r = attach_list(net, att_collect, &l);
+	for (i = 0; r == 0 && i < l.n; i++) {
+		struct att *a = &l.v[i];
+		struct attach_opts o = { .net = net, .container_id = a->id, .ifname = a->ifname,
+					 .op = "gc" };
+
+		if (a->netns[0] && access(a->netns, F_OK) == 0)
+			continue;
+		r = attach_del(&o, &err);
+		say(g, r < 0, net, a->id, a->ifname, "%s: %s %s (%s): its netns %s is gone%s%s",
+		    net, r < 0 ? "cannot detach" : "detached", a->id, a->ifname,
+		    a->netns[0] ? a->netns : "(none cached)", r < 0 ? ": " : "",
+		    r < 0 ? err_text(&err, ebuf, sizeof(ebuf)) : "");
+		r = 0;
+	}
+	att_free(&l);
+	if (r < 0) {
+		say(g, true, net, NULL, NULL, "%s: cannot read the result cache: %s", net,
+		    strerror(-r));
+		return 0;
+	}
+	r = paths_net_load(&g->p, net, &cl, &err.cni);
+	if (r == 0) {
+		req = (struct chain_req){ .cni_path = g->p.cni_path, .cache_dir = g->p.statedir };
+		r = chain_gc(&cl, &req, &err);
+	}
+	if (r < 0)
+		say(g, true, net, NULL, NULL, "%s: GC failed: %s", net,
+		    err_text(&err, ebuf, sizeof(ebuf)));
+	conflist_free(&cl);
+	return 0;
+}
+
+/* Step 5: which parts of a network's chain own nft state. */
+struct nftnet {
+	char net[65];
+	char bridge[16];
+	bool fw, portmap, masq, macspoof;
+	struct att_list atts;
+};
+
+struct nftscan {
+	struct gc *g;
+	struct nftnet *v;
+	size_t n, cap;
+};
+
+static bool conf_true(json_t *o, const char *key)
+{
+	return json_is_true(json_object_get(o, key));
+}
+
+static int scan_net(const char *net, void *data)
+{
+	struct nftscan *s = data;
+	struct cni_err err = { 0 };
+	struct conflist cl = { 0 };
+	struct nftnet *n, *nv;
+	int i;
+
+	if (paths_net_load(&s->g->p, net, &cl, &err) < 0)
+		return 0;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 8;
+		nv = realloc(s->v, s->cap * sizeof(*nv));
+		if (!nv) {
+			conflist_free(&cl);
+			return -ENOMEM;
+		}
+		s->v = nv;
+	}
+	n = memset(&s->v[s->n], 0, sizeof(*n));
+	str_copy(n->net, sizeof(n->net), net);
+	for (i = 0; i < cl.n_plugins; i++) {
+		json_t *c = cl.plugins[i].conf;
+
+		if (!strcmp(cl.plugins[i].type, "firewall"))
+			n->fw = true;
+		else if (!strcmp(cl.plugins[i].type, "portmap"))
+			n->portmap = true;
+		else if (!strcmp(cl.plugins[i].type, "bridge")) {
+			n->masq = conf_true(c, "ipMasq");
+			n->macspoof = conf_true(c, "macspoofchk");
+			str_copy(n->bridge, sizeof(n->bridge),
+				 json_string_value(json_object_get(c, "bridge")) ?: "cni0");
+		}
+	}
+	conflist_free(&cl);
+	if (!n->fw && !n->portmap && !n->masq && !n->macspoof)
+		return 0;
+	if (attach_list(net, att_collect, &n->atts) < 0 || !n->atts.n) {
+		att_free(&n->atts);
+		return 0;
+	}
+	s->n++;
+	return 0;
+}
+
+/* The addresses of a cached result. */
+static size_t result_addrs(json_t *result, struct ip_prefix *out, size_t max)
+{
+	json_t *ip;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(result, "ips"), i, ip) {
+		const char *a = json_string_value(json_object_get(ip, "address"));
+
+		if (a && n < max && ip_prefix_parse(a, &out[n]) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* Rules in @chain: -1 when there is no such chain. */
+static int count_rule(uint64_t handle, const char *comment, void *data)
+{
+	(*(int *)data)++;
+	return 0;
+}
+
+static int chain_rules(struct nft_conn *c, const char *chain)
+{
+	char ebuf[256];
+	int n = 0;
+
+	if (nft_chain_exists(c, NFPROTO_INET, NFT_TABLE, chain, ebuf, sizeof(ebuf)) != 1)
+		return -1;
+	if (nft_list_rules(c, NFPROTO_INET, NFT_TABLE, chain, count_rule, &n, ebuf,
+			   sizeof(ebuf)) < 0)
+		return -1;
+	return n;
+}
+
+static bool elem_there(struct nft_conn *c, const char *prefix, const char *prefix6,
+		       const char *net, const struct ip_addr *a)
+{
+	char set[NFT_OBJ_NAME_MAX], ebuf[256];
+
+	nft_net_obj(set, sizeof(set), a->family == AF_INET ? prefix : prefix6, net, "");
+	return nft_get_elem(c, NFPROTO_INET, NFT_TABLE, set, a->b, ip_addr_size(a), NULL, 0,
+			    ebuf, sizeof(ebuf)) == 1;
+}
+
+enum nft_state { NFT_OK, NFT_MISSING, NFT_FLUSHED };
+
+/* Missing: chains or elements are gone; flushed: a chain is there with no rule. */
+static enum nft_state nft_check(struct nft_conn *c, const struct nftscan *s)
+{
+	enum nft_state st = NFT_OK;
+	char chain[NFT_OBJ_NAME_MAX];
+	struct ip_prefix ips[16];
+	size_t i, j, k, n;
+	int rules;
+
+	for (i = 0; i < s->n; i++) {
+		const struct nftnet *nn = &s->v[i];
+		/* forward, net-N-from (firewall), nat-N (ipMasq) */
+		for (k = 0; k < 3; k++) {
+			if ((k < 2 && !nn->fw) || (k == 2 && !nn->masq))
+				continue;
+			if (k == 0)
+				str_copy(chain, sizeof(chain), "forward");
+			else
+				nft_net_obj(chain, sizeof(chain), k == 1 ? "net-" : "nat-", nn->net,
+					    k == 1 ? "-from" : "");
+			rules = chain_rules(c, chain);
+			if (rules == 0)
+				return NFT_FLUSHED;
+			if (rules < 0)
+				st = NFT_MISSING;
+		}
+		for (j = 0; j < nn->atts.n; j++) {
+			n = result_addrs(nn->atts.v[j].result, ips, ARRAY_SIZE(ips));
+			for (k = 0; k < n; k++) {
+				if (nn->fw && !elem_there(c, "members-", "members6-", nn->net,
+							  &ips[k].addr))
+					st = NFT_MISSING;
+				if (nn->masq && !elem_there(c, "masq-", "masq6-", nn->net,
+							    &ips[k].addr))
+					st = NFT_MISSING;
+			}
+		}
+	}
+	return st;
+}
+
+static bool nft_owner(const char *type)
+{
+	return !strcmp(type, "firewall") || !strcmp(type, "portmap");
+}
+
+/* The host veth (no sandbox, not the bridge) and the container's MAC for @ifname. */
+static bool result_port_mac(json_t *result, const char *bridge, const char *ifname,
+			    char *port, size_t n, uint8_t mac[6])
+{
+	json_t *itf;
+	size_t i;
+	bool got_port = false, got_mac = false;
+
+	json_array_foreach(json_object_get(result, "interfaces"), i, itf) {
+		const char *name = json_string_value(json_object_get(itf, "name"));
+		const char *sb = json_string_value(json_object_get(itf, "sandbox"));
+		const char *m = json_string_value(json_object_get(itf, "mac"));
+
+		if (!name)
+			continue;
+		if ((!sb || !sb[0]) && strcmp(name, bridge))
+			got_port = str_copy(port, n, name) == 0;
+		else if (sb && sb[0] && !strcmp(name, ifname) && m)
+			got_mac = sscanf(m, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+					 &mac[2], &mac[3], &mac[4], &mac[5]) == 6;
+	}
+	return got_port && got_mac;
+}
+
+/* Re-add one attachment's nft state; "" on success, else what failed in @why. */
+static int rebuild_att(struct gc *g, const struct nftnet *nn, const struct att *a, char *why,
+		       size_t wn)
+{
+	struct chain_err err = { .plugin = -1 };
+	struct conflist cl = { 0 };
+	struct ip_prefix ips[16];
+	struct chain_req req = { .cni_path = g->p.cni_path, .cache_dir = g->p.statedir,
+				 .container_id = a->id, .ifname = a->ifname };
+	char ebuf[1024], port[16];
+	uint8_t mac[6];
+	size_t i, n;
+	int r = 0;
+
+	if ((nn->fw || nn->portmap) && paths_net_load(&g->p, nn->net, &cl, &err.cni) == 0) {
+		r = chain_readd(&cl, &req, nft_owner, &err);
+		if (r < 0)
+			snprintf(why, wn, "re-ADD: %s", err_text(&err, ebuf, sizeof(ebuf)));
+	}
+	conflist_free(&cl);
+	n = result_addrs(a->result, ips, ARRAY_SIZE(ips));
+	for (i = 0; r == 0 && nn->masq && i < n; i++) {
+		struct ip_prefix sub = ip_prefix_network(&ips[i]);
+
+		r = nft_masq_attach(nn->net, &sub, &ips[i].addr, a->id, ebuf, sizeof(ebuf));
+		if (r < 0)
+			snprintf(why, wn, "ipMasq: %s", ebuf);
+	}
+	if (r == 0 && nn->macspoof &&
+	    result_port_mac(a->result, nn->bridge, a->ifname, port, sizeof(port), mac) &&
+	    nft_macspoof_check(port, mac, ebuf, sizeof(ebuf)) == 0) {
+		r = nft_macspoof_attach(port, mac, a->id, ebuf, sizeof(ebuf));
+		if (r < 0)
+			snprintf(why, wn, "macspoofchk: %s", ebuf);
+	}
+	return r;
+}
+
+static int delete_table(char *ebuf, size_t n)
+{
+	struct nft_conn c;
+	struct nft_batch b;
+	int r = nft_conn_open(&c, ebuf, n);
+
+	if (r < 0)
+		return r;
+	nft_batch_init(&b, ++c.seq);
+	nft_batch_table(&b, false, NFPROTO_INET, NFT_TABLE);
+	r = nft_batch_send(&c, &b, ebuf, n);
+	nft_batch_free(&b);
+	nft_conn_close(&c);
+	return r;
+}
+
+static void gc_nft(struct gc *g)
+{
+	struct nftscan s = { .g = g };
+	enum nft_state st;
+	struct nft_conn c;
+	char ebuf[1024], why[1200];
+	size_t i, j;
+	int r;
+
+	if (paths_net_foreach(&g->p, scan_net, &s) < 0 || !s.n)
+		goto out;
+	r = nft_conn_open(&c, ebuf, sizeof(ebuf));
+	if (r < 0) {
+		say(g, true, NULL, NULL, NULL, "cannot talk to nftables: %s", ebuf);
+		goto out;
+	}
+	st = nft_check(&c, &s);
+	nft_conn_close(&c);
+	if (st == NFT_OK)
+		goto out;
+	if (st == NFT_FLUSHED) {
+		r = delete_table(ebuf, sizeof(ebuf));
+		say(g, r < 0, NULL, NULL, NULL, "table inet %s lost its rules: %s%s", NFT_TABLE,
+		    r < 0 ? "cannot delete it to rebuild: " : "deleted it to rebuild it",
+		    r < 0 ? ebuf : "");
+		if (r < 0)
+			goto out;
+	}
+	for (i = 0; i < s.n; i++)
+		for (j = 0; j < s.v[i].atts.n; j++) {
+			const struct att *a = &s.v[i].atts.v[j];
+
+			r = rebuild_att(g, &s.v[i], a, why, sizeof(why));
+			say(g, r < 0, s.v[i].net, a->id, a->ifname,
+			    "%s: %s nftables state of %s (%s)%s%s", s.v[i].net,
+			    r < 0 ? "cannot rebuild the" : "rebuilt the", a->id, a->ifname,
+			    r < 0 ? ": " : "", r < 0 ? why : "");
+		}
+out:
+	for (i = 0; i < s.n; i++)
+		att_free(&s.v[i].atts);
+	free(s.v);
+}
+
+int cmd_gc(int argc, char **argv)
+{
+	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, {} };
+	struct gc g = { 0 };
+	char lock[PATH_MAX];
+	int c, fd, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, stdout);
+			return CLI_OK;
+		}
+		fprintf(stderr, "netctl gc: bad option \"%s\"\n%s", argv[optind - 1], usage_text);
+		return CLI_USAGE;
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "netctl gc: at most one network\n%s", usage_text);
+		return CLI_USAGE;
+	}
+	if (paths_init(&g.p) < 0) {
+		fprintf(stderr, "netctl gc: a path is too long\n");
+		return CLI_USAGE;
+	}
+	g.only = argc - optind == 1 ? argv[optind] : NULL;
+	if (g.only && !net_exists(&g, g.only)) {
+		fprintf(stderr, "netctl gc: there is no network \"%s\" (see `netctl ls`)\n",
+			g.only);
+		return CLI_FAILED;
+	}
+	/* One gc at a time; runs and ADDs go on (the cache lock orders those). */
+	r = mkdir_p(g.p.rundir, 0755);
+	if (r == 0)
+		r = str_printf(lock, sizeof(lock), "%s/gc.lock", g.p.rundir);
+	fd = r < 0 ? r : lock_path(lock);
+	if (fd < 0) {
+		fprintf(stderr, "netctl gc: cannot lock %s/gc.lock: %s\n", g.p.rundir,
+			strerror(-fd));
+		return CLI_FAILED;
+	}
+	runrec_foreach(g.p.rundir, gc_run, &g);
+	gc_pins(&g);
+	if (g.only)
+		gc_net(g.only, &g);
+	else
+		paths_net_foreach(&g.p, gc_net, &g);
+	gc_nft(&g);
+	close(fd);
+	if (!g.actions)
+		printf("gc: nothing to do\n");
+	return g.failures ? CLI_FAILED : CLI_OK;
+}
