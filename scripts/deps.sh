@@ -8,7 +8,7 @@ PKGS=(
 	libcmocka-dev
 	iproute2 nftables iputils-ping iputils-arping iperf3 util-linux procps jq tcpdump
 	containernetworking-plugins
-	valgrind podman busybox-static golang-go golang-github-appc-cni-dev dpkg-dev xz-utils
+	valgrind podman busybox-static golang-go golang-github-appc-cni-dev dpkg-dev xz-utils strace
 )
 missing=()
 for p in "${PKGS[@]}"; do

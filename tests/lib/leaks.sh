@@ -36,6 +36,9 @@ leaks() {
 		done
 	fi
 	nft_ctr_elems | sed 's/^/nft: /'
-	ls -A /var/lib/cni/results 2>/dev/null | sed 's/^/libcni cache: /'
-	ls -A /var/lib/netctl/results 2>/dev/null | sed 's/^/netctl cache: /'
+	nft -j list table bridge netctl 2>/dev/null | jq -r '.nftables[] | (.set // .map // empty)
+		| select(.elem) | "nft bridge: " + .name + ": " + (.elem | tostring)'
+	# (the caches' own lock files are dot files, and stay)
+	ls /var/lib/cni/results 2>/dev/null | sed 's/^/libcni cache: /'
+	ls /var/lib/netctl/results 2>/dev/null | sed 's/^/netctl cache: /'
 }
