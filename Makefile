@@ -141,6 +141,8 @@ install: $(PLUGIN_BINS) $(NETCTL_BIN)
 	install -d $(DESTDIR)$(PREFIX)/lib/netctl/cni $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(PLUGIN_BINS) $(DESTDIR)$(PREFIX)/lib/netctl/cni/
 	$(if $(NETCTL_BIN),install -m 0755 $(NETCTL_BIN) $(DESTDIR)$(PREFIX)/bin/)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 doc/netctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 # Lower layers must never include a higher layer's headers (DESIGN.md).
 check-layers:

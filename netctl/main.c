@@ -54,7 +54,8 @@ static void usage(FILE *f)
 	for (i = 0; i < ARRAY_SIZE(path_flags); i++)
 		fprintf(f, "  %-12s DIR  %s [$%s]\n", path_flags[i].flag, path_flags[i].help,
 			path_flags[i].env);
-	fprintf(f, "\n`netctl COMMAND --help` describes a command.\n"
+	fprintf(f, "\n`netctl COMMAND --help` (or `netctl help COMMAND`) describes a command;\n"
+		   "`man netctl` (doc/netctl.8) describes them all.\n"
 		   "Exit status: 0 success, 1 the work failed, 2 bad command line.\n");
 }
 
@@ -89,6 +90,16 @@ int main(int argc, char **argv)
 		argc -= taken, argv += taken;
 	if (argc < 1) {
 		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (!strcmp(argv[0], "help") && argc > 1) {
+		/* `netctl help CMD` is `netctl CMD --help`. */
+		char *help_argv[] = { argv[1], "--help", NULL };
+
+		for (i = 0; i < ARRAY_SIZE(commands); i++)
+			if (!strcmp(argv[1], commands[i].name))
+				return commands[i].fn(2, help_argv);
+		fprintf(stderr, "netctl: unknown command \"%s\" (see `netctl --help`)\n", argv[1]);
 		return CLI_USAGE;
 	}
 	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") || !strcmp(argv[0], "help")) {
