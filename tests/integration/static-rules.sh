@@ -5,6 +5,6 @@ cd "$ROOT"
 check "layers: includes point only down (DESIGN.md)" scripts/check-layers.sh
 hits=$(grep -rnE '(system|popen)[[:space:]]*\(|exec[lv]p?e?[[:space:]]*\(' \
 	--include='*.c' --include='*.h' util cni netlib nft ipam policy plugins netctl 2>/dev/null |
-	grep -v '^netctl/run' || true)
+	grep -v '^netctl/cmd_run.c:' || true)	# netctl run execs the user's CMD, its job
 check_eq "product code never runs a shell or a networking tool" "" "$hits"
 done_testing
