@@ -62,6 +62,16 @@ int netlib_bridge_create(struct netlib_nl *nl, const char *name, unsigned mtu,
 	return netlib_link_create(nl, &ln, errbuf, n);
 }
 
+int netlib_ifb_create(struct netlib_nl *nl, const char *name, unsigned mtu, char *errbuf,
+		      size_t n)
+{
+	struct netlib_link_new ln = {
+		.name = name, .kind = "ifb", .mtu = mtu, .peer_netns_fd = -1,
+	};
+
+	return netlib_link_create(nl, &ln, errbuf, n);
+}
+
 int netlib_link_del(struct netlib_nl *nl, int index, const char *name, char *errbuf, size_t n)
 {
 	char buf[NETLIB_MSG_MAX], what[64];

@@ -24,6 +24,9 @@ int netlib_veth_create(struct netlib_nl *nl, const char *host_name, const char *
 /** netlib_bridge_create() - a bridge @name with @mtu (0: default) and @mac (or NULL). */
 int netlib_bridge_create(struct netlib_nl *nl, const char *name, unsigned mtu,
 			 const uint8_t *mac, char *errbuf, size_t n);
+/** netlib_ifb_create() - an IFB device @name with @mtu (0: default), down. */
+int netlib_ifb_create(struct netlib_nl *nl, const char *name, unsigned mtu, char *errbuf,
+		      size_t n);
 /** netlib_link_del() - delete by @index or @name. -ENODEV if absent. */
 int netlib_link_del(struct netlib_nl *nl, int index, const char *name, char *errbuf, size_t n);
 /** netlib_link_set() - apply @ls to link @index. */

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * tc through libnl-route-3 (the one file that uses it). Every request asks for an ACK
+ * (libnl's rtnl_*_add/delete wait for it); errors come back as -errno with libnl's
+ * words and the operation in the caller's buffer.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
+#include <linux/tc_act/tc_mirred.h>
+
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/act/mirred.h>
+#include <netlink/route/action.h>
+#include <netlink/route/classifier.h>
+#include <netlink/route/cls/u32.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/qdisc/tbf.h>
+#include <netlink/route/tc.h>
+
+#include "netlib/tc.h"
+
+#define INGRESS_HANDLE TC_HANDLE(0xffff, 0)
+#define TBF_HANDLE TC_HANDLE(1, 0)
+#define REDIRECT_PRIO 1
+
+struct netlib_tc {
+	struct nl_sock *sk;
+};
+
+int netlib_tc_errno(int nlerr)
+{
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case 0: return 0;
+	case NLE_EXIST: return -EEXIST;
+	case NLE_OBJ_NOTFOUND: return -ENOENT;
+	case NLE_NODEV: return -ENODEV;
+	case NLE_PERM: return -EPERM;
+	case NLE_INVAL: return -EINVAL;
+	case NLE_NOMEM: return -ENOMEM;
+	case NLE_BUSY: return -EBUSY;
+	case NLE_AGAIN: return -EAGAIN;
+	case NLE_RANGE: return -ERANGE;
+	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
+	case NLE_MSGSIZE: return -EMSGSIZE;
+	case NLE_NOACCESS: return -EACCES;
+	case NLE_MISSING_ATTR: return -EINVAL;
+	default: return -EIO;
+	}
+}
+
+static int tc_fail(int nlerr, const char *what, int ifindex, char *errbuf, size_t n)
+{
+	snprintf(errbuf, n, "%s on link %d: %s", what, ifindex, nl_geterror(nlerr));
+	return netlib_tc_errno(nlerr);
+}
+
+int netlib_tc_open(struct netlib_tc **tc, char *errbuf, size_t n)
+{
+	struct netlib_tc *t = calloc(1, sizeof(*t));
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	t->sk = nl_socket_alloc();
+	if (!t->sk) {
+		free(t);
+		return -ENOMEM;
+	}
+	err = nl_connect(t->sk, NETLINK_ROUTE);
+	if (err < 0) {
+		snprintf(errbuf, n, "cannot open a netlink socket for tc: %s", nl_geterror(err));
+		nl_socket_free(t->sk);
+		free(t);
+		return netlib_tc_errno(err);
+	}
+	*tc = t;
+	return 0;
+}
+
+void netlib_tc_close(struct netlib_tc *tc)
+{
+	if (!tc)
+		return;
+	nl_socket_free(tc->sk);
+	free(tc);
+}
+
+static struct rtnl_qdisc *qdisc_new(int ifindex, uint32_t parent, uint32_t handle,
+				    const char *kind)
+{
+	struct rtnl_qdisc *q = rtnl_qdisc_alloc();
+
+	if (!q)
+		return NULL;
+	rtnl_tc_set_ifindex(TC_CAST(q), ifindex);
+	rtnl_tc_set_parent(TC_CAST(q), parent);
+	if (handle)
+		rtnl_tc_set_handle(TC_CAST(q), handle);
+	if (kind && rtnl_tc_set_kind(TC_CAST(q), kind) < 0) {
+		rtnl_qdisc_put(q);
+		return NULL;
+	}
+	return q;
+}
+
+int netlib_tc_tbf_set(struct netlib_tc *tc, int ifindex, const struct netlib_tbf *t,
+		      char *errbuf, size_t n)
+{
+	struct rtnl_qdisc *q;
+	int err;
+
+	if (!t->rate || t->rate > NETLIB_TBF_RATE_MAX || !t->burst || !t->limit ||
+	    t->burst > INT32_MAX || t->limit > INT32_MAX) {
+		snprintf(errbuf, n, "TBF on link %d: rate %llu B/s, burst %u B, limit %u B out "
+			 "of range", ifindex, (unsigned long long)t->rate, t->burst, t->limit);
+		return -ERANGE;
+	}
+	q = qdisc_new(ifindex, TC_H_ROOT, TBF_HANDLE, "tbf");
+	if (!q)
+		return -ENOMEM;
+	rtnl_qdisc_tbf_set_limit(q, (int)t->limit);
+	rtnl_qdisc_tbf_set_rate(q, (int)t->rate, (int)t->burst, 0);
+	err = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_REPLACE);
+	rtnl_qdisc_put(q);
+	return err < 0 ? tc_fail(err, "adding a TBF qdisc", ifindex, errbuf, n) : 0;
+}
+
+int netlib_tc_ingress_add(struct netlib_tc *tc, int ifindex, char *errbuf, size_t n)
+{
+	struct rtnl_qdisc *q = qdisc_new(ifindex, TC_H_INGRESS, INGRESS_HANDLE, "ingress");
+	int err;
+
+	if (!q)
+		return -ENOMEM;
+	err = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_qdisc_put(q);
+	return err < 0 ? tc_fail(err, "adding the ingress qdisc", ifindex, errbuf, n) : 0;
+}
+
+int netlib_tc_redirect_add(struct netlib_tc *tc, int ifindex, int to_ifindex, char *errbuf,
+			   size_t n)
+{
+	struct rtnl_cls *cls = rtnl_cls_alloc();
+	struct rtnl_act *act = rtnl_act_alloc();
+	int err = -NLE_NOMEM;
+
+	if (!cls || !act)
+		goto out;
+	rtnl_tc_set_ifindex(TC_CAST(cls), ifindex);
+	rtnl_tc_set_parent(TC_CAST(cls), INGRESS_HANDLE);
+	rtnl_cls_set_protocol(cls, ETH_P_ALL);
+	rtnl_cls_set_prio(cls, REDIRECT_PRIO);
+	if ((err = rtnl_tc_set_kind(TC_CAST(cls), "u32")) < 0 ||
+	    (err = rtnl_tc_set_kind(TC_CAST(act), "mirred")) < 0)
+		goto out;
+	/* One key that every packet matches: mask 0 at offset 0. */
+	if ((err = rtnl_u32_set_cls_terminal(cls)) < 0 ||
+	    (err = rtnl_u32_add_key_uint32(cls, 0, 0, 0, 0)) < 0)
+		goto out;
+	rtnl_mirred_set_action(act, TCA_EGRESS_REDIR);
+	rtnl_mirred_set_policy(act, TC_ACT_STOLEN);
+	rtnl_mirred_set_ifindex(act, (uint32_t)to_ifindex);
+	if ((err = rtnl_u32_add_action(cls, act)) < 0)
+		goto out;
+	err = rtnl_cls_add(tc->sk, cls, NLM_F_CREATE | NLM_F_EXCL);
+out:
+	if (act)
+		rtnl_act_put(act);
+	if (cls)
+		rtnl_cls_put(cls);
+	return err < 0 ? tc_fail(err, "adding the redirect filter", ifindex, errbuf, n) : 0;
+}
+
+int netlib_tc_redirect_get(struct netlib_tc *tc, int ifindex, int *to_ifindex, char *errbuf,
+			   size_t n)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	int err;
+
+	*to_ifindex = 0;
+	err = rtnl_cls_alloc_cache(tc->sk, ifindex, INGRESS_HANDLE, &cache);
+	if (err < 0)
+		return tc_fail(err, "reading ingress filters", ifindex, errbuf, n);
+	for (o = nl_cache_get_first(cache); o && !*to_ifindex; o = nl_cache_get_next(o)) {
+		struct rtnl_cls *cls = (struct rtnl_cls *)o;
+		const char *kind = rtnl_tc_get_kind(TC_CAST(cls));
+		struct rtnl_act *act;
+
+		if (!kind || strcmp(kind, "u32"))
+			continue;
+		for (act = rtnl_u32_get_action(cls); act; act = rtnl_act_next(act)) {
+			const char *ak = rtnl_tc_get_kind(TC_CAST(act));
+
+			if (ak && !strcmp(ak, "mirred") &&
+			    rtnl_mirred_get_action(act) == TCA_EGRESS_REDIR) {
+				*to_ifindex = (int)rtnl_mirred_get_ifindex(act);
+				break;
+			}
+		}
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+static void qdisc_read(struct rtnl_qdisc *q, struct netlib_qdisc *out)
+{
+	const char *kind = rtnl_tc_get_kind(TC_CAST(q));
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->kind, sizeof(out->kind), "%s", kind ? kind : "");
+	out->handle = rtnl_tc_get_handle(TC_CAST(q));
+	out->parent = rtnl_tc_get_parent(TC_CAST(q));
+	if (!strcmp(out->kind, "tbf")) {
+		int rate = rtnl_qdisc_tbf_get_rate(q), burst = rtnl_qdisc_tbf_get_rate_bucket(q);
+		int limit = rtnl_qdisc_tbf_get_limit(q);
+
+		out->is_tbf = true;
+		out->tbf.rate = rate > 0 ? (uint64_t)rate : 0;
+		out->tbf.burst = burst > 0 ? (uint32_t)burst : 0;
+		out->tbf.limit = limit > 0 ? (uint32_t)limit : 0;
+	}
+}
+
+int netlib_tc_qdiscs(struct netlib_tc *tc, int ifindex, struct netlib_qdisc *out, size_t max,
+		     size_t *count, char *errbuf, size_t n)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	int err;
+
+	*count = 0;
+	err = rtnl_qdisc_alloc_cache(tc->sk, &cache);
+	if (err < 0)
+		return tc_fail(err, "reading qdiscs", ifindex, errbuf, n);
+	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_qdisc *q = (struct rtnl_qdisc *)o;
+
+		if (rtnl_tc_get_ifindex(TC_CAST(q)) != ifindex)
+			continue;
+		if (*count == max) {
+			nl_cache_free(cache);
+			snprintf(errbuf, n, "link %d has more than %zu qdiscs", ifindex, max);
+			return -E2BIG;
+		}
+		qdisc_read(q, &out[(*count)++]);
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, char *errbuf,
+			size_t n)
+{
+	struct rtnl_qdisc *q = ingress ? qdisc_new(ifindex, TC_H_INGRESS, INGRESS_HANDLE, "ingress")
+				       : qdisc_new(ifindex, TC_H_ROOT, 0, "tbf");
+	int err;
+
+	if (!q)
+		return -ENOMEM;
+	err = rtnl_qdisc_delete(tc->sk, q);
+	rtnl_qdisc_put(q);
+	/* The kernel says EINVAL for "no such ingress qdisc" and a root of another kind. */
+	if (err == -NLE_OBJ_NOTFOUND || err == -NLE_INVAL || err == -NLE_NODEV)
+		return err == -NLE_NODEV ? -ENODEV : -ENOENT;
+	return err < 0 ? tc_fail(err, ingress ? "deleting the ingress qdisc"
+					      : "deleting the root qdisc", ifindex, errbuf, n) : 0;
+}

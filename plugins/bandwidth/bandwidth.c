@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The bandwidth plugin. Traffic to the container (ingressRate) meets a TBF at the
+ * root of the host veth; traffic from it (egressRate) arrives on the host veth's
+ * ingress, where a u32 match-all filter redirects it to an IFB whose root is the
+ * same kind of TBF. The IFB is "nbw" + 8 hex of a hash of (containerID, ifname), the
+ * same 8 hex as the host veth our bridge plugin names: DEL and GC find it without a
+ * cache or a netns. Its ifalias "netctl-bw/<network>" tells GC whose it is.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/pkt_sched.h>
+
+#include "netlib/link.h"
+#include "netlib/tc.h"
+#include "plugins/bandwidth/bandwidth.h"
+#include "plugins/bandwidth/config.h"
+#include "util/hash.h"
+#include "util/str.h"
+
+#define IFB_PREFIX "nbw"
+#define ALIAS_PREFIX "netctl-bw/"
+
+const struct cni_plugin_ops bw_ops = {
+	.name = "bandwidth",
+	.add = bw_add,
+	.del = bw_del,
+	.check = bw_check,
+	.gc = bw_gc,
+};
+
+struct bw_run {
+	struct cni_ctx *ctx;
+	struct bw_config c;
+	struct netlib_nl nl;
+	struct netlib_tc *tc;
+	struct netlib_link veth, ifb;
+	char ifb_name[IFNAMSIZ];
+	char ebuf[1024];
+};
+
+static int fail(struct bw_run *b, int r, const char *msg)
+{
+	return cni_err_set_errno(&b->ctx->err, r, CNI_ERR_IO, msg, "%s", b->ebuf);
+}
+
+static int run_open(struct bw_run *b, struct cni_ctx *ctx)
+{
+	int r;
+
+	memset(b, 0, sizeof(*b));
+	b->ctx = ctx;
+	if (ctx->env.container_id && ctx->env.ifname)	/* GC has neither */
+		ifname_from_ids(b->ifb_name, IFB_PREFIX, ctx->env.container_id,
+				ctx->env.ifname);
+	r = netlib_open(&b->nl, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot talk to the kernel (rtnetlink)");
+	r = netlib_tc_open(&b->tc, b->ebuf, sizeof(b->ebuf));
+	if (r < 0) {
+		netlib_close(&b->nl);
+		return fail(b, r, "cannot talk to the kernel (tc)");
+	}
+	return 0;
+}
+
+static void run_close(struct bw_run *b)
+{
+	netlib_tc_close(b->tc);
+	netlib_close(&b->nl);
+}
+
+static void ifb_alias(const char *net, char *out, size_t n)
+{
+	snprintf(out, n, ALIAS_PREFIX "%.100s", net);
+}
+
+/* The host veth: the first host-side interface of prevResult that is a veth. */
+static int find_veth(struct bw_run *b)
+{
+	const struct cni_result *p = b->ctx->prev;
+	int i;
+
+	for (i = 0; p && i < p->n_interfaces; i++) {
+		if (p->interfaces[i].sandbox[0] || !p->interfaces[i].name[0])
+			continue;
+		if (netlib_link_get(&b->nl, 0, p->interfaces[i].name, &b->veth, b->ebuf,
+				    sizeof(b->ebuf)) == 0 && !strcmp(b->veth.kind, "veth"))
+			return 0;
+	}
+	memset(&b->veth, 0, sizeof(b->veth));
+	if (!p)
+		return cni_err_set(&b->ctx->err, CNI_ERR_INVALID_CONFIG,
+				   "missing prevResult from earlier plugin",
+				   "the bandwidth plugin must be chained after a plugin that "
+				   "creates the container's veth (bridge, ptp)");
+	return cni_err_set(&b->ctx->err, CNI_ERR_INVALID_CONFIG,
+			   "no host-side veth in prevResult",
+			   "none of prevResult's host interfaces is an existing veth; chain the "
+			   "bandwidth plugin after bridge or ptp");
+}
+
+static void log_shape(const char *dir, const struct bw_limit *l, const struct bw_shape *s,
+		      unsigned mtu)
+{
+	if (s->burst_raised)
+		fprintf(stderr, "bandwidth: %sBurst %llu bits (%u bytes) is below two full "
+			"frames at MTU %u; using %u bytes\n", dir, (unsigned long long)l->burst,
+			s->burst_asked, mtu, s->tbf.burst);
+}
+
+static int shape_ingress(struct bw_run *b)
+{
+	struct bw_shape s;
+	int r;
+
+	bw_shape_compute(&b->c.ingress, b->veth.mtu, &s);
+	log_shape("ingress", &b->c.ingress, &s, b->veth.mtu);
+	r = netlib_tc_tbf_set(b->tc, b->veth.index, &s.tbf, b->ebuf, sizeof(b->ebuf));
+	return r < 0 ? fail(b, r, "cannot limit the traffic to the container") : 0;
+}
+
+static int ifb_make(struct bw_run *b)
+{
+	struct netlib_link_set ls = netlib_link_set_init();
+	char alias[128];
+	int r;
+
+	ifb_alias(b->ctx->conf.name, alias, sizeof(alias));
+	/* A leftover of an earlier, interrupted ADD of this attachment: ours by name. */
+	if (netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, b->ebuf, sizeof(b->ebuf)) == 0) {
+		if (strcmp(b->ifb.kind, "ifb"))
+			return cni_err_set_errno(&b->ctx->err, -EEXIST, CNI_ERR_INTERNAL,
+						 "the IFB device's name is taken",
+						 "%s exists and is a %s link, not an IFB",
+						 b->ifb_name, b->ifb.kind[0] ? b->ifb.kind : "plain");
+		netlib_link_del(&b->nl, b->ifb.index, NULL, b->ebuf, sizeof(b->ebuf));
+	}
+	r = netlib_ifb_create(&b->nl, b->ifb_name, b->veth.mtu, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot create the IFB device for the container's egress");
+	r = netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot find the IFB device just created");
+	ls.up = NETLIB_ON;
+	ls.alias = alias;
+	r = netlib_link_set(&b->nl, b->ifb.index, &ls, b->ebuf, sizeof(b->ebuf));
+	return r < 0 ? fail(b, r, "cannot bring the IFB device up") : 0;
+}
+
+static int shape_egress(struct bw_run *b)
+{
+	struct bw_shape s;
+	int r;
+
+	r = ifb_make(b);
+	if (r < 0)
+		return r;
+	bw_shape_compute(&b->c.egress, b->veth.mtu, &s);
+	log_shape("egress", &b->c.egress, &s, b->veth.mtu);
+	r = netlib_tc_tbf_set(b->tc, b->ifb.index, &s.tbf, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot limit the traffic from the container");
+	netlib_tc_qdisc_del(b->tc, b->veth.index, true, b->ebuf, sizeof(b->ebuf));
+	r = netlib_tc_ingress_add(b->tc, b->veth.index, b->ebuf, sizeof(b->ebuf));
+	if (r >= 0)
+		r = netlib_tc_redirect_add(b->tc, b->veth.index, b->ifb.index, b->ebuf,
+					   sizeof(b->ebuf));
+	return r < 0 ? fail(b, r, "cannot redirect the container's traffic to its IFB") : 0;
+}
+
+/* Undo ADD (and DEL): every step tolerates what is already gone. */
+static void unshape(struct bw_run *b, int veth_index)
+{
+	struct netlib_link l;
+	char e[512];
+
+	if (veth_index > 0) {
+		netlib_tc_qdisc_del(b->tc, veth_index, true, e, sizeof(e));
+		netlib_tc_qdisc_del(b->tc, veth_index, false, e, sizeof(e));
+	}
+	/* Only an IFB: a link of another kind under the name is not ours. */
+	if (netlib_link_get(&b->nl, 0, b->ifb_name, &l, e, sizeof(e)) == 0 &&
+	    !strcmp(l.kind, "ifb"))
+		netlib_link_del(&b->nl, l.index, NULL, e, sizeof(e));
+}
+
+static bool limited(const struct bw_limit *l)
+{
+	return l->rate != 0;
+}
+
+int bw_add(struct cni_ctx *ctx)
+{
+	struct bw_run b;
+	char mac[32] = "";
+	int r;
+
+	struct bw_config c;
+
+	if (bw_config_load(ctx, &c) < 0)
+		return -EINVAL;
+	if (!limited(&c.ingress) && !limited(&c.egress))
+		return 0;	/* nothing to shape: prevResult goes on as it came */
+	r = run_open(&b, ctx);
+	if (r < 0)
+		return r;
+	b.c = c;
+	r = find_veth(&b);
+	if (r < 0)
+		goto out;
+	if (limited(&b.c.ingress))
+		r = shape_ingress(&b);
+	if (r >= 0 && limited(&b.c.egress)) {
+		r = shape_egress(&b);
+		if (r >= 0) {
+			if (b.ifb.has_mac)
+				netlib_format_mac(b.ifb.mac, mac, sizeof(mac));
+			r = cni_result_add_iface(ctx->result, b.ifb_name, mac, "");
+			if (r < 0)
+				cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
+						  "too many interfaces in the result",
+						  "cannot add %s to the result", b.ifb_name);
+		}
+	}
+	if (r < 0)
+		unshape(&b, b.veth.index);
+out:
+	run_close(&b);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * DEL needs neither the config nor the netns: the IFB's name comes from the IDs. The
+ * host veth (from prevResult, when there is one and it still exists) loses our
+ * qdiscs; once the netns is gone the veth is gone with them.
+ */
+int bw_del(struct cni_ctx *ctx)
+{
+	struct bw_run b;
+	struct netlib_link l;
+	int r, veth_index = 0;
+
+	r = run_open(&b, ctx);
+	if (r < 0)
+		return r;
+	if (ctx->prev && find_veth(&b) == 0)
+		veth_index = b.veth.index;
+	memset(&ctx->err, 0, sizeof(ctx->err));	/* no veth is not an error here */
+	unshape(&b, veth_index);
+	if (netlib_link_get(&b.nl, 0, b.ifb_name, &l, b.ebuf, sizeof(b.ebuf)) == 0 &&
+	    !strcmp(l.kind, "ifb"))
+		r = cni_err_set(&ctx->err, CNI_ERR_IO, "cannot delete the container's IFB",
+				"%s is still there", b.ifb_name);
+	run_close(&b);
+	return r < 0 ? r : 0;
+}
+
+/* Burst as the kernel keeps it (time in 64 ns ticks): compare within that rounding. */
+static bool burst_close(uint32_t got, uint32_t want, uint64_t rate)
+{
+	uint64_t tol = want / 100 + rate / 1000000 + 64;
+
+	return (got > want ? got - want : want - got) <= tol;
+}
+
+static int check_tbf(struct bw_run *b, const struct netlib_link *l, const struct bw_limit *lim,
+		     const char *dir)
+{
+	struct netlib_qdisc q[NETLIB_TC_QDISCS_MAX];
+	struct bw_shape s;
+	size_t n, i;
+	int r;
+
+	r = netlib_tc_qdiscs(b->tc, l->index, q, NETLIB_TC_QDISCS_MAX, &n, b->ebuf,
+			     sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot read the container's qdiscs");
+	bw_shape_compute(lim, b->veth.mtu, &s);
+	for (i = 0; i < n; i++) {
+		if (q[i].parent != TC_H_ROOT)
+			continue;
+		if (!q[i].is_tbf)
+			break;
+		if (q[i].tbf.rate != s.tbf.rate || q[i].tbf.limit != s.tbf.limit ||
+		    !burst_close(q[i].tbf.burst, s.tbf.burst, s.tbf.rate))
+			return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+					   "the container's rate limit differs from its config",
+					   "%s on %s: TBF rate %llu B/s, burst %u B, limit %u B; "
+					   "expected %llu B/s, %u B, %u B", dir, l->name,
+					   (unsigned long long)q[i].tbf.rate, q[i].tbf.burst,
+					   q[i].tbf.limit, (unsigned long long)s.tbf.rate,
+					   s.tbf.burst, s.tbf.limit);
+		return 0;
+	}
+	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL, "the container's rate limit is missing",
+			   "%s: no TBF qdisc at the root of %s", dir, l->name);
+}
+
+static int check_egress(struct bw_run *b)
+{
+	struct netlib_qdisc q[NETLIB_TC_QDISCS_MAX];
+	size_t n, i;
+	int r, to = 0;
+
+	r = netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, b->ebuf, sizeof(b->ebuf));
+	if (r < 0 || strcmp(b->ifb.kind, "ifb") || !(b->ifb.flags & IFF_UP))
+		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+				   "the container's IFB device is missing or down",
+				   "%s: %s", b->ifb_name, r < 0 ? b->ebuf : "not an IFB that is up");
+	r = check_tbf(b, &b->ifb, &b->c.egress, "egress");
+	if (r < 0)
+		return r;
+	r = netlib_tc_qdiscs(b->tc, b->veth.index, q, NETLIB_TC_QDISCS_MAX, &n, b->ebuf,
+			     sizeof(b->ebuf));
+	for (i = 0; r >= 0 && i < n; i++)
+		if (q[i].parent == TC_H_INGRESS && !strcmp(q[i].kind, "ingress"))
+			break;
+	if (r >= 0 && i < n)
+		r = netlib_tc_redirect_get(b->tc, b->veth.index, &to, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot read the container's ingress filters");
+	if (i == n || to != b->ifb.index)
+		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+				   "the container's egress is not redirected to its IFB",
+				   "%s: %s", b->veth.name, i == n ? "no ingress qdisc"
+				   : "no u32 filter with a mirred redirect to the IFB");
+	return 0;
+}
+
+int bw_check(struct cni_ctx *ctx)
+{
+	struct bw_run b;
+	struct bw_config c;
+	int r;
+
+	if (bw_config_load(ctx, &c) < 0)
+		return -EINVAL;
+	r = run_open(&b, ctx);
+	if (r < 0)
+		return r;
+	b.c = c;
+	r = find_veth(&b);
+	if (r >= 0 && limited(&c.ingress))
+		r = check_tbf(&b, &b.veth, &c.ingress, "ingress");
+	if (r >= 0 && limited(&c.egress))
+		r = check_egress(&b);
+	run_close(&b);
+	return r < 0 ? r : 0;
+}
+
+struct gc_walk {
+	json_t *root;
+	const char *alias;
+	char (*stale)[IFNAMSIZ];
+	size_t n, cap;
+};
+
+/* Is @name the IFB of one of the GC's valid attachments? */
+static bool ifb_valid(json_t *root, const char *name)
+{
+	static const char *const keys[] = { "cni.dev/valid-attachments", "cni.dev/attachments" };
+	char want[IFNAMSIZ];
+	size_t k, i;
+	json_t *a;
+
+	for (k = 0; k < 2; k++) {
+		json_array_foreach(json_object_get(root, keys[k]), i, a) {
+			const char *id = json_string_value(json_object_get(a, "containerID"));
+			const char *ifn = json_string_value(json_object_get(a, "ifname"));
+
+			if (!id || !ifn)
+				continue;
+			ifname_from_ids(want, IFB_PREFIX, id, ifn);
+			if (!strcmp(want, name))
+				return true;
+		}
+	}
+	return false;
+}
+
+static int gc_link_cb(const struct netlib_link *l, void *data)
+{
+	struct gc_walk *w = data;
+
+	if (strcmp(l->kind, "ifb") || !str_has_prefix(l->name, IFB_PREFIX) ||
+	    strcmp(l->alias, w->alias) || ifb_valid(w->root, l->name))
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		void *p = realloc(w->stale, cap * sizeof(*w->stale));
+
+		if (!p)
+			return -ENOMEM;
+		w->stale = p;
+		w->cap = cap;
+	}
+	snprintf(w->stale[w->n++], IFNAMSIZ, "%s", l->name);
+	return 0;
+}
+
+/* GC: IFBs of this network (by ifalias) whose attachment is not valid go. */
+int bw_gc(struct cni_ctx *ctx)
+{
+	struct bw_run b;
+	char alias[128];
+	struct gc_walk w = { .root = ctx->conf.root, .alias = alias };
+	size_t i;
+	int r;
+
+	ifb_alias(ctx->conf.name, alias, sizeof(alias));
+	r = run_open(&b, ctx);
+	if (r < 0)
+		return r;
+	r = netlib_link_foreach(&b.nl, gc_link_cb, &w, b.ebuf, sizeof(b.ebuf));
+	if (r < 0)
+		fail(&b, r, "cannot list links");
+	for (i = 0; r >= 0 && i < w.n; i++) {
+		r = netlib_link_del(&b.nl, 0, w.stale[i], b.ebuf, sizeof(b.ebuf));
+		if (r == -ENODEV)
+			r = 0;
+		if (r < 0)
+			fail(&b, r, "cannot delete a stale IFB device");
+	}
+	free(w.stale);
+	run_close(&b);
+	return r < 0 ? r : 0;
+}

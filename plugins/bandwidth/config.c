@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plugins/bandwidth/config.h"
+
+static const char *const keys[] = { "ingressRate", "ingressBurst", "egressRate", "egressBurst" };
+
+/* A key holding bits: a whole, non-negative JSON number that fits in 64 bits. */
+static int get_bits(struct cni_ctx *ctx, json_t *obj, const char *where, const char *key,
+		    uint64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	double d;
+
+	*out = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*out = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	d = json_is_real(v) ? json_real_value(v) : -1;
+	if (d >= 0 && d < 18446744073709551616.0 && d == (double)(uint64_t)d) {
+		*out = (uint64_t)d;
+		return 0;
+	}
+	return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
+			   "%s%s must be a whole number of bits (per second) of at least 0",
+			   where, key);
+}
+
+static int load_limits(struct cni_ctx *ctx, json_t *obj, const char *where,
+		       struct bw_config *c)
+{
+	uint64_t v[4];
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (get_bits(ctx, obj, where, keys[i], &v[i]) < 0)
+			return -EINVAL;
+	c->ingress = (struct bw_limit){ v[0], v[1] };
+	c->egress = (struct bw_limit){ v[2], v[3] };
+	if (bw_limit_check(&c->ingress, why, sizeof(why)) < 0)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
+				   "%singressRate %llu, %singressBurst %llu: %s", where,
+				   (unsigned long long)v[0], where, (unsigned long long)v[1], why);
+	if (bw_limit_check(&c->egress, why, sizeof(why)) < 0)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
+				   "%segressRate %llu, %segressBurst %llu: %s", where,
+				   (unsigned long long)v[2], where, (unsigned long long)v[3], why);
+	return 0;
+}
+
+/* Shaping by destination needs classes, which a single TBF has not: refuse, loudly. */
+static int refuse_subnets(struct cni_ctx *ctx, json_t *obj, const char *where)
+{
+	static const char *const sk[] = { "unshapedSubnets", "shapedSubnets" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		json_t *v = json_object_get(obj, sk[i]);
+
+		if (v && !json_is_null(v) && !(json_is_array(v) && json_array_size(v) == 0))
+			return cni_err_set(&ctx->err, CNI_ERR_UNSUPPORTED_FIELD,
+					   "shaping by subnet is not supported",
+					   "%s%s: netctl's bandwidth plugin shapes all of a "
+					   "container's traffic; remove the key", where, sk[i]);
+	}
+	return 0;
+}
+
+int bw_config_load(struct cni_ctx *ctx, struct bw_config *c)
+{
+	json_t *rt = json_object_get(ctx->conf.runtime_config, "bandwidth");
+
+	memset(c, 0, sizeof(*c));
+	if (refuse_subnets(ctx, ctx->conf.root, "") < 0)
+		return -EINVAL;
+	if (rt && !json_is_null(rt)) {
+		if (!json_is_object(rt))
+			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
+					   "invalid bandwidth limit",
+					   "runtimeConfig.bandwidth must be an object");
+		c->from_runtime = true;
+		if (refuse_subnets(ctx, rt, "runtimeConfig.bandwidth.") < 0)
+			return -EINVAL;
+		return load_limits(ctx, rt, "runtimeConfig.bandwidth.", c);
+	}
+	return load_limits(ctx, ctx->conf.root, "", c);
+}
+
+int bw_limit_check(const struct bw_limit *l, char *why, size_t n)
+{
+	if (!l->rate && !l->burst)
+		return 0;
+	if (!l->rate) {
+		snprintf(why, n, "a burst needs a rate");
+		return -EINVAL;
+	}
+	if (!l->burst) {
+		snprintf(why, n, "a rate needs a burst (bits the bucket holds)");
+		return -EINVAL;
+	}
+	if (l->rate < BW_RATE_MIN || l->rate > BW_RATE_MAX) {
+		snprintf(why, n, "the rate must be between %llu and %llu bits per second",
+			 BW_RATE_MIN, BW_RATE_MAX);
+		return -EINVAL;
+	}
+	if (l->burst > BW_BURST_MAX) {
+		snprintf(why, n, "the burst must be at most %llu bits (512 MiB)", BW_BURST_MAX);
+		return -EINVAL;
+	}
+	/* The kernel keeps the bucket as time (32 bits of 64 ns ticks, about 274 s). */
+	if (l->burst / l->rate > 60) {
+		snprintf(why, n, "the rate takes %llu s to drain the burst; at most 60 s",
+			 (unsigned long long)(l->burst / l->rate));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Queue length (TBF limit). A TBF drops what does not fit in its queue, and
+ * nothing pushes back on a sender behind a veth or a bridge, so the queue alone
+ * decides how often TCP loses packets. The reference sizes it as 25 ms at the rate
+ * plus the burst: at 10 Mbit/s that is about 20 full frames, TCP overshoots it
+ * every few RTTs and a GSO train loses many segments at once (about 500 retransmits
+ * per 5 s). Reno-like growth of one segment per RTT, with an RTT made of the queue
+ * itself, gives loss events per second of about rate * MSS / (0.3 * Q^2): quadratic
+ * in the queue Q. So:
+ *
+ *	limit = burst + max(rate * 200 ms, 64 KiB + 8 full frames)
+ *
+ * 200 ms of queue bounds the added latency at any rate, and the floor keeps a whole
+ * 64 KiB GSO train plus some headroom at low rates, where 200 ms is only a few frames.
+ */
+#define BW_QUEUE_MS 200
+#define BW_QUEUE_FLOOR (64 * 1024)
+
+void bw_shape_compute(const struct bw_limit *l, unsigned mtu, struct bw_shape *out)
+{
+	uint64_t frame = (uint64_t)(mtu ? mtu : 1500) + BW_ETH_HLEN;
+	uint64_t burst = l->burst / 8, min_burst = 2 * frame, q;
+
+	memset(out, 0, sizeof(*out));
+	out->tbf.rate = l->rate / 8;
+	out->burst_asked = (uint32_t)burst;
+	/*
+	 * A bucket smaller than one frame never passes a full-size packet; one of exactly
+	 * one frame loses the tokens of any late timer. Two frames is the least that works.
+	 */
+	if (burst < min_burst) {
+		burst = min_burst;
+		out->burst_raised = true;
+	}
+	q = out->tbf.rate * BW_QUEUE_MS / 1000;
+	if (q < BW_QUEUE_FLOOR + 8 * frame)
+		q = BW_QUEUE_FLOOR + 8 * frame;
+	out->tbf.burst = (uint32_t)burst;
+	out->tbf.limit = (uint32_t)(burst + q > INT32_MAX ? INT32_MAX : burst + q);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+/* bandwidth's pure logic: config forms and refusals, TBF sizing; tc's error mapping. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netlink/errno.h>
+
+#include "netlib/tc.h"
+#include "plugins/bandwidth/config.h"
+
+static struct cni_ctx ctx;
+
+static int load(const char *keys, struct bw_config *c)
+{
+	char json[1024];
+
+	cni_conf_free(&ctx.conf);
+	memset(&ctx, 0, sizeof(ctx));
+	snprintf(json, sizeof(json), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\","
+		 "\"type\":\"bandwidth\"%s%s}", *keys ? "," : "", keys);
+	assert_int_equal(cni_conf_parse(json, strlen(json), true, &ctx.conf, &ctx.err), 0);
+	return bw_config_load(&ctx, c);
+}
+
+static void test_config_forms(void **state)
+{
+	struct bw_config c;
+
+	assert_int_equal(load("", &c), 0);
+	assert_int_equal(c.ingress.rate, 0);
+	assert_int_equal(c.egress.rate, 0);
+	assert_int_equal(load("\"ingressRate\":1000000,\"ingressBurst\":80000", &c), 0);
+	assert_int_equal(c.ingress.rate, 1000000);
+	assert_int_equal(c.ingress.burst, 80000);
+	assert_int_equal(c.egress.rate, 0);
+	assert_false(c.from_runtime);
+	/* runtimeConfig replaces the static keys as a whole */
+	assert_int_equal(load("\"ingressRate\":1000000,\"ingressBurst\":80000,"
+			      "\"runtimeConfig\":{\"bandwidth\":{\"egressRate\":2000000,"
+			      "\"egressBurst\":16000}}", &c), 0);
+	assert_true(c.from_runtime);
+	assert_int_equal(c.ingress.rate, 0);
+	assert_int_equal(c.egress.rate, 2000000);
+	/* a whole real number is a number; empty subnet lists are nothing to refuse */
+	assert_int_equal(load("\"egressRate\":1e7,\"egressBurst\":1e5,\"shapedSubnets\":[]",
+			      &c), 0);
+	assert_int_equal(c.egress.rate, 10000000);
+	cni_conf_free(&ctx.conf);
+}
+
+static void expect_refusal(const char *keys, int code, const char *in_details)
+{
+	struct bw_config c;
+
+	assert_int_equal(load(keys, &c), -EINVAL);
+	assert_int_equal(ctx.err.code, code);
+	if (!strstr(ctx.err.details, in_details))
+		fail_msg("details \"%s\" lack \"%s\"", ctx.err.details, in_details);
+}
+
+static void test_config_errors(void **state)
+{
+	expect_refusal("\"ingressRate\":-1,\"ingressBurst\":1000", 7, "ingressRate");
+	expect_refusal("\"ingressRate\":\"10M\",\"ingressBurst\":1000", 7, "whole number");
+	expect_refusal("\"egressRate\":1.5e7,\"egressBurst\":0.5", 7, "egressBurst");
+	expect_refusal("\"ingressBurst\":100000", 7, "a burst needs a rate");
+	expect_refusal("\"egressRate\":100000", 7, "a rate needs a burst");
+	expect_refusal("\"egressRate\":100,\"egressBurst\":100000", 7, "between");
+	expect_refusal("\"egressRate\":100000000000,\"egressBurst\":100000", 7, "between");
+	expect_refusal("\"egressRate\":1e30,\"egressBurst\":100000", 7, "whole number");
+	expect_refusal("\"egressRate\":1000000,\"egressBurst\":10000000000", 7, "512 MiB");
+	expect_refusal("\"egressRate\":8000,\"egressBurst\":8000000", 7, "60 s");
+	expect_refusal("\"egressRate\":8000,\"egressBurst\":8000,\"unshapedSubnets\":"
+		       "[\"10.0.0.0/8\"]", 2, "unshapedSubnets");
+	expect_refusal("\"runtimeConfig\":{\"bandwidth\":{\"ingressRate\":1000000,"
+		       "\"ingressBurst\":80000,\"shapedSubnets\":[\"10.0.0.0/8\"]}}", 2,
+		       "runtimeConfig.bandwidth.shapedSubnets");
+	expect_refusal("\"runtimeConfig\":{\"bandwidth\":[1]}", 7, "must be an object");
+	cni_conf_free(&ctx.conf);
+}
+
+static void test_shape(void **state)
+{
+	struct bw_limit l = { 10000000, 100000 };	/* 10 Mbit/s, 12500 B */
+	struct bw_shape s;
+
+	bw_shape_compute(&l, 1500, &s);
+	assert_int_equal(s.tbf.rate, 1250000);
+	assert_int_equal(s.tbf.burst, 12500);
+	assert_false(s.burst_raised);
+	assert_int_equal(s.tbf.limit, 12500 + 1250000 / 5);	/* burst + 200 ms */
+	/* below two full frames: raised, and said so */
+	l = (struct bw_limit){ 1000000, 8000 };
+	bw_shape_compute(&l, 1500, &s);
+	assert_true(s.burst_raised);
+	assert_int_equal(s.burst_asked, 1000);
+	assert_int_equal(s.tbf.burst, 2 * 1514);
+	/* at 1 Mbit/s 200 ms is 25000 B: the floor (64 KiB + 8 frames) wins */
+	assert_int_equal(s.tbf.limit, 2 * 1514 + 65536 + 8 * 1514);
+	bw_shape_compute(&l, 9000, &s);
+	assert_int_equal(s.tbf.burst, 2 * 9014);
+	/* the largest rate stays within the kernel's 32-bit limit */
+	l = (struct bw_limit){ BW_RATE_MAX, BW_BURST_MAX };
+	bw_shape_compute(&l, 1500, &s);
+	assert_true(s.tbf.limit <= INT32_MAX);
+	assert_int_equal(s.tbf.rate, NETLIB_TBF_RATE_MAX);
+}
+
+static void test_tc_errno(void **state)
+{
+	assert_int_equal(netlib_tc_errno(0), 0);
+	assert_int_equal(netlib_tc_errno(-NLE_EXIST), -EEXIST);
+	assert_int_equal(netlib_tc_errno(-NLE_OBJ_NOTFOUND), -ENOENT);
+	assert_int_equal(netlib_tc_errno(-NLE_NODEV), -ENODEV);
+	assert_int_equal(netlib_tc_errno(-NLE_PERM), -EPERM);
+	assert_int_equal(netlib_tc_errno(-NLE_FAILURE), -EIO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_forms),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_shape),
+		cmocka_unit_test(test_tc_errno),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
