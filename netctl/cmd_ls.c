@@ -195,7 +195,7 @@ int cmd_ls(int argc, char **argv)
 
 static json_t *attachment_json(const struct attach_info *a)
 {
-	json_t *ips = json_array(), *ip, *ifc, *o;
+	json_t *ips = json_array(), *ip, *ifc, *o, *pm, *bw;
 	const char *mac = NULL;
 	size_t i;
 
@@ -213,9 +213,10 @@ static json_t *attachment_json(const struct attach_info *a)
 		      "ips", ips, "mac", mac);
 	if (!o)
 		return NULL;
-	json_object_set(o, "port_mappings",
-			json_object_get(a->cap_args, "portMappings") ?: json_array());
-	json_object_set(o, "bandwidth", json_object_get(a->cap_args, "bandwidth") ?: json_null());
+	pm = json_object_get(a->cap_args, "portMappings");
+	bw = json_object_get(a->cap_args, "bandwidth");
+	json_object_set_new(o, "port_mappings", pm ? json_incref(pm) : json_array());
+	json_object_set_new(o, "bandwidth", bw ? json_incref(bw) : json_null());
 	return o;
 }
 

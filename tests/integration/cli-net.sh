@@ -15,7 +15,14 @@ out=$("$NETCTL" create web 2>&1)
 check_eq "create web: exit 0" 0 $?
 check_eq "create web: says what it made" "created network web: bridge nctl-web, subnets 10.88.0.0/24, icc on" "$out"
 check "the conflist is valid JSON" jq -e . "$ND/web.conflist"
-check_eq "plugins of the chain" "bridge firewall" "$(jq -r '[.plugins[].type] | join(" ")' "$ND/web.conflist")"
+# portmap and bandwidth join the chain when their binaries are in CNI_PATH.
+want="bridge firewall"
+for p in portmap bandwidth; do [ -x "$BIN/$p" ] && want="$want $p"; done
+check_eq "plugins of the chain" "$want" "$(jq -r '[.plugins[].type] | join(" ")' "$ND/web.conflist")"
+caps=$(jq -c '[.plugins[] | select(.capabilities) | {(.type): .capabilities}] | add' "$ND/web.conflist")
+case $caps in *'"bridge":{"ips":true}'*) ok "bridge declares the ips capability" ;; *) fail "bridge declares the ips capability" "$caps" ;; esac
+[ ! -x "$BIN/portmap" ] || case $caps in *'"portmap":{"portMappings":true}'*) ok "portmap declares portMappings" ;; *) fail "portmap declares portMappings" "$caps" ;; esac
+[ ! -x "$BIN/bandwidth" ] || case $caps in *'"bandwidth":{"bandwidth":true}'*) ok "bandwidth declares bandwidth" ;; *) fail "bandwidth declares bandwidth" "$caps" ;; esac
 check_eq "cniVersions" '1.0.0 1.0.0,1.1.0' "$(jq -r '.cniVersion + " " + (.cniVersions | join(","))' "$ND/web.conflist")"
 check "the bridge exists and is up" sh -c "ip -o link show nctl-web | grep -q 'UP'"
 check "create db: second default /24, icc off, masquerade, mtu" \
@@ -91,8 +98,8 @@ check_eq "ls --json: names and counts" "db:2 pooled:0 v6net:0 web:2" \
 	"$(printf '%s' "$js" | jq -r '[.[] | "\(.name):\(.containers)"] | join(" ")')"
 check_eq "ls --json: stable fields" '["bridge","conflist","containers","icc","masquerade","mtu","name","plugins","policy","subnets"]' \
 	"$(printf '%s' "$js" | jq -c '.[0] | keys')"
-check_eq "ls --json: db fields" 'nctl-db false true 1400 ["bridge","firewall"]' \
-	"$(printf '%s' "$js" | jq -c -r '.[] | select(.name=="db") | "\(.bridge) \(.icc) \(.masquerade) \(.mtu) \(.plugins)"')"
+check_eq "ls --json: db fields" "nctl-db false true 1400 $want" \
+	"$(printf '%s' "$js" | jq -c -r '.[] | select(.name=="db") | "\(.bridge) \(.icc) \(.masquerade) \(.mtu) \(.plugins | join(" "))"')"
 js=$("$NETCTL" inspect web --json)
 check_eq "inspect NET --json: containers by name" "w1 w2" "$(printf '%s' "$js" | jq -r '[.containers[].name] | sort | join(" ")')"
 check_eq "inspect NET --json: attachment fields" '["bandwidth","container_id","ifname","ips","mac","name","netns","network","port_mappings"]' \
