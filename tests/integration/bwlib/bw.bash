@@ -101,7 +101,7 @@ bw_row() {
 		worst = 100 * ((hi - rate > rate - lo) ? hi - rate : rate - lo) / rate
 		ok = (dev <= 2 && dev >= -2 && worst <= 10)
 		note = ""
-		if (proto == "udp" && sent < rate * 0.98) note = " sender-cpu-bound"
+		if (sent < rate * 0.98) note = " (sender below the rate)"
 		printf "%-4s %-7s %-3s %6.0f %9.3f %+6.2f%% %6.1f%% %9.3f %6.1f%% %6s%s %s\n",
 			who, dir, proto, rate / 1e6, total / 1e6, dev, worst, good / 1e6,
 			100 * good / rate, (proto == "tcp" ? retr : "-"), note, ok ? "ok" : "OFF"
