@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Load: 100 concurrent chain ADDs (bridge + host-local + firewall, through
-# `netctl cni add`, the way a runtime starting 100 containers at once would), on a
-# network that does not exist yet. 100 distinct addresses, every container reaches
+# Load: 100 concurrent chain ADDs (bridge + host-local + firewall + bandwidth when
+# built, through `netctl cni add`, the way a runtime starting 100 containers at once
+# would), on a network that does not exist yet. 100 distinct addresses, every container reaches
 # the gateway, a sample of pairs reach each other (ping and TCP), then 100 concurrent
 # DELs leave nothing. LOAD_N overrides 100.
 . "$(dirname "$0")/../lib/common.sh"
@@ -13,12 +13,14 @@ for p in bridge host-local firewall netctl; do
 	[ -x "$BIN/$p" ] || { fail "$p is built" "$BIN/$p missing"; done_testing; exit 1; }
 done
 export CNI_PATH=$BIN
+extra=
+[ -x "$BIN/bandwidth" ] && extra+=', { "type": "bandwidth", "ingressRate": 100000000, "ingressBurst": 1000000, "egressRate": 100000000, "egressBurst": 1000000 }'
 conf=$T/load.conflist
 cat >"$conf" <<EOF
 { "cniVersion": "1.1.0", "name": "load", "plugins": [
   { "type": "bridge", "bridge": "nload0", "isGateway": true, "ipMasq": true,
     "ipam": { "type": "host-local", "ranges": [[{ "subnet": "10.82.0.0/24" }]] } },
-  { "type": "firewall" } ] }
+  { "type": "firewall" }$extra ] }
 EOF
 for ((i = 1; i <= N; i++)); do mkns "l$i"; done
 
@@ -41,6 +43,7 @@ check_eq "$N addresses in members-load" "$N" \
 	"$(nft -j list set inet netctl members-load | jq '[.nftables[].set.elem[]?] | length')"
 check_eq "$N reservations in the store" "$N" \
 	"$(ls /var/lib/cni/networks/load | grep -c '^10\.')"
+[ -z "$extra" ] || check_eq "$N IFBs (bandwidth)" "$N" "$(ip -o link show type ifb | wc -l)"
 addr() { jq -r '.ips[0].address' "$T/add.$1" | cut -d/ -f1; }
 
 reach_gw=0
