@@ -25,8 +25,9 @@
 
 #include "netlib/tc.h"
 
-#define INGRESS_HANDLE TC_HANDLE(0xffff, 0)
-#define TBF_HANDLE TC_HANDLE(1, 0)
+/* Not libnl's TC_HANDLE(): it shifts an int, and 0xffff << 16 overflows it (UBSan). */
+#define INGRESS_HANDLE TC_H_MAKE(0xffffU << 16, 0)
+#define TBF_HANDLE TC_H_MAKE(1U << 16, 0)
 #define REDIRECT_PRIO 1
 
 struct netlib_tc {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/run.sh [--unit-only|--integration-only] [FILE...]
+# tests/run.sh [--unit-only|--integration-only] [--with-san DIR] [FILE...]
+#              --san-integration DIR: only the integration subset under ASan+UBSan
 # Runs cmocka unit tests, then each integration test in its own sandbox, and ends
 # with one line "N passed, N failed".
 set -u
@@ -7,7 +8,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export BUILD=${BUILD:-build}
 TIMEOUT=${TEST_TIMEOUT:-600}
-unit=1 integ=1
+unit=1 integ=1 san_only=0
 san_build=
 files=()
 while [ $# -gt 0 ]; do
@@ -15,6 +16,7 @@ while [ $# -gt 0 ]; do
 	shift
 	case $a in
 	--with-san) san_build=$1; shift ;;
+	--san-integration) san_build=$1; shift; unit=0; integ=0; san_only=1 ;;
 	--unit-only) integ=0 ;;
 	--integration-only) unit=0 ;;
 	*) files+=("$a") ;;
@@ -89,10 +91,29 @@ run_integration() {
 			status=97
 			echo "# $t did not reach done_testing" >>"$out"
 		fi
+		if [ -n "${SAN_LOGS:-}" ] && [ -n "$(ls -A "$SAN_LOGS")" ]; then
+			echo "not ok - sanitizer reports" >>"$out"
+			head -n 30 "$SAN_LOGS"/* >>"$out"
+			rm -f "$SAN_LOGS"/*
+		fi
 		grep -vE '^ok ' "$out" || true
-		count "$out" "$t" "$status"
+		count "$out" "$t${NAME_SUFFIX:-}" "$status"
 		rm -f "$out"
 	done
+}
+
+# A short integration subset with the ASan+UBSan plugins and netctl: any report, even
+# from a process whose exit status nobody reads, lands in $SAN_LOGS and fails the test.
+SAN_INTEGRATION=(real-cnitool.sh fault-env.sh fault-kill.sh load-chain.sh)
+run_san_integration() {
+	local t list=()
+	for t in "${SAN_INTEGRATION[@]}"; do list+=("tests/integration/$t"); done
+	SAN_LOGS=$(mktemp -d)
+	BUILD=$1 NAME_SUFFIX=" (ASan+UBSan)" FAULT_TRIALS=40 LOAD_N=30 SAN_LOGS=$SAN_LOGS \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$SAN_LOGS/asan \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$SAN_LOGS/ubsan \
+		run_integration "${list[@]}"
+	rm -rf "$SAN_LOGS"
 }
 
 if [ ${#files[@]} -gt 0 ]; then
@@ -103,6 +124,7 @@ else
 	[ $unit = 1 ] && [ -n "$san_build" ] && ASAN_OPTIONS=detect_leaks=1 run_unit "$san_build" " (ASan+UBSan)"
 	[ $unit = 1 ] && [ -n "$san_build" ] && run_fuzz_replay "$san_build"
 	[ $integ = 1 ] && run_integration
+	[ $integ = 1 ] || [ $san_only = 1 ] && [ -n "$san_build" ] && run_san_integration "$san_build"
 fi
 
 if [ ${#failed_names[@]} -gt 0 ]; then

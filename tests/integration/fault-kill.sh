@@ -42,10 +42,12 @@ for p in "$BIN"/*; do
 	cat >"$T/kbin/$n" <<-WRAP
 	#!/bin/bash
 	[ "\$CNI_COMMAND" = ADD ] || exec $p
-	[ -z "\${COUNT_DIR:-}" ] || exec strace -qq -o "\$COUNT_DIR/$n" $p
+	# (LeakSanitizer cannot run under ptrace: off for the traced runs of a SAN build)
+	nolsan=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}detect_leaks=0
+	[ -z "\${COUNT_DIR:-}" ] || ASAN_OPTIONS=\$nolsan exec strace -qq -o "\$COUNT_DIR/$n" $p
 	[ "\${KILL_TYPE:-}" = $n ] || exec $p
 	[ -z "\${KILL_SYSCALL:-}" ] ||
-		exec strace -qq -o /dev/null -e trace=all -e inject=\${KILL_SYSCALL%:*}:signal=KILL:when=\${KILL_SYSCALL#*:} $p
+		ASAN_OPTIONS=\$nolsan exec strace -qq -o /dev/null -e trace=all -e inject=\${KILL_SYSCALL%:*}:signal=KILL:when=\${KILL_SYSCALL#*:} $p
 	(read -r -t "\$KILL_S" <>"$T/never"; kill -9 \$\$) </dev/null >/dev/null 2>&1 &
 	exec $p
 	WRAP
