@@ -90,7 +90,8 @@ void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool 
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
-void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
+/* @guard: create net-N-from exclusively (first creation); off for a repair. */
+static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard)
 {
 	char from[NFT_OBJ_NAME_MAX], to[NFT_OBJ_NAME_MAX], policy[NFT_OBJ_NAME_MAX];
 	char m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX], key[IFNAMSIZ] = { 0 };
@@ -113,8 +114,8 @@ void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, m4, NFT_KEY_IPV4, false);
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, m6, NFT_KEY_IPV6, false);
 	/* The guard: a racing creator makes this fail with EEXIST, and retries. */
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, FAM, NFT_TABLE, from,
-			-1, NULL, 0);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | (guard ? NLM_F_EXCL : 0), FAM,
+			NFT_TABLE, from, -1, NULL, 0);
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, to, -1, NULL, 0);
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, policy, -1, NULL, 0);
 	nft_netctl_build_policy_default(b, net->name, net->icc);
@@ -154,12 +155,53 @@ void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "bridges", &e, 1);
 }
 
+void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
+{
+	build_net(b, net, true);
+}
+
+static int count_cb(uint64_t handle, const char *comment, void *data)
+{
+	(*(int *)data)++;
+	return 0;
+}
+
+int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t what_n,
+			 char *errbuf, size_t n)
+{
+	char chains[3][NFT_OBJ_NAME_MAX];
+	int i, r, rules;
+
+	snprintf(chains[0], sizeof(chains[0]), "forward");
+	if (nft_net_obj(chains[1], sizeof(chains[1]), "net-", net, "-from") < 0 ||
+	    nft_net_obj(chains[2], sizeof(chains[2]), "net-", net, "-policy") < 0)
+		return -EINVAL;
+	for (i = 0; i < 3; i++) {
+		rules = 0;
+		r = nft_list_rules(c, FAM, NFT_TABLE, chains[i], count_cb, &rules, errbuf, n);
+		if (r < 0)
+			return r;
+		if (!rules) {
+			snprintf(what, what_n, "chain inet netctl %s has no rules", chains[i]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * The usual case costs one small dump: net-N-from has its rules. An empty one means
+ * someone flushed our table (`nft flush table inet netctl`, or a ruleset reload that
+ * kept the objects): its rules and forward's are put back in one batch, since an ADD
+ * that went on would leave the network wide open without saying so.
+ */
 int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *errbuf,
 			  size_t n)
 {
 	char from[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
-	int r, tries, base;
+	int r, tries, base, rules;
+	bool repair;
 
 	if (nft_net_obj(from, sizeof(from), "net-", net->name, "-from") < 0) {
 		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects",
@@ -167,22 +209,27 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 		return -EINVAL;
 	}
 	for (tries = 0; tries < 3; tries++) {
-		r = nft_chain_exists(c, FAM, NFT_TABLE, from, errbuf, n);
-		if (r != 0)
+		rules = 0;
+		r = nft_list_rules(c, FAM, NFT_TABLE, from, count_cb, &rules, errbuf, n);
+		if (r < 0 || rules > 0)
 			return r < 0 ? r : 0;
+		r = nft_chain_exists(c, FAM, NFT_TABLE, from, errbuf, n);
+		if (r < 0)
+			return r;
 		/* The base objects once: refilling forward would reset its counters. */
-		base = nft_chain_exists(c, FAM, NFT_TABLE, "forward", errbuf, n);
+		base = r ? 0 : nft_chain_exists(c, FAM, NFT_TABLE, "forward", errbuf, n);
 		if (base < 0)
 			return base;
 		nft_batch_init(&b, ++c->seq);
 		if (!base)
 			nft_netctl_build_base(&b);
-		nft_netctl_build_net(&b, net);
+		repair = r == 1;
+		build_net(&b, net, !repair);
 		r = nft_batch_send(c, &b, errbuf, n);
 		c->seq = b.seq;
 		nft_batch_free(&b);
 		if (r != -EEXIST)
-			return r;
+			return r < 0 ? r : repair;
 	}
 	return r;
 }

@@ -70,11 +70,21 @@ void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net);
 void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool icc);
 
 /**
- * nft_netctl_ensure_net() - make the network's objects unless its chain exists.
- * Return 0 or -errno with the failing object named in @errbuf.
+ * nft_netctl_ensure_net() - make the network's objects unless they are there, and put
+ * its rules back when someone flushed them (net-<net>-policy then holds the default:
+ * the caller re-applies a policy).
+ * Return 0, 1 when the rules were put back, or -errno with the failing object named
+ * in @errbuf.
  */
 int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *errbuf,
 			  size_t n);
+
+/**
+ * nft_netctl_net_wired() - do forward, net-<net>-from and net-<net>-policy hold rules?
+ * Return 1 yes, 0 no (which chain lacks them in @what), -errno.
+ */
+int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t what_n,
+			 char *errbuf, size_t n);
 
 /**
  * nft_netctl_elems_add() - add @addrs to @set4 (IPv4) / @set6 (IPv6) with @comment

@@ -65,6 +65,7 @@ int fw_add(struct cni_ctx *ctx)
 	struct nft_conn conn;
 	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX], comment[256];
 	struct fw_groups g;
+	bool repaired;
 	int r;
 
 	if (fw_config_load(ctx, true, &c) < 0)
@@ -84,13 +85,14 @@ int fw_add(struct cni_ctx *ctx)
 		nft_fail(ctx, r, "cannot set up the network's firewall chains", err);
 		goto out;
 	}
+	repaired = r == 1;
 	nft_member_comment(comment, sizeof(comment), ctx->env.container_id, c.name);
 	r = nft_netctl_elems_add(&conn, s4, s6, c.addrs, c.n_addrs, comment, err, sizeof(err));
 	if (r < 0) {
 		nft_fail(ctx, r, "cannot add the container to its network's firewall set", err);
 		goto out;
 	}
-	r = fw_groups_add(ctx, &conn, &c, &g);
+	r = fw_groups_add(ctx, &conn, &c, &g, repaired);
 	if (r >= 0)
 		r = isolate_port(ctx, &c);
 	if (r < 0) {
@@ -135,6 +137,23 @@ int fw_del(struct cni_ctx *ctx)
 	return 0;
 }
 
+/* The network's rules are there: someone may have flushed our table. */
+static int check_wired(struct cni_ctx *ctx, struct nft_conn *conn, const char *net)
+{
+	char err[1024], what[256];
+	int r;
+
+	r = nft_netctl_net_wired(conn, net, what, sizeof(what), err, sizeof(err));
+	if (r < 0)
+		return nft_fail(ctx, r, "cannot read the network's firewall rules", err);
+	if (r == 0)
+		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
+				   "the network's firewall rules are missing",
+				   "%s (was table inet netctl flushed? the next ADD or `netctl gc` "
+				   "puts them back)", what);
+	return 0;
+}
+
 int fw_check(struct cni_ctx *ctx)
 {
 	struct fw_config c;
@@ -167,6 +186,8 @@ int fw_check(struct cni_ctx *ctx)
 					a, set, ctx->env.container_id);
 		}
 	}
+	if (r >= 0)
+		r = check_wired(ctx, &conn, c.net);
 	nft_conn_close(&conn);
 	return r < 0 ? r : 0;
 }

@@ -48,7 +48,7 @@ int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g
 }
 
 int fw_groups_add(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
-		  const struct fw_groups *g)
+		  const struct fw_groups *g, bool force)
 {
 	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	size_t i;
@@ -56,7 +56,7 @@ int fw_groups_add(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_co
 
 	if (!g->has_policy)
 		return 0;
-	r = policy_apply(conn, &g->policy, c->net, false, err, sizeof(err));
+	r = policy_apply(conn, &g->policy, c->net, force, err, sizeof(err));
 	if (r < 0)
 		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
 					 "cannot apply the network policy", "%s", err);

@@ -20,9 +20,12 @@ struct fw_groups {
  * line and key in details) before anything changes. Sets c->icc from the policy.
  */
 int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g);
-/** fw_groups_add() - apply the policy if it changed, add the container to its groups. */
+/**
+ * fw_groups_add() - apply the policy if it changed (always with @force: its rules were
+ * flushed), add the container to its groups.
+ */
 int fw_groups_add(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
-		  const struct fw_groups *g);
+		  const struct fw_groups *g, bool force);
 /** fw_groups_del() - remove @id's elements from every group set of the network. */
 int fw_groups_del(struct nft_conn *conn, const struct fw_config *c, const char *id,
 		  char *errbuf, size_t n);
