@@ -35,89 +35,119 @@ static void build_subnet_rule(struct nft_batch *b, const char *chain, const stru
 	nft_batch_rule_head(b, FAM, NFT_TABLE, &rb);
 }
 
-/* The network's nat chain, its masquerade rule and the postrouting jump, once. */
-static void build_masq_net(struct nft_batch *b, const char *net, const struct ip_prefix *sub)
+#define MASQ_TAG "masquerade"
+
+static void net_tag(char *buf, size_t n, const char *net)
 {
-	bool v4 = sub->addr.family == AF_INET;
-	char chain[NFT_OBJ_NAME_MAX], set[NFT_OBJ_NAME_MAX], tag[NFT_OBJ_NAME_MAX];
-	struct ip_prefix mcast = { .addr.family = sub->addr.family };
+	snprintf(buf, n, "net:%s", net);
+}
+
+/* The tail rule: everything else leaving through the host is masqueraded. */
+static void build_masq_rule(struct nft_batch *b, const char *chain, int family)
+{
+	struct ip_prefix mcast = { .addr.family = family };
 	struct nft_rule_b rb;
 
-	nft_net_obj(chain, sizeof(chain), v4 ? "nat-" : "nat6-", net, "");
-	nft_net_obj(set, sizeof(set), v4 ? "masq-" : "masq6-", net, "");
-	snprintf(tag, sizeof(tag), "net:%s", net);
-	if (v4) {
+	if (family == AF_INET) {
 		mcast.addr.b[0] = 224;
 		mcast.len = 4;
 	} else {
 		mcast.addr.b[0] = 0xff;
 		mcast.len = 8;
 	}
-	nft_batch_table(b, true, FAM, NFT_TABLE);
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "postrouting",
-			NF_INET_POST_ROUTING, "nat", 100);
-	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, set,
-		      v4 ? NFT_KEY_IPV4 : NFT_KEY_IPV6, false);
-	/* The guard against a racing first attach: EEXIST, then we only add elements. */
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, FAM, NFT_TABLE, chain,
-			-1, NULL, 0);
 	nft_rb_init(&rb, chain);
 	nft_rb_prefix(&rb, false, &mcast, true);
 	nft_rb_counter(&rb);
 	nft_rb_masquerade(&rb);
+	nft_rb_comment(&rb, MASQ_TAG);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
-	build_subnet_rule(b, chain, sub);
+}
+
+/* postrouting: sources in the network's set go through its nat chain. */
+static void build_jump_rule(struct nft_batch *b, const char *net, const char *chain,
+			    const char *set, int family)
+{
+	char tag[NFT_OBJ_NAME_MAX];
+	struct nft_rule_b rb;
+
+	net_tag(tag, sizeof(tag), net);
 	nft_rb_init(&rb, "postrouting");
-	nft_rb_addr_set(&rb, sub->addr.family, true, set, false);
+	nft_rb_addr_set(&rb, family, true, set, false);
 	nft_rb_counter(&rb);
 	nft_rb_verdict(&rb, NFT_JUMP, chain);
 	nft_rb_comment(&rb, tag);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
+/* The network's objects; @guard: its nat chain exclusively (the first attach). */
+static void build_masq_objects(struct nft_batch *b, const char *chain, const char *set,
+			       int family, bool guard)
+{
+	nft_batch_table(b, true, FAM, NFT_TABLE);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "postrouting",
+			NF_INET_POST_ROUTING, "nat", 100);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, set,
+		      family == AF_INET ? NFT_KEY_IPV4 : NFT_KEY_IPV6, false);
+	/* The guard against a racing first attach: EEXIST, then we only add elements. */
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | (guard ? NLM_F_EXCL : 0), FAM,
+			NFT_TABLE, chain, -1, NULL, 0);
+}
+
 struct tag_find {
-	const char *tag;
-	bool found;
+	const char *tags[2];
+	bool found[2];
+	int rules;
 };
 
 static int tag_cb(uint64_t handle, const char *comment, void *data)
 {
 	struct tag_find *f = data;
+	int i;
 
-	if (comment && !strcmp(comment, f->tag))
-		f->found = true;
+	f->rules++;
+	for (i = 0; i < 2; i++)
+		if (comment && f->tags[i] && !strcmp(comment, f->tags[i]))
+			f->found[i] = true;
 	return 0;
 }
 
 /*
- * Make sure the network's nat chain exists and knows @subnet. Return 0, or -EEXIST when
- * a concurrent first attach won the race (try again), -errno else. A second subnet
- * seen by two racing ADDs gets two equal return rules: harmless.
+ * Make sure the network's nat chain exists, masquerades and knows @subnet. Return 0,
+ * or -EEXIST when a concurrent first attach won the race (try again), -errno else.
+ * A second subnet seen by two racing ADDs gets two equal return rules: harmless.
+ * A chain without its masquerade rule was flushed by someone (`nft flush table`):
+ * its rules and the postrouting jump are put back, or the network would leave
+ * unmasqueraded without anyone noticing.
  */
 static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
-			const struct ip_prefix *subnet, char *errbuf, size_t n)
+			const char *set, const struct ip_prefix *subnet, char *errbuf,
+			size_t n)
 {
-	char tag[NFT_OBJ_NAME_MAX];
-	struct tag_find f = { .tag = tag };
+	char dst[NFT_OBJ_NAME_MAX], tag[NFT_OBJ_NAME_MAX];
+	struct tag_find f = { .tags = { dst, MASQ_TAG } }, j = { .tags = { tag } };
+	int family = subnet->addr.family, r, exists = 1;
 	struct nft_batch b;
-	int r;
 
-	subnet_tag(tag, sizeof(tag), subnet);
-	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
-	if (r > 0) {
-		r = nft_list_rules(c, FAM, NFT_TABLE, chain, tag_cb, &f, errbuf, n);
-		if (r == 0)
-			r = 1;
-	}
+	subnet_tag(dst, sizeof(dst), subnet);
+	r = nft_list_rules(c, FAM, NFT_TABLE, chain, tag_cb, &f, errbuf, n);
+	if (r >= 0 && f.found[0] && f.found[1])
+		return 0;
+	if (r >= 0 && !f.rules)
+		r = exists = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+	net_tag(tag, sizeof(tag), net);
+	if (r >= 0 && exists && !f.found[1])
+		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", tag_cb, &j, errbuf, n);
 	if (r < 0)
 		return r;
-	if (r > 0 && f.found)
-		return 0;
 	nft_batch_init(&b, ++c->seq);
-	if (r == 0)
-		build_masq_net(&b, net, subnet);
-	else
+	if (!exists || !f.found[1])
+		build_masq_objects(&b, chain, set, family, !exists);
+	if (!f.found[1])
+		build_masq_rule(&b, chain, family);
+	if (!f.found[0])
 		build_subnet_rule(&b, chain, subnet);
+	if (!exists || (!f.found[1] && !j.found[0]))
+		build_jump_rule(&b, net, chain, set, family);
 	r = nft_batch_send(c, &b, errbuf, n);
 	c->seq = b.seq;
 	nft_batch_free(&b);
@@ -144,7 +174,7 @@ int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
 	if (r < 0)
 		return r;
 	for (tries = 0; tries < 3; tries++) {
-		r = masq_prepare(&c, net, chain, subnet, errbuf, n);
+		r = masq_prepare(&c, net, chain, v4 ? s4 : s6, subnet, errbuf, n);
 		if (r != -EEXIST)
 			break;
 	}
