@@ -58,6 +58,8 @@ static int query(struct nft_conn *c, uint16_t type, uint16_t flags, int family,
 	struct nlmsghdr *nlh;
 	int r;
 
+	/* Zeroed: attribute padding would otherwise carry stack bytes to the kernel. */
+	memset(buf, 0, sizeof(buf));
 	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, flags, ++c->seq);
 	fill(nlh, obj);
 	r = nft_conn_query(c, nlh, cb, w, what, errbuf, n);
