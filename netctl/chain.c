@@ -129,43 +129,58 @@ static struct attach req_attach(const struct chain_req *req)
 				req->cap_args };
 }
 
+/*
+ * On failure *@result is the last result a plugin gave (NULL: none) and *@ran the
+ * index of the plugin that failed, for the rollback; on success *@ran = n_plugins - 1.
+ */
 static int add_plugins(const struct conflist *cl, const struct chain_req *req,
-		       const struct attach *a, json_t **result, struct chain_err *err)
+		       const struct attach *a, json_t **result, int *ran, struct chain_err *err)
 {
-	json_t *prev = NULL, *conf;
+	json_t *prev = NULL, *conf, *next;
 	char *out;
 	int i, r;
 
 	for (i = 0; i < cl->n_plugins; i++) {
+		*ran = i;
 		conf = chain_plugin_conf(cl, i, prev, a->cap_args);
 		r = conf ? exec_one(cl, req, i, "ADD", a, conf, &out, err) : -ENOMEM;
 		json_decref(conf);
-		json_decref(prev);
-		prev = NULL;
-		if (r < 0)
+		if (r < 0) {
+			*result = prev;
 			return r;
-		prev = chain_result_convert(out, cl->version, &err->cni);
+		}
+		next = chain_result_convert(out, cl->version, &err->cni);
 		free(out);
-		if (!prev) {
+		if (!next) {
 			err->plugin = i;
+			*result = prev;
 			return -EINVAL;
 		}
+		json_decref(prev);
+		prev = next;
 	}
 	*result = prev;
 	return 0;
 }
 
-/* Not in libcni (its callers tear down): every plugin's DEL, reverse, no prevResult. */
+/*
+ * Not in libcni (its callers tear down): DEL of the plugins that ran, in reverse,
+ * with the last result the chain had (as prevResult from 0.4.0 on), so a plugin that
+ * keys its state by address removes this attachment's and no other interface's of the
+ * same container. Plugins after the failing one never ran and are not called.
+ */
 static void rollback(const struct conflist *cl, const struct chain_req *req,
-		     const struct attach *a)
+		     const struct attach *a, int ran, json_t *last)
 {
 	struct chain_err ignored;
 	json_t *conf;
 	int i;
 
-	for (i = cl->n_plugins - 1; i >= 0; i--) {
+	if (!cni_version_has_check(cl->version))
+		last = NULL;
+	for (i = ran; i >= 0; i--) {
 		err_reset(&ignored, "delete");
-		conf = chain_plugin_conf(cl, i, NULL, a->cap_args);
+		conf = chain_plugin_conf(cl, i, last, a->cap_args);
 		if (conf)
 			exec_one(cl, req, i, "DEL", a, conf, NULL, &ignored);
 		json_decref(conf);
@@ -178,7 +193,7 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 	struct attach a = req_attach(req);
 	struct cache_key k = { cl->name, req->container_id, req->ifname };
 	json_t *res = NULL, *entry;
-	int r, lock;
+	int r, lock, ran = -1;
 
 	*result = NULL;
 	err_reset(err, "add");
@@ -188,7 +203,7 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 	lock = take_lock(cl, req, false, err);
 	if (lock < 0)
 		return lock;
-	r = add_plugins(cl, req, &a, &res, err);
+	r = add_plugins(cl, req, &a, &res, &ran, err);
 	if (r == 0) {
 		entry = cache_entry_build(&k, a.netns, a.args, a.cap_args, cl->raw, cl->raw_len,
 					  res);
@@ -200,9 +215,9 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 					  req->cache_dir, strerror(-r));
 	}
 	if (r < 0) {
-		json_decref(res);
 		if (req->rollback)
-			rollback(cl, req, &a);
+			rollback(cl, req, &a, ran, res);
+		json_decref(res);
 	} else {
 		*result = res;
 	}

@@ -80,6 +80,11 @@ mkns c
 before=$(snap)
 bad 1 "an address outside the subnet" connect web c --ip 10.95.0.5
 check_eq "bad input changed nothing" "$before" "$(snap)"
+# a second interface of the same container that fails: its rollback DELs only the
+# plugins that ran, so a's eth0 keeps its firewall set element
+before=$(snap)
+bad 1 "a second interface outside the subnet" connect web a --ifname eth2 --ip 10.95.0.5
+check_eq "the failed second interface changed nothing of the first" "$before" "$(snap)"
 
 # audit lines: netctl's and the plugins'
 grep -q '^netctl: op=connect net=web container=netctl-[0-9a-f]* ifname=eth0 result=ok name=a ips=10.94.0.[0-9]*/24$' "$T/audit.log" &&
