@@ -4,8 +4,8 @@
  * cache say, as tables or, with --json, with these stable field names:
  *   network:    name conflist bridge subnets[] icc masquerade mtu plugins[] policy
  *               containers (ls: a count; inspect: a list of attachments)
- *   attachment: network container_id name ifname netns ips[] mac port_mappings[]
- *               bandwidth
+ *   attachment: network container_id name ifname netns ips[] mac host_veth
+ *               port_mappings[] bandwidth
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,7 +37,8 @@ static const char inspect_usage[] =
 	"PID, a container ID or the name given to connect/run): each of its attachments.\n"
 	"--json: a network object as in `ls --json` with \"containers\" a list of\n"
 	"attachments, or {\"container\": ARG, \"attachments\": [...]}; an attachment is\n"
-	"{network, container_id, name, ifname, netns, ips, mac, port_mappings, bandwidth}.\n"
+	"{network, container_id, name, ifname, netns, ips, mac, host_veth, port_mappings,\n"
+	"bandwidth}.\n"
 	"Exit status: 0 success, 1 no such network or container, 2 bad command line.\n";
 
 static int parse_json_flag(const char *cmd, int argc, char **argv, const char *usage,
@@ -196,21 +197,24 @@ int cmd_ls(int argc, char **argv)
 static json_t *attachment_json(const struct attach_info *a)
 {
 	json_t *ips = json_array(), *ip, *ifc, *o, *pm, *bw;
-	const char *mac = NULL;
+	const char *mac = NULL, *host = NULL;
 	size_t i;
 
 	json_array_foreach(json_object_get(a->result, "ips"), i, ip)
 		json_array_append(ips, json_object_get(ip, "address"));
+	/* The bridge plugin's order: bridge, host veth, container interface. */
 	json_array_foreach(json_object_get(a->result, "interfaces"), i, ifc) {
 		const char *sb = json_string_value(json_object_get(ifc, "sandbox"));
 		const char *name = json_string_value(json_object_get(ifc, "name"));
 
 		if (sb && sb[0] && name && !strcmp(name, a->ifname))
 			mac = json_string_value(json_object_get(ifc, "mac"));
+		else if ((!sb || !sb[0]) && i > 0 && !host)
+			host = name;
 	}
-	o = json_pack("{s:s,s:s,s:s?,s:s,s:s?,s:o,s:s?}", "network", a->net, "container_id",
-		      a->container_id, "name", a->name, "ifname", a->ifname, "netns", a->netns,
-		      "ips", ips, "mac", mac);
+	o = json_pack("{s:s,s:s,s:s?,s:s,s:s?,s:o,s:s?,s:s?}", "network", a->net,
+		      "container_id", a->container_id, "name", a->name, "ifname", a->ifname,
+		      "netns", a->netns, "ips", ips, "mac", mac, "host_veth", host);
 	if (!o)
 		return NULL;
 	pm = json_object_get(a->cap_args, "portMappings");

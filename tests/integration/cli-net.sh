@@ -102,7 +102,7 @@ check_eq "ls --json: db fields" "nctl-db false true 1400 $want" \
 	"$(printf '%s' "$js" | jq -c -r '.[] | select(.name=="db") | "\(.bridge) \(.icc) \(.masquerade) \(.mtu) \(.plugins | join(" "))"')"
 js=$("$NETCTL" inspect web --json)
 check_eq "inspect NET --json: containers by name" "w1 w2" "$(printf '%s' "$js" | jq -r '[.containers[].name] | sort | join(" ")')"
-check_eq "inspect NET --json: attachment fields" '["bandwidth","container_id","ifname","ips","mac","name","netns","network","port_mappings"]' \
+check_eq "inspect NET --json: attachment fields" '["bandwidth","container_id","host_veth","ifname","ips","mac","name","netns","network","port_mappings"]' \
 	"$(printf '%s' "$js" | jq -c '.containers[0] | keys')"
 check_eq "inspect NET --json: w1's address" "$(addr w1)/24" "$(printf '%s' "$js" | jq -r '.containers[] | select(.name=="w1") | .ips[0]')"
 check_eq "inspect NET --json: w1's MAC" "$(ip -n w1 -o link show eth0 | sed 's/.*ether \([0-9a-f:]*\).*/\1/')" \
@@ -116,6 +116,27 @@ check_eq "inspect CONTAINER (netns name) --json" "d1 db $(addr d1)/24" \
 id=$(printf '%s' "$js" | jq -r '.attachments[0].container_id')
 check_eq "inspect CONTAINER by its ID" "d1" "$("$NETCTL" inspect "$id" --json | jq -r '.attachments[0].name')"
 check_eq "inspect CONTAINER by its netns path" "$id" "$("$NETCTL" inspect /run/netns/d1 --json | jq -r '.attachments[0].container_id')"
+hv=$("$NETCTL" inspect web --json | jq -r '.containers[] | select(.name=="w1") | .host_veth')
+check_eq "inspect NET --json: w1's host veth is its peer" "$(ip -n w1 -o link show eth0 | sed 's/.*@if\([0-9]*\):.*/\1/')" \
+	"$(cat /sys/class/net/"$hv"/ifindex 2>/dev/null)"
+
+# --- rates: the bandwidth capability reaches the bandwidth plugin ---
+if [ -x "$BIN/bandwidth" ]; then
+	mkns w3
+	check "connect w3 with --rate-in 10mbit --rate-out 5mbit" "$NETCTL" connect web w3 \
+		--rate-in 10mbit --rate-out 5mbit
+	js=$("$NETCTL" inspect w3 --json)
+	check_eq "inspect shows the rates and buckets" '{"egressBurst":131072,"egressRate":5000000,"ingressBurst":131072,"ingressRate":10000000}' \
+		"$(printf '%s' "$js" | jq -c -S '.attachments[0].bandwidth')"
+	qd=$(tc qdisc show; for l in $(ls /sys/class/net); do tc qdisc show dev "$l"; done)
+	case $qd in *"rate 10Mbit"*) ok "a 10Mbit TBF is installed" ;; *) fail "a 10Mbit TBF is installed" "$qd" ;; esac
+	case $qd in *"rate 5Mbit"*) ok "a 5Mbit TBF is installed" ;; *) fail "a 5Mbit TBF is installed" "$qd" ;; esac
+	check "disconnect w3" "$NETCTL" disconnect web w3
+	qd=$(tc qdisc show | grep -c tbf)
+	check_eq "no TBF left after disconnect" 0 "$qd"
+else
+	fail "the bandwidth plugin is built" "no $BIN/bandwidth: --rate-in/--rate-out untested"
+fi
 out=$("$NETCTL" inspect nosuch 2>&1)
 check_eq "inspect of nothing: exit 1" 1 $?
 check_eq "inspect of nothing: one line" 'netctl inspect: no network and no attached container "nosuch" (see `netctl ls`)' "$out"
