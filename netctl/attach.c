@@ -112,6 +112,27 @@ static int prepare(const struct attach_opts *o, struct attach_ctx *c, struct cha
 	return 0;
 }
 
+static struct attach_ctx *ctx_open(const struct attach_opts *o, struct chain_err *err,
+				   int *r)
+{
+	struct attach_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		*r = cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
+				       "attach");
+		return NULL;
+	}
+	*r = prepare(o, c, err);
+	return c;
+}
+
+static void ctx_close(struct attach_ctx *c)
+{
+	json_decref(c->req.cap_args);
+	conflist_free(&c->cl);
+	free(c);
+}
+
 /* ",IP" of each result address, for the audit line. */
 static void result_ips(json_t *result, char *out, size_t n)
 {
@@ -151,15 +172,14 @@ static void log_op(const struct attach_opts *o, const char *def_op, const char *
 
 int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *err)
 {
-	struct attach_ctx *c = calloc(1, sizeof(*c));
+	struct attach_ctx *c;
 	bool oom;
 	int r;
 
 	*result = NULL;
+	c = ctx_open(o, err, &r);
 	if (!c)
-		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
-					 "attach");
-	r = prepare(o, c, err);
+		return r;
 	if (r == 0) {
 		c->req.cap_args = attach_cap_args(o, &oom);
 		if (oom)
@@ -169,9 +189,7 @@ int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *e
 	if (r == 0)
 		r = chain_add(&c->cl, &c->req, result, err);
 	log_op(o, "connect", c->req.ifname ?: o->ifname, *result, err, &c->cl);
-	json_decref(c->req.cap_args);
-	conflist_free(&c->cl);
-	free(c);
+	ctx_close(c);
 	return r;
 }
 
@@ -194,14 +212,13 @@ static char *cached_netns(const struct attach_ctx *c, const struct attach_opts *
 
 int attach_del(const struct attach_opts *o, struct chain_err *err)
 {
-	struct attach_ctx *c = calloc(1, sizeof(*c));
+	struct attach_ctx *c;
 	char *netns = NULL;
 	int r;
 
+	c = ctx_open(o, err, &r);
 	if (!c)
-		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
-					 "attach");
-	r = prepare(o, c, err);
+		return r;
 	if (r == 0) {
 		/* DEL gets what ADD was given, from the cache (chain_del reads it). */
 		c->req.args = NULL;
@@ -213,22 +230,20 @@ int attach_del(const struct attach_opts *o, struct chain_err *err)
 	}
 	log_op(o, "disconnect", c->req.ifname ?: o->ifname, NULL, err, &c->cl);
 	free(netns);
-	conflist_free(&c->cl);
-	free(c);
+	ctx_close(c);
 	return r;
 }
 
 int attach_check(const struct attach_opts *o, struct chain_err *err)
 {
-	struct attach_ctx *c = calloc(1, sizeof(*c));
+	struct attach_ctx *c;
 	struct cache_key k;
 	json_t *entry = NULL;
 	int r;
 
+	c = ctx_open(o, err, &r);
 	if (!c)
-		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
-					 "attach");
-	r = prepare(o, c, err);
+		return r;
 	if (r == 0) {
 		k = (struct cache_key){ o->net, o->container_id, c->req.ifname };
 		r = cache_read(c->paths.statedir, &k, &entry);
@@ -247,10 +262,8 @@ int attach_check(const struct attach_opts *o, struct chain_err *err)
 		r = chain_check(&c->cl, &c->req, err);
 		free((char *)c->req.args);
 	}
-	json_decref(c->req.cap_args);
 	json_decref(entry);
-	conflist_free(&c->cl);
-	free(c);
+	ctx_close(c);
 	return r;
 }
 

@@ -4,6 +4,7 @@
 # CONTAINER forms (name, path, PID), the cache, the audit lines of netctl and of the
 # plugins (NETCTL_AUDIT_FILE), and nothing left after disconnect.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/cli.sh"
 
 NETCTL=$BIN/netctl
 export NETCTL_CONFDIR=$T/conf NETCTL_STATEDIR=$T/state CNI_PATH=$BIN
@@ -60,30 +61,22 @@ check_fails "eth1 is gone" ip -n a link show eth1
 # bad input: one line, exit 2 or 1, nothing changed
 snap() { ip -o link show | awk '{print $2}' | sort; ls "$NETCTL_STATEDIR/results"; nft list ruleset | sed "s/packets [0-9]* bytes [0-9]*//"; }
 before=$(snap)
-bad() {
-	local want=$1 desc=$2 out st
-	shift 2
-	out=$("$NETCTL" "$@" 2>&1)
-	st=$?
-	check_eq "$desc: exit $want" "$want" "$st"
-	check_eq "$desc: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
-}
-bad 1 "unknown network" connect nosuch a
-bad 1 "netns that does not exist" connect web nosuchns
-bad 2 "bad port" connect web a --publish 80:70000
-bad 2 "bad port spec" connect web a --publish 80
-bad 2 "bad rate" connect web a --rate-in 10zbit
-bad 2 "bad ip" connect web a --ip 10.94.0.300
-bad 2 "bad network name" connect ../x a
-bad 2 "missing CONTAINER" connect web
+cli_bad 1 "unknown network" connect nosuch a
+cli_bad 1 "netns that does not exist" connect web nosuchns
+cli_bad 2 "bad port" connect web a --publish 80:70000
+cli_bad 2 "bad port spec" connect web a --publish 80
+cli_bad 2 "bad rate" connect web a --rate-in 10zbit
+cli_bad 2 "bad ip" connect web a --ip 10.94.0.300
+cli_bad 2 "bad network name" connect ../x a
+cli_bad 2 "missing CONTAINER" connect web
 mkns c
 before=$(snap)
-bad 1 "an address outside the subnet" connect web c --ip 10.95.0.5
+cli_bad 1 "an address outside the subnet" connect web c --ip 10.95.0.5
 check_eq "bad input changed nothing" "$before" "$(snap)"
 # a second interface of the same container that fails: its rollback DELs only the
 # plugins that ran, so a's eth0 keeps its firewall set element
 before=$(snap)
-bad 1 "a second interface outside the subnet" connect web a --ifname eth2 --ip 10.95.0.5
+cli_bad 1 "a second interface outside the subnet" connect web a --ifname eth2 --ip 10.95.0.5
 check_eq "the failed second interface changed nothing of the first" "$before" "$(snap)"
 
 # audit lines: netctl's and the plugins'

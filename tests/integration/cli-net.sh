@@ -4,6 +4,7 @@
 # (one line, non-zero exit, nothing changed: conflists, links, nft table), rm refusing
 # while containers are attached and --force leaving nothing.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/cli.sh"
 
 NETCTL=$BIN/netctl
 export NETCTL_CONFDIR=$T/conf NETCTL_STATEDIR=$T/state CNI_PATH=$BIN
@@ -50,31 +51,22 @@ snap() {
 }
 mkns c1
 before=$(snap)
-bad() {
-	local want=$1 desc=$2 out st
-	shift 2
-	out=$("$NETCTL" "$@" 2>&1)
-	st=$?
-	check_eq "$desc: exit $want" "$want" "$st"
-	check_eq "$desc: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
-	case $out in "netctl "*) ;; *) fail "$desc: says netctl" "$out" ;; esac
-}
-bad 1 "duplicate name" create web --subnet 10.50.0.0/24
-bad 1 "subnet overlap" create other --subnet 10.88.0.128/25
-bad 1 "subnet overlap (IPv6)" create other --subnet fd77::/48
-bad 2 "bad CIDR" create other --subnet 10.1.2.0/33
-bad 2 "bad CIDR (junk)" create other --subnet nonsense
-bad 2 "bad network name" create '../etc'
-bad 2 "bad --icc" create other --icc=maybe
-bad 2 "bad --mtu" create other --mtu 12
-bad 1 "gateway outside the subnets" create other --subnet 10.51.0.0/24 --gateway 10.52.0.1
-bad 1 "bridge of another network" create other --subnet 10.51.0.0/24 --bridge nctl-web
-bad 2 "unknown option" create other --frob
-bad 1 "connect: unknown network" connect nosuch c1
-bad 1 "connect: netns that does not exist" connect web nosuchns
-bad 2 "connect: bad port" connect web c1 --publish 8080:0/tcp
-bad 2 "connect: bad protocol" connect web c1 --publish 8080:80/icmp
-bad 1 "rm: unknown network" rm nosuch
+cli_bad 1 "duplicate name" create web --subnet 10.50.0.0/24
+cli_bad 1 "subnet overlap" create other --subnet 10.88.0.128/25
+cli_bad 1 "subnet overlap (IPv6)" create other --subnet fd77::/48
+cli_bad 2 "bad CIDR" create other --subnet 10.1.2.0/33
+cli_bad 2 "bad CIDR (junk)" create other --subnet nonsense
+cli_bad 2 "bad network name" create '../etc'
+cli_bad 2 "bad --icc" create other --icc=maybe
+cli_bad 2 "bad --mtu" create other --mtu 12
+cli_bad 1 "gateway outside the subnets" create other --subnet 10.51.0.0/24 --gateway 10.52.0.1
+cli_bad 1 "bridge of another network" create other --subnet 10.51.0.0/24 --bridge nctl-web
+cli_bad 2 "unknown option" create other --frob
+cli_bad 1 "connect: unknown network" connect nosuch c1
+cli_bad 1 "connect: netns that does not exist" connect web nosuchns
+cli_bad 2 "connect: bad port" connect web c1 --publish 8080:0/tcp
+cli_bad 2 "connect: bad protocol" connect web c1 --publish 8080:80/icmp
+cli_bad 1 "rm: unknown network" rm nosuch
 check_eq "bad input changed nothing" "$before" "$(snap)"
 
 # --- containers: pings inside a network, none across ---
