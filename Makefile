@@ -86,9 +86,11 @@ $(LIBNETCTL): $(LIB_OBJS)
 # One binary per plugins/<name>/ directory: all of its .c files.
 .SECONDEXPANSION:
 # (No '%' inside the functions: a pattern rule would put the stem there.)
-$(BUILD)/bin/%: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(basename $$(wildcard plugins/$$*/*.c)))) $(LIBNETCTL)
+# PLUGIN_USES_<name>: other plugins' logic it links (cni_delegate_builtin()).
+PLUGIN_USES_bridge := $(BUILD)/prog/libhost-local.a
+$(BUILD)/bin/%: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(basename $$(wildcard plugins/$$*/*.c)))) $$(PLUGIN_USES_$$*) $(LIBNETCTL)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBNETCTL) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(PLUGIN_USES_$*) $(LIBNETCTL) $(LIBS)
 
 $(BUILD)/bin/netctl: $(NETCTL_SRCS:%.c=$(BUILD)/obj/%.o) $(LIBNETCTL)
 	@mkdir -p $(dir $@)

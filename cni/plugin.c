@@ -217,6 +217,49 @@ int cni_plugin_main(const struct cni_plugin_ops *ops)
 	return status;
 }
 
+int cni_plugin_call(const struct cni_plugin_ops *ops, const struct cni_env *env,
+		    const char *command, const char *in, size_t len, char **out,
+		    struct cni_err *err)
+{
+	struct cni_ctx *ctx = calloc(1, sizeof(*ctx));	/* large: results */
+	char *text = NULL;
+	int r;
+
+	*out = NULL;
+	if (!ctx)
+		return cni_err_set_errno(err, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
+					 "%s %s", ops->name, command);
+	ctx->env = *env;
+	ctx->env.cmd = cni_cmd_parse(command);
+	r = run(ops, ctx, in, len);
+	audit(ops, ctx, r);
+	if (r == 0 && ctx->env.cmd == CNI_CMD_ADD) {
+		json_t *j = cni_result_to_json(ctx->result, ctx->conf.version);
+
+		text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+		if (!text)
+			r = cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_INTERNAL,
+					      "out of memory", "%s result", ops->name);
+	} else if (r == 0) {
+		text = strdup("");
+		if (!text)
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		*err = ctx->err;
+		if (!err->code)
+			cni_err_set_errno(err, r, CNI_ERR_INTERNAL, "the plugin failed", "%s %s",
+					  ops->name, command);
+	}
+	*out = text;
+	cni_conf_free(&ctx->conf);
+	free(ctx->result);
+	free(ctx->prev);
+	free(ctx);
+	return r < 0 ? r : 0;
+}
+
 static bool attachments_have(json_t *list, const char *container_id, const char *ifname)
 {
 	size_t i;

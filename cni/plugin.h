@@ -45,6 +45,16 @@ struct cni_plugin_ops {
 int cni_plugin_main(const struct cni_plugin_ops *ops);
 
 /**
+ * cni_plugin_call() - what running the plugin of @ops as a child would do, in this
+ * process: @command ("ADD", "DEL", ...) with @env's other variables and @in as stdin,
+ * audited the same way. Return 0 with *@out (malloc'd: the ADD result in the config's
+ * version, else "") or -errno with @err set as the child's error JSON would have it.
+ */
+int cni_plugin_call(const struct cni_plugin_ops *ops, const struct cni_env *env,
+		    const char *command, const char *in, size_t len, char **out,
+		    struct cni_err *err);
+
+/**
  * cni_gc_attachment_valid() - is (@container_id, @ifname) in the GC config's
  * valid attachments ("cni.dev/valid-attachments" or "cni.dev/attachments")?
  */
