@@ -344,8 +344,16 @@ static int make_bridge(const struct create_opts *o, bool *made, char *err, size_
 	}
 	if (r == 0)
 		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err, n);
-	if (r == 0)
-		r = netlib_link_set_up(&nl, l.index, true, err, n);
+	if (r == 0) {
+		struct netlib_link_set ls = netlib_link_set_init();
+
+		ls.up = NETLIB_ON;
+		/* As the bridge plugin does: a MAC set explicitly stays put as ports come
+		 * and go (else it follows the lowest port's, and gateway ARP goes stale). */
+		if (*made)
+			ls.mac = l.mac;
+		r = netlib_link_set(&nl, l.index, &ls, err, n);
+	}
 	if (r < 0 && *made)
 		netlib_link_del(&nl, 0, o->spec.bridge, NULL, 0);
 	netlib_close(&nl);

@@ -26,6 +26,9 @@ case $caps in *'"bridge":{"ips":true}'*) ok "bridge declares the ips capability"
 [ ! -x "$BIN/bandwidth" ] || case $caps in *'"bandwidth":{"bandwidth":true}'*) ok "bandwidth declares bandwidth" ;; *) fail "bandwidth declares bandwidth" "$caps" ;; esac
 check_eq "cniVersions" '1.0.0 1.0.0,1.1.0' "$(jq -r '.cniVersion + " " + (.cniVersions | join(","))' "$ND/web.conflist")"
 check "the bridge exists and is up" sh -c "ip -o link show nctl-web | grep -q 'UP'"
+check_eq "the bridge's MAC is set explicitly (stays put as ports come and go)" 3 \
+	"$(cat /sys/class/net/nctl-web/addr_assign_type)"
+mac=$(cat /sys/class/net/nctl-web/address)
 check "create db: second default /24, icc off, masquerade, mtu" \
 	"$NETCTL" create db --icc=false --masquerade --mtu 1400
 check_eq "db got 10.88.1.0/24" "10.88.1.0/24" "$(jq -r '.plugins[0].ipam.ranges[0][0].subnet' "$ND/db.conflist")"
@@ -78,6 +81,7 @@ check_fails "w1 cannot reach d1 (another network)" ip netns exec w1 ping -c1 -W1
 check_fails "d1 cannot reach d2 (icc off)" ip netns exec d1 ping -c1 -W1 "$(addr d2)"
 check_eq "db containers have MTU 1400" 1400 "$(cat /sys/class/net/nctl-db/mtu 2>/dev/null || ip -n d1 -o link show eth0 | sed 's/.*mtu \([0-9]*\).*/\1/')"
 check "check (all attachments)" "$NETCTL" check
+check_eq "the bridge kept its MAC with ports added" "$mac" "$(cat /sys/class/net/nctl-web/address)"
 
 # --- ls and inspect ---
 out=$("$NETCTL" ls)
