@@ -170,6 +170,40 @@ static void log_op(const struct attach_opts *o, const char *def_op, const char *
 	audit_log(&rec, err ? &err->cni : NULL);
 }
 
+static bool declares(const struct conflist *cl, const char *cap)
+{
+	int i;
+
+	for (i = 0; i < cl->n_plugins; i++)
+		if (json_is_true(json_object_get(json_object_get(cl->plugins[i].conf,
+							       "capabilities"), cap)))
+			return true;
+	return false;
+}
+
+/*
+ * Ports and rates only work through a plugin that declares the capability: say so
+ * rather than attach without them (ips needs none: CNI_ARGS IP= carries it too).
+ */
+static int check_caps(const struct attach_opts *o, const struct conflist *cl,
+		      struct chain_err *err)
+{
+	if (o->port_mappings && json_array_size(o->port_mappings) &&
+	    !declares(cl, "portMappings"))
+		return cni_err_set(&err->cni, CNI_ERR_INVALID_CONFIG,
+				   "no plugin of this network's chain publishes ports",
+				   "no plugin declares the portMappings capability (a portmap "
+				   "plugin): recreate the network with portmap in CNI_PATH, or "
+				   "connect without --publish");
+	if ((o->rate_in || o->rate_out) && !declares(cl, "bandwidth"))
+		return cni_err_set(&err->cni, CNI_ERR_INVALID_CONFIG,
+				   "no plugin of this network's chain limits rates",
+				   "no plugin declares the bandwidth capability (a bandwidth "
+				   "plugin): recreate the network with bandwidth in CNI_PATH, or "
+				   "connect without --rate-in/--rate-out");
+	return 0;
+}
+
 int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *err)
 {
 	struct attach_ctx *c;
@@ -180,6 +214,8 @@ int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *e
 	c = ctx_open(o, err, &r);
 	if (!c)
 		return r;
+	if (r == 0)
+		r = check_caps(o, &c->cl, err);
 	if (r == 0) {
 		c->req.cap_args = attach_cap_args(o, &oom);
 		if (oom)

@@ -70,7 +70,16 @@ cli_bad 1 "connect: netns that does not exist" connect web nosuchns
 cli_bad 2 "connect: bad port" connect web c1 --publish 8080:0/tcp
 cli_bad 2 "connect: bad protocol" connect web c1 --publish 8080:80/icmp
 cli_bad 1 "rm: unknown network" rm nosuch
+[ -x "$BIN/portmap" ] || cli_bad 1 "connect --publish to a network without portmap" connect web c1 --publish 8080:80
 check_eq "bad input changed nothing" "$before" "$(snap)"
+mkdir -p "$T/cni-min" && ln -sf "$BIN"/{bridge,host-local,firewall} "$T/cni-min/"
+check "create a network in a CNI_PATH without bandwidth" env CNI_PATH="$T/cni-min" "$NETCTL" create nobw
+nobw_before=$(snap)
+cli_bad 1 "connect --rate-in to a network without bandwidth" connect nobw c1 --rate-in 1mbit
+check_eq "...says what to do" "netctl connect: nobw: no plugin of this network's chain limits rates: no plugin declares the bandwidth capability (a bandwidth plugin): recreate the network with bandwidth in CNI_PATH, or connect without --rate-in/--rate-out" \
+	"$("$NETCTL" connect nobw c1 --rate-in 1mbit 2>&1)"
+check_eq "the refused connects changed nothing" "$nobw_before" "$(snap)"
+check "rm nobw" "$NETCTL" rm nobw
 
 # --- containers: pings inside a network, none across ---
 for n in w1 w2; do mkns $n; check "connect $n to web" "$NETCTL" connect web $n; done
