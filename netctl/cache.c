@@ -208,7 +208,12 @@ int cache_lock(const char *dir, const char *net, bool exclusive)
 		r = mkdir_p(results, 0700);
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/*
+	 * Not O_CLOEXEC: the plugins we exec inherit the lock, so when netctl is killed
+	 * in the middle of ADD, a plugin still running keeps it until it ends and GC
+	 * waits for it instead of racing it (and missing what it makes after).
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
 	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {

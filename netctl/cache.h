@@ -49,7 +49,9 @@ int cache_remove(const char *dir, const struct cache_key *k);
 /**
  * cache_lock() - flock "<@dir>/results/.<@net>.lock", shared (ADD, DEL) or @exclusive
  * (GC): a GC then never runs while an ADD has run plugins but not yet cached its
- * result, which GC would take for a leak. Return: the fd (close it to unlock), -errno.
+ * result, which GC would take for a leak. The fd is inherited by the plugins netctl
+ * execs, so a plugin that outlives a killed netctl holds the lock until it ends.
+ * Return: the fd (close it to unlock), -errno.
  */
 int cache_lock(const char *dir, const char *net, bool exclusive);
 

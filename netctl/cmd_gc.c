@@ -37,6 +37,7 @@
 
 #include "netctl/attach.h"
 #include "netctl/audit.h"
+#include "netctl/cache.h"
 #include "netctl/chain.h"
 #include "netctl/cli.h"
 #include "netctl/netns.h"
@@ -48,6 +49,8 @@
 #include "nft/masq.h"
 #include "nft/netctl_table.h"
 #include "nft/read.h"
+#include "netlib/link.h"
+#include "netlib/sock.h"
 #include "util/audit.h"
 #include "util/cleanup.h"
 #include "util/file.h"
@@ -240,17 +243,172 @@ static void att_free(struct att_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/*
+ * What the plugins' GC removed is not reported by them: a snapshot of the host's links,
+ * our nft elements and the network's host-local reservations before and after it,
+ * and one line per item that went.
+ */
+struct snap {
+	char **v;
+	size_t n, cap;
+};
+
+static int snap_add(struct snap *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int snap_add(struct snap *s, const char *fmt, ...)
+{
+	char **nv, *item;
+	va_list ap;
+	int r;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		nv = realloc(s->v, s->cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		s->v = nv;
+	}
+	va_start(ap, fmt);
+	r = vasprintf(&item, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	s->v[s->n++] = item;
+	return 0;
+}
+
+static void snap_free(struct snap *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int snap_link(const struct netlib_link *l, void *data)
+{
+	if (strcmp(l->kind, "veth") && strcmp(l->kind, "ifb"))
+		return 0;
+	return snap_add(data, "%s %s%s%s%s", l->kind, l->name, l->alias[0] ? " (" : "", l->alias,
+			l->alias[0] ? ")" : "");
+}
+
+struct snap_set {
+	struct snap *s;
+	const char *set;
+};
+
+/* An ifname key (NUL-padded to IFNAMSIZ), not an IPv6 address. */
+static bool key_is_name(const uint8_t *key, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && key[i] >= 0x21 && key[i] < 0x7f)
+		i++;
+	if (i == 0 || len != 16)	/* IFNAMSIZ */
+		return false;
+	while (i < len && key[i] == 0)
+		i++;
+	return i == len;
+}
+
+static int snap_elem(const void *key, size_t key_len, const char *comment, const char *chain,
+		     void *data)
+{
+	struct snap_set *ss = data;
+	struct ip_addr a = { .family = key_len == 4 ? AF_INET : AF_INET6 };
+	char k[IP_STR_MAX];
+
+	if (key_is_name(key, key_len)) {
+		snprintf(k, sizeof(k), "\"%.*s\"", (int)strnlen(key, key_len), (const char *)key);
+	} else if (key_len == 4 || key_len == 16) {
+		memcpy(a.b, key, key_len);
+		ip_addr_format(&a, k, sizeof(k));
+	} else
+		snprintf(k, sizeof(k), "(%zu-byte key)", key_len);
+	return snap_add(ss->s, "nft element %s in %s%s%s%s", k, ss->set, comment && *comment ?
+			" (" : "", comment ? comment : "", comment && *comment ? ")" : "");
+}
+
+static int snap_store(struct snap *s, const struct conflist *cl)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	char dir[PATH_MAX];
+	struct ip_addr a;
+	struct dirent *de;
+	json_t *ipam;
+	int i;
+
+	for (i = 0; i < cl->n_plugins; i++) {
+		ipam = json_object_get(cl->plugins[i].conf, "ipam");
+		if (!json_is_object(ipam) ||
+		    strcmp(json_string_value(json_object_get(ipam, "type")) ?: "", "host-local"))
+			continue;
+		if (str_printf(dir, sizeof(dir), "%s/%s",
+			       json_string_value(json_object_get(ipam, "dataDir")) ?:
+			       "/var/lib/cni/networks", cl->name) < 0)
+			return 0;
+		d = opendir(dir);
+		while (d && (de = readdir(d)))
+			if (ip_addr_parse(de->d_name, &a) == 0 &&
+			    snap_add(s, "reservation %s/%s", dir, de->d_name) < 0)
+				return -ENOMEM;
+		return 0;
+	}
+	return 0;
+}
+
+static int set_name(const char *name, void *data)
+{
+	return nft_names_push(data, name);
+}
+
+static void snap_take(struct snap *s, const struct conflist *cl)
+{
+	struct netlib_nl nl;
+	struct nft_conn c;
+	struct nft_names sets = { 0 };
+	char ebuf[512];
+	size_t i;
+
+	if (netlib_open(&nl, ebuf, sizeof(ebuf)) == 0) {
+		netlib_link_foreach(&nl, snap_link, s, ebuf, sizeof(ebuf));
+		netlib_close(&nl);
+	}
+	if (nft_conn_open(&c, ebuf, sizeof(ebuf)) == 0) {
+		if (nft_list_sets(&c, NFPROTO_INET, NFT_TABLE, set_name, &sets,
+				  ebuf, sizeof(ebuf)) >= 0)
+			for (i = 0; i < sets.n; i++) {
+				struct snap_set ss = { s, sets.names[i] };
+
+				nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, sets.names[i], snap_elem,
+					       &ss, ebuf, sizeof(ebuf));
+			}
+		free(sets.names);
+		nft_conn_close(&c);
+	}
+	snap_store(s, cl);
+}
+
+static bool snap_has(const struct snap *s, const char *item)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], item))
+			return true;
+	return false;
+}
+
 /* Steps 3 and 4 for one network. */
 static int gc_net(const char *net, void *data)
 {
 	struct gc *g = data;
 	struct chain_err err = { .plugin = -1 };
 	struct att_list l = { 0 };
+	struct snap before = { 0 }, after = { 0 };
 	struct conflist cl = { 0 };
 	struct chain_req req;
 	char ebuf[1024];
 	size_t i;
-	int r;
+	int r, fd;
 
 	r = attach_list(net, att_collect, &l);
 	for (i = 0; r == 0 && i < l.n; i++) {
@@ -276,11 +434,23 @@ static int gc_net(const char *net, void *data)
 	r = paths_net_load(&g->p, net, &cl, &err.cni);
 	if (r == 0) {
 		req = (struct chain_req){ .cni_path = g->p.cni_path, .cache_dir = g->p.statedir };
+		/* ADDs in flight (a killed netctl's plugin too) end before the snapshot. */
+		fd = cache_lock(g->p.statedir, net, true);
+		if (fd >= 0)
+			close(fd);
+		snap_take(&before, &cl);
 		r = chain_gc(&cl, &req, &err);
+		snap_take(&after, &cl);
 	}
+	for (i = 0; i < before.n; i++)
+		if (!snap_has(&after, before.v[i]))
+			say(g, false, net, NULL, NULL, "%s: plugins' GC removed %s", net,
+			    before.v[i]);
 	if (r < 0)
 		say(g, true, net, NULL, NULL, "%s: GC failed: %s", net,
 		    err_text(&err, ebuf, sizeof(ebuf)));
+	snap_free(&before);
+	snap_free(&after);
 	conflist_free(&cl);
 	return 0;
 }

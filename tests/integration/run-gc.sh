@@ -90,6 +90,27 @@ echo "# connect kills after ADD had finished (attachment kept, checked, disconne
 t=$((SECONDS - START))
 [ $t -lt 180 ] && ok "75 kills with gc in $t s (< 3 min)" || fail "75 kills with gc in < 3 min" "$t s"
 
+# --- a plugin outlives the killed netctl: gc waits for it (it holds the cache lock) ---
+mkdir -p "$T/bin"
+printf '#!/bin/sh\n[ "$CNI_COMMAND" = ADD ] && sleep 0.6\nexec %s/bridge\n' "$BIN" >"$T/bin/slowbridge"
+chmod +x "$T/bin/slowbridge"
+sed 's/"type": *"bridge"/"type": "slowbridge"/; s/"name": *"web"/"name": "slow"/; s/nctl-web/nctl-slow/; s/10\.71\.0\./10.72.0./g' \
+	"$NETCTL_CONFDIR/net.d/web.conflist" >"$NETCTL_CONFDIR/net.d/slow.conflist"
+mkns slow1
+CNI_PATH=$T/bin:$BIN "$NETCTL" connect slow slow1 >/dev/null 2>&1 &
+pid=$!
+sleep 0.2
+kill -9 $pid
+wait $pid 2>/dev/null
+out=$(CNI_PATH=$T/bin:$BIN "$NETCTL" gc slow)
+sleep 0.6	# the plugin would be done by now, had gc not waited for it
+check_eq "killed connect, its plugin still in ADD: gc waits for it, then removes it all" \
+	"netns: slow1" "$(left)"
+ip netns delete slow1
+case $out in *"removed veth"*) ok "gc says what the plugins' GC removed: $(echo "$out" | grep -c removed) items" ;;
+*) fail "gc says what the plugins' GC removed" "$out" ;; esac
+rm "$NETCTL_CONFDIR/net.d/slow.conflist"
+
 # --- SIGTERM at random moments: the run undoes everything itself ---
 bad=0
 for i in $(seq 20); do
