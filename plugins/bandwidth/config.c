@@ -123,22 +123,24 @@ int bw_limit_check(const struct bw_limit *l, char *why, size_t n)
 }
 
 /*
- * Queue length (TBF limit). A TBF drops what does not fit in its queue, and
- * nothing pushes back on a sender behind a veth or a bridge, so the queue alone
- * decides how often TCP loses packets. The reference sizes it as 25 ms at the rate
- * plus the burst: at 10 Mbit/s that is about 20 full frames, TCP overshoots it
- * every few RTTs and a GSO train loses many segments at once (about 500 retransmits
- * per 5 s). Reno-like growth of one segment per RTT, with an RTT made of the queue
- * itself, gives loss events per second of about rate * MSS / (0.3 * Q^2): quadratic
- * in the queue Q. So:
+ * Queue length (TBF limit). A TBF drops what does not fit in its queue, and nothing
+ * pushes back on a sender behind a bridge, so the queue decides how often TCP loses
+ * packets. The reference sizes it as 25 ms at the rate plus the burst: at 10 Mbit/s
+ * about 20 full frames, which TCP overshoots every few RTTs (about 200 retransmits
+ * per 5 s with BBR, this machine's default, 10-50 with cubic). Loss-based growth of
+ * one segment per RTT, with an RTT made of the queue itself, loses about
+ * rate * MSS / (0.3 * Q^2) times a second: quadratic in the queue Q; BBR's probing
+ * needs a queue of more than 100 ms at 10 Mbit/s to stay loss-free. Measured with
+ * iperf3 at 1/10/100 Mbit/s (bench/bandwidth.sh), 200 ms gave 0 retransmits with BBR
+ * at 10 and 100 Mbit/s and 0-13 with cubic at 10 Mbit/s. So:
  *
- *	limit = burst + max(rate * 200 ms, 64 KiB + 8 full frames)
+ *	limit = burst + max(rate * 200 ms, 16 full frames)
  *
- * 200 ms of queue bounds the added latency at any rate, and the floor keeps a whole
- * 64 KiB GSO train plus some headroom at low rates, where 200 ms is only a few frames.
+ * 200 ms bounds the added latency at any rate; 16 frames keep a few TCP segment
+ * trains below 1 Mbit/s, where 200 ms is only a couple of frames.
  */
 #define BW_QUEUE_MS 200
-#define BW_QUEUE_FLOOR (64 * 1024)
+#define BW_QUEUE_MIN_FRAMES 16
 
 void bw_shape_compute(const struct bw_limit *l, unsigned mtu, struct bw_shape *out)
 {
@@ -157,8 +159,8 @@ void bw_shape_compute(const struct bw_limit *l, unsigned mtu, struct bw_shape *o
 		out->burst_raised = true;
 	}
 	q = out->tbf.rate * BW_QUEUE_MS / 1000;
-	if (q < BW_QUEUE_FLOOR + 8 * frame)
-		q = BW_QUEUE_FLOOR + 8 * frame;
+	if (q < BW_QUEUE_MIN_FRAMES * frame)
+		q = BW_QUEUE_MIN_FRAMES * frame;
 	out->tbf.burst = (uint32_t)burst;
 	out->tbf.limit = (uint32_t)(burst + q > INT32_MAX ? INT32_MAX : burst + q);
 }

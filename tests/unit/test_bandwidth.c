@@ -101,8 +101,11 @@ static void test_shape(void **state)
 	assert_true(s.burst_raised);
 	assert_int_equal(s.burst_asked, 1000);
 	assert_int_equal(s.tbf.burst, 2 * 1514);
-	/* at 1 Mbit/s 200 ms is 25000 B: the floor (64 KiB + 8 frames) wins */
-	assert_int_equal(s.tbf.limit, 2 * 1514 + 65536 + 8 * 1514);
+	/* at 1 Mbit/s 200 ms is 25000 B, above the floor of 16 frames */
+	assert_int_equal(s.tbf.limit, 2 * 1514 + 25000);
+	l = (struct bw_limit){ 100000, 8000 };	/* 100 kbit/s: the floor */
+	bw_shape_compute(&l, 1500, &s);
+	assert_int_equal(s.tbf.limit, 2 * 1514 + 16 * 1514);
 	bw_shape_compute(&l, 9000, &s);
 	assert_int_equal(s.tbf.burst, 2 * 9014);
 	/* the largest rate stays within the kernel's 32-bit limit */
