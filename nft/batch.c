@@ -252,6 +252,83 @@ void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family
 		     vmap ? "map" : "set", fam_str(family), table, set);
 }
 
+static uint32_t dtype_size(enum nft_dtype t)
+{
+	switch (t) {
+	case NFT_DT_IPV4: return 4;
+	case NFT_DT_IPV6: return 16;
+	case NFT_DT_INET_PROTO: return 1;
+	case NFT_DT_INET_SERVICE: return 2;
+	}
+	return 0;
+}
+
+/* nftables' TYPE_BITS: a concatenation's id is its parts' ids shifted in, in order. */
+#define NFT_TYPE_BITS 6
+
+uint32_t nft_concat_type(const enum nft_dtype *t, size_t n)
+{
+	uint32_t type = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		type = (type << NFT_TYPE_BITS) | (uint32_t)t[i];
+	return type;
+}
+
+uint32_t nft_concat_len(const enum nft_dtype *t, size_t n)
+{
+	uint32_t len = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		len += (dtype_size(t[i]) + 3) & ~3u;
+	return len;
+}
+
+struct nft_set_shape nft_set_shape_concat(const enum nft_dtype *k, size_t nk,
+					  const enum nft_dtype *d, size_t nd)
+{
+	struct nft_set_shape sh = { .key_type = nft_concat_type(k, nk),
+				    .key_len = nft_concat_len(k, nk) };
+
+	if (nd) {
+		sh.data_type = nft_concat_type(d, nd);
+		sh.data_len = nft_concat_len(d, nd);
+	}
+	return sh;
+}
+
+void nft_batch_set_shaped(struct nft_batch *b, uint16_t flags, int family, const char *table,
+			  const char *set, const struct nft_set_shape *sh)
+{
+	struct nftnl_set *s;
+	struct nlmsghdr *nlh;
+	char *p = batch_room(b);
+
+	if (!p)
+		return;
+	s = nftnl_set_alloc();
+	if (!s)
+		return batch_fail(b, -ENOMEM, "set");
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)family);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, sh->key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sh->key_len);
+	if (sh->data_len) {
+		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, sh->data_type);
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, sh->data_len);
+	}
+	nftnl_set_set_u32(s, NFTNL_SET_ID, b->seq);
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWSET, (uint16_t)family, flags | NLM_F_ACK, b->seq);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	batch_commit(b, nlh, "add %s %s %s %s", sh->data_len ? "map" : "set", fam_str(family),
+		     table, set);
+}
+
 static int elem_fill(struct nftnl_set *s, const struct nft_elem *e)
 {
 	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
@@ -259,6 +336,8 @@ static int elem_fill(struct nftnl_set *s, const struct nft_elem *e)
 	if (!el)
 		return -ENOMEM;
 	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, e->key, (uint32_t)e->key_len);
+	if (e->data)
+		nftnl_set_elem_set(el, NFTNL_SET_ELEM_DATA, e->data, (uint32_t)e->data_len);
 	if (e->verdict != NFT_CONTINUE) {
 		nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_VERDICT, (uint32_t)e->verdict);
 		if (e->chain)
@@ -286,6 +365,10 @@ static void elem_str(const struct nft_elem *e, char *buf, size_t n)
 {
 	struct ip_addr a = { 0 };
 
+	if (e->text) {
+		snprintf(buf, n, "%s", e->text);
+		return;
+	}
 	if (!e->ifname && (e->key_len == 4 || e->key_len == 16)) {
 		a.family = e->key_len == 4 ? AF_INET : AF_INET6;
 		memcpy(a.b, e->key, e->key_len);
@@ -300,7 +383,7 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 {
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
-	char first[IP_STR_MAX + 4];
+	char first[IP_STR_MAX + 64];
 	char *p = batch_room(b);
 	size_t i;
 
@@ -314,6 +397,7 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 	for (i = 0; i < n; i++) {
 		/* NFT_DATA_VALUE_MAXLEN: the longest key (a concatenation) the kernel takes */
 		if (!e[i].key_len || e[i].key_len > NFT_DATA_VALUE_MAXLEN ||
+		    e[i].data_len > NFT_DATA_VALUE_MAXLEN ||
 		    (e[i].comment && strlen(e[i].comment) > NFT_COMMENT_MAX)) {
 			nftnl_set_free(s);
 			return batch_fail(b, -EINVAL, "element");

@@ -66,10 +66,41 @@ enum nft_key {
 void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family,
 		   const char *table, const char *set, enum nft_key key, bool vmap);
 
-/* One element: key bytes, optional verdict (for vmaps), comment in its userdata. */
+/*
+ * Any other shape (concatenations, data maps): nft's datatype ids, composed for a
+ * concatenation by nft_concat_type(); lengths in bytes, each part of a concatenation
+ * padded to 4 (nft_concat_len()). data_len 0: a plain set.
+ */
+struct nft_set_shape {
+	uint32_t key_type, key_len;
+	uint32_t data_type, data_len;
+};
+/* nft's datatype ids (nftables include/datatype.h) and their sizes in bytes. */
+enum nft_dtype {
+	NFT_DT_IPV4 = 7,
+	NFT_DT_IPV6 = 8,
+	NFT_DT_INET_PROTO = 12,
+	NFT_DT_INET_SERVICE = 13,
+};
+/** nft_concat_type() - the datatype id of the concatenation of @n types, as nft makes it. */
+uint32_t nft_concat_type(const enum nft_dtype *t, size_t n);
+/** nft_concat_len() - its key length: each part rounded up to 4 bytes (a register). */
+uint32_t nft_concat_len(const enum nft_dtype *t, size_t n);
+/** nft_set_shape_concat() - key (and data, when @nd > 0) of concatenated types. */
+struct nft_set_shape nft_set_shape_concat(const enum nft_dtype *k, size_t nk,
+					  const enum nft_dtype *d, size_t nd);
+/** nft_batch_set_shaped() - add (NFT_MSG_NEWSET) a set or data map of shape @sh. */
+void nft_batch_set_shaped(struct nft_batch *b, uint16_t flags, int family, const char *table,
+			  const char *set, const struct nft_set_shape *sh);
+
+/* One element: key bytes, optional verdict (for vmaps) or data (for data maps), comment
+ * in its userdata. Keys are 4..64 bytes, a multiple of 4 (registers). */
 struct nft_elem {
 	const void *key;
 	size_t key_len;
+	const void *data;	/* data maps only */
+	size_t data_len;
+	const char *text;	/* the key as text for messages (concatenations); NULL: derived */
 	int verdict;		/* NFT_JUMP, NFT_GOTO, NF_ACCEPT...; only for vmaps */
 	const char *chain;	/* for jump/goto */
 	const char *comment;	/* NULL: none */

@@ -9,6 +9,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "nft/netctl_table.h"
+#include "nft/portmap.h"
 #include "nft/read.h"
 #include "util/str.h"
 
@@ -48,8 +49,11 @@ void nft_netctl_build_base(struct nft_batch *b)
 		      NFT_KEY_IFNAME, true);
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "bridges",
 		      NFT_KEY_IFNAME, false);
+	nft_pm_build_pub(b);
 	/* Flush and refill in one transaction: idempotent, never a gap. */
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, "forward");
+	/* Published ports (portmap) pass every network's isolation, and only those. */
+	nft_pm_build_pub_accept(b, "forward");
 	/* Counted first: every forwarded packet, ours or not, is one we looked at. */
 	nft_rb_init(&rb, "forward");
 	nft_rb_counter(&rb);

@@ -2,7 +2,9 @@
 /*
  * The layout of `table inet netctl` (DESIGN.md "nftables layout"):
  *
- *   chain forward      hook forward: iifname vmap @fwd-from; oifname vmap @fwd-to
+ *   chain forward      hook forward: ct status dnat to @pub-v4/@pub-v6 (published
+ *                      ports, nft/portmap.h) accept; iifname vmap @fwd-from;
+ *                      oifname vmap @fwd-to
  *   set bridges        the bridges of every network we know
  *   chain net-N-from   ct est,rel accept; ct invalid drop; oifname BR jump net-N-policy;
  *                      oifname @bridges drop (only when N is isolated)

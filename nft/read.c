@@ -26,6 +26,8 @@ struct walk {
 	int ret;		/* a callback's non-zero answer */
 	char *comment;		/* nft_get_elem() */
 	size_t comment_n;
+	void *data_out;		/* nft_get_elem_data() */
+	size_t data_n, data_len;
 	int found;
 };
 
@@ -199,6 +201,14 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 		w->found = 1;
 		if (w->comment)
 			snprintf(w->comment, w->comment_n, "%s", comment ? comment : "");
+		if (w->data_out) {
+			uint32_t dlen = 0;
+			const void *d = nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &dlen);
+
+			w->data_len = d && dlen <= w->data_n ? dlen : 0;
+			if (w->data_len)
+				memcpy(w->data_out, d, w->data_len);
+		}
 		if (w->elem_cb && key && !w->ret)
 			w->ret = w->elem_cb(key, klen, comment, chain, w->data);
 	}
@@ -229,9 +239,18 @@ int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *
 		 const void *key, size_t key_len, char *comment, size_t comment_n,
 		 char *errbuf, size_t n)
 {
+	return nft_get_elem_data(c, family, table, set, key, key_len, comment, comment_n, NULL,
+				 NULL, errbuf, n);
+}
+
+int nft_get_elem_data(struct nft_conn *c, int family, const char *table, const char *set,
+		      const void *key, size_t key_len, char *comment, size_t comment_n,
+		      void *data, size_t *data_len, char *errbuf, size_t n)
+{
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
-	struct walk w = { .table = table, .comment = comment, .comment_n = comment_n };
+	struct walk w = { .table = table, .comment = comment, .comment_n = comment_n,
+			  .data_out = data, .data_n = data_len ? *data_len : 0 };
 	int r;
 
 	if (!s || !e) {
@@ -250,6 +269,8 @@ int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *
 	r = query(c, NFT_MSG_GETSETELEM, NLM_F_ACK, family, fill_elems, s, elem_cb, &w,
 		  "looking up a set element", errbuf, n);
 	nftnl_set_free(s);
+	if (data_len)
+		*data_len = w.data_len;
 	return r < 0 ? r : w.found;
 }
 

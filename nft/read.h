@@ -35,6 +35,13 @@ int nft_list_elems(struct nft_conn *c, int family, const char *table, const char
 int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *set,
 		 const void *key, size_t key_len, char *comment, size_t comment_n,
 		 char *errbuf, size_t n);
+/**
+ * nft_get_elem_data() - nft_get_elem() for a data map: also the element's data into
+ * @data (room *@data_len bytes; *@data_len becomes its length, 0 when it had none).
+ */
+int nft_get_elem_data(struct nft_conn *c, int family, const char *table, const char *set,
+		      const void *key, size_t key_len, char *comment, size_t comment_n,
+		      void *data, size_t *data_len, char *errbuf, size_t n);
 /** nft_list_rules() - handle and comment of every rule in @chain. */
 int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
 		   nft_rule_cb cb, void *data, char *errbuf, size_t n);

@@ -8,7 +8,9 @@
 #include <net/if.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/rtnetlink.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/udata.h>
@@ -74,14 +76,19 @@ void nft_rb_free(struct nft_rule_b *rb)
 	rb->r = NULL;
 }
 
-static void e_meta(struct nft_rule_b *rb, uint32_t key)
+static void e_meta_reg(struct nft_rule_b *rb, uint32_t key, uint32_t reg)
 {
 	struct nftnl_expr *e = rb_expr(rb, "meta");
 
 	if (!e)
 		return;
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, reg);
+}
+
+static void e_meta(struct nft_rule_b *rb, uint32_t key)
+{
+	e_meta_reg(rb, key, NFT_REG_1);
 }
 
 static void e_cmp(struct nft_rule_b *rb, uint32_t op, const void *data, size_t len)
@@ -109,7 +116,8 @@ static void e_lookup(struct nft_rule_b *rb, const char *set, bool inv, bool vmap
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
 }
 
-static void e_payload(struct nft_rule_b *rb, uint32_t base, uint32_t off, uint32_t len)
+static void e_payload_reg(struct nft_rule_b *rb, uint32_t base, uint32_t off, uint32_t len,
+			  uint32_t reg)
 {
 	struct nftnl_expr *e = rb_expr(rb, "payload");
 
@@ -118,7 +126,12 @@ static void e_payload(struct nft_rule_b *rb, uint32_t base, uint32_t off, uint32
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, reg);
+}
+
+static void e_payload(struct nft_rule_b *rb, uint32_t base, uint32_t off, uint32_t len)
+{
+	e_payload_reg(rb, base, off, len, NFT_REG_1);
 }
 
 static void e_bitwise(struct nft_rule_b *rb, const void *mask, size_t len)
@@ -403,4 +416,98 @@ void nft_rb_comment(struct nft_rule_b *rb, const char *comment)
 				    nftnl_udata_buf_len(u));
 	nftnl_udata_buf_free(u);
 	rb_text(rb, "comment \"%s\"", comment);
+}
+
+void nft_rb_fib_daddr_local(struct nft_rule_b *rb)
+{
+	struct nftnl_expr *e = rb_expr(rb, "fib");
+	uint32_t local = RTN_LOCAL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	}
+	e_cmp(rb, NFT_CMP_EQ, &local, sizeof(local));
+	rb_text(rb, "fib daddr type local");
+}
+
+void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits)
+{
+	struct nftnl_expr *e = rb_expr(rb, "ct");
+	uint32_t zero = 0;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	e_bitwise(rb, &bits, sizeof(bits));
+	e_cmp(rb, NFT_CMP_NEQ, &zero, sizeof(zero));
+	if (bits == IPS_DST_NAT)
+		rb_text(rb, "ct status dnat");
+	else
+		rb_text(rb, "ct status & 0x%x != 0", bits);
+}
+
+/*
+ * [ip daddr .] meta l4proto . th dport into consecutive 32-bit registers from
+ * NFT_REG32_00 (each part zero-padded to 4 bytes by the kernel); returns the text.
+ */
+static const char *load_addr_proto_port(struct nft_rule_b *rb, int family, bool by_daddr)
+{
+	uint32_t reg = NFT_REG32_00, alen = family == AF_INET ? 4 : 16;
+
+	if (by_daddr) {
+		e_payload_reg(rb, NFT_PAYLOAD_NETWORK_HEADER, addr_off(family, false), alen, reg);
+		reg += alen / 4;
+	}
+	e_meta_reg(rb, NFT_META_L4PROTO, reg++);
+	e_payload_reg(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg);
+	if (!by_daddr)
+		return "meta l4proto . th dport";
+	return family == AF_INET ? "ip daddr . meta l4proto . th dport"
+				 : "ip6 daddr . meta l4proto . th dport";
+}
+
+void nft_rb_dnat_map(struct nft_rule_b *rb, int family, bool by_daddr, const char *map)
+{
+	struct nftnl_expr *e;
+	const char *key;
+
+	if (rb_family(rb, family) < 0)
+		return;
+	key = load_addr_proto_port(rb, family, by_daddr);
+	e = rb_expr(rb, "lookup");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, map);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG32_00);
+	}
+	e = rb_expr(rb, "nat");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY,
+				   family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG32_00);
+		/* The port follows the address in the map's data. */
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN,
+				   NFT_REG32_00 + (family == AF_INET ? 1 : 4));
+	}
+	rb_text(rb, "dnat %s to %s map @%s", family == AF_INET ? "ip" : "ip6", key, map);
+}
+
+void nft_rb_daddr_port_set(struct nft_rule_b *rb, int family, const char *set)
+{
+	struct nftnl_expr *e;
+	const char *key;
+
+	if (rb_family(rb, family) < 0)
+		return;
+	key = load_addr_proto_port(rb, family, true);
+	e = rb_expr(rb, "lookup");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+	}
+	rb_text(rb, "%s @%s", key, set);
 }

@@ -68,6 +68,21 @@ void nft_rb_counter(struct nft_rule_b *rb);
 /* accept, drop, return, jump CHAIN, goto CHAIN. */
 void nft_rb_verdict(struct nft_rule_b *rb, int verdict, const char *chain);
 void nft_rb_masquerade(struct nft_rule_b *rb);
+/* fib daddr type local (the destination is one of this host's addresses). */
+void nft_rb_fib_daddr_local(struct nft_rule_b *rb);
+/* ct status dnat (any of @bits, from nf_conntrack_common.h: IPS_DST_NAT ...). */
+void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits);
+/*
+ * dnat ip|ip6 to [ip daddr .] meta l4proto . th dport map @MAP: the key built in
+ * consecutive 32-bit registers, the map's data (address . port) used as the target.
+ * @family AF_INET/AF_INET6 (fixes the rule's family). Ends the rule.
+ */
+void nft_rb_dnat_map(struct nft_rule_b *rb, int family, bool by_daddr, const char *map);
+/*
+ * ip|ip6 daddr . meta l4proto . th dport @SET: the packet's destination (after DNAT, in
+ * forward) is one of the set's address/protocol/port triples.
+ */
+void nft_rb_daddr_port_set(struct nft_rule_b *rb, int family, const char *set);
 /* comment "TEXT" (kept in the rule's userdata, as nft does). */
 void nft_rb_comment(struct nft_rule_b *rb, const char *comment);
 

@@ -16,6 +16,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 #include "nft/netctl_table.h"
+#include "nft/portmap.h"
 #include "nft/rule.h"
 
 static struct ip_prefix pfx(const char *s)
@@ -125,7 +126,13 @@ static const char *const golden_net[] = {
 	"add map inet netctl fwd-from",
 	"add map inet netctl fwd-to",
 	"add set inet netctl bridges",
+	"add set inet netctl pub-v4",
+	"add set inet netctl pub-v6",
 	"flush chain inet netctl forward",
+	"add rule inet netctl forward ct status dnat ip daddr . meta l4proto . th dport "
+	"@pub-v4 counter accept",
+	"add rule inet netctl forward ct status dnat ip6 daddr . meta l4proto . th dport "
+	"@pub-v6 counter accept",
 	"add rule inet netctl forward counter iifname vmap @fwd-from",
 	"add rule inet netctl forward counter oifname vmap @fwd-to",
 	"add set inet netctl members-web",
@@ -243,13 +250,97 @@ static void test_comments(void **state)
 	nft_batch_free(&b);
 }
 
+/* Concatenated set shapes: nft's composed type ids and register-padded lengths. */
+static void test_concat_shape(void **state)
+{
+	static const enum nft_dtype pp[] = { NFT_DT_INET_PROTO, NFT_DT_INET_SERVICE };
+	static const enum nft_dtype a6pp[] = { NFT_DT_IPV6, NFT_DT_INET_PROTO,
+					       NFT_DT_INET_SERVICE };
+	static const enum nft_dtype a4p[] = { NFT_DT_IPV4, NFT_DT_INET_SERVICE };
+	struct nft_set_shape sh = nft_set_shape_concat(pp, 2, a4p, 2);
+
+	assert_int_equal(sh.key_type, (12 << 6) | 13);
+	assert_int_equal(sh.key_len, 8);
+	assert_int_equal(sh.data_type, (7 << 6) | 13);
+	assert_int_equal(sh.data_len, 8);
+	sh = nft_set_shape_concat(a6pp, 3, NULL, 0);
+	assert_int_equal(sh.key_type, (((8 << 6) | 12) << 6) | 13);
+	assert_int_equal(sh.key_len, 24);
+	assert_int_equal(sh.data_len, 0);
+	assert_int_equal(nft_concat_type(a4p, 1), 7);
+	assert_int_equal(nft_concat_len(a6pp, 1), 16);
+}
+
+/* portmap: keys, data, map names and the messages of the base objects. */
+static void test_portmap(void **state)
+{
+	struct nft_pm_map m = { .proto = IPPROTO_TCP, .host_port = 8080, .cont_port = 80 };
+	static const uint8_t key[] = { 6, 0, 0, 0, 0x1f, 0x90, 0, 0 };
+	static const uint8_t data[] = { 10, 88, 0, 5, 0, 80, 0, 0 };
+	static const uint8_t ipkey[] = { 192, 168, 1, 2, 17, 0, 0, 0, 0, 53, 0, 0 };
+	uint8_t k[NFT_PM_KEY_MAX], d[NFT_PM_DATA_MAX];
+	const struct nft_batch_op *ops;
+	struct nft_rule_b rb;
+	struct nft_batch b;
+	char s[128];
+	size_t n;
+
+	assert_int_equal(ip_addr_parse("10.88.0.5", &m.cont), 0);
+	assert_string_equal(nft_pm_map_name(&m), "dnat-v4");
+	assert_int_equal(nft_pm_key(&m, k), 8);
+	assert_memory_equal(k, key, 8);
+	assert_int_equal(nft_pm_data(&m, d), 8);
+	assert_memory_equal(d, data, 8);
+	assert_int_equal(nft_pm_pub_key(&m, k), 12);
+	assert_int_equal(k[4], 6);
+	assert_int_equal(k[9], 80);
+	nft_pm_format(&m, s, sizeof(s));
+	assert_string_equal(s, "tcp 8080 -> 10.88.0.5:80");
+
+	m.proto = IPPROTO_UDP;
+	m.host_port = 53;
+	assert_int_equal(ip_addr_parse("192.168.1.2", &m.host_ip), 0);
+	assert_string_equal(nft_pm_map_name(&m), "dnat-ip-v4");
+	assert_int_equal(nft_pm_key(&m, k), 12);
+	assert_memory_equal(k, ipkey, 12);
+
+	assert_int_equal(ip_addr_parse("fd00::5", &m.cont), 0);
+	assert_int_equal(ip_addr_parse("fd00::1", &m.host_ip), 0);
+	assert_string_equal(nft_pm_map_name(&m), "dnat-ip-v6");
+	assert_int_equal(nft_pm_key(&m, k), 24);
+	assert_int_equal(nft_pm_data(&m, d), 20);
+	assert_int_equal(d[17], 80);
+	nft_pm_format(&m, s, sizeof(s));
+	assert_string_equal(s, "udp [fd00::1]:53 -> [fd00::5]:80");
+
+	nft_rb_init(&rb, "prerouting");
+	nft_rb_fib_daddr_local(&rb);
+	nft_rb_dnat_map(&rb, AF_INET6, false, "dnat-v6");
+	assert_int_equal(rb.err, 0);
+	assert_string_equal(rb.text, "fib daddr type local dnat ip6 to meta l4proto . th dport "
+			    "map @dnat-v6");
+	nft_rb_free(&rb);
+
+	nft_batch_init(&b, 1);
+	nft_pm_build_base(&b);
+	assert_int_equal(b.err, 0);
+	ops = nft_batch_ops(&b, &n);
+	assert_int_equal(n, 1 + 6 + 3 + 8 + 1);
+	assert_string_equal(ops[1].what, "add map inet netctl dnat-v4");
+	assert_string_equal(ops[5].what, "add set inet netctl pub-v4");
+	assert_string_equal(ops[n - 1].what, "add rule inet netctl postrouting ct status dnat "
+			    "ip saddr 127.0.0.0/8 counter masquerade comment \"portmap:localhost\"");
+	nft_batch_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_text),	cmocka_unit_test(test_rule_errors),
 		cmocka_unit_test(test_batch_error_kept), cmocka_unit_test(test_netctl_layout),
 		cmocka_unit_test(test_names),		cmocka_unit_test(test_elems_chunked),
-		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_comments),	cmocka_unit_test(test_concat_shape),
+		cmocka_unit_test(test_portmap),
 	};
 
 	return cmocka_run_group_tests_name("nft", tests, NULL, NULL);
