@@ -47,9 +47,14 @@ op() {
 	if ! NETCTL_BENCH_TIMES=$T/times CNI_PATH=${CP[$who]} "$BIN/netctl" cni "$cmd" \
 		"$T/$who.conflist" "/run/netns/$who$i" --id "c$i" "${caps[@]}" \
 		>"$T/out" 2>&1; then
-		echo "bench: $who $cmd c$i failed:" >&2
-		cat "$T/out" >&2
-		exit 1
+		# The reference's CHECK is known to fail (portmap on IPv4-only containers, its
+		# bug #819): counted and reported, its time kept; any other failure stops.
+		if [ "$who/$cmd" != ref/check ]; then
+			echo "bench: $who $cmd c$i failed:" >&2
+			cat "$T/out" >&2
+			exit 1
+		fi
+		echo "$(head -c 160 "$T/out" | tr '\n' ' ')" >>"$T/ref.checkfail"
 	fi
 	while read -r c t us; do s=$((s + us)); done <"$T/times"
 	echo "$s" >>"$T/$4"
@@ -129,6 +134,11 @@ for N in $SIZES; do
 		printf '  ADD first-10 -> last-10 at N=%d: ours %s -> %s, reference %s -> %s\n' \
 			"$N" "$(pct "$T/f.ours" 50)" "$(pct "$T/l.ours" 50)" "$(pct "$T/f.ref" 50)" \
 			"$(pct "$T/l.ref" 50)"
+	fi
+	if [ -s "$T/ref.checkfail" ]; then
+		printf '  reference CHECK failed %d times at N=%d: %s\n' "$(wc -l <"$T/ref.checkfail")" \
+			"$N" "$(head -n 1 "$T/ref.checkfail" | cut -c1-150)"
+		rm -f "$T/ref.checkfail"
 	fi
 	printf '  (%d s)\n' $((SECONDS - t0))
 	leftovers
