@@ -9,6 +9,7 @@
 
 #include "netctl/chain.h"
 #include "netctl/conflist.h"
+#include "netctl/netconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,6 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int i;
 
 	if (conflist_parse((const char *)data, size, &cl, &err) == 0) {
+		struct net_info ni;
+
+		netconf_info(&cl, &ni);	/* what ls/inspect/rm/create read of any net.d file */
 		for (i = 0; i < cl.n_plugins; i++) {
 			json_decref(chain_plugin_conf(&cl, i, caps, caps));
 			json_decref(chain_gc_conf(&cl, i, valid, 1));
