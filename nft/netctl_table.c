@@ -407,7 +407,10 @@ static int rm_rule_cb(uint64_t handle, const char *comment, void *data)
 {
 	struct rm_walk *w = data;
 
-	if (comment && !strcmp(comment, w->tag))
+	size_t k = strlen(w->tag);
+
+	/* "net:N", and "net:N <more>" (portmap's hairpin rules: "net:N hairpin:SUBNET") */
+	if (comment && !strncmp(comment, w->tag, k) && (comment[k] == '\0' || comment[k] == ' '))
 		nft_batch_del_rule(w->b, FAM, NFT_TABLE, w->chain, handle);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "nft/netctl_table.h"
 #include "nft/portmap.h"
 #include "nft/read.h"
+#include "util/str.h"
 
 #define FAM NFPROTO_INET
 #define LOCALHOST_TAG "portmap:localhost"
@@ -190,21 +191,29 @@ void nft_pm_build_base(struct nft_batch *b)
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
-static void hairpin_tag(char *buf, size_t n, const struct ip_prefix *sub)
+/*
+ * "net:NET hairpin:SUBNET": removing network NET (nft_netctl_net_remove()) removes the
+ * rule with the network's other postrouting rules. A network name that cannot name
+ * nft objects gives "hairpin:SUBNET", left for good (one rule per subnet).
+ */
+static void hairpin_tag(char *buf, size_t n, const char *net, const struct ip_prefix *sub)
 {
-	struct ip_prefix net = ip_prefix_network(sub);
+	struct ip_prefix p = ip_prefix_network(sub);
 	char cidr[IP_STR_MAX + 4];
 
-	ip_prefix_format(&net, cidr, sizeof(cidr));
-	snprintf(buf, n, "hairpin:%s", cidr);
+	ip_prefix_format(&p, cidr, sizeof(cidr));
+	if (net && name_is_safe(net, NFT_NET_NAME_MAX))
+		snprintf(buf, n, "net:%s hairpin:%s", net, cidr);
+	else
+		snprintf(buf, n, "hairpin:%s", cidr);
 }
 
-void nft_pm_build_hairpin(struct nft_batch *b, const struct ip_prefix *subnet)
+void nft_pm_build_hairpin(struct nft_batch *b, const char *net, const struct ip_prefix *subnet)
 {
 	char tag[NFT_OBJ_NAME_MAX];
 	struct nft_rule_b rb;
 
-	hairpin_tag(tag, sizeof(tag), subnet);
+	hairpin_tag(tag, sizeof(tag), net, subnet);
 	nft_rb_init(&rb, "postrouting");
 	nft_rb_ct_status(&rb, IPS_DST_NAT);
 	nft_rb_prefix(&rb, true, subnet, false);
@@ -223,7 +232,7 @@ static int tag_cb(uint64_t handle, const char *comment, void *data)
 {
 	struct tags *t = data;
 
-	if (comment && !strncmp(comment, "hairpin:", 8))
+	if (comment && strstr(comment, "hairpin:"))
 		return nft_names_push(&t->list, comment);
 	return 0;
 }
@@ -247,8 +256,8 @@ static int send_batch(struct nft_conn *c, struct nft_batch *b, char *errbuf, siz
 	return r;
 }
 
-int nft_pm_prepare(struct nft_conn *c, const struct ip_prefix *subnets, size_t n_subnets,
-		   char *errbuf, size_t n)
+int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *subnets,
+		   size_t n_subnets, char *errbuf, size_t n)
 {
 	struct tags t = { { 0 } };
 	char tag[NFT_OBJ_NAME_MAX];
@@ -274,10 +283,10 @@ int nft_pm_prepare(struct nft_conn *c, const struct ip_prefix *subnets, size_t n
 	if (r >= 0) {
 		nft_batch_init(&b, ++c->seq);
 		for (i = 0; i < n_subnets; i++) {
-			hairpin_tag(tag, sizeof(tag), &subnets[i]);
+			hairpin_tag(tag, sizeof(tag), net, &subnets[i]);
 			if (has_tag(&t, tag))
 				continue;
-			nft_pm_build_hairpin(&b, &subnets[i]);
+			nft_pm_build_hairpin(&b, net, &subnets[i]);
 			if (nft_names_push(&t.list, tag) < 0)
 				break;	/* a second equal rule at worst */
 		}

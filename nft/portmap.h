@@ -13,7 +13,7 @@
  *   chain output      hook nat prio dstnat: the same for connections from the host
  *   chain postrouting hook nat: ct status dnat ip saddr 127.0.0.0/8 masquerade (snat);
  *                   ct status dnat ip saddr SUBNET ip daddr SUBNET masquerade (hairpin,
- *                   one rule per container subnet, comment "hairpin:SUBNET")
+ *                   one rule per container subnet, comment "net:NET hairpin:SUBNET")
  *
  * Every element's comment is the container ID: one element per mapping and container
  * address, so ADD/DEL/CHECK touch elements only and cost the same at any scale.
@@ -61,15 +61,18 @@ void nft_pm_build_pub(struct nft_batch *b);
  * th dport @pub-v4 accept (and v6): a published port passes any isolation.
  */
 void nft_pm_build_pub_accept(struct nft_batch *b, const char *chain);
-/** nft_pm_build_hairpin() - the hairpin masquerade rule for @subnet (its network). */
-void nft_pm_build_hairpin(struct nft_batch *b, const struct ip_prefix *subnet);
+/**
+ * nft_pm_build_hairpin() - the hairpin masquerade rule for @subnet of network @net
+ * (comment "net:NET hairpin:SUBNET", so removing the network removes it).
+ */
+void nft_pm_build_hairpin(struct nft_batch *b, const char *net, const struct ip_prefix *subnet);
 
 /**
  * nft_pm_prepare() - make the base objects unless chain prerouting exists, and the
  * hairpin rule of each of @subnets unless there. Return 0 or -errno (@errbuf).
  */
-int nft_pm_prepare(struct nft_conn *c, const struct ip_prefix *subnets, size_t n_subnets,
-		   char *errbuf, size_t n);
+int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *subnets,
+		   size_t n_subnets, char *errbuf, size_t n);
 
 /**
  * nft_pm_add() - publish @maps for container @id in one transaction. A key published

@@ -75,7 +75,7 @@ int pm_add(struct cni_ctx *ctx)
 	r = nft_conn_open(&conn, err, sizeof(err));
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	r = nft_pm_prepare(&conn, subnets, n_sub, err, sizeof(err));
+	r = nft_pm_prepare(&conn, ctx->conf.name, subnets, n_sub, err, sizeof(err));
 	if (r < 0) {
 		nft_fail(ctx, r, "cannot set up the port mapping chains", err);
 		goto out;

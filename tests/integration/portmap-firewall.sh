@@ -71,5 +71,12 @@ check "portmap DEL a1" pm DEL a1 '["10.10.1.2/24"]' \
 check_eq "pub-v4 empty after DEL" 0 "$(set_count pub-v4)"
 check_fails "b1 -> 10.10.2.1:8080 fails after DEL" reach b1 tcp 10.10.2.1 8080
 check_fails "b1 -> a1:80 directly still isolated" reach b1 tcp 10.10.1.2 80
+check_eq "the hairpin rule names its network" '"net:neta hairpin:10.10.1.0/24"' \
+	"$(nft list chain inet netctl postrouting | grep -o '"net:neta[^"]*"')"
+check "firewall GC of neta with no attachment left (removes the network)" sh -c \
+	"echo '{\"cniVersion\":\"1.1.0\",\"name\":\"neta\",\"type\":\"firewall\"}' |
+	 CNI_COMMAND=GC CNI_PATH=$BIN $BIN/firewall"
+check_eq "neta's hairpin rule went with the network" "" \
+	"$(nft list chain inet netctl postrouting | grep -o 'net:neta[^"]*')"
 stop_servers
 done_testing
