@@ -97,6 +97,12 @@ static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *
 	}
 	op = &b->ops[b->n_ops];
 	op->seq = nlh->nlmsg_seq;
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_DELTABLE: case NFT_MSG_DELCHAIN: case NFT_MSG_DELRULE:
+	case NFT_MSG_DELSET: case NFT_MSG_DELSETELEM:
+		b->destroys = true;
+		break;
+	}
 	va_start(ap, fmt);
 	if (vasprintf(&op->what, fmt, ap) < 0)
 		op->what = NULL;

@@ -30,6 +30,7 @@ struct nft_batch {
 	struct nft_batch_op *ops;
 	size_t n_ops, cap_ops;
 	int err;		/* first build error (-ENOMEM, -EINVAL); send refuses then */
+	bool destroys;		/* deletes or flushes something: see nft_conn_close() */
 	char err_what[128];	/* what the first build error was about */
 };
 

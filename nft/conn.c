@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 
@@ -48,10 +50,64 @@ fail:
 	}
 }
 
+/*
+ * Releasing an nfnetlink socket runs nft_rcv_nl_event(), which flushes the pending
+ * transaction destroy work (nf_tables_trans_destroy_flush_work(): a synchronize_rcu)
+ * whenever a deleting commit left some: the element is long gone from the set, but
+ * close() blocks. A grandchild (no zombie for a long-lived caller) takes the last
+ * reference: it waits until we have dropped ours (EOF on @gate), then closes and
+ * exits; it holds nothing else, not even stdout, so a runtime reading our output sees
+ * EOF when we exit.
+ */
+static void close_in_background(int fd)
+{
+	int gate[2], status;
+	pid_t pid;
+
+	if (pipe(gate) < 0) {
+		close(fd);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			char byte;
+			int keep[2] = { fd < gate[0] ? fd : gate[0], fd < gate[0] ? gate[0] : fd };
+
+			close_range(0, (unsigned)keep[0] - 1, 0);
+			close_range((unsigned)keep[0] + 1, (unsigned)keep[1] - 1, 0);
+			close_range((unsigned)keep[1] + 1, ~0U, 0);
+			while (read(gate[0], &byte, 1) < 0 && errno == EINTR)
+				;
+			close(fd);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	close(gate[0]);
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	close(fd);
+	close(gate[1]);		/* after ours is gone: the grandchild may close now */
+}
+
 void nft_conn_close(struct nft_conn *c)
 {
-	if (c->nl)
+	const char *sync = getenv("NETCTL_NFT_SYNC_CLOSE");
+
+	if (!c->nl)
+		return;
+	if (c->destroyed && !(sync && *sync && strcmp(sync, "0"))) {
+		int fd = dup(mnl_socket_get_fd(c->nl));
+
+		/* libmnl frees its struct; the duplicate keeps the socket for the grandchild */
 		mnl_socket_close(c->nl);
+		if (fd >= 0)
+			close_in_background(fd);
+	} else {
+		mnl_socket_close(c->nl);
+	}
 	c->nl = NULL;
 }
 
@@ -223,6 +279,7 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
 	msg.msg_iovlen = 3;
 	set_bufs(mnl_socket_get_fd(c->nl), b->len + 65536, b->n_ops * 2048 + 262144);
 	sent = sendmsg(mnl_socket_get_fd(c->nl), &msg, 0);
+	c->destroyed |= b->destroys;
 	if (sent < 0) {
 		int err = errno;
 

@@ -3,6 +3,7 @@
 #ifndef NETCTL_NFT_CONN_H
 #define NETCTL_NFT_CONN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,11 +13,17 @@ struct nft_conn {
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
+	bool destroyed;		/* a batch sent here deleted something */
 };
 
 /** nft_conn_open() - open a socket with extended ACKs on. Return 0 or -errno. */
 int nft_conn_open(struct nft_conn *c, char *errbuf, size_t n);
-/** nft_conn_close() - close it (safe on a closed or zeroed @c). */
+/**
+ * nft_conn_close() - close it (safe on a closed or zeroed @c). After a batch that
+ * deleted something, the kernel makes the closing process wait for an RCU grace
+ * period (8-16 ms here); the socket's last reference is then dropped by a short-lived
+ * grandchild instead, so the caller goes on at once. NETCTL_NFT_SYNC_CLOSE=1: wait.
+ */
 void nft_conn_close(struct nft_conn *c);
 
 /**
