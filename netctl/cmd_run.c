@@ -304,7 +304,9 @@ static int wait_child(pid_t child, const sigset_t *set)
 			return RUN_FAILED;
 		}
 		if (sig != SIGCHLD) {
-			kill(child, sig);
+			/* A terminal's ^C/^\ (or hangup) already reached CMD: same group. */
+			if (info.si_code != SI_KERNEL)
+				kill(child, sig);
 			continue;
 		}
 		do

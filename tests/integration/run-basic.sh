@@ -77,6 +77,41 @@ wait "$pid"
 check_eq "TERM to netctl: CMD killed by it -> 143" 143 $?
 check_clean "after a signal"
 
+# --- ^C on a terminal reaches CMD once (the tty signals the whole group; no forward) ---
+cat >"$T/ptyrun.py" <<'PY'
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+time.sleep(0.4)
+os.write(fd, b"\x03")
+out = b""
+while True:
+    try:
+        d = os.read(fd, 1024)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+os.waitpid(pid, 0)
+print(out.decode().replace("\r", "").replace("^C", "").strip())
+PY
+cat >"$T/count.py" <<'PY'
+import signal, time
+n = 0
+def h(s, f):
+    global n
+    n += 1
+signal.signal(signal.SIGINT, h)
+end = time.time() + 0.8
+while time.time() < end:
+    time.sleep(0.01)
+print("ints=%d" % n)
+PY
+out=$(for _ in 1 2 3 4; do python3 "$T/ptyrun.py" "$NETCTL" run --network none -- python3 "$T/count.py"; done | sort | uniq -c | tr -s ' ')
+check_eq "^C on the terminal: CMD gets one SIGINT, not two (4 tries)" " 4 ints=1" "$out"
+
 # --- kill -9 of netctl: CMD dies with it (PR_SET_PDEATHSIG); the record stays for gc ---
 rm -f "$T/ready"
 "$NETCTL" run --network none -- sh -c "echo \$\$ >$T/ready.tmp; mv $T/ready.tmp $T/ready; exec sleep 30" &

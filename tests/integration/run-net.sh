@@ -94,6 +94,21 @@ out=$("$NETCTL" run --network web --cap-drop ALL -- grep CapEff /proc/self/statu
 check_eq "--cap-drop ALL on a network" "CapEff: 0000000000000000" "$out"
 check_clean "after the status runs"
 
+# --- rates on the first network (bandwidth plugin, in web's chain when built) ---
+if grep -q '"bandwidth"' "$NETCTL_CONFDIR/net.d/web.conflist"; then
+	rm -f "$T/r.ready"
+	"$NETCTL" run --network web --rate-in 10mbit --rate-out 5mbit -- sh -c "echo ready >$T/r.ready; exec sleep 5" &
+	pr=$!
+	wait_file "$T/r.ready"
+	out=$(tc qdisc show | grep -o 'tbf .* rate [0-9]*[KMG]bit' | grep -o 'rate [0-9]*[KMG]bit' | sort | tr '\n' ' ')
+	check_eq "--rate-in/--rate-out: a TBF each way (veth and IFB)" "rate 10Mbit rate 5Mbit " "$out"
+	kill -TERM $pr
+	wait $pr
+	check_clean "after a rate-limited run (no IFB, no qdisc left)"
+else
+	fail "rates" "no bandwidth plugin in web's chain (is build/bin/bandwidth built?)"
+fi
+
 # --- the audit log has the run's attach and detach ---
 check "audit: op=run and op=run-exit lines" sh -c \
 	"grep -q 'netctl: op=run net=web' $T/audit && grep -q 'netctl: op=run-exit net=web' $T/audit"
