@@ -11,6 +11,8 @@
 #include "netctl/audit.h"
 #include "netctl/cache.h"
 #include "netctl/paths.h"
+#include "netlib/link.h"
+#include "netlib/sock.h"
 #include "util/str.h"
 
 #define BURST_MIN_BITS (16384ULL * 8)	/* a TBF bucket holds at least 16 KiB */
@@ -204,6 +206,45 @@ static int check_caps(const struct attach_opts *o, const struct conflist *cl,
 	return 0;
 }
 
+/*
+ * An ADD onto an attachment that exists fails in the bridge plugin, and its rollback
+ * (a DEL of the same container ID and interface) would then tear the existing one
+ * down: refuse before anything runs when the cache has it or the netns has the name.
+ */
+static int check_free(const struct attach_opts *o, const struct attach_ctx *c,
+		      struct chain_err *err)
+{
+	struct cache_key k = { o->net, o->container_id, c->req.ifname };
+	char ebuf[256] = "";
+	struct netlib_nl nl;
+	struct netlib_link l;
+	json_t *entry = NULL;
+	int r;
+
+	if (cache_read(c->paths.statedir, &k, &entry) == 0) {
+		json_decref(entry);
+		return cni_err_set_errno(&err->cni, -EEXIST, CNI_ERR_INVALID_ENV,
+					 "the container is already attached to this network",
+					 "container %s, %s: disconnect it first, or attach another "
+					 "interface (--ifname)", o->container_id, c->req.ifname);
+	}
+	if (!o->netns)
+		return 0;
+	r = netlib_open_netns(&nl, o->netns, ebuf, sizeof(ebuf));
+	if (r < 0)
+		return cni_err_set_errno(&err->cni, r, CNI_ERR_INVALID_ENV,
+					 "cannot enter the network namespace", "%s: %s%s%s",
+					 o->netns, strerror(-r), ebuf[0] ? ": " : "", ebuf);
+	r = netlib_link_get(&nl, 0, c->req.ifname, &l, ebuf, sizeof(ebuf));
+	netlib_close(&nl);
+	if (r == 0)
+		return cni_err_set_errno(&err->cni, -EEXIST, CNI_ERR_INVALID_ENV,
+					 "the container already has an interface of that name",
+					 "%s exists in %s: pick another with --ifname", c->req.ifname,
+					 o->netns);
+	return 0;
+}
+
 int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *err)
 {
 	struct attach_ctx *c;
@@ -216,6 +257,8 @@ int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *e
 		return r;
 	if (r == 0)
 		r = check_caps(o, &c->cl, err);
+	if (r == 0)
+		r = check_free(o, c, err);
 	if (r == 0) {
 		c->req.cap_args = attach_cap_args(o, &oom);
 		if (oom)

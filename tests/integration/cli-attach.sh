@@ -52,6 +52,13 @@ case $out in "netctl connect: web: "*) ok "one-line error names the network" ;;
 *) fail "one-line error names the network" "$out" ;; esac
 check_eq "...on one line" 1 "$(printf '%s\n' "$out" | wc -l)"
 check_eq "the failed connect left no cache entry" 2 "$(ls "$NETCTL_STATEDIR/results" | grep -vc '^\.')"
+check_eq "...and a keeps its eth0 and address" "$ipa" "$(ip -n a -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)"
+out=$("$NETCTL" connect web a 2>&1)
+check_eq "connecting a again: exit 1" 1 $?
+case $out in *"already attached to this network"*"disconnect it first"*) ok "connecting a again: says it is attached" ;;
+*) fail "connecting a again: says it is attached" "$out" ;; esac
+check_eq "...and a keeps its eth0 and address" "$ipa" "$(ip -n a -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)"
+check "...and still pings b" ip netns exec a ping -c1 -W2 10.94.0.77
 check "connect by PID with another ifname" "$NETCTL" connect web $pid --ifname eth1
 check "a has eth1 now" ip -n a link show eth1
 check "disconnect by PID" "$NETCTL" disconnect web $pid --ifname eth1
