@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
@@ -19,7 +20,10 @@
 #include <netlink/route/action.h>
 #include <netlink/route/classifier.h>
 #include <netlink/route/cls/u32.h>
+#include <netlink/route/class.h>
 #include <netlink/route/qdisc.h>
+#include <netlink/route/qdisc/fifo.h>
+#include <netlink/route/qdisc/htb.h>
 #include <netlink/route/qdisc/tbf.h>
 #include <netlink/route/tc.h>
 
@@ -226,6 +230,12 @@ static void qdisc_read(struct rtnl_qdisc *q, struct netlib_qdisc *out)
 		out->tbf.rate = rate > 0 ? (uint64_t)rate : 0;
 		out->tbf.burst = burst > 0 ? (uint32_t)burst : 0;
 		out->tbf.limit = limit > 0 ? (uint32_t)limit : 0;
+	} else if (!strcmp(out->kind, "bfifo") || !strcmp(out->kind, "pfifo")) {
+		int limit = rtnl_qdisc_fifo_get_limit(q);
+
+		out->fifo_limit = limit > 0 ? (uint32_t)limit : 0;
+	} else if (!strcmp(out->kind, "htb")) {
+		out->htb_defcls = rtnl_htb_get_defcls(q);
 	}
 }
 
@@ -259,8 +269,9 @@ int netlib_tc_qdiscs(struct netlib_tc *tc, int ifindex, struct netlib_qdisc *out
 int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, char *errbuf,
 			size_t n)
 {
+	/* The root of a container's veth or IFB is ours, whichever kind we put there. */
 	struct rtnl_qdisc *q = ingress ? qdisc_new(ifindex, TC_H_INGRESS, INGRESS_HANDLE, "ingress")
-				       : qdisc_new(ifindex, TC_H_ROOT, 0, "tbf");
+				       : qdisc_new(ifindex, TC_H_ROOT, 0, NULL);
 	int err;
 
 	if (!q)
@@ -272,4 +283,177 @@ int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, char *e
 		return err == -NLE_NODEV ? -ENODEV : -ENOENT;
 	return err < 0 ? tc_fail(err, ingress ? "deleting the ingress qdisc"
 					      : "deleting the root qdisc", ifindex, errbuf, n) : 0;
+}
+
+int netlib_u32_prefix_keys(const struct ip_prefix *p, bool dst, struct netlib_u32_key keys[4])
+{
+	bool v4 = p->addr.family == AF_INET;
+	int base = v4 ? (dst ? 16 : 12) : (dst ? 24 : 8), k = 0;
+	unsigned i, words = v4 ? 1 : 4;
+
+	for (i = 0; i < words && p->len > 32 * i; i++) {
+		unsigned bits = p->len - 32 * i > 32 ? 32 : p->len - 32 * i;
+		uint32_t mask = htonl(bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits)), w;
+
+		memcpy(&w, p->addr.b + 4 * i, 4);
+		keys[k++] = (struct netlib_u32_key){ .val = w & mask, .mask = mask,
+						     .off = base + 4 * (int)i };
+	}
+	if (!k)
+		keys[k++] = (struct netlib_u32_key){ .val = 0, .mask = 0, .off = base };
+	return k;
+}
+
+static int htb_class_add(struct netlib_tc *tc, int ifindex, uint32_t minor, uint64_t rate,
+			 uint32_t burst)
+{
+	struct rtnl_class *c = rtnl_class_alloc();
+	int err;
+
+	if (!c)
+		return -NLE_NOMEM;
+	rtnl_tc_set_ifindex(TC_CAST(c), ifindex);
+	rtnl_tc_set_parent(TC_CAST(c), TBF_HANDLE);
+	rtnl_tc_set_handle(TC_CAST(c), TC_HANDLE(1, minor));
+	if ((err = rtnl_tc_set_kind(TC_CAST(c), "htb")) >= 0 &&
+	    (err = rtnl_htb_set_rate64(c, rate)) >= 0 &&
+	    (err = rtnl_htb_set_ceil64(c, rate)) >= 0 &&
+	    (err = rtnl_htb_set_rbuffer(c, burst)) >= 0 &&
+	    (err = rtnl_htb_set_cbuffer(c, burst)) >= 0 &&
+	    (err = rtnl_htb_set_quantum(c, 60000)) >= 0)
+		err = rtnl_class_add(tc->sk, c, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_class_put(c);
+	return err;
+}
+
+static int split_filter_add(struct netlib_tc *tc, int ifindex, const struct ip_prefix *p,
+			    const struct netlib_tc_split *sp, uint16_t prio)
+{
+	struct rtnl_cls *cls = rtnl_cls_alloc();
+	struct netlib_u32_key keys[4];
+	int err, k, i;
+
+	if (!cls)
+		return -NLE_NOMEM;
+	rtnl_tc_set_ifindex(TC_CAST(cls), ifindex);
+	rtnl_tc_set_parent(TC_CAST(cls), TBF_HANDLE);
+	rtnl_cls_set_protocol(cls, p->addr.family == AF_INET ? ETH_P_IP : ETH_P_IPV6);
+	rtnl_cls_set_prio(cls, prio);
+	err = rtnl_tc_set_kind(TC_CAST(cls), "u32");
+	k = netlib_u32_prefix_keys(p, sp->match_dst, keys);
+	for (i = 0; i < k && err >= 0; i++)
+		err = rtnl_u32_add_key(cls, keys[i].val, keys[i].mask, keys[i].off, 0);
+	if (err >= 0)
+		err = rtnl_u32_set_cls_terminal(cls);
+	if (err >= 0)
+		err = rtnl_u32_set_classid(cls, TC_HANDLE(1, sp->listed_shaped ?
+							NETLIB_TC_SHAPED_MINOR :
+							NETLIB_TC_UNSHAPED_MINOR));
+	if (err >= 0)
+		err = rtnl_cls_add(tc->sk, cls, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_cls_put(cls);
+	return err;
+}
+
+/* "Unlimited" for the class that is not shaped: 100 Gbit/s, a 1 MiB bucket. */
+#define UNSHAPED_RATE (100000000000ULL / 8)
+#define UNSHAPED_BURST (1024 * 1024)
+
+int netlib_tc_htb_split_set(struct netlib_tc *tc, int ifindex, const struct netlib_tbf *t,
+			    const struct netlib_tc_split *sp, char *errbuf, size_t n)
+{
+	struct rtnl_qdisc *q;
+	const char *what = "adding an HTB root qdisc";
+	size_t i;
+	int err;
+
+	if (!t->rate || !t->burst || !t->limit || t->limit > INT32_MAX) {
+		snprintf(errbuf, n, "HTB on link %d: rate, burst or limit out of range", ifindex);
+		return -ERANGE;
+	}
+	q = qdisc_new(ifindex, TC_H_ROOT, TBF_HANDLE, "htb");
+	if (!q)
+		return -ENOMEM;
+	err = rtnl_htb_set_defcls(q, sp->listed_shaped ? NETLIB_TC_UNSHAPED_MINOR
+						       : NETLIB_TC_SHAPED_MINOR);
+	if (err >= 0)
+		err = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_REPLACE);
+	rtnl_qdisc_put(q);
+	if (err >= 0) {
+		what = "adding the unshaped HTB class";
+		err = htb_class_add(tc, ifindex, NETLIB_TC_UNSHAPED_MINOR, UNSHAPED_RATE,
+				    UNSHAPED_BURST);
+	}
+	if (err >= 0) {
+		what = "adding the shaped HTB class";
+		err = htb_class_add(tc, ifindex, NETLIB_TC_SHAPED_MINOR, t->rate, t->burst);
+	}
+	if (err >= 0) {
+		what = "adding the shaped class's queue";
+		q = qdisc_new(ifindex, TC_HANDLE(1, NETLIB_TC_SHAPED_MINOR), TC_HANDLE(2, 0),
+			      "bfifo");
+		if (!q)
+			return -ENOMEM;
+		err = rtnl_qdisc_fifo_set_limit(q, (int)t->limit);
+		if (err >= 0)
+			err = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_EXCL);
+		rtnl_qdisc_put(q);
+	}
+	for (i = 0; err >= 0 && i < sp->n; i++) {
+		what = "adding a subnet filter";
+		err = split_filter_add(tc, ifindex, &sp->prefixes[i], sp, (uint16_t)(i + 1));
+	}
+	return err < 0 ? tc_fail(err, what, ifindex, errbuf, n) : 0;
+}
+
+int netlib_tc_htb_class_rate(struct netlib_tc *tc, int ifindex, uint32_t minor,
+			     uint64_t *rate, uint64_t *ceil, char *errbuf, size_t n)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	int err, r = -ENOENT;
+
+	err = rtnl_class_alloc_cache(tc->sk, ifindex, &cache);
+	if (err < 0)
+		return tc_fail(err, "reading classes", ifindex, errbuf, n);
+	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_class *c = (struct rtnl_class *)o;
+		const char *kind = rtnl_tc_get_kind(TC_CAST(c));
+
+		if (rtnl_tc_get_handle(TC_CAST(c)) != TC_HANDLE(1, minor) || !kind ||
+		    strcmp(kind, "htb"))
+			continue;
+		if (rtnl_htb_get_rate64(c, rate) < 0 || rtnl_htb_get_ceil64(c, ceil) < 0)
+			*rate = *ceil = 0;
+		r = 0;
+		break;
+	}
+	nl_cache_free(cache);
+	if (r < 0)
+		snprintf(errbuf, n, "link %d has no HTB class 1:%u", ifindex, minor);
+	return r;
+}
+
+int netlib_tc_filter_count(struct netlib_tc *tc, int ifindex, uint32_t parent, size_t *count,
+			   char *errbuf, size_t n)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	uint32_t classid;
+	int err;
+
+	*count = 0;
+	err = rtnl_cls_alloc_cache(tc->sk, ifindex, parent, &cache);
+	if (err < 0)
+		return tc_fail(err, "reading filters", ifindex, errbuf, n);
+	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_cls *cls = (struct rtnl_cls *)o;
+		const char *kind = rtnl_tc_get_kind(TC_CAST(cls));
+
+		/* A u32 dump lists its hash tables too: count the nodes with a class. */
+		if (kind && !strcmp(kind, "u32") && rtnl_u32_get_classid(cls, &classid) == 0)
+			(*count)++;
+	}
+	nl_cache_free(cache);
+	return 0;
 }

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/ip.h"
+
 /* libnl's TBF takes the rate as an int: the largest rate we can program. */
 #define NETLIB_TBF_RATE_MAX 2147483647ULL
 
@@ -34,6 +36,30 @@ struct netlib_qdisc {
 	uint32_t parent;	/* TC_H_ROOT, TC_H_INGRESS, or a class */
 	bool is_tbf;
 	struct netlib_tbf tbf;	/* when is_tbf (burst as the kernel rounded it) */
+	uint32_t fifo_limit;	/* "bfifo", "pfifo": the queue length */
+	uint32_t htb_defcls;	/* "htb": the default class's minor */
+};
+
+/*
+ * Shaping by remote subnet (classful): an HTB root 1: with class 1:1 unlimited and
+ * class 1:2 at the rate (its leaf a bfifo of the limit), u32 filters sending the
+ * listed prefixes to one class and the rest by default to the other.
+ */
+struct netlib_tc_split {
+	const struct ip_prefix *prefixes;
+	size_t n;
+	bool match_dst;		/* the prefixes are destinations (else sources) */
+	bool listed_shaped;	/* the listed prefixes are shaped, the rest not */
+};
+
+#define NETLIB_TC_HANDLE(maj, min) (((uint32_t)(maj) << 16) | (uint32_t)(min))
+#define NETLIB_TC_UNSHAPED_MINOR 1
+#define NETLIB_TC_SHAPED_MINOR 2
+
+/* One u32 key: (packet word at @off from the network header & @mask) == @val. */
+struct netlib_u32_key {
+	uint32_t val, mask;	/* network order */
+	int off;
 };
 
 #define NETLIB_TC_QDISCS_MAX 8
@@ -74,6 +100,30 @@ int netlib_tc_qdiscs(struct netlib_tc *tc, int ifindex, struct netlib_qdisc *out
  */
 int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, char *errbuf,
 			size_t n);
+
+/**
+ * netlib_tc_htb_split_set() - replace the root of @ifindex with the HTB split above:
+ * class 1:2 at @t's rate and burst, its leaf a bfifo of @t's limit, one u32 filter
+ * per prefix of @sp.
+ */
+int netlib_tc_htb_split_set(struct netlib_tc *tc, int ifindex, const struct netlib_tbf *t,
+			    const struct netlib_tc_split *sp, char *errbuf, size_t n);
+/**
+ * netlib_tc_htb_class_rate() - rate (bytes/s) and ceil of HTB class 1:@minor of
+ * @ifindex; -ENOENT when there is no such class.
+ */
+int netlib_tc_htb_class_rate(struct netlib_tc *tc, int ifindex, uint32_t minor,
+			     uint64_t *rate, uint64_t *ceil, char *errbuf, size_t n);
+/** netlib_tc_filter_count() - how many u32 filters sit on @parent of @ifindex. */
+int netlib_tc_filter_count(struct netlib_tc *tc, int ifindex, uint32_t parent, size_t *count,
+			   char *errbuf, size_t n);
+/**
+ * netlib_u32_prefix_keys() - the u32 keys matching @p as source or destination (@dst)
+ * of an IPv4 or IPv6 header: 1 key for v4, up to 4 for v6, 0 words for a /0 (it then
+ * returns one key with mask 0: matches every packet of the protocol). Pure.
+ * Return: the number of keys written to @keys (room for 4).
+ */
+int netlib_u32_prefix_keys(const struct ip_prefix *p, bool dst, struct netlib_u32_key keys[4]);
 
 /** netlib_tc_errno() - a libnl error code (negative NLE_*) as -errno. Pure. */
 int netlib_tc_errno(int nlerr);

@@ -111,6 +111,24 @@ static void log_shape(const char *dir, const struct bw_limit *l, const struct bw
 			s->burst_asked, mtu, s->tbf.burst);
 }
 
+/*
+ * The root of @ifindex: a TBF, or with subnet lists an HTB split whose filters look at
+ * the remote end: the source of traffic to the container, the destination of
+ * traffic from it (@remote_is_dst).
+ */
+static int shaper_set(struct bw_run *b, int ifindex, const struct netlib_tbf *t,
+		      bool remote_is_dst)
+{
+	struct netlib_tc_split sp = {
+		.prefixes = b->c.subnets, .n = b->c.n_subnets, .match_dst = remote_is_dst,
+		.listed_shaped = b->c.subnets_shaped,
+	};
+
+	if (!b->c.n_subnets)
+		return netlib_tc_tbf_set(b->tc, ifindex, t, b->ebuf, sizeof(b->ebuf));
+	return netlib_tc_htb_split_set(b->tc, ifindex, t, &sp, b->ebuf, sizeof(b->ebuf));
+}
+
 static int shape_ingress(struct bw_run *b)
 {
 	struct bw_shape s;
@@ -118,7 +136,7 @@ static int shape_ingress(struct bw_run *b)
 
 	bw_shape_compute(&b->c.ingress, b->veth.mtu, &s);
 	log_shape("ingress", &b->c.ingress, &s, b->veth.mtu);
-	r = netlib_tc_tbf_set(b->tc, b->veth.index, &s.tbf, b->ebuf, sizeof(b->ebuf));
+	r = shaper_set(b, b->veth.index, &s.tbf, false);
 	return r < 0 ? fail(b, r, "cannot limit the traffic to the container") : 0;
 }
 
@@ -160,7 +178,7 @@ static int shape_egress(struct bw_run *b)
 		return r;
 	bw_shape_compute(&b->c.egress, b->veth.mtu, &s);
 	log_shape("egress", &b->c.egress, &s, b->veth.mtu);
-	r = netlib_tc_tbf_set(b->tc, b->ifb.index, &s.tbf, b->ebuf, sizeof(b->ebuf));
+	r = shaper_set(b, b->ifb.index, &s.tbf, true);
 	if (r < 0)
 		return fail(b, r, "cannot limit the traffic from the container");
 	netlib_tc_qdisc_del(b->tc, b->veth.index, true, b->ebuf, sizeof(b->ebuf));
@@ -266,6 +284,52 @@ static bool burst_close(uint32_t got, uint32_t want, uint64_t rate)
 	return (got > want ? got - want : want - got) <= tol;
 }
 
+static int differs(struct bw_run *b, const char *dir, const char *name, const char *what,
+		   unsigned long long got, unsigned long long want)
+{
+	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+			   "the container's rate limit differs from its config",
+			   "%s on %s: %s %llu, expected %llu", dir, name, what, got, want);
+}
+
+/* The HTB split: default class, shaped class's rate, its bfifo, one filter per subnet. */
+static int check_split(struct bw_run *b, const struct netlib_link *l, const struct bw_shape *s,
+		       const struct netlib_qdisc *q, size_t n, const struct netlib_qdisc *root,
+		       const char *dir)
+{
+	uint32_t defcls = b->c.subnets_shaped ? NETLIB_TC_UNSHAPED_MINOR : NETLIB_TC_SHAPED_MINOR;
+	uint64_t rate, ceil;
+	size_t i, filters;
+	int r;
+
+	if (strcmp(root->kind, "htb") || root->htb_defcls != defcls)
+		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+				   "the container's rate limit is missing",
+				   "%s: no HTB qdisc with default class 1:%u at the root of %s",
+				   dir, defcls, l->name);
+	r = netlib_tc_htb_class_rate(b->tc, l->index, NETLIB_TC_SHAPED_MINOR, &rate, &ceil,
+				     b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+				   "the container's rate limit is missing", "%s: %s", dir, b->ebuf);
+	if (rate != s->tbf.rate || ceil != s->tbf.rate)
+		return differs(b, dir, l->name, "HTB class 1:2 rate (B/s)", rate, s->tbf.rate);
+	for (i = 0; i < n; i++)
+		if (q[i].parent == NETLIB_TC_HANDLE(1, NETLIB_TC_SHAPED_MINOR) &&
+		    !strcmp(q[i].kind, "bfifo"))
+			break;
+	if (i == n || q[i].fifo_limit != s->tbf.limit)
+		return differs(b, dir, l->name, "bfifo queue under 1:2 (B)",
+			       i == n ? 0 : q[i].fifo_limit, s->tbf.limit);
+	r = netlib_tc_filter_count(b->tc, l->index, NETLIB_TC_HANDLE(1, 0), &filters, b->ebuf,
+				   sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot read the container's filters");
+	if (filters != b->c.n_subnets)
+		return differs(b, dir, l->name, "subnet filters", filters, b->c.n_subnets);
+	return 0;
+}
+
 static int check_tbf(struct bw_run *b, const struct netlib_link *l, const struct bw_limit *lim,
 		     const char *dir)
 {
@@ -279,24 +343,26 @@ static int check_tbf(struct bw_run *b, const struct netlib_link *l, const struct
 	if (r < 0)
 		return fail(b, r, "cannot read the container's qdiscs");
 	bw_shape_compute(lim, b->veth.mtu, &s);
-	for (i = 0; i < n; i++) {
-		if (q[i].parent != TC_H_ROOT)
-			continue;
-		if (!q[i].is_tbf)
+	for (i = 0; i < n; i++)
+		if (q[i].parent == TC_H_ROOT)
 			break;
-		if (q[i].tbf.rate != s.tbf.rate || q[i].tbf.limit != s.tbf.limit ||
-		    !burst_close(q[i].tbf.burst, s.tbf.burst, s.tbf.rate))
-			return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-					   "the container's rate limit differs from its config",
-					   "%s on %s: TBF rate %llu B/s, burst %u B, limit %u B; "
-					   "expected %llu B/s, %u B, %u B", dir, l->name,
-					   (unsigned long long)q[i].tbf.rate, q[i].tbf.burst,
-					   q[i].tbf.limit, (unsigned long long)s.tbf.rate,
-					   s.tbf.burst, s.tbf.limit);
-		return 0;
-	}
-	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL, "the container's rate limit is missing",
-			   "%s: no TBF qdisc at the root of %s", dir, l->name);
+	if (i < n && b->c.n_subnets)
+		return check_split(b, l, &s, q, n, &q[i], dir);
+	if (i == n || !q[i].is_tbf)
+		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+				   "the container's rate limit is missing",
+				   "%s: no %s qdisc at the root of %s", dir,
+				   b->c.n_subnets ? "HTB" : "TBF", l->name);
+	if (q[i].tbf.rate != s.tbf.rate || q[i].tbf.limit != s.tbf.limit ||
+	    !burst_close(q[i].tbf.burst, s.tbf.burst, s.tbf.rate))
+		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+				   "the container's rate limit differs from its config",
+				   "%s on %s: TBF rate %llu B/s, burst %u B, limit %u B; "
+				   "expected %llu B/s, %u B, %u B", dir, l->name,
+				   (unsigned long long)q[i].tbf.rate, q[i].tbf.burst,
+				   q[i].tbf.limit, (unsigned long long)s.tbf.rate,
+				   s.tbf.burst, s.tbf.limit);
+	return 0;
 }
 
 static int check_egress(struct bw_run *b)

@@ -54,42 +54,69 @@ static int load_limits(struct cni_ctx *ctx, json_t *obj, const char *where,
 	return 0;
 }
 
-/* Shaping by destination needs classes, which a single TBF has not: refuse, loudly. */
-static int refuse_subnets(struct cni_ctx *ctx, json_t *obj, const char *where)
+/* unshapedSubnets / shapedSubnets: arrays of CIDRs; the two exclude each other. */
+static int load_subnet_list(struct cni_ctx *ctx, json_t *obj, const char *where,
+			    const char *key, struct bw_config *c)
 {
-	static const char *const sk[] = { "unshapedSubnets", "shapedSubnets" };
+	json_t *v = json_object_get(obj, key), *e;
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
-		json_t *v = json_object_get(obj, sk[i]);
-
-		if (v && !json_is_null(v) && !(json_is_array(v) && json_array_size(v) == 0))
-			return cni_err_set(&ctx->err, CNI_ERR_UNSUPPORTED_FIELD,
-					   "shaping by subnet is not supported",
-					   "%s%s: netctl's bandwidth plugin shapes all of a "
-					   "container's traffic; remove the key", where, sk[i]);
+	if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)))
+		return 0;
+	if (!json_is_array(v))
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid subnet list",
+				   "%s%s must be an array of CIDR strings", where, key);
+	if (c->n_subnets)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid subnet list",
+				   "%sunshapedSubnets and %sshapedSubnets exclude each other: "
+				   "give one", where, where);
+	if (json_array_size(v) > BW_MAX_SUBNETS)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid subnet list",
+				   "%s%s has %zu entries; at most %d", where, key,
+				   json_array_size(v), BW_MAX_SUBNETS);
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e) ||
+		    ip_prefix_parse(json_string_value(e), &c->subnets[i]) < 0)
+			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
+					   "invalid subnet list",
+					   "%s%s[%zu] is not a CIDR (\"10.0.0.0/8\", \"fd00::/8\")",
+					   where, key, i);
+		c->subnets[i] = ip_prefix_network(&c->subnets[i]);
 	}
+	c->n_subnets = json_array_size(v);
+	c->subnets_shaped = !strcmp(key, "shapedSubnets");
+	return 0;
+}
+
+static int load_subnets(struct cni_ctx *ctx, json_t *obj, const char *where,
+			struct bw_config *c)
+{
+	if (load_subnet_list(ctx, obj, where, "unshapedSubnets", c) < 0 ||
+	    load_subnet_list(ctx, obj, where, "shapedSubnets", c) < 0)
+		return -EINVAL;
 	return 0;
 }
 
 int bw_config_load(struct cni_ctx *ctx, struct bw_config *c)
 {
 	json_t *rt = json_object_get(ctx->conf.runtime_config, "bandwidth");
+	const char *where = "runtimeConfig.bandwidth.";
+	json_t *obj = rt;
 
 	memset(c, 0, sizeof(*c));
-	if (refuse_subnets(ctx, ctx->conf.root, "") < 0)
-		return -EINVAL;
 	if (rt && !json_is_null(rt)) {
 		if (!json_is_object(rt))
 			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
 					   "invalid bandwidth limit",
 					   "runtimeConfig.bandwidth must be an object");
 		c->from_runtime = true;
-		if (refuse_subnets(ctx, rt, "runtimeConfig.bandwidth.") < 0)
-			return -EINVAL;
-		return load_limits(ctx, rt, "runtimeConfig.bandwidth.", c);
+	} else {
+		obj = ctx->conf.root;
+		where = "";
 	}
-	return load_limits(ctx, ctx->conf.root, "", c);
+	if (load_subnets(ctx, obj, where, c) < 0)
+		return -EINVAL;
+	return load_limits(ctx, obj, where, c);
 }
 
 int bw_limit_check(const struct bw_limit *l, char *why, size_t n)

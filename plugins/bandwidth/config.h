@@ -15,7 +15,8 @@
 #define BW_RATE_MIN 8000ULL				/* bits/s: 1000 bytes/s */
 #define BW_RATE_MAX (NETLIB_TBF_RATE_MAX * 8)		/* bits/s: about 17.18 Gbit/s */
 #define BW_BURST_MAX (8ULL * 512 * 1024 * 1024)		/* bits: 512 MiB */
-#define BW_ETH_HLEN 14		/* TBF counts the Ethernet header, not the FCS */
+#define BW_ETH_HLEN 14
+#define BW_MAX_SUBNETS 32		/* TBF counts the Ethernet header, not the FCS */
 
 /* One direction's limit as configured, in the reference's units. */
 struct bw_limit {
@@ -27,6 +28,10 @@ struct bw_config {
 	struct bw_limit ingress;	/* to the container: TBF on the host veth */
 	struct bw_limit egress;		/* from the container: TBF on the IFB */
 	bool from_runtime;		/* the "bandwidth" capability gave the limits */
+	/* unshapedSubnets or shapedSubnets (never both): remote prefixes */
+	struct ip_prefix subnets[BW_MAX_SUBNETS];
+	size_t n_subnets;
+	bool subnets_shaped;		/* shapedSubnets: only these are shaped */
 };
 
 /* TBF parameters for one direction, and what was changed on the way. */
@@ -39,7 +44,8 @@ struct bw_shape {
 /**
  * bw_config_load() - the limits of @ctx's config: the static keys, replaced as a
  * whole by runtimeConfig.bandwidth when the runtime passed one. Validates each
- * direction (bw_limit_check()). Errors are code 7 naming the key.
+ * direction (bw_limit_check()) and the subnet lists (CIDRs, at most BW_MAX_SUBNETS,
+ * not both). Errors are code 7 naming the key.
  */
 int bw_config_load(struct cni_ctx *ctx, struct bw_config *c);
 

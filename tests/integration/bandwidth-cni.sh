@@ -43,10 +43,10 @@ refused '"egressRate":1000,"egressBurst":100000' 7 'between 8000 and'
 refused '"egressRate":100000000000,"egressBurst":100000' 7 'between 8000 and'
 refused '"egressRate":1e40,"egressBurst":100000' 7 'whole number'
 refused '"ingressRate":1000000,"ingressBurst":100000000000' 7 'at most'
-refused '"egressRate":1000000,"egressBurst":80000,"unshapedSubnets":["10.0.0.0/8"]' 2 \
-	'unshapedSubnets'
-refused '"egressRate":1000000,"egressBurst":80000,"shapedSubnets":["10.0.0.0/8"]' 2 \
-	'shapedSubnets'
+refused '"egressRate":1000000,"egressBurst":80000,"unshapedSubnets":["10.0.0.0/8"],"shapedSubnets":["10.1.0.0/16"]' 7 \
+	'unshapedSubnets and shapedSubnets exclude each other'
+refused '"egressRate":1000000,"egressBurst":80000,"shapedSubnets":["10.0.0.300/8"]' 7 \
+	'shapedSubnets[0] is not a CIDR'
 out=$(printf '{"cniVersion":"1.0.0","name":"bw-ours","type":"bandwidth","egressRate":99999999999999999999,"egressBurst":1}' |
 	plugin bandwidth ADD c1 /run/netns/c1 eth0)
 check_eq "a number beyond 64 bits is a decode error" 6 "$(echo "$out" | jq -r .code)"
@@ -121,6 +121,29 @@ check "ADD refuses when a non-IFB link has the IFB's name" contains "$out" "is a
 check "... undoes the veth's TBF" sh -c "[ -z \"\$(tc qdisc show dev $veth | grep -v noqueue)\" ]"
 check "... and leaves the other link alone, also at DEL" sh -c "$(declare -f bw plugin); prev='$prev'; BIN=$BIN; bw '' DEL; ip link show $ifb type bridge"
 ip link del "$ifb"
+
+# --- subnet lists: an HTB split instead of a TBF, checked piece by piece ---
+S='"ingressRate":10000000,"ingressBurst":100000,"egressRate":20000000,"egressBurst":100000,"unshapedSubnets":["192.168.0.0/16","fd00::/8"]'
+check "ADD with unshapedSubnets" bw "$S" ADD
+check "an HTB root defaulting to the shaped class on the veth and the IFB" sh -c \
+	"tc qdisc show dev $veth root | grep -q 'htb 1: root .*default 0x2' &&
+	 tc qdisc show dev $ifb root | grep -q 'htb 1: root .*default 0x2'"
+check "class 1:2 at the rate, a bfifo of the queue under it" sh -c \
+	"tc class show dev $veth | grep -q 'class htb 1:2 root leaf 2: .*rate 10Mbit ceil 10Mbit' &&
+	 tc qdisc show dev $veth | grep -q 'bfifo 2: parent 1:2 limit 262500b'"
+check "the IFB's filters match destinations (v4 and v6) into 1:1" sh -c \
+	"tc filter show dev $ifb | grep -q 'match c0a80000/ffff0000 at 16' &&
+	 tc filter show dev $ifb | grep -q 'match fd000000/ff000000 at 24' &&
+	 [ \$(tc filter show dev $ifb | grep -c 'flowid 1:1') = 2 ]"
+check "the veth's filters match sources" sh -c "tc filter show dev $veth | grep -q 'match c0a80000/ffff0000 at 12'"
+check "CHECK passes" bw "$S" CHECK
+out=$(bw "${S/unshapedSubnets/shapedSubnets}" CHECK)
+check "CHECK with shapedSubnets instead fails" contains "$out" "default class 1:1"
+tc filter del dev "$ifb" parent 1: prio 2
+out=$(bw "$S" CHECK)
+check "CHECK fails once a subnet filter is deleted" contains "$out" "subnet filters 1, expected 2"
+check "DEL" bw "$S" DEL
+check "DEL removed the HTB, the IFB and every qdisc" nothing_left
 
 # --- runtimeConfig (the bandwidth capability) replaces the static keys ---
 bw_conflist ours "$T/cap.conflist" '"capabilities":{"bandwidth":true},"ingressRate":10000000,"ingressBurst":100000'

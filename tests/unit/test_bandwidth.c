@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <netlink/errno.h>
 
@@ -51,7 +52,53 @@ static void test_config_forms(void **state)
 	assert_int_equal(load("\"egressRate\":1e7,\"egressBurst\":1e5,\"shapedSubnets\":[]",
 			      &c), 0);
 	assert_int_equal(c.egress.rate, 10000000);
+	assert_int_equal(c.n_subnets, 0);
+	/* subnets: host bits cleared; shapedSubnets says which side the list is */
+	assert_int_equal(load("\"egressRate\":1e7,\"egressBurst\":1e5,\"unshapedSubnets\":"
+			      "[\"10.1.2.3/16\",\"fd00::1/8\"]", &c), 0);
+	assert_int_equal(c.n_subnets, 2);
+	assert_false(c.subnets_shaped);
+	assert_int_equal(c.subnets[0].addr.b[2], 0);
+	assert_int_equal(c.subnets[1].addr.b[15], 0);
+	assert_int_equal(load("\"runtimeConfig\":{\"bandwidth\":{\"egressRate\":1e7,"
+			      "\"egressBurst\":1e5,\"shapedSubnets\":[\"192.168.0.0/24\"]}}",
+			      &c), 0);
+	assert_true(c.subnets_shaped);
+	assert_int_equal(c.n_subnets, 1);
 	cni_conf_free(&ctx.conf);
+}
+
+static void test_u32_keys(void **state)
+{
+	struct netlib_u32_key k[4];
+	struct ip_prefix p;
+
+	assert_int_equal(ip_prefix_parse("10.1.0.0/16", &p), 0);
+	assert_int_equal(netlib_u32_prefix_keys(&p, true, k), 1);
+	assert_int_equal(k[0].off, 16);
+	assert_int_equal(ntohl(k[0].mask), 0xffff0000);
+	assert_int_equal(ntohl(k[0].val), 0x0a010000);
+	assert_int_equal(netlib_u32_prefix_keys(&p, false, k), 1);
+	assert_int_equal(k[0].off, 12);
+	assert_int_equal(ip_prefix_parse("10.1.2.3/32", &p), 0);
+	netlib_u32_prefix_keys(&p, true, k);
+	assert_int_equal(ntohl(k[0].mask), 0xffffffff);
+	assert_int_equal(ntohl(k[0].val), 0x0a010203);
+	/* a /0 matches every packet of the family */
+	assert_int_equal(ip_prefix_parse("0.0.0.0/0", &p), 0);
+	assert_int_equal(netlib_u32_prefix_keys(&p, true, k), 1);
+	assert_int_equal(k[0].mask, 0);
+	/* v6: one key per 32 bits of prefix, host bits never in the value */
+	assert_int_equal(ip_prefix_parse("fd00:1:2:3::ff/56", &p), 0);
+	assert_int_equal(netlib_u32_prefix_keys(&p, true, k), 2);
+	assert_int_equal(k[0].off, 24);
+	assert_int_equal(k[1].off, 28);
+	assert_int_equal(ntohl(k[0].val), 0xfd000001);
+	assert_int_equal(ntohl(k[1].mask), 0xffffff00);
+	assert_int_equal(ntohl(k[1].val), 0x00020000);
+	assert_int_equal(ip_prefix_parse("fd00::/128", &p), 0);
+	assert_int_equal(netlib_u32_prefix_keys(&p, false, k), 4);
+	assert_int_equal(k[3].off, 8 + 12);
 }
 
 static void expect_refusal(const char *keys, int code, const char *in_details)
@@ -77,10 +124,12 @@ static void test_config_errors(void **state)
 	expect_refusal("\"egressRate\":1000000,\"egressBurst\":10000000000", 7, "512 MiB");
 	expect_refusal("\"egressRate\":8000,\"egressBurst\":8000000", 7, "60 s");
 	expect_refusal("\"egressRate\":8000,\"egressBurst\":8000,\"unshapedSubnets\":"
-		       "[\"10.0.0.0/8\"]", 2, "unshapedSubnets");
+		       "[\"10.0.0.0/8\"],\"shapedSubnets\":[\"10.1.0.0/16\"]", 7,
+		       "exclude each other");
 	expect_refusal("\"runtimeConfig\":{\"bandwidth\":{\"ingressRate\":1000000,"
-		       "\"ingressBurst\":80000,\"shapedSubnets\":[\"10.0.0.0/8\"]}}", 2,
-		       "runtimeConfig.bandwidth.shapedSubnets");
+		       "\"ingressBurst\":80000,\"shapedSubnets\":[\"10.0.0.0/33\"]}}", 7,
+		       "runtimeConfig.bandwidth.shapedSubnets[0] is not a CIDR");
+	expect_refusal("\"unshapedSubnets\":\"10.0.0.0/8\"", 7, "must be an array");
 	expect_refusal("\"runtimeConfig\":{\"bandwidth\":[1]}", 7, "must be an object");
 	cni_conf_free(&ctx.conf);
 }
@@ -131,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_config_forms),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_shape),
+		cmocka_unit_test(test_u32_keys),
 		cmocka_unit_test(test_tc_errno),
 	};
 
