@@ -146,6 +146,9 @@ void nft_pm_build_pub_accept(struct nft_batch *b, const char *chain)
 	}
 }
 
+/* The DNAT rules of prerouting (and output): fewer means a flush emptied it. */
+#define PM_BASE_RULES 4
+
 /* hostIP-bound maps first: a mapping on one address wins over none. */
 static void build_dnat_rules(struct nft_batch *b, const char *chain)
 {
@@ -167,20 +170,26 @@ static void build_dnat_rules(struct nft_batch *b, const char *chain)
 
 void nft_pm_build_base(struct nft_batch *b)
 {
-	struct ip_prefix lo = { .addr = { .family = AF_INET, .b = { 127 } }, .len = 8 };
-	struct nft_rule_b rb;
-
 	nft_batch_table(b, true, FAM, NFT_TABLE);
 	build_maps(b);
-	/* The guard: a racing first ADD fails here with EEXIST and finds it all made. */
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, FAM, NFT_TABLE,
-			"prerouting", NF_INET_PRE_ROUTING, "nat", -100);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "prerouting",
+			NF_INET_PRE_ROUTING, "nat", -100);
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "output",
 			NF_INET_LOCAL_OUT, "nat", -100);
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "postrouting",
 			NF_INET_POST_ROUTING, "nat", 100);
+	/* Flush and refill in one transaction: racing first ADDs make them once. */
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, "prerouting");
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, "output");
 	build_dnat_rules(b, "prerouting");
 	build_dnat_rules(b, "output");
+}
+
+void nft_pm_build_localhost(struct nft_batch *b)
+{
+	struct ip_prefix lo = { .addr = { .family = AF_INET, .b = { 127 } }, .len = 8 };
+	struct nft_rule_b rb;
+
 	/* snat: connections from 127.0.0.1 leave with the outgoing interface's address. */
 	nft_rb_init(&rb, "postrouting");
 	nft_rb_ct_status(&rb, IPS_DST_NAT);
@@ -191,11 +200,6 @@ void nft_pm_build_base(struct nft_batch *b)
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
-/*
- * "net:NET hairpin:SUBNET": removing network NET (nft_netctl_net_remove()) removes the
- * rule with the network's other postrouting rules. A network name that cannot name
- * nft objects gives "hairpin:SUBNET", left for good (one rule per subnet).
- */
 static void hairpin_tag(char *buf, size_t n, const char *net, const struct ip_prefix *sub)
 {
 	struct ip_prefix p = ip_prefix_network(sub);
@@ -232,8 +236,14 @@ static int tag_cb(uint64_t handle, const char *comment, void *data)
 {
 	struct tags *t = data;
 
-	if (comment && strstr(comment, "hairpin:"))
+	if (comment && (strstr(comment, "hairpin:") || !strcmp(comment, LOCALHOST_TAG)))
 		return nft_names_push(&t->list, comment);
+	return 0;
+}
+
+static int count_cb(uint64_t handle, const char *comment, void *data)
+{
+	(*(size_t *)data)++;
 	return 0;
 }
 
@@ -262,26 +272,22 @@ int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *
 	struct tags t = { { 0 } };
 	char tag[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
-	size_t i;
-	int r, tries;
+	size_t i, rules = 0;
+	int r;
 
-	for (tries = 0; tries < 3; tries++) {
-		r = nft_chain_exists(c, FAM, NFT_TABLE, "prerouting", errbuf, n);
-		if (r != 0)
-			break;
+	/* Absent, or emptied by a flush of the table: (re)made. One small dump. */
+	r = nft_list_rules(c, FAM, NFT_TABLE, "prerouting", count_cb, &rules, errbuf, n);
+	if (r >= 0 && rules < PM_BASE_RULES) {
 		nft_batch_init(&b, ++c->seq);
 		nft_pm_build_base(&b);
 		r = send_batch(c, &b, errbuf, n);
-		if (r != -EEXIST)
-			break;
 	}
-	if (r < 0)
-		return r;
-	if (!n_subnets)
-		return 0;
-	r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", tag_cb, &t, errbuf, n);
+	if (r >= 0)
+		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", tag_cb, &t, errbuf, n);
 	if (r >= 0) {
 		nft_batch_init(&b, ++c->seq);
+		if (!has_tag(&t, LOCALHOST_TAG))
+			nft_pm_build_localhost(&b);
 		for (i = 0; i < n_subnets; i++) {
 			hairpin_tag(tag, sizeof(tag), net, &subnets[i]);
 			if (has_tag(&t, tag))

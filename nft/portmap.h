@@ -52,8 +52,13 @@ size_t nft_pm_pub_key(const struct nft_pm_map *m, uint8_t key[NFT_PM_KEY_MAX]);
 /** nft_pm_format() - "tcp [HOSTIP:]8080 -> 10.88.0.5:80" for messages. */
 void nft_pm_format(const struct nft_pm_map *m, char *buf, size_t n);
 
-/** nft_pm_build_base() - maps, sets, chains and rules (NLM_F_CREATE; rules added). */
+/**
+ * nft_pm_build_base() - maps, sets and chains (NLM_F_CREATE), prerouting's and
+ * output's rules flushed and added: idempotent.
+ */
 void nft_pm_build_base(struct nft_batch *b);
+/** nft_pm_build_localhost() - postrouting: ct status dnat ip saddr 127.0.0.0/8 masquerade. */
+void nft_pm_build_localhost(struct nft_batch *b);
 /** nft_pm_build_pub() - sets pub-v4 and pub-v6 (NLM_F_CREATE). */
 void nft_pm_build_pub(struct nft_batch *b);
 /**
@@ -68,8 +73,9 @@ void nft_pm_build_pub_accept(struct nft_batch *b, const char *chain);
 void nft_pm_build_hairpin(struct nft_batch *b, const char *net, const struct ip_prefix *subnet);
 
 /**
- * nft_pm_prepare() - make the base objects unless chain prerouting exists, and the
- * hairpin rule of each of @subnets unless there. Return 0 or -errno (@errbuf).
+ * nft_pm_prepare() - make the base objects unless chain prerouting has its rules (so a
+ * flushed table is repaired), the localhost rule and the hairpin rule of each of
+ * @subnets of network @net unless there. Return 0 or -errno (@errbuf).
  */
 int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *subnets,
 		   size_t n_subnets, char *errbuf, size_t n);

@@ -141,6 +141,15 @@ check "ADD c1 and c2 again" sh -c "$(declare -f pm pm_conf plugin); BIN=$BIN; pm
 check "GC keeping only c2" sh -c "$(declare -f gc_conf plugin); BIN=$BIN; gc_conf | plugin portmap GC '' '' ''"
 check_eq "only c2's elements are left" "tcp.8081 id-c2 10.70.0.6.80" \
 	"$(for m in dnat-v4 dnat-v6 dnat-ip-v4 dnat-ip-v6; do map_elems $m; done)"
+# A flushed table: the next ADD puts the rules back.
+nft flush table inet netctl
+check "ADD c1 after 'nft flush table inet netctl'" pm ADD c1 "$A1" "$M1"
+check_eq "prerouting and output have their 4 DNAT rules again" "4 4" \
+	"$(nft list chain inet netctl prerouting | grep -c dnat) $(nft list chain inet netctl output | grep -c dnat)"
+check_eq "outside -> 192.168.50.1:8080 works again" 192.168.50.2 "$(reach out tcp 192.168.50.1 8080)"
+check_eq "host -> 127.0.0.1:8080 works again (localhost rule back)" 10.70.0.1 \
+	"$(timeout 3 /usr/bin/python3 "$PROBE" connect tcp 127.0.0.1 8080)"
+check "CHECK c1 after the repair" pm CHECK c1 "$A1" "$M1"
 out=$(echo '{"cniVersion":"1.1.0","name":"pmnet","type":"portmap"}' | plugin portmap STATUS "" "" "")
 check_eq "STATUS succeeds" "" "$out"
 check_eq "VERSION lists 1.1.0" yes "$(echo '{"cniVersion":"1.1.0"}' | plugin portmap VERSION "" "" "" |

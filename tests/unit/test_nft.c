@@ -325,10 +325,17 @@ static void test_portmap(void **state)
 	nft_pm_build_base(&b);
 	assert_int_equal(b.err, 0);
 	ops = nft_batch_ops(&b, &n);
-	assert_int_equal(n, 1 + 6 + 3 + 8 + 1);
+	assert_int_equal(n, 1 + 6 + 3 + 2 + 8);
 	assert_string_equal(ops[1].what, "add map inet netctl dnat-v4");
 	assert_string_equal(ops[5].what, "add set inet netctl pub-v4");
-	assert_string_equal(ops[n - 1].what, "add rule inet netctl postrouting ct status dnat "
+	assert_string_equal(ops[10].what, "flush chain inet netctl prerouting");
+	assert_string_equal(ops[12].what, "add rule inet netctl prerouting fib daddr type local "
+			    "counter dnat ip to ip daddr . meta l4proto . th dport map @dnat-ip-v4");
+	nft_batch_free(&b);
+	nft_batch_init(&b, 1);
+	nft_pm_build_localhost(&b);
+	ops = nft_batch_ops(&b, &n);
+	assert_string_equal(ops[0].what, "add rule inet netctl postrouting ct status dnat "
 			    "ip saddr 127.0.0.0/8 counter masquerade comment \"portmap:localhost\"");
 	nft_batch_free(&b);
 }
