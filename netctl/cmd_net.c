@@ -85,6 +85,23 @@ static int failed(const char *cmd, const char *net, const char *fmt, ...)
 	return CLI_FAILED;
 }
 
+/*
+ * Creates and removals serialise on <confdir>/net.d/.lock, so two creates never pick
+ * the same default subnet or both pass the overlap check. Return the fd or -errno.
+ */
+static int lock_nets(const struct netctl_paths *p)
+{
+	char path[PATH_MAX + 16];
+	int r;
+
+	r = str_printf(path, sizeof(path), "%s/net.d", p->confdir);
+	if (r == 0)
+		r = mkdir_p(path, 0755);
+	if (r == 0)
+		r = str_printf(path, sizeof(path), "%s/net.d/.lock", p->confdir);
+	return r < 0 ? r : lock_path(path);
+}
+
 /* ---- what the other networks use ---- */
 
 struct others {
@@ -369,7 +386,7 @@ int cmd_create(int argc, char **argv)
 	struct cni_err aerr = { 0 };
 	json_t *conf = NULL;
 	bool made;
-	int r, status = CLI_FAILED;
+	int r, status = CLI_FAILED, lock = -1;
 
 	if (!o || !ot)
 		goto out;
@@ -384,6 +401,12 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	}
 	rec.net = o->spec.name;
+	lock = lock_nets(&o->paths);
+	if (lock < 0) {
+		failed("create", o->spec.name, "cannot lock %s/net.d: %s", o->paths.confdir,
+		       strerror(-lock));
+		goto out;
+	}
 	if (!o->have_bridge)
 		netconf_default_bridge(o->spec.name, o->spec.bridge);
 	ot->paths = &o->paths;
@@ -440,6 +463,8 @@ int cmd_create(int argc, char **argv)
 	}
 	status = CLI_OK;
 out:
+	if (lock >= 0)
+		close(lock);
 	free(text);
 	json_decref(conf);
 	free(ot);
@@ -590,6 +615,51 @@ static int rm_files(const struct netctl_paths *p, const char *net, const struct 
 	return unlink(conflist) < 0 && errno != ENOENT ? -errno : 0;
 }
 
+static int rm_network(const struct netctl_paths *p, const char *net, const char *path,
+		      bool force)
+{
+	struct audit_rec rec = { .op = "rm", .net = net };
+	struct rm_ctx rc = { .net = net };
+	struct cni_err cerr = { 0 };
+	struct conflist cl = { 0 };
+	struct net_info ni;
+	char err[1024] = "";
+	int r, n;
+
+	if (paths_net_load(p, net, &cl, &cerr) < 0)
+		return failed("rm", net, "%s: %s", cerr.msg, cerr.details);
+	netconf_info(&cl, &ni);
+	n = attach_count(net);
+	if (n > 0 && !force) {
+		conflist_free(&cl);
+		return failed("rm", net, "%d container%s attached: `netctl disconnect` %s "
+			      "first, or rm --force", n, n == 1 ? " is" : "s are",
+			      n == 1 ? "it" : "them");
+	}
+	if (n > 0)
+		attach_list(net, rm_detach, &rc);
+	if (rc.failed) {
+		conflist_free(&cl);
+		return failed("rm", net, "%d container%s could not be disconnected: nothing "
+			      "else removed", rc.failed, rc.failed == 1 ? "" : "s");
+	}
+	if (cni_version_has_gc(cl.version))
+		rm_gc(p, &cl);
+	r = rm_kernel(net, &ni, err, sizeof(err));
+	if (r == 0)
+		r = rm_files(p, net, &ni, path);
+	conflist_free(&cl);
+	if (r < 0) {
+		cni_err_set_errno(&cerr, r, CNI_ERR_IO, "cannot remove the network", "%s%s%s",
+				  strerror(-r), err[0] ? ": " : "", err);
+		audit_log(&rec, &cerr);
+		return failed("rm", net, "%s: %s", cerr.msg, cerr.details);
+	}
+	audit_log(&rec, NULL);
+	printf("removed network %s%s\n", net, n > 0 ? " (its containers disconnected)" : "");
+	return CLI_OK;
+}
+
 int cmd_rm(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -597,15 +667,11 @@ int cmd_rm(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct audit_rec rec = { .op = "rm" };
-	struct cni_err cerr = { 0 };
-	struct conflist cl = { 0 };
 	struct netctl_paths p;
-	struct rm_ctx rc = { 0 };
-	struct net_info ni;
-	char path[PATH_MAX], err[1024] = "";
+	char path[PATH_MAX];
+	const char *net;
 	bool force = false;
-	int c, r, n;
+	int c, r, lock;
 
 	optind = 1;
 	opterr = 0;
@@ -618,41 +684,17 @@ int cmd_rm(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_err("rm", "want one NET", NULL);
-	rc.net = rec.net = argv[optind];
-	if (!paths_net_name_ok(rc.net))
-		return usage_err("rm", "not a valid network name", rc.net);
-	if (paths_init(&p) < 0 || paths_net_conflist(&p, rc.net, path, sizeof(path)) < 0)
+	net = argv[optind];
+	if (!paths_net_name_ok(net))
+		return usage_err("rm", "not a valid network name", net);
+	if (paths_init(&p) < 0 || paths_net_conflist(&p, net, path, sizeof(path)) < 0)
 		return usage_err("rm", "a path is too long", NULL);
-	if (paths_net_load(&p, rc.net, &cl, &cerr) < 0)
-		return failed("rm", rc.net, "%s: %s", cerr.msg, cerr.details);
-	netconf_info(&cl, &ni);
-	n = attach_count(rc.net);
-	if (n > 0 && !force) {
-		conflist_free(&cl);
-		return failed("rm", rc.net, "%d container%s attached: `netctl disconnect` %s "
-			      "first, or rm --force", n, n == 1 ? " is" : "s are",
-			      n == 1 ? "it" : "them");
-	}
-	if (n > 0)
-		attach_list(rc.net, rm_detach, &rc);
-	if (rc.failed) {
-		conflist_free(&cl);
-		return failed("rm", rc.net, "%d container%s could not be disconnected: nothing "
-			      "else removed", rc.failed, rc.failed == 1 ? "" : "s");
-	}
-	if (cni_version_has_gc(cl.version))
-		rm_gc(&p, &cl);
-	r = rm_kernel(rc.net, &ni, err, sizeof(err));
-	if (r == 0)
-		r = rm_files(&p, rc.net, &ni, path);
-	conflist_free(&cl);
-	if (r < 0) {
-		cni_err_set_errno(&cerr, r, CNI_ERR_IO, "cannot remove the network", "%s%s%s",
-				  strerror(-r), err[0] ? ": " : "", err);
-		audit_log(&rec, &cerr);
-		return failed("rm", rc.net, "%s: %s", cerr.msg, cerr.details);
-	}
-	audit_log(&rec, NULL);
-	printf("removed network %s%s\n", rc.net, n > 0 ? " (its containers disconnected)" : "");
-	return CLI_OK;
+	if (access(path, F_OK) < 0)
+		return failed("rm", net, "there is no such network (see `netctl ls`)");
+	lock = lock_nets(&p);
+	if (lock < 0)
+		return failed("rm", net, "cannot lock %s/net.d: %s", p.confdir, strerror(-lock));
+	r = rm_network(&p, net, path, force);
+	close(lock);
+	return r;
 }

@@ -164,7 +164,16 @@ check_eq "no eth0 in w1" "" "$(ip -n w1 -o link show eth0 2>/dev/null)"
 check "d1 still pings the gateway" ip netns exec d1 ping -c1 -W2 10.88.1.1
 check "rm db --force" "$NETCTL" rm db --force
 for n in v6net pooled; do check "rm $n" "$NETCTL" rm $n; done
-check_eq "nothing left in net.d" "" "$(ls -A "$ND")"
+# concurrent creates serialise: distinct default subnets, distinct bridges
+for i in 1 2 3 4 5 6 7 8; do "$NETCTL" create "par$i" >/dev/null 2>"$T/par$i.err" & done
+wait
+check_eq "8 concurrent creates: 8 networks" 8 "$(ls "$ND" | grep -c '^par')"
+check_eq "...with 8 distinct subnets" 8 \
+	"$(cat "$ND"/par*.conflist | jq -r '.plugins[0].ipam.ranges[0][0].subnet' | sort -u | wc -l)"
+for i in 1 2 3 4 5 6 7 8; do "$NETCTL" rm "par$i" >/dev/null & done
+wait
+check_eq "8 concurrent rms: none left" 0 "$(ls "$ND" | grep -c '^par')"
+check_eq "nothing left in net.d" "" "$(ls "$ND")"
 check_eq "no veth, no bridge left" "lo" "$(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "no cache entry left" "" "$(ls "$NETCTL_STATEDIR/results")"
 check_eq "no store left" "" "$(ls /var/lib/cni/networks 2>/dev/null)"
