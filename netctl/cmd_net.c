@@ -104,13 +104,15 @@ static int lock_nets(const struct netctl_paths *p)
 
 /* ---- what the other networks use ---- */
 
+#define OTHERS_MAX 4096	/* subnets and bridges of the other networks (heap) */
+
 struct others {
 	struct netctl_paths *paths;
-	struct ip_prefix used[256];
-	char used_by[256][NETCTL_NET_NAME_MAX + 1];
+	struct ip_prefix used[OTHERS_MAX];
+	char used_by[OTHERS_MAX][NETCTL_NET_NAME_MAX + 1];
 	int n_used;
-	char bridges[256][IFNAMSIZ];
-	char bridge_by[256][NETCTL_NET_NAME_MAX + 1];
+	char bridges[OTHERS_MAX][IFNAMSIZ];
+	char bridge_by[OTHERS_MAX][NETCTL_NET_NAME_MAX + 1];
 	int n_bridges;
 };
 
@@ -125,15 +127,17 @@ static int collect_other(const char *net, void *data)
 	if (paths_net_load(o->paths, net, &cl, &err) < 0)
 		return 0;	/* a broken file is not ours to judge here */
 	netconf_info(&cl, &ni);
-	for (i = 0; i < ni.n_subnets && o->n_used < 256; i++) {
+	conflist_free(&cl);
+	if (o->n_used + ni.n_subnets > OTHERS_MAX || o->n_bridges >= OTHERS_MAX)
+		return -E2BIG;
+	for (i = 0; i < ni.n_subnets; i++) {
 		o->used[o->n_used] = ni.subnets[i];
 		snprintf(o->used_by[o->n_used++], sizeof(o->used_by[0]), "%s", net);
 	}
-	if (ni.bridge[0] && o->n_bridges < 256) {
+	if (ni.bridge[0]) {
 		snprintf(o->bridges[o->n_bridges], IFNAMSIZ, "%s", ni.bridge);
 		snprintf(o->bridge_by[o->n_bridges++], sizeof(o->bridge_by[0]), "%s", net);
 	}
-	conflist_free(&cl);
 	return 0;
 }
 
@@ -410,7 +414,13 @@ int cmd_create(int argc, char **argv)
 	if (!o->have_bridge)
 		netconf_default_bridge(o->spec.name, o->spec.bridge);
 	ot->paths = &o->paths;
-	paths_net_foreach(&o->paths, collect_other, ot);
+	r = paths_net_foreach(&o->paths, collect_other, ot);
+	if (r < 0) {
+		failed("create", o->spec.name, "cannot read the other networks in %s/net.d: %s",
+		       o->paths.confdir, r == -E2BIG ? "more than 4096 subnets or bridges"
+						     : strerror(-r));
+		goto out;
+	}
 	if (create_checks(o, ot, path) || default_subnets(o, ot) || create_checks(o, ot, path))
 		goto out;
 	o->spec.portmap = plugin_present(o->paths.cni_path, "portmap");
