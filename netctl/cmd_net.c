@@ -425,7 +425,15 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	o->spec.portmap = plugin_present(o->paths.cni_path, "portmap");
 	o->spec.bandwidth = plugin_present(o->paths.cni_path, "bandwidth");
-	str_printf(o->policy_dir, sizeof(o->policy_dir), "%s/policy.d", o->paths.confdir);
+	/* The firewall plugin runs wherever a runtime starts it: an absolute policyDir. */
+	if (o->paths.confdir[0] == '/' || !getcwd(err, sizeof(err)))
+		err[0] = '\0';
+	if (str_printf(o->policy_dir, sizeof(o->policy_dir), "%s%s%s/policy.d", err,
+		       err[0] ? "/" : "", o->paths.confdir) < 0) {
+		failed("create", o->spec.name, "the policy directory's path is too long");
+		goto out;
+	}
+	err[0] = '\0';
 	o->spec.policy_dir = o->policy_dir;
 	conf = netconf_build(&o->spec);
 	text = conf ? json_dumps(conf, JSON_INDENT(2)) : NULL;

@@ -43,6 +43,11 @@ check "create with a pool from netctl.conf" "$NETCTL" create pooled --ipv6
 check_eq "pooled: the pool's first /24, and a /64" "10.66.0.0/24 fd88::/64" \
 	"$(jq -r '[.plugins[0].ipam.ranges[][0].subnet] | join(" ")' "$ND/pooled.conflist")"
 rm "$NETCTL_CONFDIR/netctl.conf"
+check_eq "policyDir is <confdir>/policy.d" "$NETCTL_CONFDIR/policy.d" "$(jq -r '.plugins[1].policyDir' "$ND/web.conflist")"
+(cd "$T" && NETCTL_CONFDIR=conf "$NETCTL" create relconf --subnet 10.79.0.0/24 >/dev/null)
+check_eq "a relative --confdir still writes an absolute policyDir" "$T/conf/policy.d" \
+	"$(jq -r '.plugins[1].policyDir' "$ND/relconf.conflist")"
+check "rm relconf" "$NETCTL" rm relconf
 
 # --- bad input: one line, non-zero, nothing changed ---
 snap() {
