@@ -100,6 +100,15 @@ grep -q '^netctl-host-local: op=DEL net=web .*result=ok' "$T/audit.log" &&
 grep -q '^netctl-firewall: op=ADD .*result=ok' "$T/audit.log" &&
 	ok "audit: the firewall's ADD line" || fail "audit: the firewall's ADD line"
 
+# check notices a broken attachment, disconnect still cleans it
+ip -n a link del eth0
+out=$("$NETCTL" check web a 2>&1)
+check_eq "check of a broken attachment: exit 1" 1 $?
+case $out in "web a eth0: FAILED: "*) ok "check says which attachment failed" ;;
+*) fail "check says which attachment failed" "$out" ;; esac
+"$NETCTL" check >/dev/null 2>&1
+check_eq "check of everything fails too" 1 $?
+
 # disconnect all: nothing left but the bridge
 check "disconnect a" "$NETCTL" disconnect web a
 check "disconnect b" "$NETCTL" disconnect web /run/netns/b

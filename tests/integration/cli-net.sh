@@ -95,6 +95,8 @@ check_fails "w1 cannot reach d1 (another network)" ip netns exec w1 ping -c1 -W1
 check_fails "d1 cannot reach d2 (icc off)" ip netns exec d1 ping -c1 -W1 "$(addr d2)"
 check_eq "db containers have MTU 1400" 1400 "$(cat /sys/class/net/nctl-db/mtu 2>/dev/null || ip -n d1 -o link show eth0 | sed 's/.*mtu \([0-9]*\).*/\1/')"
 check "check (all attachments)" "$NETCTL" check
+check_eq "--masquerade: db's containers are in its masquerade set" "$(printf '%s\n' "$(addr d1)" "$(addr d2)" | sort | tr '\n' ' ')" \
+	"$(nft -j list set inet netctl masq-db | jq -r '.nftables[1].set.elem[] | if type == "object" then .elem.val else . end' | sort | tr '\n' ' ')"
 check_eq "the bridge kept its MAC with ports added" "$mac" "$(cat /sys/class/net/nctl-web/address)"
 
 # --- ls and inspect ---
