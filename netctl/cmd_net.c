@@ -6,8 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +21,8 @@
 #include "netctl/paths.h"
 #include "netlib/link.h"
 #include "netlib/sock.h"
-#include "nft/batch.h"
 #include "nft/conn.h"
 #include "nft/netctl_table.h"
-#include "nft/read.h"
 #include "util/file.h"
 #include "util/str.h"
 
@@ -514,50 +510,16 @@ static int rm_detach(const struct attach_info *ai, void *data)
 	return 0;
 }
 
-struct grp_sets {
-	char prefix[2][NFT_OBJ_NAME_MAX];
-	struct nft_names list;
-};
-
-/* "grp-<net>-<group>": groups are [a-z0-9_], so no '-' after the prefix. */
-static int grp_cb(const char *name, void *data)
-{
-	struct grp_sets *g = data;
-	int i;
-
-	for (i = 0; i < 2; i++)
-		if (str_has_prefix(name, g->prefix[i]) &&
-		    !strchr(name + strlen(g->prefix[i]), '-'))
-			return nft_names_push(&g->list, name);
-	return 0;
-}
-
-/* The network's chains and sets in table inet netctl, policy group sets too. */
+/* The network's chains and sets in table inet netctl (policy groups and marks too). */
 static int rm_nft(const char *net, char *err, size_t n)
 {
-	struct grp_sets g = { 0 };
 	struct nft_conn c;
-	struct nft_batch b;
-	size_t i;
 	int r;
 
 	r = nft_conn_open(&c, err, n);
 	if (r < 0)
 		return r;
 	r = nft_netctl_net_remove(&c, net, err, n);
-	snprintf(g.prefix[0], sizeof(g.prefix[0]), "grp-%s-", net);
-	snprintf(g.prefix[1], sizeof(g.prefix[1]), "grp6-%s-", net);
-	if (r >= 0)
-		r = nft_list_sets(&c, NFPROTO_INET, NFT_TABLE, grp_cb, &g, err, n);
-	if (r >= 0 && g.list.n) {
-		nft_batch_init(&b, ++c.seq);
-		for (i = 0; i < g.list.n; i++)
-			nft_batch_set(&b, NFT_MSG_DELSET, 0, NFPROTO_INET, NFT_TABLE,
-				      g.list.names[i], NFT_KEY_IPV4, false);
-		r = nft_batch_send(&c, &b, err, n);
-		nft_batch_free(&b);
-	}
-	free(g.list.names);
 	nft_conn_close(&c);
 	return r < 0 ? r : 0;
 }

@@ -153,6 +153,15 @@ out=$("$NETCTL" inspect nosuch 2>&1)
 check_eq "inspect of nothing: exit 1" 1 $?
 check_eq "inspect of nothing: one line" 'netctl inspect: no network and no attached container "nosuch" (see `netctl ls`)' "$out"
 
+# a policy on db (icc off): d1 may ping d2, its group sets and chains are db's
+cat >"$T/db.json" <<'JSON'
+{ "version": 1, "network": "db", "groups": { "a": ["d1"], "b": ["d2"] },
+  "allow": [ { "from": "a", "to": "b" } ] }
+JSON
+check "policy apply db" "$NETCTL" policy apply db "$T/db.json"
+check "with the policy d1 pings d2" ip netns exec d1 ping -c1 -W2 "$(addr d2)"
+check "db has group sets" sh -c "nft list table inet netctl | grep -q 'set grp-db-a '"
+
 # --- rm: refused with containers, --force removes everything ---
 before=$(snap)
 out=$("$NETCTL" rm web 2>&1)
@@ -170,6 +179,7 @@ check_eq "no web object in nft" "" "$(nft list table inet netctl | grep -- '-web
 check_eq "no eth0 in w1" "" "$(ip -n w1 -o link show eth0 2>/dev/null)"
 check "d1 still pings the gateway" ip netns exec d1 ping -c1 -W2 10.88.1.1
 check "rm db --force" "$NETCTL" rm db --force
+check_fails "db's policy file is gone" test -e "$NETCTL_CONFDIR/policy.d/db.json"
 for n in v6net pooled; do check "rm $n" "$NETCTL" rm $n; done
 # concurrent creates serialise: distinct default subnets, distinct bridges
 for i in 1 2 3 4 5 6 7 8; do "$NETCTL" create "par$i" >/dev/null 2>"$T/par$i.err" & done
@@ -184,7 +194,7 @@ check_eq "nothing left in net.d" "" "$(ls "$ND")"
 check_eq "no veth, no bridge left" "lo" "$(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "no cache entry left" "" "$(ls "$NETCTL_STATEDIR/results")"
 check_eq "no store left" "" "$(ls /var/lib/cni/networks 2>/dev/null)"
-left=$(nft list table inet netctl 2>/dev/null | grep -E 'set (members|masq|grp)|chain (net|nat)-' )
+left=$(nft list table inet netctl 2>/dev/null | grep -E 'set (members|masq|grp)|chain (net|nat|pol)-')
 check_eq "no network's set or chain left in table inet netctl" "" "$left"
 grep -q '^netctl: op=rm net=db result=ok$' "$T/audit.log" && ok "audit: rm line" || fail "audit: rm line" "$(grep op=rm "$T/audit.log")"
 grep -q '^netctl: op=create net=web result=ok bridge=nctl-web subnets=10.88.0.0/24$' "$T/audit.log" &&
