@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/startup.sh : each plugin's start time (VERSION, median of 50 execs) and peak
+# bench/startup.sh : each plugin's start time (VERSION, median of 100 execs, alternating with the reference's) and peak
 # RSS (VERSION, and ADD of a single-plugin config where it makes sense), ours vs
 # Debian's /usr/lib/cni. Runs itself in a throwaway sandbox.
 set -u
@@ -12,14 +12,18 @@ fi
 . "$HERE/lib.sh"
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (apt install time)" >&2; exit 1; }
 
-# version_times DIR TYPE FILE : 50 VERSION execs, wall time (us) each into FILE.
+# version_times TYPE : 100 VERSION execs each of ours and the reference's, alternating
+# so that both see the same machine noise; wall time (us) into $T/v.ours and $T/v.ref.
 version_times() {
-	local i t0
-	: >"$3"
-	for ((i = 0; i < 50; i++)); do
+	local i t0 who dir
+	: >"$T/v.ours"
+	: >"$T/v.ref"
+	for ((i = 0; i < 200; i++)); do
+		who=ours dir=$BIN
+		((i % 2)) && who=ref dir=$REF
 		t0=${EPOCHREALTIME/./}
-		CNI_COMMAND=VERSION "$1/$2" </dev/null >/dev/null 2>&1
-		echo $((${EPOCHREALTIME/./} - t0)) >>"$3"
+		CNI_COMMAND=VERSION "$dir/$1" </dev/null >/dev/null 2>&1
+		echo $((${EPOCHREALTIME/./} - t0)) >>"$T/v.$who"
 	done
 }
 # rss DIR TYPE CMD CONF : peak RSS (KiB) of one exec.
@@ -35,8 +39,7 @@ ip netns add rss
 printf '{"cniVersion":"1.0.0","name":"rss","type":"bridge","bridge":"brrss","isGateway":true,"ipam":{"type":"host-local","subnet":"10.77.0.0/24","dataDir":"%s/store"}}' "$T" >"$T/bridge.json"
 for p in bridge host-local loopback firewall bandwidth portmap; do
 	[ -x "$BIN/$p" ] && [ -x "$REF/$p" ] || continue
-	version_times "$BIN" $p "$T/v.ours"
-	version_times "$REF" $p "$T/v.ref"
+	version_times $p
 	o=$(pct "$T/v.ours" 50); r=$(pct "$T/v.ref" 50)
 	add_o=-; add_r=-
 	if [ $p = bridge ]; then
