@@ -221,12 +221,14 @@ static void set_key_host_order(struct nftnl_set *s)
 	nftnl_udata_buf_free(u);
 }
 
-void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family,
-		   const char *table, const char *set, enum nft_key key, bool vmap)
+/* One set message: @sh's key (and data, for a data map), or a verdict map (@vmap). */
+static void batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family,
+		      const char *table, const char *set, const struct nft_set_shape *sh,
+		      bool vmap, bool host_order)
 {
+	bool map = vmap || sh->data_len;
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
-	uint32_t ktype = 0, klen = 0;
 	char *p = batch_room(b);
 
 	if (!p)
@@ -238,16 +240,16 @@ void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family
 	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)family);
 	if (msg_type == NFT_MSG_NEWSET) {
-		key_shape(key, &ktype, &klen);
-		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, ktype);
-		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, klen);
-		if (vmap) {
+		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, sh->key_type);
+		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sh->key_len);
+		if (map) {
 			nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
-			nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
-			nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 0);
+			nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE,
+					  vmap ? NFT_DATA_VERDICT : sh->data_type);
+			nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, vmap ? 0 : sh->data_len);
 		}
 		nftnl_set_set_u32(s, NFTNL_SET_ID, b->seq);
-		if (key == NFT_KEY_IFNAME || key == NFT_KEY_IFNAME_ETHER)
+		if (host_order)
 			set_key_host_order(s);
 	}
 	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
@@ -255,7 +257,17 @@ void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
 	batch_commit(b, nlh, "%s %s %s %s %s", msg_type == NFT_MSG_NEWSET ? "add" : "delete",
-		     vmap ? "map" : "set", fam_str(family), table, set);
+		     map ? "map" : "set", fam_str(family), table, set);
+}
+
+void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family,
+		   const char *table, const char *set, enum nft_key key, bool vmap)
+{
+	struct nft_set_shape sh = { 0 };
+
+	key_shape(key, &sh.key_type, &sh.key_len);
+	batch_set(b, msg_type, flags, family, table, set, &sh, vmap,
+		  key == NFT_KEY_IFNAME || key == NFT_KEY_IFNAME_ETHER);
 }
 
 static uint32_t dtype_size(enum nft_dtype t)
@@ -308,31 +320,7 @@ struct nft_set_shape nft_set_shape_concat(const enum nft_dtype *k, size_t nk,
 void nft_batch_set_shaped(struct nft_batch *b, uint16_t flags, int family, const char *table,
 			  const char *set, const struct nft_set_shape *sh)
 {
-	struct nftnl_set *s;
-	struct nlmsghdr *nlh;
-	char *p = batch_room(b);
-
-	if (!p)
-		return;
-	s = nftnl_set_alloc();
-	if (!s)
-		return batch_fail(b, -ENOMEM, "set");
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)family);
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, sh->key_type);
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sh->key_len);
-	if (sh->data_len) {
-		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
-		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, sh->data_type);
-		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, sh->data_len);
-	}
-	nftnl_set_set_u32(s, NFTNL_SET_ID, b->seq);
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWSET, (uint16_t)family, flags | NLM_F_ACK, b->seq);
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
-	batch_commit(b, nlh, "add %s %s %s %s", sh->data_len ? "map" : "set", fam_str(family),
-		     table, set);
+	batch_set(b, NFT_MSG_NEWSET, flags, family, table, set, sh, false, false);
 }
 
 static int elem_fill(struct nftnl_set *s, const struct nft_elem *e)

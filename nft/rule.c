@@ -469,20 +469,33 @@ static const char *load_addr_proto_port(struct nft_rule_b *rb, int family, bool 
 				 : "ip6 daddr . meta l4proto . th dport";
 }
 
-void nft_rb_dnat_map(struct nft_rule_b *rb, int family, bool by_daddr, const char *map)
+/* [ip daddr .] meta l4proto . th dport looked up in @set, its data (if any) to reg 8. */
+static const char *lookup_addr_proto_port(struct nft_rule_b *rb, int family, bool by_daddr,
+					  const char *set, bool data)
 {
 	struct nftnl_expr *e;
 	const char *key;
 
 	if (rb_family(rb, family) < 0)
-		return;
+		return NULL;
 	key = load_addr_proto_port(rb, family, by_daddr);
 	e = rb_expr(rb, "lookup");
 	if (e) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
-		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, map);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG32_00);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+		if (data)
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG32_00);
 	}
+	return key;
+}
+
+void nft_rb_dnat_map(struct nft_rule_b *rb, int family, bool by_daddr, const char *map)
+{
+	const char *key = lookup_addr_proto_port(rb, family, by_daddr, map, true);
+	struct nftnl_expr *e;
+
+	if (!key)
+		return;
 	e = rb_expr(rb, "nat");
 	if (e) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
@@ -498,16 +511,8 @@ void nft_rb_dnat_map(struct nft_rule_b *rb, int family, bool by_daddr, const cha
 
 void nft_rb_daddr_port_set(struct nft_rule_b *rb, int family, const char *set)
 {
-	struct nftnl_expr *e;
-	const char *key;
+	const char *key = lookup_addr_proto_port(rb, family, true, set, false);
 
-	if (rb_family(rb, family) < 0)
-		return;
-	key = load_addr_proto_port(rb, family, true);
-	e = rb_expr(rb, "lookup");
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
-		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
-	}
-	rb_text(rb, "%s @%s", key, set);
+	if (key)
+		rb_text(rb, "%s @%s", key, set);
 }
