@@ -6,7 +6,8 @@
  *
  *  1. runs: a run record whose process is gone (pid dead, or reused: the start time
  *     differs) has each of its networks detached, its netns pin and record removed;
- *  2. netns pins netctl-<id> without a record (none should exist) are removed;
+ *  2. netns pins netctl-<id> without a record (none should exist) are removed, and
+ *     temp files of writes cut short (NAME.tmp.PID of a dead PID);
  *  3. per network: a cached attachment whose netns is gone is detached (DEL);
  *  4. per network: the chain's GC with the cache as the valid list (libcni's rule),
  *     under the cache's exclusive lock, so the plugins drop every reservation, veth,
@@ -27,6 +28,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +201,41 @@ static void gc_pins(struct gc *g)
 		say(g, r < 0, NULL, de->d_name, NULL, "%s netns %s/%s (no run owns it)%s%s",
 		    r < 0 ? "cannot remove" : "removed", g->p.netnsdir, de->d_name,
 		    r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+	}
+}
+
+/*
+ * Step 2b: temp files of an atomic write (util/file.c: NAME.tmp.PID) whose writer was
+ * killed before its rename, in the run records and the result cache.
+ */
+static void gc_tmp(struct gc *g, const char *base, const char *sub)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	char dir[PATH_MAX], path[PATH_MAX + NAME_MAX];
+	struct dirent *de;
+	const char *t;
+	char *end;
+	long pid;
+	int r;
+
+	if (str_printf(dir, sizeof(dir), "%s/%s", base, sub) < 0)
+		return;
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		t = strstr(de->d_name, ".tmp.");
+		if (!t)
+			continue;
+		errno = 0;
+		pid = strtol(t + 5, &end, 10);
+		if (errno || *end || pid <= 0 || pid > INT_MAX ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (str_printf(path, sizeof(path), "%s/%s", dir, de->d_name) < 0)
+			continue;
+		r = unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+		say(g, r < 0, NULL, NULL, NULL, "%s stale temp file %s (its writer, pid %ld, is "
+		    "gone)%s%s", r < 0 ? "cannot remove" : "removed", path, pid, r < 0 ? ": " : "",
+		    r < 0 ? strerror(-r) : "");
 	}
 }
 
@@ -778,6 +815,8 @@ int cmd_gc(int argc, char **argv)
 	}
 	runrec_foreach(g.p.rundir, gc_run, &g);
 	gc_pins(&g);
+	gc_tmp(&g, g.p.rundir, "run");
+	gc_tmp(&g, g.p.statedir, "results");
 	if (g.only)
 		gc_net(g.only, &g);
 	else

@@ -130,25 +130,35 @@ done
 check_eq "20 SIGTERMs at random moments: 143 and nothing left, no gc needed" 0 $bad
 
 # --- live runs are left alone; nft state rebuilt after flushes ---
+# a serves TCP 80, published on the host's 8081; b is a client.
+PROBE=$ROOT/tests/integration/fwlib/probe.py
 for n in a b; do
 	rm -f "$T/$n.ip"
-	"$NETCTL" run --network web --name $n -- sh -c \
-		"ip -4 -o addr show eth0 | awk '{print \$4}' | cut -d/ -f1 >$T/$n.tmp; mv $T/$n.tmp $T/$n.ip; exec sleep 60" &
+	pub=() srv="sleep 60"
+	[ $n = a ] && pub=(--publish 8081:80) srv="python3 $PROBE serve tcp 80"
+	"$NETCTL" run --network web --name $n "${pub[@]}" -- sh -c \
+		"ip -4 -o addr show eth0 | awk '{print \$4}' | cut -d/ -f1 >$T/$n.tmp; mv $T/$n.tmp $T/$n.ip; exec $srv" &
 	eval "p_$n=\$!"
 	wait_file "$T/$n.ip"
 done
 ip_a=$(cat "$T/a.ip")
+ns_b=$("$NETCTL" inspect b --json | jq -r '.attachments[0].netns')
+for _ in $(seq 100); do python3 "$PROBE" connect tcp 10.71.0.1 8081 >/dev/null 2>&1 && break; sleep 0.05; done
 out=$("$NETCTL" gc)
 check_eq "gc with two live runs: nothing to do" "gc: nothing to do" "$out"
-reach() { ip netns exec "$(ls /run/netns | head -1)" ping -c 1 -W 1 "$1" >/dev/null 2>&1; }
-check "live runs reach each other" reach "$ip_a"
+reach() {
+	nsenter --net="$ns_b" ping -c 1 -W 1 "$ip_a" >/dev/null 2>&1 &&
+		nsenter --net="$ns_b" timeout 3 python3 "$PROBE" connect tcp "$ip_a" 80 >/dev/null 2>&1 &&
+		timeout 3 python3 "$PROBE" connect tcp 10.71.0.1 8081 >/dev/null 2>&1
+}
+check "live runs reach each other, a's published port answers" reach
 before=$(rules)
 
 nft flush ruleset
 out=$("$NETCTL" gc)
 check_eq "after nft flush ruleset: gc rebuilds both runs" 2 "$(echo "$out" | grep -c 'rebuilt the nftables state')"
 check_eq "the ruleset is the same as before the flush" "$before" "$(rules)"
-check "and the runs reach each other" reach "$ip_a"
+check "and the runs reach each other, the published port answers" reach
 
 nft flush table inet netctl
 out=$("$NETCTL" gc)
@@ -176,11 +186,15 @@ case $out in *"run $id (pid $$ ended): detached from web (eth0)"*"removed netns"
 *) fail "a live pid with another start time is a dead run" "$out" ;; esac
 ip netns add netctl-fedcba9876543210
 echo garbage >"$NETCTL_RUNDIR/run/1111111111111111.json"
+true & dead=$!; wait $dead
+echo '{' >"$NETCTL_RUNDIR/run/2222222222222222.json.tmp.$dead"
+echo '{' >"/var/lib/netctl/results/web-x-eth0.tmp.$dead"
 out=$("$NETCTL" gc)
 case $out in *"removed its unreadable record"*"removed netns /run/netns/netctl-fedcba9876543210 (no run owns it)"*)
 	ok "unreadable records and orphan pins go" ;;
 *) fail "unreadable records and orphan pins go" "$out" ;; esac
-check "the live runs still reach each other" reach "$ip_a"
+check_eq "temp files of writes cut short (by a dead pid) go" 2 "$(echo "$out" | grep -c "removed stale temp file .*pid $dead, is gone")"
+check "the live runs still reach each other" reach
 kill -TERM $p_a $p_b
 wait $p_a $p_b
 check_eq "after the live runs end: nothing left" "" "$(left)"
