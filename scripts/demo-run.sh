@@ -97,7 +97,10 @@ if jq -e '.plugins[] | select(.type == "portmap")' "$NETCTL_CONFDIR/net.d/web.co
 	netctl run --network web --name pub --publish 8080:80 -- python3 "$PROBE" serve tcp 80 &
 	ppub=$!
 	wait_for python3 "$PROBE" connect tcp 10.88.10.1 8080
-	run python3 "$PROBE" connect tcp 10.88.10.1 8080
+	run netctl inspect pub
+	echo '$ probe.py connect tcp 10.88.10.1 8080     # from the host: DNAT to pub:80, echo'
+	python3 "$PROBE" connect tcp 10.88.10.1 8080
+	run nft list map inet netctl dnat-v4
 	kill -TERM $ppub
 	wait $ppub || true
 else
