@@ -133,6 +133,17 @@ static struct attach req_attach(const struct chain_req *req)
  * On failure *@result is the last result a plugin gave (NULL: none) and *@ran the
  * index of the plugin that failed, for the rollback; on success *@ran = n_plugins - 1.
  */
+/* An ADD/DEL's start: the error reset for @op, the attachment checked, the lock taken. */
+static int begin(const struct conflist *cl, const struct chain_req *req, const struct attach *a,
+		 const char *op, bool need_netns, struct chain_err *err)
+{
+	int r;
+
+	err_reset(err, op);
+	r = check_attach(cl, a, need_netns, err);
+	return r < 0 ? r : take_lock(cl, req, false, err);
+}
+
 static int add_plugins(const struct conflist *cl, const struct chain_req *req,
 		       const struct attach *a, json_t **result, int *ran, struct chain_err *err)
 {
@@ -196,11 +207,7 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 	int r, lock, ran = -1;
 
 	*result = NULL;
-	err_reset(err, "add");
-	r = check_attach(cl, &a, true, err);
-	if (r < 0)
-		return r;
-	lock = take_lock(cl, req, false, err);
+	lock = begin(cl, req, &a, "add", true, err);
 	if (lock < 0)
 		return lock;
 	r = add_plugins(cl, req, &a, &res, &ran, err);
@@ -288,11 +295,7 @@ int chain_del(const struct conflist *cl, const struct chain_req *req, struct cha
 	struct attach a = req_attach(req);
 	int r, lock;
 
-	err_reset(err, "delete");
-	r = check_attach(cl, &a, false, err);
-	if (r < 0)
-		return r;
-	lock = take_lock(cl, req, false, err);
+	lock = begin(cl, req, &a, "delete", false, err);
 	if (lock < 0)
 		return lock;
 	r = del_attach(cl, req, &a, err);
@@ -342,11 +345,7 @@ int chain_readd(const struct conflist *cl, const struct chain_req *req,
 	char *cached_args = NULL;
 	int i, r, lock;
 
-	err_reset(err, "add");
-	r = check_attach(cl, &a, false, err);
-	if (r < 0)
-		return r;
-	lock = take_lock(cl, req, false, err);
+	lock = begin(cl, req, &a, "add", false, err);
 	if (lock < 0)
 		return lock;
 	r = cached_result(cl, req, &a, &entry, &prev);

@@ -22,17 +22,8 @@ wait_for() { for _ in $(seq 250); do "$@" >/dev/null 2>&1 && return 0; sleep 0.0
 say "== Two networks: web (icc on), shop (icc=false: only what the policy allows)"
 run netctl create web --subnet 10.88.10.0/24
 run netctl create shop --subnet 10.88.20.0/24 --icc=false
-cat >"$D/v1.json" <<'JSON'
-{
-  "version": 1,
-  "network": "shop",
-  "groups": { "frontend": ["web-*"], "db": ["pg"], "tools": ["misc"] },
-  "allow": [
-    { "from": "frontend", "to": "db", "ports": ["5432/tcp"] }
-  ]
-}
-JSON
-sed 's/"ports": \["5432\/tcp"\] }/&,\n    { "from": "tools", "to": "db", "ports": ["5432\/tcp"] }/' "$D/v1.json" >"$D/v2.json"
+cp "$ROOT/conf/examples/shop-policy-v1.json" "$D/v1.json"
+cp "$ROOT/conf/examples/shop-policy-v2.json" "$D/v2.json"
 cat "$D/v1.json"
 run netctl policy apply shop "$D/v1.json"
 

@@ -17,17 +17,8 @@ wait_for() { for _ in $(seq 250); do "$@" >/dev/null 2>&1 && return 0; sleep 0.0
 # --- two networks, one with icc=false and a policy ---
 check "create web (icc on)" "$NETCTL" create web --subnet 10.88.10.0/24
 check "create shop (icc=false)" "$NETCTL" create shop --subnet 10.88.20.0/24 --icc=false
-cat >"$T/v1.json" <<'JSON'
-{
-  "version": 1,
-  "network": "shop",
-  "groups": { "frontend": ["web-*"], "db": ["pg"], "tools": ["misc"] },
-  "allow": [
-    { "from": "frontend", "to": "db", "ports": ["5432/tcp"] }
-  ]
-}
-JSON
-sed 's/"ports": \["5432\/tcp"\] }/&,\n    { "from": "tools", "to": "db", "ports": ["5432\/tcp"] }/' "$T/v1.json" >"$T/v2.json"
+cp "$ROOT/conf/examples/shop-policy-v1.json" "$T/v1.json"
+cp "$ROOT/conf/examples/shop-policy-v2.json" "$T/v2.json"
 check "policy check v1" "$NETCTL" policy check "$T/v1.json"
 check "policy check v2" "$NETCTL" policy check "$T/v2.json"
 check "policy apply shop v1" "$NETCTL" policy apply shop "$T/v1.json"
