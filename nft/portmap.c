@@ -272,12 +272,12 @@ int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *
 	struct tags t = { { 0 } };
 	char tag[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
-	size_t i, rules = 0;
+	size_t i;
 	int r;
 
-	/* Absent, or emptied by a flush of the table: (re)made. One small dump. */
-	r = nft_list_rules(c, FAM, NFT_TABLE, "prerouting", count_cb, &rules, errbuf, n);
-	if (r >= 0 && rules < PM_BASE_RULES) {
+	/* Absent, or emptied by a flush of the table: (re)made. Two small dumps. */
+	r = nft_pm_check_rules(c, errbuf, n);
+	if (r == -ENOENT) {
 		nft_batch_init(&b, ++c->seq);
 		nft_pm_build_base(&b);
 		r = send_batch(c, &b, errbuf, n);
@@ -559,6 +559,25 @@ int nft_pm_del(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 	if (r == -ENOENT)
 		r = walk_del(c, &w, errbuf, n);
 	return r;
+}
+
+int nft_pm_check_rules(struct nft_conn *c, char *errbuf, size_t n)
+{
+	size_t pre = 0, out = 0;
+	int r;
+
+	r = nft_list_rules(c, FAM, NFT_TABLE, "prerouting", count_cb, &pre, errbuf, n);
+	if (r >= 0)
+		r = nft_list_rules(c, FAM, NFT_TABLE, "output", count_cb, &out, errbuf, n);
+	if (r < 0)
+		return r;
+	if (pre < PM_BASE_RULES || out < PM_BASE_RULES) {
+		snprintf(errbuf, n, "chain inet netctl %s has %zu of its %d DNAT rules",
+			 pre < PM_BASE_RULES ? "prerouting" : "output",
+			 pre < PM_BASE_RULES ? pre : out, PM_BASE_RULES);
+		return -ENOENT;
+	}
+	return 0;
 }
 
 int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,

@@ -107,6 +107,12 @@ int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
 		 char *errbuf, size_t n);
 
 /**
+ * nft_pm_check_rules() - do prerouting and output hold their DNAT rules? 0, or -ENOENT
+ * naming the chain (someone flushed the table), or -errno.
+ */
+int nft_pm_check_rules(struct nft_conn *c, char *errbuf, size_t n);
+
+/**
  * nft_pm_gc() - remove every element whose container ID @keep does not want kept.
  * @removed (may be NULL) counts the elements removed.
  */

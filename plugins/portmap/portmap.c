@@ -151,6 +151,12 @@ int pm_check(struct cni_ctx *ctx)
 	r = nft_conn_open(&conn, err, sizeof(err));
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	r = nft_pm_check_rules(&conn, err, sizeof(err));
+	if (r == -ENOENT) {
+		nft_conn_close(&conn);
+		return cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
+					 "the port mapping rules are missing", "%s", err);
+	}
 	for (i = 0; i < n && r >= 0; i++)
 		r = nft_pm_check(&conn, &maps[i], ctx->env.container_id, err, sizeof(err));
 	nft_conn_close(&conn);

@@ -33,7 +33,8 @@ ip netns exec c2 ping -c1 -W1 10.70.0.1 >/dev/null
 ip netns exec out ping -6 -c1 -W1 fd50::1 >/dev/null
 
 M1='[{"hostPort":8080,"containerPort":80,"protocol":"tcp"},{"hostPort":8053,"containerPort":53,"protocol":"udp"},
- {"hostPort":9090,"containerPort":80,"protocol":"tcp","hostIP":"192.168.50.1"}]'
+ {"hostPort":9090,"containerPort":80,"protocol":"tcp","hostIP":"192.168.50.1"},
+ {"hostPort":9091,"containerPort":80,"protocol":"tcp","hostIP":"fd50::1"}]'
 A1='["10.70.0.5/24","fd70::5/64"]'
 check "ADD c1: tcp 8080->80, udp 8053->53, 192.168.50.1:9090->80" pm ADD c1 "$A1" "$M1"
 check_eq "dnat-v4 holds c1's two mappings, comment = container ID" \
@@ -77,6 +78,10 @@ check_eq "outside -> 192.168.50.1:9090 (hostIP) reaches c1" 192.168.50.2 \
 check_fails "c2 -> 10.70.0.1:9090: the hostIP mapping is not on the bridge address" \
 	reach c2 tcp 10.70.0.1 9090
 check_fails "host -> 127.0.0.1:9090 fails too" timeout 3 /usr/bin/python3 "$PROBE" connect tcp 127.0.0.1 9090
+check_eq "dnat-ip-v6 holds the IPv6 hostIP mapping" "fd50::1.tcp.9091 id-c1 fd70::5.80" "$(map_elems dnat-ip-v6)"
+check_eq "outside -> [fd50::1]:9091 (IPv6 hostIP) reaches c1" fd50::2 "$(reach out tcp fd50::1 9091)"
+check_fails "host -> [fd70::1]:9091: not on that address" \
+	timeout 3 /usr/bin/python3 "$PROBE" connect tcp fd70::1 9091
 
 # Conflicts: nothing changes, the owner is named, c1 keeps working.
 A2='["10.70.0.6/24"]'
@@ -126,7 +131,7 @@ nft add element inet netctl dnat-v4 '{ tcp . 8080 comment "id-c1" : 10.70.0.5 . 
 # DEL: only c1's elements; c2's stay. Without runtimeConfig: found by ID.
 check "DEL c1 (with runtimeConfig)" pm DEL c1 "$A1" "$M1"
 check_eq "c1's elements are gone, c2's remain" "tcp.8081 id-c2 10.70.0.6.80" "$(map_elems dnat-v4)"
-check_eq "dnat-v6 and dnat-ip-v4 empty" "" "$(map_elems dnat-v6; map_elems dnat-ip-v4)"
+check_eq "dnat-v6, dnat-ip-v4 and dnat-ip-v6 empty" "" "$(map_elems dnat-v6; map_elems dnat-ip-v4; map_elems dnat-ip-v6)"
 check_fails "outside -> 8080 fails after DEL" reach out tcp 192.168.50.1 8080
 check "DEL c1 again (idempotent)" pm DEL c1 "$A1" "$M1"
 check "DEL c2 without runtimeConfig nor prevResult addresses" pm DEL c2 "[]" ""
@@ -150,6 +155,12 @@ check_eq "outside -> 192.168.50.1:8080 works again" 192.168.50.2 "$(reach out tc
 check_eq "host -> 127.0.0.1:8080 works again (localhost rule back)" 10.70.0.1 \
 	"$(timeout 3 /usr/bin/python3 "$PROBE" connect tcp 127.0.0.1 8080)"
 check "CHECK c1 after the repair" pm CHECK c1 "$A1" "$M1"
+nft flush chain inet netctl output
+out=$(pm CHECK c1 "$A1" "$M1")
+check_eq "CHECK fails when a chain lost its DNAT rules, naming it" yes \
+	"$(echo "$out" | jq -r 'if (.details | test("chain inet netctl output")) then "yes" else . end')"
+check "the next ADD puts them back" pm ADD c1 "$A1" "$M1"
+check "CHECK c1 passes again" pm CHECK c1 "$A1" "$M1"
 out=$(echo '{"cniVersion":"1.1.0","name":"pmnet","type":"portmap"}' | plugin portmap STATUS "" "" "")
 check_eq "STATUS succeeds" "" "$out"
 check_eq "VERSION lists 1.1.0" yes "$(echo '{"cniVersion":"1.1.0"}' | plugin portmap VERSION "" "" "" |
