@@ -50,7 +50,8 @@ static const char usage_text[] =
 	"eth1, ... in the order given), with Docker's default capability set adjusted by\n"
 	"--cap-add/--cap-drop (a name such as NET_ADMIN or CAP_NET_ADMIN, or ALL) and\n"
 	"no_new_privs. `--network none` gives loopback only. Without --network the\n"
-	"network named \"default\" is used when it exists (`netctl create default`).\n"
+	"network named \"default\" is used when it exists (`netctl create default`),\n"
+	"else loopback only (said on stderr).\n"
 	"--publish, --ip and the rates apply to the first network.\n"
 	"Signals INT, TERM, HUP, QUIT, USR1 and USR2 are forwarded to CMD. When CMD ends\n"
 	"(or netctl is interrupted) every network is detached and the namespace removed;\n"
@@ -172,7 +173,7 @@ static int net_error(const char *net, const struct cni_err *e)
 	return RUN_FAILED;
 }
 
-static int check_networks(const struct netctl_paths *p, const struct run_opts *o)
+static int check_networks(const struct netctl_paths *p, struct run_opts *o)
 {
 	struct cni_err err = { 0 };
 	struct conflist cl = { 0 };
@@ -181,11 +182,20 @@ static int check_networks(const struct netctl_paths *p, const struct run_opts *o
 	for (i = 0; i < o->n_nets; i++) {
 		r = paths_net_load(p, o->nets[i], &cl, &err);
 		conflist_free(&cl);
-		if (r == -ENOENT && o->default_net)
+		if (r == -ENOENT && o->default_net && (o->n_publish || o->ip || o->rate_in ||
+						       o->rate_out))
 			return usage_error("no --network given and there is no network \""
-					   DEFAULT_NETWORK "\" (create it with `netctl create "
-					   DEFAULT_NETWORK "`, or use --network NET or "
-					   "--network none)", NULL);
+					   DEFAULT_NETWORK "\" for --publish, --ip or the rates "
+					   "(create it with `netctl create " DEFAULT_NETWORK
+					   "`, or use --network NET)", NULL);
+		if (r == -ENOENT && o->default_net) {
+			/* Like `docker run --network none`, and said so. */
+			fprintf(stderr, "netctl run: no --network and no network \"" DEFAULT_NETWORK
+				"\": loopback only (`netctl create " DEFAULT_NETWORK "` makes one)\n");
+			o->n_nets = 0;
+			o->net_none = true;
+			return 0;
+		}
 		if (r < 0)
 			return net_error(o->nets[i], &err);
 	}

@@ -14,6 +14,14 @@ check_clean() { check_eq "$1: nothing left" "" "$(leftovers)"; }
 caps() { grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' | tr -s '\t ' ' ' | tr '\n' ';'; }
 
 # --- capabilities: moby's default set is 0x00000000a80425fb ---
+# The issue's own line, as typed (no network "default" here: loopback only).
+out=$("$NETCTL" run -- sh -c 'grep Cap /proc/self/status; grep NoNewPrivs /proc/self/status' 2>/dev/null | caps)
+check_eq "netctl run -- sh -c 'grep Cap /proc/self/status': Docker's set, NoNewPrivs 1" \
+	"CapInh: 00000000a80425fb;CapPrm: 00000000a80425fb;CapEff: 00000000a80425fb;CapBnd: 00000000a80425fb;CapAmb: 00000000a80425fb;NoNewPrivs: 1;" "$out"
+out=$("$NETCTL" run --cap-drop ALL -- sh -c 'grep Cap /proc/self/status' 2>/dev/null | caps)
+check_eq "netctl run --cap-drop ALL -- sh -c 'grep Cap ...': every set zero" \
+	"CapInh: 0000000000000000;CapPrm: 0000000000000000;CapEff: 0000000000000000;CapBnd: 0000000000000000;CapAmb: 0000000000000000;" "$out"
+
 out=$("$NETCTL" run --network none -- sh -c 'cat /proc/self/status' | caps)
 d=00000000a80425fb
 check_eq "default: Docker's capability set, no_new_privs" \

@@ -65,9 +65,12 @@ check_eq "run c, interrupted: 130" 130 $?
 check_clean "after the iso runs"
 
 # --- the default network ---
-out=$("$NETCTL" run -- true 2>&1)
-check_eq "no --network and no network \"default\": 125 and a hint" \
-	"125 1 create" "$? $(echo "$out" | wc -l) $(echo "$out" | grep -o 'create' | head -1)"
+out=$("$NETCTL" run -- sh -c 'ip -o link show | cut -d" " -f2' 2>"$T/err")
+check_eq "no --network and no network \"default\": loopback only" "0 lo:" "$? $out"
+case $(cat "$T/err") in *"loopback only"*"netctl create default"*) ok "and it says so on stderr: $(cat "$T/err")" ;;
+*) fail "and it says so on stderr" "$(cat "$T/err")" ;; esac
+out=$("$NETCTL" run --publish 8080:80 -- true 2>&1)
+check_eq "no network \"default\" and --publish: 125, one line" "125 1" "$? $(echo "$out" | wc -l)"
 check "create default" "$NETCTL" create default --subnet 10.64.0.0/24
 out=$("$NETCTL" run -- sh -c "ip -4 -o addr show eth0 | awk '{print \$4}'")
 check_eq "without --network: the network \"default\"" "10.64.0.2/24" "$out"
@@ -93,6 +96,12 @@ check_eq "exit 3 -> 3 on a network" 3 $?
 out=$("$NETCTL" run --network web --cap-drop ALL -- grep CapEff /proc/self/status | tr -s '\t ' ' ')
 check_eq "--cap-drop ALL on a network" "CapEff: 0000000000000000" "$out"
 check_clean "after the status runs"
+
+# --- a fixed address on the first network ---
+out=$("$NETCTL" run --network web --network db --ip 10.61.0.50 -- sh -c \
+	"ip -4 -o addr show | awk '\$2 != \"lo\" {print \$2, \$4}'" | sed 's/10\.62\.0\.[0-9]*/10.62.0.X/')
+check_eq "--ip: that address on the first network, any on the second" "eth0 10.61.0.50/24
+eth1 10.62.0.X/24" "$out"
 
 # --- rates on the first network (bandwidth plugin, in web's chain when built) ---
 if grep -q '"bandwidth"' "$NETCTL_CONFDIR/net.d/web.conflist"; then
