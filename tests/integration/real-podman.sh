@@ -3,45 +3,15 @@
 # build/bin only runs two busybox-static containers (--rootfs, no image registry) on a
 # bridge + host-local + firewall network: ping, HTTP, CHECK of podman's attachments
 # (libcni's cache, which podman wrote, read back by `netctl cni check`), podman rm,
-# nothing left. The sandbox tweaks podman needs here are in /work/shared/NOTES.md:
-# default_ulimits within our hard nofile, cgroups disabled + an empty /sys/fs/cgroup,
-# vfs storage on tmpfs, busybox applets linked relatively.
+# nothing left. The private podman: tests/lib/podman.bash.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
+. "$(dirname "$0")/../lib/podman.bash"
 
 for p in bridge host-local firewall netctl; do
 	[ -x "$BIN/$p" ] || { fail "$p is built" "$BIN/$p missing"; done_testing; exit 1; }
 done
-for t in podman crun conmon /bin/busybox; do
-	command -v "$t" >/dev/null || { fail "$t is installed" "scripts/deps.sh installs it"; done_testing; exit 1; }
-done
-
-# --- a private podman: its own config, storage and cgroup view (this mount ns only)
-mount -t tmpfs tmpfs /var/lib/containers 2>/dev/null ||
-	{ mkdir -p /var/lib/containers && mount -t tmpfs tmpfs /var/lib/containers; }
-mount -t tmpfs tmpfs /sys/fs/cgroup
-mkdir -p "$T/cni" "$T/rootfs/bin" "$T/rootfs/www" "$T/rootfs/proc" "$T/rootfs/sys" \
-	"$T/rootfs/dev" "$T/rootfs/etc" "$T/rootfs/tmp"
-cat >"$T/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
-cgroups = "disabled"
-[network]
-network_backend = "cni"
-cni_plugin_dirs = ["$BIN"]
-network_config_dir = "$T/cni"
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-runtime = "crun"
-EOF
-cat >"$T/storage.conf" <<EOF
-[storage]
-driver = "vfs"
-runroot = "/run/containers/storage"
-graphroot = "/var/lib/containers/storage"
-EOF
-export CONTAINERS_CONF=$T/containers.conf CONTAINERS_STORAGE_CONF=$T/storage.conf
+podman_setup
 cat >"$T/cni/proofnet.conflist" <<'EOF'
 { "cniVersion": "1.0.0", "name": "proofnet", "plugins": [
   { "type": "bridge", "bridge": "npod0", "isGateway": true, "ipMasq": true,
@@ -49,14 +19,6 @@ cat >"$T/cni/proofnet.conflist" <<'EOF'
               "routes": [{ "dst": "0.0.0.0/0" }] } },
   { "type": "firewall" } ] }
 EOF
-# busybox-static as the whole image: each applet a relative link
-cp /bin/busybox "$T/rootfs/bin/busybox"
-for a in $(/bin/busybox --list); do
-	[ "$a" = busybox ] || ln -s busybox "$T/rootfs/bin/$a"
-done
-echo "hello from c1" >"$T/rootfs/www/index.html"
-
-pm() { timeout 60 podman "$@"; }
 run_ctr() {
 	pm run -d --name "$1" --network proofnet --cap-add NET_RAW --timeout 170 \
 		--rootfs "$T/rootfs" "${@:2}"
