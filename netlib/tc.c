@@ -239,31 +239,68 @@ static void qdisc_read(struct rtnl_qdisc *q, struct netlib_qdisc *out)
 	}
 }
 
-int netlib_tc_qdiscs(struct netlib_tc *tc, int ifindex, struct netlib_qdisc *out, size_t max,
-		     size_t *count, char *errbuf, size_t n)
+struct qdisc_get {
+	struct netlib_qdisc *out;
+	bool found, acked;
+};
+
+static int qdisc_ack(struct nl_msg *msg, void *arg)
 {
-	struct nl_cache *cache = NULL;
-	struct nl_object *o;
-	int err;
+	((struct qdisc_get *)arg)->acked = true;
+	return NL_STOP;
+}
 
-	*count = 0;
-	err = rtnl_qdisc_alloc_cache(tc->sk, &cache);
-	if (err < 0)
-		return tc_fail(err, "reading qdiscs", ifindex, errbuf, n);
-	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_qdisc *q = (struct rtnl_qdisc *)o;
+static void got_qdisc(struct nl_object *o, void *arg)
+{
+	struct qdisc_get *g = arg;
 
-		if (rtnl_tc_get_ifindex(TC_CAST(q)) != ifindex)
-			continue;
-		if (*count == max) {
-			nl_cache_free(cache);
-			snprintf(errbuf, n, "link %d has more than %zu qdiscs", ifindex, max);
-			return -E2BIG;
-		}
-		qdisc_read(q, &out[(*count)++]);
+	if (!g->found) {
+		qdisc_read((struct rtnl_qdisc *)o, g->out);
+		g->found = true;
 	}
-	nl_cache_free(cache);
-	return 0;
+}
+
+static int qdisc_msg(struct nl_msg *msg, void *arg)
+{
+	nl_msg_parse(msg, got_qdisc, arg);
+	return NL_OK;
+}
+
+/*
+ * One RTM_GETQDISC (no dump): the kernel answers for that link and parent only, so the
+ * cost does not grow with the links of the host, as a filtered-by-us dump would. The
+ * kernel sends a GET's answer as a notification: NLM_F_ECHO brings it to us.
+ */
+int netlib_tc_qdisc_get(struct netlib_tc *tc, int ifindex, uint32_t parent,
+			struct netlib_qdisc *out, char *errbuf, size_t n)
+{
+	struct tcmsg t = { .tcm_family = AF_UNSPEC, .tcm_ifindex = ifindex,
+			   .tcm_parent = parent };
+	struct qdisc_get g = { .out = out };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETQDISC, NLM_F_ECHO);
+	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(tc->sk));
+	int err = -NLE_NOMEM;
+
+	memset(out, 0, sizeof(*out));
+	if (!msg || !cb)
+		goto out;
+	err = nlmsg_append(msg, &t, sizeof(t), NLMSG_ALIGNTO);
+	if (err >= 0)
+		err = nl_send_auto(tc->sk, msg);
+	if (err >= 0) {
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, qdisc_msg, &g);
+		/* the answer comes alone, its ACK after it; an error comes instead of both */
+		nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, qdisc_ack, &g);
+		while (err >= 0 && !g.acked)
+			err = nl_recvmsgs(tc->sk, cb);
+	}
+out:
+	nlmsg_free(msg);
+	nl_cb_put(cb);
+	/* "no such qdisc" is ENOENT or, for an absent ingress, EINVAL */
+	if (err == -NLE_OBJ_NOTFOUND || err == -NLE_INVAL || (err >= 0 && !g.found))
+		return -ENOENT;
+	return err < 0 ? tc_fail(err, "reading a qdisc", ifindex, errbuf, n) : 0;
 }
 
 int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, char *errbuf,

@@ -62,8 +62,6 @@ struct netlib_u32_key {
 	int off;
 };
 
-#define NETLIB_TC_QDISCS_MAX 8
-
 /** netlib_tc_open() - a libnl route socket in the caller's netns. */
 int netlib_tc_open(struct netlib_tc **tc, char *errbuf, size_t n);
 void netlib_tc_close(struct netlib_tc *tc);
@@ -89,11 +87,11 @@ int netlib_tc_redirect_add(struct netlib_tc *tc, int ifindex, int to_ifindex, ch
 int netlib_tc_redirect_get(struct netlib_tc *tc, int ifindex, int *to_ifindex, char *errbuf,
 			   size_t n);
 /**
- * netlib_tc_qdiscs() - the qdiscs of @ifindex (at most @max) into @out, their number
- * in *@count.
+ * netlib_tc_qdisc_get() - the qdisc of @ifindex under @parent (TC_H_ROOT, TC_H_INGRESS
+ * or a class such as 1:2) into @out; -ENOENT when there is none.
  */
-int netlib_tc_qdiscs(struct netlib_tc *tc, int ifindex, struct netlib_qdisc *out, size_t max,
-		     size_t *count, char *errbuf, size_t n);
+int netlib_tc_qdisc_get(struct netlib_tc *tc, int ifindex, uint32_t parent,
+			struct netlib_qdisc *out, char *errbuf, size_t n);
 /**
  * netlib_tc_qdisc_del() - delete @ifindex's root qdisc, or its ingress qdisc when
  * @ingress (with its filters). -ENOENT when there is none of ours to delete.

@@ -292,14 +292,27 @@ static int differs(struct bw_run *b, const char *dir, const char *name, const ch
 			   "%s on %s: %s %llu, expected %llu", dir, name, what, got, want);
 }
 
+/* A qdisc of @l under @parent; *@found false when there is none. */
+static int qdisc_get(struct bw_run *b, const struct netlib_link *l, uint32_t parent,
+		     struct netlib_qdisc *q, bool *found)
+{
+	int r = netlib_tc_qdisc_get(b->tc, l->index, parent, q, b->ebuf, sizeof(b->ebuf));
+
+	*found = r == 0;
+	if (r == -ENOENT)
+		return 0;
+	return r < 0 ? fail(b, r, "cannot read the container's qdiscs") : 0;
+}
+
 /* The HTB split: default class, shaped class's rate, its bfifo, one filter per subnet. */
 static int check_split(struct bw_run *b, const struct netlib_link *l, const struct bw_shape *s,
-		       const struct netlib_qdisc *q, size_t n, const struct netlib_qdisc *root,
-		       const char *dir)
+		       const struct netlib_qdisc *root, const char *dir)
 {
 	uint32_t defcls = b->c.subnets_shaped ? NETLIB_TC_UNSHAPED_MINOR : NETLIB_TC_SHAPED_MINOR;
+	struct netlib_qdisc leaf;
 	uint64_t rate, ceil;
-	size_t i, filters;
+	size_t filters;
+	bool found;
 	int r;
 
 	if (strcmp(root->kind, "htb") || root->htb_defcls != defcls)
@@ -314,13 +327,12 @@ static int check_split(struct bw_run *b, const struct netlib_link *l, const stru
 				   "the container's rate limit is missing", "%s: %s", dir, b->ebuf);
 	if (rate != s->tbf.rate || ceil != s->tbf.rate)
 		return differs(b, dir, l->name, "HTB class 1:2 rate (B/s)", rate, s->tbf.rate);
-	for (i = 0; i < n; i++)
-		if (q[i].parent == NETLIB_TC_HANDLE(1, NETLIB_TC_SHAPED_MINOR) &&
-		    !strcmp(q[i].kind, "bfifo"))
-			break;
-	if (i == n || q[i].fifo_limit != s->tbf.limit)
+	r = qdisc_get(b, l, NETLIB_TC_HANDLE(1, NETLIB_TC_SHAPED_MINOR), &leaf, &found);
+	if (r < 0)
+		return r;
+	if (!found || strcmp(leaf.kind, "bfifo") || leaf.fifo_limit != s->tbf.limit)
 		return differs(b, dir, l->name, "bfifo queue under 1:2 (B)",
-			       i == n ? 0 : q[i].fifo_limit, s->tbf.limit);
+			       found ? leaf.fifo_limit : 0, s->tbf.limit);
 	r = netlib_tc_filter_count(b->tc, l->index, NETLIB_TC_HANDLE(1, 0), &filters, b->ebuf,
 				   sizeof(b->ebuf));
 	if (r < 0)
@@ -333,42 +345,37 @@ static int check_split(struct bw_run *b, const struct netlib_link *l, const stru
 static int check_tbf(struct bw_run *b, const struct netlib_link *l, const struct bw_limit *lim,
 		     const char *dir)
 {
-	struct netlib_qdisc q[NETLIB_TC_QDISCS_MAX];
+	struct netlib_qdisc q;
 	struct bw_shape s;
-	size_t n, i;
+	bool found;
 	int r;
 
-	r = netlib_tc_qdiscs(b->tc, l->index, q, NETLIB_TC_QDISCS_MAX, &n, b->ebuf,
-			     sizeof(b->ebuf));
+	r = qdisc_get(b, l, TC_H_ROOT, &q, &found);
 	if (r < 0)
-		return fail(b, r, "cannot read the container's qdiscs");
+		return r;
 	bw_shape_compute(lim, b->veth.mtu, &s);
-	for (i = 0; i < n; i++)
-		if (q[i].parent == TC_H_ROOT)
-			break;
-	if (i < n && b->c.n_subnets)
-		return check_split(b, l, &s, q, n, &q[i], dir);
-	if (i == n || !q[i].is_tbf)
+	if (found && b->c.n_subnets)
+		return check_split(b, l, &s, &q, dir);
+	if (!found || !q.is_tbf)
 		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
 				   "the container's rate limit is missing",
 				   "%s: no %s qdisc at the root of %s", dir,
 				   b->c.n_subnets ? "HTB" : "TBF", l->name);
-	if (q[i].tbf.rate != s.tbf.rate || q[i].tbf.limit != s.tbf.limit ||
-	    !burst_close(q[i].tbf.burst, s.tbf.burst, s.tbf.rate))
+	if (q.tbf.rate != s.tbf.rate || q.tbf.limit != s.tbf.limit ||
+	    !burst_close(q.tbf.burst, s.tbf.burst, s.tbf.rate))
 		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
 				   "the container's rate limit differs from its config",
 				   "%s on %s: TBF rate %llu B/s, burst %u B, limit %u B; "
 				   "expected %llu B/s, %u B, %u B", dir, l->name,
-				   (unsigned long long)q[i].tbf.rate, q[i].tbf.burst,
-				   q[i].tbf.limit, (unsigned long long)s.tbf.rate,
-				   s.tbf.burst, s.tbf.limit);
+				   (unsigned long long)q.tbf.rate, q.tbf.burst, q.tbf.limit,
+				   (unsigned long long)s.tbf.rate, s.tbf.burst, s.tbf.limit);
 	return 0;
 }
 
 static int check_egress(struct bw_run *b)
 {
-	struct netlib_qdisc q[NETLIB_TC_QDISCS_MAX];
-	size_t n, i;
+	struct netlib_qdisc q;
+	bool found;
 	int r, to = 0;
 
 	r = netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, b->ebuf, sizeof(b->ebuf));
@@ -377,21 +384,20 @@ static int check_egress(struct bw_run *b)
 				   "the container's IFB device is missing or down",
 				   "%s: %s", b->ifb_name, r < 0 ? b->ebuf : "not an IFB that is up");
 	r = check_tbf(b, &b->ifb, &b->c.egress, "egress");
+	if (r >= 0)
+		r = qdisc_get(b, &b->veth, TC_H_INGRESS, &q, &found);
 	if (r < 0)
 		return r;
-	r = netlib_tc_qdiscs(b->tc, b->veth.index, q, NETLIB_TC_QDISCS_MAX, &n, b->ebuf,
-			     sizeof(b->ebuf));
-	for (i = 0; r >= 0 && i < n; i++)
-		if (q[i].parent == TC_H_INGRESS && !strcmp(q[i].kind, "ingress"))
-			break;
-	if (r >= 0 && i < n)
+	found = found && !strcmp(q.kind, "ingress");
+	if (found) {
 		r = netlib_tc_redirect_get(b->tc, b->veth.index, &to, b->ebuf, sizeof(b->ebuf));
-	if (r < 0)
-		return fail(b, r, "cannot read the container's ingress filters");
-	if (i == n || to != b->ifb.index)
+		if (r < 0)
+			return fail(b, r, "cannot read the container's ingress filters");
+	}
+	if (!found || to != b->ifb.index)
 		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
 				   "the container's egress is not redirected to its IFB",
-				   "%s: %s", b->veth.name, i == n ? "no ingress qdisc"
+				   "%s: %s", b->veth.name, !found ? "no ingress qdisc"
 				   : "no u32 filter with a mirred redirect to the IFB");
 	return 0;
 }
