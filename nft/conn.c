@@ -290,36 +290,94 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
 	return read_acks(c, b, errbuf, n);
 }
 
-int nft_conn_query(struct nft_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
-		   const char *what, char *errbuf, size_t n)
+/* Appends @len bytes to the growing reply buffer. */
+static int reply_append(char **all, size_t *used, size_t *cap, const void *p, size_t len)
+{
+	if (*used + len > *cap) {
+		size_t ncap = *cap ? *cap : 65536;
+		char *nb;
+
+		while (ncap < *used + len)
+			ncap *= 2;
+		nb = realloc(*all, ncap);
+		if (!nb)
+			return -ENOMEM;
+		*all = nb;
+		*cap = ncap;
+	}
+	memcpy(*all + *used, p, len);
+	*used += len;
+	return 0;
+}
+
+/*
+ * Reads every reply to @seq, up to its NLMSG_DONE or NLMSG_ERROR, into *@all.
+ * *@intr: the kernel flagged the dump as interrupted by a concurrent change.
+ */
+static int read_replies(struct nft_conn *c, uint32_t seq, char **all, size_t *used,
+			size_t *cap, bool *intr)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
-	uint32_t seq = nlh->nlmsg_seq;
 	ssize_t len;
-	int r;
 
-	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0) {
-		r = errno;
-		snprintf(errbuf, n, "%s: %s", what, strerror(r));
-		return -r;
-	}
+	*used = 0;
+	*intr = false;
 	for (;;) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+		int left;
+
 		len = mnl_socket_recvfrom(c->nl, buf, sizeof(buf));
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
-			r = errno;
-			snprintf(errbuf, n, "%s: %s", what, strerror(r));
-			return -r;
+			return -errno;
 		}
-		r = mnl_cb_run(buf, (size_t)len, seq, c->portid, cb, data);
-		if (r == MNL_CB_STOP)
-			return 0;
-		if (r < 0) {
-			r = errno ? errno : EIO;
-			/* ENOENT: no such table/set/chain; callers often expect it. */
-			snprintf(errbuf, n, "%s: %s", what, strerror(r));
-			return -r;
+		for (left = (int)len; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left)) {
+			if (h->nlmsg_seq != seq)
+				continue;	/* a stale answer to an earlier request */
+			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = true;
+			if (reply_append(all, used, cap, h, h->nlmsg_len) < 0)
+				return -ENOMEM;
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+				return 0;
 		}
 	}
+}
+
+int nft_conn_query(struct nft_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+		   const char *what, char *errbuf, size_t n)
+{
+	char *all = NULL;
+	size_t used = 0, cap = 0;
+	bool intr = true;
+	int r = 0, tries;
+
+	/*
+	 * A dump that a concurrent change interrupted (NLM_F_DUMP_INTR) may be
+	 * inconsistent: it is read to its end and asked again, and only a whole,
+	 * consistent answer reaches @cb, so callbacks never see a partial one twice.
+	 */
+	for (tries = 0; intr && tries < 20; tries++) {
+		nlh->nlmsg_seq = ++c->seq;
+		if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0) {
+			r = -errno;
+			break;
+		}
+		r = read_replies(c, nlh->nlmsg_seq, &all, &used, &cap, &intr);
+		if (r < 0)
+			break;
+	}
+	if (!r && intr)
+		r = -EINTR;	/* twenty interrupted dumps in a row */
+	if (!r) {
+		errno = 0;
+		r = mnl_cb_run(all, used, nlh->nlmsg_seq, c->portid, cb, data);
+		r = r == MNL_CB_ERROR ? -(errno ? errno : EIO) : 0;
+	}
+	free(all);
+	/* ENOENT: no such table/set/chain; callers often expect it. */
+	if (r < 0)
+		snprintf(errbuf, n, "%s: %s", what, strerror(-r));
+	return r;
 }

@@ -457,8 +457,13 @@ static int gc_link_cb(const struct netlib_link *l, void *data)
 {
 	struct gc_walk *w = data;
 
+	/*
+	 * The kernel ignores IFLA_IFALIAS when it creates a link, so an ADD killed
+	 * between creating its IFB and naming it leaves one of ours without alias:
+	 * half-made, whatever its network, and gone too.
+	 */
 	if (strcmp(l->kind, "ifb") || !str_has_prefix(l->name, IFB_PREFIX) ||
-	    strcmp(l->alias, w->alias) || ifb_valid(w->root, l->name))
+	    (l->alias[0] && strcmp(l->alias, w->alias)) || ifb_valid(w->root, l->name))
 		return 0;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;
@@ -473,7 +478,7 @@ static int gc_link_cb(const struct netlib_link *l, void *data)
 	return 0;
 }
 
-/* GC: IFBs of this network (by ifalias) whose attachment is not valid go. */
+/* GC: IFBs of this network (by ifalias) or of none, whose attachment is not valid, go. */
 int bw_gc(struct cni_ctx *ctx)
 {
 	struct bw_run b;
