@@ -5,10 +5,12 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <net/if.h>
 
 #include "cni/plugin.h"
 #include "util/audit.h"
 #include "util/file.h"
+#include "util/hash.h"
 #include "util/ip.h"
 
 static const char *const supported_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" };
@@ -283,4 +285,26 @@ bool cni_gc_attachment_valid(json_t *conf_root, const char *container_id, const 
 
 	return (json_is_array(a) && attachments_have(a, container_id, ifname)) ||
 	       (json_is_array(b) && attachments_have(b, container_id, ifname));
+}
+
+bool cni_gc_name_valid(json_t *conf_root, const char *prefix, const char *name)
+{
+	static const char *const keys[] = { "cni.dev/valid-attachments", "cni.dev/attachments" };
+	char want[IFNAMSIZ];
+	size_t k, i;
+	json_t *a;
+
+	for (k = 0; k < 2; k++) {
+		json_array_foreach(json_object_get(conf_root, keys[k]), i, a) {
+			const char *id = json_string_value(json_object_get(a, "containerID"));
+			const char *ifn = json_string_value(json_object_get(a, "ifname"));
+
+			if (!id || !ifn)
+				continue;
+			ifname_from_ids(want, prefix, id, ifn);
+			if (!strcmp(want, name))
+				return true;
+		}
+	}
+	return false;
 }

@@ -60,4 +60,10 @@ int cni_plugin_call(const struct cni_plugin_ops *ops, const struct cni_env *env,
  */
 bool cni_gc_attachment_valid(json_t *conf_root, const char *container_id, const char *ifname);
 
+/**
+ * cni_gc_name_valid() - is @name the deterministic host-side name (@prefix + hash,
+ * ifname_from_ids()) of one of the GC config's valid attachments?
+ */
+bool cni_gc_name_valid(json_t *conf_root, const char *prefix, const char *name);
+
 #endif

@@ -95,6 +95,8 @@ struct nlmsghdr *netlib_msg_link_new(void *buf, size_t size, const struct netlib
 		mnl_attr_put_u32(nlh, IFLA_MTU, ln->mtu);
 	if (ln->mac)
 		mnl_attr_put(nlh, IFLA_ADDRESS, 6, ln->mac);
+	if (ln->master > 0)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)ln->master);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, ln->kind);
 	if (ln->vlan_filtering && !strcmp(ln->kind, "bridge")) {

@@ -49,6 +49,7 @@ struct netlib_link_new {
 	unsigned mtu;
 	const uint8_t *mac;		/* 6 bytes or NULL */
 	bool vlan_filtering;		/* bridge only: IFLA_BR_VLAN_FILTERING */
+	int master;			/* > 0: enslaved to this ifindex at birth */
 	/* veth only: the peer */
 	const char *peer_name;
 	int peer_netns_fd;		/* -1 = same netns */

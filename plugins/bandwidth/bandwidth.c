@@ -430,29 +430,6 @@ struct gc_walk {
 	size_t n, cap;
 };
 
-/* Is @name the IFB of one of the GC's valid attachments? */
-static bool ifb_valid(json_t *root, const char *name)
-{
-	static const char *const keys[] = { "cni.dev/valid-attachments", "cni.dev/attachments" };
-	char want[IFNAMSIZ];
-	size_t k, i;
-	json_t *a;
-
-	for (k = 0; k < 2; k++) {
-		json_array_foreach(json_object_get(root, keys[k]), i, a) {
-			const char *id = json_string_value(json_object_get(a, "containerID"));
-			const char *ifn = json_string_value(json_object_get(a, "ifname"));
-
-			if (!id || !ifn)
-				continue;
-			ifname_from_ids(want, IFB_PREFIX, id, ifn);
-			if (!strcmp(want, name))
-				return true;
-		}
-	}
-	return false;
-}
-
 static int gc_link_cb(const struct netlib_link *l, void *data)
 {
 	struct gc_walk *w = data;
@@ -463,7 +440,7 @@ static int gc_link_cb(const struct netlib_link *l, void *data)
 	 * half-made, whatever its network, and gone too.
 	 */
 	if (strcmp(l->kind, "ifb") || !str_has_prefix(l->name, IFB_PREFIX) ||
-	    (l->alias[0] && strcmp(l->alias, w->alias)) || ifb_valid(w->root, l->name))
+	    (l->alias[0] && strcmp(l->alias, w->alias)) || cni_gc_name_valid(w->root, IFB_PREFIX, l->name))
 		return 0;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;

@@ -80,9 +80,18 @@ static int make_veth(struct br_run *b)
 	struct netlib_link l;
 	int r, tries;
 
+	/*
+	 * Born on the bridge (down): an ADD killed before it names the veth (its
+	 * ifalias) still leaves it where GC looks, known by its deterministic name.
+	 */
+	struct netlib_link_new ln = {
+		.name = b->hostveth, .kind = "veth", .mtu = b->c.mtu, .master = b->br.index,
+		.peer_name = ifname, .peer_netns_fd = b->ns_fd, .peer_mtu = b->c.mtu,
+		.peer_mac = b->c.has_mac ? b->c.mac : NULL,
+	};
+
 	for (tries = 0; tries < 2; tries++) {
-		r = netlib_veth_create(&b->host, b->hostveth, ifname, b->ns_fd, b->c.mtu,
-				       b->c.has_mac ? b->c.mac : NULL, b->ebuf, sizeof(b->ebuf));
+		r = netlib_link_create(&b->host, &ln, b->ebuf, sizeof(b->ebuf));
 		if (r != -EEXIST)
 			break;
 		if (netlib_link_get(&b->cont, 0, ifname, &l, b->ebuf, sizeof(b->ebuf)) == 0)
@@ -619,8 +628,19 @@ static int gc_each(const struct netlib_link *l, void *data)
 	struct gc_walk *w = data;
 	char id[sizeof(l->alias)], *ifname;
 
-	if (l->master != w->bridge || !str_has_prefix(l->alias, ALIAS_PREFIX) ||
-	    w->n >= (int)(sizeof(w->stale) / sizeof(w->stale[0])))
+	if (l->master != w->bridge || w->n >= (int)(sizeof(w->stale) / sizeof(w->stale[0])))
+		return 0;
+	/*
+	 * No alias and still down: an ADD killed before it named and raised its veth
+	 * (an up one without alias may be another plugin's, the reference's: left alone).
+	 */
+	if (!l->alias[0]) {
+		if (!strcmp(l->kind, "veth") && !(l->flags & IFF_UP) &&
+		    str_has_prefix(l->name, "veth") && !cni_gc_name_valid(w->root, "veth", l->name))
+			w->stale[w->n++] = l->index;
+		return 0;
+	}
+	if (!str_has_prefix(l->alias, ALIAS_PREFIX))
 		return 0;
 	str_copy(id, sizeof(id), l->alias + strlen(ALIAS_PREFIX));
 	ifname = strrchr(id, '/');
@@ -638,8 +658,10 @@ static bool gc_keep_id(const char *id, void *root)
 }
 
 /*
- * GC: our veths on this bridge (known by their ifalias) whose attachment is not in
- * the valid list go, then IPAM's GC. Without a valid list nothing is removed here.
+ * GC: our veths on this bridge (known by their ifalias, or by their deterministic
+ * name while half-made: no alias, down) whose attachment is not in the valid list go,
+ * then IPAM's GC.
+ * Without a valid list nothing is removed here.
  */
 static int br_gc(struct cni_ctx *ctx)
 {

@@ -2,7 +2,8 @@
 # kill -9 of a plugin at a random point of ADD, 200 trials over the whole chain
 # (bridge, the host-local it execs, firewall; bandwidth and portmap when built).
 # Each trial: the chain ADD through `netctl cni add` with one plugin SIGKILLed at a
-# random one of its system calls (4 trials in 5) or 0..N ms after its exec (1 in 5);
+# random one of its system calls (4 trials in 5) or 0..N ms after its exec (1 in 5),
+# 1 trial in 10 on a network GC just removed (the ADD makes it again);
 # then DEL (even trials) or `netctl cni gc` with no valid attachment (odd trials);
 # then nothing may be left (veth, address, reservation, attachment index, held store
 # lock, nft element, cache); then the same container's ADD must succeed and its DEL
@@ -84,13 +85,21 @@ del() { netctl cni del "$conf" /run/netns/c --id "$1" --cap-args "$caps" >"$T/ou
 gc() { netctl cni gc "$conf" --valid '' >"$T/out" 2>>"$T/err"; }
 sanitizer() { grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$T/err"; }
 
-# the number of system calls in each plugin's ADD, to draw kill points from
-COUNT_DIR=$T/count add calib || { fail "calibration ADD" "$(cat "$T/out" "$T/err")"; done_testing; exit 1; }
-del calib
+# Each plugin's system calls in an ADD, to draw kill points from: the first ADD on
+# the network (it makes the bridge, chains, sets, maps) and a later one.
 # (one "NAME:N" per call, in order: kill point I is line I)
+for phase in fresh steady; do
+	mkdir -p "$T/count/$phase"
+	COUNT_DIR=$T/count/$phase add calib ||
+		{ fail "calibration ADD ($phase)" "$(cat "$T/out" "$T/err")"; done_testing; exit 1; }
+	del calib
+	for t in "${targets[@]}"; do
+		awk -F'(' '/^[a-z0-9_]+\(/ { print $1 ":" ++n[$1] }' "$T/count/$phase/$t" \
+			>"$T/count/$t.$phase"
+	done
+done
 for t in "${targets[@]}"; do
-	awk -F'(' '/^[a-z0-9_]+\(/ { print $1 ":" ++n[$1] }' "$T/count/$t" >"$T/count/$t.points"
-	echo "# $t: $(wc -l <"$T/count/$t.points") system calls in an ADD"
+	echo "# $t: $(wc -l <"$T/count/$t.fresh") system calls in a first ADD, $(wc -l <"$T/count/$t.steady") in a later one"
 done
 
 declare -A killed=() finished=()
@@ -100,10 +109,15 @@ for ((k = 0; k < TRIALS; k++)); do
 	tgt=${targets[k % ${#targets[@]}]}
 	id=fk-$k
 	: >"$T/err"
-	if ((k % 5 == 4)); then
+	phase=steady
+	if ((k % 10 == 9)); then
+		phase=fresh
+		gc	# nothing of the network left: this ADD makes it again
+	fi
+	if (((k / ${#targets[@]}) % 5 == 4)); then	# each plugin gets both kinds
 		at=$(printf '0.%06d' $((RANDOM % (MAXMS[$tgt] * 1000))))   # seconds
 	else
-		at=$(shuf -n 1 "$T/count/$tgt.points")                     # system call
+		at=$(shuf -n 1 "$T/count/$tgt.$phase")                     # system call
 	fi
 	add "$id" "$tgt" "$at"
 	st=$?
@@ -142,8 +156,11 @@ check_eq "$TRIALS trials: no crash, no sanitizer report" 0 "$bad_crash"
 check_eq "$TRIALS trials: DEL or GC after a killed ADD leaves nothing" 0 "$bad_leak"
 check_eq "$TRIALS trials: the same container's next ADD and DEL succeed" 0 "$bad_readd"
 check "most ADDs were really killed ($nk of $TRIALS)" test "$nk" -ge $((TRIALS * 2 / 3))
+# the windows found by trials: killed between creating a link and naming it (ifalias)
+ip link add veth0badf00 master nflt0 type veth peer name p0badf00
+check "GC removes a veth of ours on the bridge left without alias" gc
+check_eq "... it is gone" "" "$(ip -o link show type veth)"
 if [ -x "$BIN/bandwidth" ]; then
-	# the window found by trial: killed between creating its IFB and setting its alias
 	ip link add nbw0badf00 type ifb
 	check "GC removes an IFB of ours left without alias" gc
 	check_eq "... it is gone" "" "$(ip -o link show type ifb)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Load: 100 concurrent chain ADDs (bridge + host-local + firewall + bandwidth when
-# built, through `netctl cni add`, the way a runtime starting 100 containers at once
+# Load: 100 concurrent chain ADDs (bridge + host-local + firewall + bandwidth and
+# portmap, one published port each, when built, through `netctl cni add`, the way a runtime starting 100 containers at once
 # would), on a network that does not exist yet. 100 distinct addresses, every container reaches
 # the gateway, a sample of pairs reach each other (ping and TCP), then 100 concurrent
 # DELs leave nothing. LOAD_N overrides 100.
@@ -15,6 +15,9 @@ done
 export CNI_PATH=$BIN
 extra=
 [ -x "$BIN/bandwidth" ] && extra+=', { "type": "bandwidth", "ingressRate": 100000000, "ingressBurst": 1000000, "egressRate": 100000000, "egressBurst": 1000000 }'
+[ -x "$BIN/portmap" ] && extra+=', { "type": "portmap", "capabilities": { "portMappings": true } }'
+# pub I : container lI publishes host port 20000+I to its port 7000
+pub() { [ -x "$BIN/portmap" ] && echo "--cap-args={\"portMappings\":[{\"hostPort\":$((20000 + $1)),\"containerPort\":7000,\"protocol\":\"tcp\"}]}"; }
 conf=$T/load.conflist
 cat >"$conf" <<EOF
 { "cniVersion": "1.1.0", "name": "load", "plugins": [
@@ -26,7 +29,7 @@ for ((i = 1; i <= N; i++)); do mkns "l$i"; done
 
 start=$(date +%s%N)
 for ((i = 1; i <= N; i++)); do
-	netctl cni add "$conf" "/run/netns/l$i" --id "load-$i" >"$T/add.$i" 2>"$T/adderr.$i" &
+	netctl cni add "$conf" "/run/netns/l$i" --id "load-$i" $(pub $i) >"$T/add.$i" 2>"$T/adderr.$i" &
 done
 wait
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -64,11 +67,17 @@ serve "l$N" tcp 7000
 sleep 0.5
 check "TCP l$N -> l1" reach "l$N" tcp "$(addr 1)" 7000
 check "TCP l1 -> l$N" reach l1 tcp "$(addr "$N")" 7000
+if [ -x "$BIN/portmap" ]; then
+	check_eq "$N published ports in our dnat map" "$N" \
+		"$(nft -j list map inet netctl dnat-v4 | jq '[.nftables[].map.elem[]?] | length')"
+	check "host -> 10.82.0.1:20001 (published) -> l1" timeout 3 /usr/bin/python3 "$PROBE" connect tcp 10.82.0.1 20001
+	check "l1 -> 10.82.0.1:$((20000 + N)) (published, hairpin) -> l$N" reach l1 tcp 10.82.0.1 $((20000 + N))
+fi
 stop_servers
 
 start=$(date +%s%N)
 for ((i = 1; i <= N; i++)); do
-	netctl cni del "$conf" "/run/netns/l$i" --id "load-$i" >"$T/del.$i" 2>&1 &
+	netctl cni del "$conf" "/run/netns/l$i" --id "load-$i" $(pub $i) >"$T/del.$i" 2>&1 &
 done
 wait
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
