@@ -467,8 +467,8 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 	if (!s)
 		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
 					 "GC");
-	lock = take_lock(cl, req, true, err);
-	if (lock < 0) {
+	lock = req->locked ? -1 : take_lock(cl, req, true, err);
+	if (lock < 0 && !req->locked) {
 		free(s);
 		return lock;
 	}
@@ -494,7 +494,8 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 	}
 	r = err->cni.code ? -EIO : 0;
 out:
-	close(lock);
+	if (lock >= 0)
+		close(lock);
 	for (i = 0; i < s->n; i++)
 		json_decref(s->entries[i]);
 	free(s);

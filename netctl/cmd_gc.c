@@ -281,13 +281,20 @@ static void att_free(struct att_list *l)
 }
 
 /*
- * What the plugins' GC removed is not reported by them: a snapshot of the host's links,
- * our nft elements and the network's host-local reservations before and after it,
- * and one line per item that went.
+ * What the plugins' GC removed is not reported by them: a snapshot of the network's
+ * kernel objects and reservations before and after it, taken under the network's
+ * exclusive cache lock (so no ADD or DEL of this network runs in between), and one
+ * line per item that went. Objects of this network: veths on its bridge, its IFBs
+ * (ifalias netctl-bw/NET), the elements of its own sets (members-, masq-, grp-...)
+ * and of the bridge-keyed maps, its host-local reservations. The portmap maps are
+ * shared by all networks, so their elements are not itemized.
  */
 struct snap {
 	char **v;
 	size_t n, cap;
+	const char *net;
+	char bridge[16];
+	int br_index;
 };
 
 static int snap_add(struct snap *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -318,20 +325,27 @@ static void snap_free(struct snap *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);
-	memset(s, 0, sizeof(*s));
+	s->v = NULL;
+	s->n = s->cap = 0;
 }
 
 static int snap_link(const struct netlib_link *l, void *data)
 {
-	if (strcmp(l->kind, "veth") && strcmp(l->kind, "ifb"))
+	struct snap *s = data;
+	char alias[128];
+
+	snprintf(alias, sizeof(alias), "netctl-bw/%s", s->net);
+	if (!(!strcmp(l->kind, "veth") && s->br_index && l->master == s->br_index) &&
+	    !(!strcmp(l->kind, "ifb") && !strcmp(l->alias, alias)))
 		return 0;
-	return snap_add(data, "%s %s%s%s%s", l->kind, l->name, l->alias[0] ? " (" : "", l->alias,
+	return snap_add(s, "%s %s%s%s%s", l->kind, l->name, l->alias[0] ? " (" : "", l->alias,
 			l->alias[0] ? ")" : "");
 }
 
 struct snap_set {
 	struct snap *s;
 	const char *set;
+	bool by_bridge;		/* only the element keyed by the network's bridge */
 };
 
 /* An ifname key (NUL-padded to IFNAMSIZ), not an IPv6 address. */
@@ -356,14 +370,36 @@ static int snap_elem(const void *key, size_t key_len, const char *comment, const
 	char k[IP_STR_MAX];
 
 	if (key_is_name(key, key_len)) {
+		if (ss->by_bridge && strncmp(key, ss->s->bridge, key_len))
+			return 0;
 		snprintf(k, sizeof(k), "\"%.*s\"", (int)strnlen(key, key_len), (const char *)key);
+	} else if (ss->by_bridge) {
+		return 0;
 	} else if (key_len == 4 || key_len == 16) {
 		memcpy(a.b, key, key_len);
 		ip_addr_format(&a, k, sizeof(k));
-	} else
+	} else {
 		snprintf(k, sizeof(k), "(%zu-byte key)", key_len);
+	}
 	return snap_add(ss->s, "nft element %s in %s%s%s%s", k, ss->set, comment && *comment ?
 			" (" : "", comment ? comment : "", comment && *comment ? ")" : "");
+}
+
+/* 1: all of the set's elements are this network's; 2: only its bridge's; 0: none. */
+static int set_is_nets(const char *set, const char *net)
+{
+	static const char *const own[] = { "members-", "members6-", "masq-", "masq6-" };
+	size_t i, nl = strlen(net);
+
+	if (!strcmp(set, "fwd-from") || !strcmp(set, "fwd-to") || !strcmp(set, "bridges"))
+		return 2;
+	for (i = 0; i < ARRAY_SIZE(own); i++)
+		if (str_has_prefix(set, own[i]) && !strcmp(set + strlen(own[i]), net))
+			return 1;
+	if ((str_has_prefix(set, "grp-") && !strncmp(set + 4, net, nl) && set[4 + nl] == '-') ||
+	    (str_has_prefix(set, "grp6-") && !strncmp(set + 5, net, nl) && set[5 + nl] == '-'))
+		return 1;
+	return 0;
 }
 
 static int snap_store(struct snap *s, const struct conflist *cl)
@@ -401,24 +437,35 @@ static int set_name(const char *name, void *data)
 
 static void snap_take(struct snap *s, const struct conflist *cl)
 {
+	struct netlib_link br;
 	struct netlib_nl nl;
 	struct nft_conn c;
 	struct nft_names sets = { 0 };
 	char ebuf[512];
 	size_t i;
+	int i_pl;
 
+	s->net = cl->name;
+	for (i_pl = 0; i_pl < cl->n_plugins; i_pl++)
+		if (!strcmp(cl->plugins[i_pl].type, "bridge"))
+			str_copy(s->bridge, sizeof(s->bridge), json_string_value(json_object_get(
+					 cl->plugins[i_pl].conf, "bridge")) ?: "cni0");
 	if (netlib_open(&nl, ebuf, sizeof(ebuf)) == 0) {
+		s->br_index = s->bridge[0] && netlib_link_get(&nl, 0, s->bridge, &br, ebuf,
+							     sizeof(ebuf)) == 0 ? br.index : 0;
 		netlib_link_foreach(&nl, snap_link, s, ebuf, sizeof(ebuf));
 		netlib_close(&nl);
 	}
 	if (nft_conn_open(&c, ebuf, sizeof(ebuf)) == 0) {
-		if (nft_list_sets(&c, NFPROTO_INET, NFT_TABLE, set_name, &sets,
-				  ebuf, sizeof(ebuf)) >= 0)
+		if (nft_list_sets(&c, NFPROTO_INET, NFT_TABLE, set_name, &sets, ebuf,
+				  sizeof(ebuf)) >= 0)
 			for (i = 0; i < sets.n; i++) {
-				struct snap_set ss = { s, sets.names[i] };
+				int own = set_is_nets(sets.names[i], cl->name);
+				struct snap_set ss = { s, sets.names[i], own == 2 };
 
-				nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, sets.names[i], snap_elem,
-					       &ss, ebuf, sizeof(ebuf));
+				if (own)
+					nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, sets.names[i],
+						       snap_elem, &ss, ebuf, sizeof(ebuf));
 			}
 		free(sets.names);
 		nft_conn_close(&c);
@@ -470,14 +517,15 @@ static int gc_net(const char *net, void *data)
 	}
 	r = paths_net_load(&g->p, net, &cl, &err.cni);
 	if (r == 0) {
-		req = (struct chain_req){ .cni_path = g->p.cni_path, .cache_dir = g->p.statedir };
 		/* ADDs in flight (a killed netctl's plugin too) end before the snapshot. */
 		fd = cache_lock(g->p.statedir, net, true);
-		if (fd >= 0)
-			close(fd);
+		req = (struct chain_req){ .cni_path = g->p.cni_path, .cache_dir = g->p.statedir,
+					  .locked = fd >= 0 };
 		snap_take(&before, &cl);
 		r = chain_gc(&cl, &req, &err);
 		snap_take(&after, &cl);
+		if (fd >= 0)
+			close(fd);
 	}
 	for (i = 0; i < before.n; i++)
 		if (!snap_has(&after, before.v[i]))

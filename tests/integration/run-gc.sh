@@ -107,7 +107,7 @@ sleep 0.6	# the plugin would be done by now, had gc not waited for it
 check_eq "killed connect, its plugin still in ADD: gc waits for it, then removes it all" \
 	"netns: slow1" "$(left)"
 ip netns delete slow1
-case $out in *"removed veth"*) ok "gc says what the plugins' GC removed: $(echo "$out" | grep -c removed) items" ;;
+case $out in *"removed nft element"*"removed reservation"*) ok "gc says what the plugins' GC removed: $(echo "$out" | grep -c removed) items" ;;
 *) fail "gc says what the plugins' GC removed" "$out" ;; esac
 rm "$NETCTL_CONFDIR/net.d/slow.conflist"
 
@@ -128,6 +128,25 @@ for i in $(seq 20); do
 	fi
 done
 check_eq "20 SIGTERMs at random moments: 143 and nothing left, no gc needed" 0 $bad
+
+# --- gc in a loop never breaks runs starting, running and ending next to it ---
+( while [ ! -e "$T/stop-gc" ]; do "$NETCTL" gc >>"$T/gc-loop.out" 2>&1; done ) &
+gcloop=$!
+pids=()
+for i in $(seq 12); do
+	"$NETCTL" run --network web --name "par$i" -- sh -c \
+		'ping -c 3 -i 0.2 -W 1 10.71.0.1 >/dev/null && ip -o link show eth0 >/dev/null' &
+	pids+=($!)
+	[ $((i % 4)) = 0 ] && sleep 0.3
+done
+bad=0
+for p in "${pids[@]}"; do wait "$p" || bad=$((bad + 1)); done
+touch "$T/stop-gc"
+wait $gcloop
+check_eq "12 runs with gc looping beside them: every run kept its network" 0 $bad
+check_eq "gc beside live runs detached none of them" "" \
+	"$(grep -E 'detached|removed veth|removed reservation' "$T/gc-loop.out" | head -3)"
+check_eq "and nothing is left" "" "$(left)"
 
 # --- live runs are left alone; nft state rebuilt after flushes ---
 # a serves TCP 80, published on the host's 8081; b is a client.
