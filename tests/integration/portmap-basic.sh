@@ -119,6 +119,10 @@ check_eq "markMasqBit 40 refused (code 7)" 7 "$(echo "$out" | jq -r .code)"
 # CHECK
 check "CHECK c1 (dual stack)" pm CHECK c1 "$A1" "$M1"
 check "CHECK c2 (v4 only)" pm CHECK c2 "$A2" '[{"hostPort":8081,"containerPort":80}]'
+A3='["fd70::7/64"]' M3='[{"hostPort":7070,"containerPort":80}]'
+check "ADD c3 (v6 only) 7070 -> 80" pm ADD c3 "$A3" "$M3"
+check "CHECK c3 (v6 only)" pm CHECK c3 "$A3" "$M3"
+check "DEL c3" pm DEL c3 "$A3" "$M3"
 nft delete element inet netctl dnat-v4 '{ tcp . 8080 }'
 out=$(pm CHECK c1 "$A1" "$M1")
 check_eq "CHECK c1 fails once the test deleted its element, naming it" yes \
