@@ -149,6 +149,27 @@ if [ -x "$BIN/bandwidth" ]; then
 else
 	fail "the bandwidth plugin is built" "no $BIN/bandwidth: --rate-in/--rate-out untested"
 fi
+# --- a published port: the portMappings capability reaches portmap ---
+PROBE=$ROOT/tests/integration/fwlib/probe.py
+if [ -x "$BIN/portmap" ]; then
+	mkns w4
+	mkns w5
+	check "connect w4 --publish 8080:80" "$NETCTL" connect web w4 --publish 8080:80
+	ip netns exec w4 python3 "$PROBE" serve tcp 80 &
+	srv=$!
+	for i in $(seq 50); do ip netns exec w4 ss -ltn | grep -q ':80 ' && break; sleep 0.05; done
+	check "published 8080 -> w4:80, reached from the host" timeout 3 python3 "$PROBE" connect tcp 10.88.0.1 8080
+	check_eq "inspect shows the mapping" '[{"containerPort":80,"hostPort":8080,"protocol":"tcp"}]' \
+		"$("$NETCTL" inspect w4 --json | jq -c -S '.attachments[0].port_mappings')"
+	before=$(snap)
+	cli_bad 1 "a host port another container publishes" connect web w5 --publish 8080:81
+	check_eq "the refused publish changed nothing" "$before" "$(snap)"
+	kill $srv; wait $srv 2>/dev/null
+	check "disconnect w4" "$NETCTL" disconnect web w4
+	check_fails "8080 is not published any more" timeout 2 python3 "$PROBE" connect tcp 10.88.0.1 8080
+else
+	fail "the portmap plugin is built" "no $BIN/portmap: --publish untested"
+fi
 out=$("$NETCTL" inspect nosuch 2>&1)
 check_eq "inspect of nothing: exit 1" 1 $?
 check_eq "inspect of nothing: one line" 'netctl inspect: no network and no attached container "nosuch" (see `netctl ls`)' "$out"
