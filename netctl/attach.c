@@ -240,8 +240,9 @@ static int check_free(const struct attach_opts *o, const struct attach_ctx *c,
 	if (r == 0)
 		return cni_err_set_errno(&err->cni, -EEXIST, CNI_ERR_INVALID_ENV,
 					 "the container already has an interface of that name",
-					 "%s exists in %s: pick another with --ifname", c->req.ifname,
-					 o->netns);
+					 "%s exists in %s: pick another with --ifname (a connect "
+					 "killed midway leaves one: disconnect or `netctl gc` first)",
+					 c->req.ifname, o->netns);
 	return 0;
 }
 

@@ -118,6 +118,21 @@ check_eq "no veth left" 0 "$(ip -o link show type veth | wc -l)"
 check_eq "no address reserved" "" "$(ls "$T/ipam/web" 2>/dev/null | grep '^10\.')"
 check_eq "no eth0 in a" "" "$(ip -n a -o link show eth0 2>/dev/null)"
 
+# a connect killed after the plugins ran but before it cached: refused with the way
+# out, disconnect (DEL without a cache) cleans up, and the next connect works
+check "connect a" "$NETCTL" connect web a
+rm "$NETCTL_STATEDIR"/results/web-netctl-*-eth0
+out=$("$NETCTL" connect web a 2>&1)
+check_eq "connect over a leftover: exit 1" 1 $?
+case $out in *"eth0 exists in /run/netns/a"*"disconnect or \`netctl gc\` first"*) ok "connect over a leftover: says the way out" ;;
+*) fail "connect over a leftover: says the way out" "$out" ;; esac
+check "disconnect without a cache entry" "$NETCTL" disconnect web a
+check_eq "no veth left" 0 "$(ip -o link show type veth | wc -l)"
+check_eq "no address reserved" "" "$(ls "$T/ipam/web" 2>/dev/null | grep '^10\.')"
+check_eq "no member element left" "" "$(nft list set inet netctl members-web | grep -o '10\.94\.[0-9.]*')"
+check "connect a afterwards" "$NETCTL" connect web a
+check "disconnect a" "$NETCTL" disconnect web a
+
 # a netns deleted before disconnect
 check "connect a again" "$NETCTL" connect web a
 ip netns del a
