@@ -278,9 +278,12 @@ int netlib_tc_qdisc_get(struct netlib_tc *tc, int ifindex, uint32_t parent,
 			   .tcm_parent = parent };
 	struct qdisc_get g = { .out = out };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETQDISC, NLM_F_ECHO);
-	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(tc->sk));
+	struct nl_cb *scb = nl_socket_get_cb(tc->sk);	/* a reference */
+	struct nl_cb *cb = scb ? nl_cb_clone(scb) : NULL;
 	int err = -NLE_NOMEM;
 
+	if (scb)
+		nl_cb_put(scb);
 	memset(out, 0, sizeof(*out));
 	if (!msg || !cb)
 		goto out;

@@ -7,18 +7,13 @@
 # at least 5 times the rate.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/bwlib/bw.bash"
+. "$(dirname "$0")/fwlib/fw.bash"
 
 [ -x "$BIN/bandwidth" ] || { fail "bandwidth plugin is built" "$BIN/bandwidth missing"; done_testing; exit 1; }
 command -v iperf3 >/dev/null || { fail "iperf3 is installed (scripts/deps.sh)" "iperf3 missing"; done_testing; exit 1; }
 RATE=10000000
 peer=$(bw_peer_up ours)
-mkns out
-ip link add vo-host type veth peer name eth0 netns out
-ip addr add 192.168.50.1/24 dev vo-host
-ip link set vo-host up
-ip -n out addr add 192.168.50.2/24 dev eth0
-ip -n out link set eth0 up
-ip -n out route add 10.0.0.0/8 via 192.168.50.1
+outside_up	# netns "out" at 192.168.50.2, routed to 10/8 through this namespace
 echo 1 >/proc/sys/net/ipv4/ip_forward
 
 # judge DESC SHAPED RESULT
