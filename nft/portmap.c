@@ -311,10 +311,28 @@ static struct nft_pm_map wildcard_of(const struct nft_pm_map *m)
 	return w;
 }
 
-/* The id part of a comment ("ID" or "ID name"). */
+void nft_pm_tag(char *buf, size_t n, const char *id, const char *net)
+{
+	nft_member_comment(buf, n, id, net);
+}
+
+/* "container ID (network NET)" from a comment "ID NET" (or "ID"), for messages. */
 static void comment_id(char *buf, size_t n, const char *comment)
 {
-	snprintf(buf, n, "%.*s", (int)strcspn(comment, " "), comment);
+	size_t k = strcspn(comment, " ");
+
+	if (comment[k])
+		snprintf(buf, n, "%.*s (network %s)", (int)k, comment, comment + k + 1);
+	else
+		snprintf(buf, n, "%s", comment);
+}
+
+/* Does @comment ("ID NET") name network @net? */
+static bool comment_net_is(const char *comment, const char *net)
+{
+	const char *sp = strchr(comment, ' ');
+
+	return sp && !strcmp(sp + 1, net);
 }
 
 struct overlap_walk {
@@ -335,7 +353,7 @@ static int overlap_cb(const void *key, size_t key_len, const char *comment,
 	size_t alen = w->family == AF_INET ? 4 : 16, i;
 	uint8_t k[NFT_PM_KEY_MAX];
 
-	if (key_len != alen + 8 || !comment || nft_comment_is(comment, w->id))
+	if (key_len != alen + 8 || !comment || !strcmp(comment, w->id))
 		return 0;
 	for (i = 0; i < w->n_maps; i++) {
 		const struct nft_pm_map *m = &w->maps[i];
@@ -377,7 +395,7 @@ static int find_owner(struct nft_conn *c, const struct nft_pm_map *m, const char
 	*ours = false;
 	r = nft_get_elem(c, FAM, NFT_TABLE, nft_pm_map_name(m), key, nft_pm_key(m, key),
 			 comment, sizeof(comment), errbuf, n);
-	if (r > 0 && nft_comment_is(comment, id))
+	if (r > 0 && !strcmp(comment, id))
 		*ours = true;
 	else if (r > 0)
 		goto found;
@@ -385,7 +403,7 @@ static int find_owner(struct nft_conn *c, const struct nft_pm_map *m, const char
 		return r < 0 ? r : 0;
 	r = nft_get_elem(c, FAM, NFT_TABLE, nft_pm_map_name(&w), key, nft_pm_key(&w, key),
 			 comment, sizeof(comment), errbuf, n);
-	if (r <= 0 || nft_comment_is(comment, id))
+	if (r <= 0 || !strcmp(comment, id))
 		return r < 0 ? r : 0;
 found:
 	comment_id(owner, owner_n, comment);
@@ -460,8 +478,8 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 		for (i = 0; i < n_maps; i++)
 			if (find_owner(c, &maps[i], id, &ours, owner, owner_n, errbuf, n) > 0)
 				return conflict(&maps[i], owner, errbuf, n);
-		snprintf(owner, owner_n, "%s", id);
-		return conflict(&maps[0], id, errbuf, n);
+		comment_id(owner, owner_n, id);
+		return conflict(&maps[0], owner, errbuf, n);
 	}
 	return r;
 }
@@ -469,7 +487,8 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 struct del_walk {
 	struct nft_batch *b;
 	const char *set;
-	const char *id;				/* DEL: this container's elements */
+	const char *id;				/* DEL: elements with this exact tag */
+	const char *net;			/* GC: elements of this network */
 	bool (*keep)(const char *id, void *data);	/* GC: all but these */
 	void *data;
 	size_t removed;
@@ -484,10 +503,13 @@ static int del_cb(const void *key, size_t key_len, const char *comment, const ch
 
 	if (!comment)
 		return 0;
-	if (w->id && !nft_comment_is(comment, w->id))
+	if (w->id && strcmp(comment, w->id))
 		return 0;
 	if (w->keep) {
-		comment_id(id, sizeof(id), comment);
+		/* Only this network's: the maps are shared by every network. */
+		if (!comment_net_is(comment, w->net))
+			return 0;
+		snprintf(id, sizeof(id), "%.*s", (int)strcspn(comment, " "), comment);
 		if (w->keep(id, w->data))
 			return 0;
 	}
@@ -524,7 +546,7 @@ static int del_owned(struct nft_conn *c, struct nft_batch *b, const char *set,
 	int r;
 
 	r = nft_get_elem(c, FAM, NFT_TABLE, set, key, klen, comment, sizeof(comment), errbuf, n);
-	if (r > 0 && nft_comment_is(comment, id))
+	if (r > 0 && !strcmp(comment, id))
 		nft_batch_elems(b, false, 0, FAM, NFT_TABLE, set, &e, 1);
 	return r < 0 ? r : 0;
 }
@@ -597,7 +619,7 @@ int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
 		snprintf(errbuf, n, "%s is not in map inet netctl %s", s, nft_pm_map_name(m));
 		return -ENOENT;
 	}
-	if (!nft_comment_is(comment, id)) {
+	if (strcmp(comment, id)) {
 		comment_id(owner, sizeof(owner), comment);
 		snprintf(errbuf, n, "%s: the port in map inet netctl %s belongs to container %s",
 			 s, nft_pm_map_name(m), owner);
@@ -611,10 +633,10 @@ int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
 	return 0;
 }
 
-int nft_pm_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
-	      size_t *removed, char *errbuf, size_t n)
+int nft_pm_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id, void *data),
+	      void *data, size_t *removed, char *errbuf, size_t n)
 {
-	struct del_walk w = { .keep = keep, .data = data };
+	struct del_walk w = { .net = net, .keep = keep, .data = data };
 	int r = walk_del(c, &w, errbuf, n);
 
 	if (removed)

@@ -15,8 +15,11 @@
  *                   ct status dnat ip saddr SUBNET ip daddr SUBNET masquerade (hairpin,
  *                   one rule per container subnet, comment "net:NET hairpin:SUBNET")
  *
- * Every element's comment is the container ID: one element per mapping and container
- * address, so ADD/DEL/CHECK touch elements only and cost the same at any scale.
+ * Every element's comment is "CONTAINERID NETWORK" (nft_pm_tag()): one element per
+ * mapping and container address, so ADD/DEL/CHECK touch elements only and cost the
+ * same at any scale; the network part keeps one network's GC (and a container attached
+ * to two networks) from touching another network's elements, the maps being shared.
+ * Below, @id is that whole tag.
  */
 #ifndef NETCTL_NFT_PORTMAP_H
 #define NETCTL_NFT_PORTMAP_H
@@ -41,6 +44,11 @@ struct nft_pm_map {
 	uint16_t cont_port;
 };
 
+/**
+ * nft_pm_tag() - the element comment of container @id on network @net: "ID NET", or
+ * "ID" when that would not fit nft's 128 bytes (such elements are never GCed).
+ */
+void nft_pm_tag(char *buf, size_t n, const char *id, const char *net);
 /** nft_pm_map_name() - the map that holds @m ("dnat-v4", "dnat-ip-v6", ...). */
 const char *nft_pm_map_name(const struct nft_pm_map *m);
 /** nft_pm_key() - @m's key in its map into @key; returns its length. */
@@ -113,10 +121,10 @@ int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
 int nft_pm_check_rules(struct nft_conn *c, char *errbuf, size_t n);
 
 /**
- * nft_pm_gc() - remove every element whose container ID @keep does not want kept.
- * @removed (may be NULL) counts the elements removed.
+ * nft_pm_gc() - remove every element of network @net whose container ID @keep does not
+ * want kept. @removed (may be NULL) counts the elements removed.
  */
-int nft_pm_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
-	      size_t *removed, char *errbuf, size_t n);
+int nft_pm_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id, void *data),
+	      void *data, size_t *removed, char *errbuf, size_t n);
 
 #endif

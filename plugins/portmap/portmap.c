@@ -54,7 +54,7 @@ int pm_add(struct cni_ctx *ctx)
 	static struct pm_config c;
 	struct ip_prefix subnets[2];
 	struct nft_conn conn;
-	char err[1024], owner[256];
+	char err[1024], owner[256], tag[256];
 	size_t n, n_sub = 0;
 	int r;
 
@@ -80,8 +80,8 @@ int pm_add(struct cni_ctx *ctx)
 		nft_fail(ctx, r, "cannot set up the port mapping chains", err);
 		goto out;
 	}
-	r = nft_pm_add(&conn, maps, n, ctx->env.container_id, owner, sizeof(owner), err,
-		       sizeof(err));
+	nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
+	r = nft_pm_add(&conn, maps, n, tag, owner, sizeof(owner), err, sizeof(err));
 	if (r == -EADDRINUSE) {
 		cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
 				  "the host port is already published by another container",
@@ -94,7 +94,7 @@ int pm_add(struct cni_ctx *ctx)
 	}
 	r = localnet(ctx, &c);
 	if (r < 0)
-		nft_pm_del(&conn, maps, n, ctx->env.container_id, err, sizeof(err));
+		nft_pm_del(&conn, maps, n, tag, err, sizeof(err));
 out:
 	nft_conn_close(&conn);
 	return r < 0 ? r : 0;
@@ -105,7 +105,7 @@ int pm_del(struct cni_ctx *ctx)
 	static struct nft_pm_map maps[PM_MAX_MAPS];
 	static struct pm_config c;
 	struct nft_conn conn;
-	char err[1024];
+	char err[1024], tag[256];
 	size_t n = 0;
 	int r;
 
@@ -123,7 +123,8 @@ int pm_del(struct cni_ctx *ctx)
 	r = nft_conn_open(&conn, err, sizeof(err));
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	r = nft_pm_del(&conn, maps, n, ctx->env.container_id, err, sizeof(err));
+	nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
+	r = nft_pm_del(&conn, maps, n, tag, err, sizeof(err));
 	nft_conn_close(&conn);
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot remove the container's published ports", err);
@@ -135,7 +136,7 @@ int pm_check(struct cni_ctx *ctx)
 	static struct nft_pm_map maps[PM_MAX_MAPS];
 	static struct pm_config c;
 	struct nft_conn conn;
-	char err[1024];
+	char err[1024], tag[256];
 	size_t n, i;
 	int r = 0;
 
@@ -157,8 +158,9 @@ int pm_check(struct cni_ctx *ctx)
 		return cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
 					 "the port mapping rules are missing", "%s", err);
 	}
+	nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
 	for (i = 0; i < n && r >= 0; i++)
-		r = nft_pm_check(&conn, &maps[i], ctx->env.container_id, err, sizeof(err));
+		r = nft_pm_check(&conn, &maps[i], tag, err, sizeof(err));
 	nft_conn_close(&conn);
 	if (r == -ENOENT || r == -EXDEV)
 		return cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
@@ -183,7 +185,7 @@ int pm_gc(struct cni_ctx *ctx)
 	r = nft_conn_open(&conn, err, sizeof(err));
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	r = nft_pm_gc(&conn, keep_id, ctx->conf.root, NULL, err, sizeof(err));
+	r = nft_pm_gc(&conn, ctx->conf.name, keep_id, ctx->conf.root, NULL, err, sizeof(err));
 	nft_conn_close(&conn);
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot remove stale published ports", err);

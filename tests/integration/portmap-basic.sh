@@ -37,10 +37,10 @@ M1='[{"hostPort":8080,"containerPort":80,"protocol":"tcp"},{"hostPort":8053,"con
  {"hostPort":9091,"containerPort":80,"protocol":"tcp","hostIP":"fd50::1"}]'
 A1='["10.70.0.5/24","fd70::5/64"]'
 check "ADD c1: tcp 8080->80, udp 8053->53, 192.168.50.1:9090->80" pm ADD c1 "$A1" "$M1"
-check_eq "dnat-v4 holds c1's two mappings, comment = container ID" \
-	"tcp.8080 id-c1 10.70.0.5.80
-udp.8053 id-c1 10.70.0.5.53" "$(map_elems dnat-v4 | sort)"
-check_eq "dnat-ip-v4 holds the hostIP mapping" "192.168.50.1.tcp.9090 id-c1 10.70.0.5.80" \
+check_eq "dnat-v4 holds c1's two mappings, comment = container ID and network" \
+	"tcp.8080 id-c1 pmnet 10.70.0.5.80
+udp.8053 id-c1 pmnet 10.70.0.5.53" "$(map_elems dnat-v4 | sort)"
+check_eq "dnat-ip-v4 holds the hostIP mapping" "192.168.50.1.tcp.9090 id-c1 pmnet 10.70.0.5.80" \
 	"$(map_elems dnat-ip-v4)"
 
 # (a) an outside client, through the host's address on its side
@@ -78,7 +78,7 @@ check_eq "outside -> 192.168.50.1:9090 (hostIP) reaches c1" 192.168.50.2 \
 check_fails "c2 -> 10.70.0.1:9090: the hostIP mapping is not on the bridge address" \
 	reach c2 tcp 10.70.0.1 9090
 check_fails "host -> 127.0.0.1:9090 fails too" timeout 3 /usr/bin/python3 "$PROBE" connect tcp 127.0.0.1 9090
-check_eq "dnat-ip-v6 holds the IPv6 hostIP mapping" "fd50::1.tcp.9091 id-c1 fd70::5.80" "$(map_elems dnat-ip-v6)"
+check_eq "dnat-ip-v6 holds the IPv6 hostIP mapping" "fd50::1.tcp.9091 id-c1 pmnet fd70::5.80" "$(map_elems dnat-ip-v6)"
 check_eq "outside -> [fd50::1]:9091 (IPv6 hostIP) reaches c1" fd50::2 "$(reach out tcp fd50::1 9091)"
 check_fails "host -> [fd70::1]:9091: not on that address" \
 	timeout 3 /usr/bin/python3 "$PROBE" connect tcp fd70::1 9091
@@ -127,14 +127,14 @@ nft delete element inet netctl dnat-v4 '{ tcp . 8080 }'
 out=$(pm CHECK c1 "$A1" "$M1")
 check_eq "CHECK c1 fails once the test deleted its element, naming it" yes \
 	"$(echo "$out" | jq -r 'if (.details | test("8080")) then "yes" else . end')"
-nft add element inet netctl dnat-v4 '{ tcp . 8080 comment "id-c2" : 10.70.0.6 . 80 }'
+nft add element inet netctl dnat-v4 '{ tcp . 8080 comment "id-c2 pmnet" : 10.70.0.6 . 80 }'
 check_fails "CHECK c1 fails when the port points to another container" pm CHECK c1 "$A1" "$M1"
 nft delete element inet netctl dnat-v4 '{ tcp . 8080 }'
-nft add element inet netctl dnat-v4 '{ tcp . 8080 comment "id-c1" : 10.70.0.5 . 80 }'
+nft add element inet netctl dnat-v4 '{ tcp . 8080 comment "id-c1 pmnet" : 10.70.0.5 . 80 }'
 
 # DEL: only c1's elements; c2's stay. Without runtimeConfig: found by ID.
 check "DEL c1 (with runtimeConfig)" pm DEL c1 "$A1" "$M1"
-check_eq "c1's elements are gone, c2's remain" "tcp.8081 id-c2 10.70.0.6.80" "$(map_elems dnat-v4)"
+check_eq "c1's elements are gone, c2's remain" "tcp.8081 id-c2 pmnet 10.70.0.6.80" "$(map_elems dnat-v4)"
 check_eq "dnat-v6, dnat-ip-v4 and dnat-ip-v6 empty" "" "$(map_elems dnat-v6; map_elems dnat-ip-v4; map_elems dnat-ip-v6)"
 check_fails "outside -> 8080 fails after DEL" reach out tcp 192.168.50.1 8080
 check "DEL c1 again (idempotent)" pm DEL c1 "$A1" "$M1"
@@ -147,9 +147,18 @@ gc_conf() {
 	echo '{"cniVersion":"1.1.0","name":"pmnet","type":"portmap","cni.dev/valid-attachments":[{"containerID":"id-c2","ifname":"eth0"}]}'
 }
 check "ADD c1 and c2 again" sh -c "$(declare -f pm pm_conf plugin); BIN=$BIN; pm ADD c1 '$A1' '$M1' && pm ADD c2 '$A2' '[{\"hostPort\":8081,\"containerPort\":80}]'"
-check "GC keeping only c2" sh -c "$(declare -f gc_conf plugin); BIN=$BIN; gc_conf | plugin portmap GC '' '' ''"
-check_eq "only c2's elements are left" "tcp.8081 id-c2 10.70.0.6.80" \
-	"$(for m in dnat-v4 dnat-v6 dnat-ip-v4 dnat-ip-v6; do map_elems $m; done)"
+check "c1 on another network (othernet, same container ID) publishes 6060" sh -c \
+	"$(declare -f pm pm_conf plugin); BIN=$BIN; PM_NET=othernet pm ADD c1 '[\"10.71.0.5/24\"]' '[{\"hostPort\":6060,\"containerPort\":80}]'"
+check "GC of pmnet keeping only c2" sh -c "$(declare -f gc_conf plugin); BIN=$BIN; gc_conf | plugin portmap GC '' '' ''"
+check_eq "only c2's elements are left of pmnet, othernet's untouched" "tcp.6060 id-c1 othernet 10.71.0.5.80
+tcp.8081 id-c2 pmnet 10.70.0.6.80" \
+	"$(for m in dnat-v4 dnat-v6 dnat-ip-v4 dnat-ip-v6; do map_elems $m; done | sort)"
+check "DEL c1 of pmnet (nothing left there) leaves othernet's element" pm DEL c1 "$A1" "$M1"
+check_eq "othernet's element is still there" "tcp.6060 id-c1 othernet 10.71.0.5.80" \
+	"$(map_elems dnat-v4 | grep othernet)"
+check "DEL c1 of othernet without runtimeConfig (walk)" sh -c \
+	"$(declare -f pm pm_conf plugin); BIN=$BIN; PM_NET=othernet pm DEL c1 '[]' ''"
+check_eq "only c2's element left" "tcp.8081 id-c2 pmnet 10.70.0.6.80" "$(map_elems dnat-v4)"
 # A flushed table: the next ADD puts the rules back.
 nft flush table inet netctl
 check "ADD c1 after 'nft flush table inet netctl'" pm ADD c1 "$A1" "$M1"

@@ -24,8 +24,8 @@ check "firewall ADD b1 (netb)" fw ADD netb br-b b1 10.10.2.2/24
 PM_NET=neta PM_BR=br-a
 check "portmap ADD a1: 8080 -> 80/tcp, 8053 -> 53/udp" pm ADD a1 '["10.10.1.2/24"]' \
 	'[{"hostPort":8080,"containerPort":80},{"hostPort":8053,"containerPort":53,"protocol":"udp"}]'
-check_eq "pub-v4 holds exactly a1's published triples" "10.10.1.2 tcp 80 id-a1
-10.10.1.2 udp 53 id-a1" "$(nft -j list set inet netctl pub-v4 | jq -r '.nftables[].set.elem? // empty | .[] |
+check_eq "pub-v4 holds exactly a1's published triples" "10.10.1.2 tcp 80 id-a1 neta
+10.10.1.2 udp 53 id-a1 neta" "$(nft -j list set inet netctl pub-v4 | jq -r '.nftables[].set.elem? // empty | .[] |
 	"\(.elem.val.concat | map(tostring) | join(" ")) \(.elem.comment)"' | sort)"
 
 ip netns exec a1 /usr/bin/python3 "$PROBE" peer tcp 80 &

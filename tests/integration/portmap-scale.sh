@@ -29,7 +29,7 @@ check_eq "$N ADDs succeed" 0 "$fails"
 echo "# ADD: first 50 $((first / 1000)).$((first % 1000 / 100)) ms each, last 50 $((last / 1000)).$((last % 1000 / 100)) ms each"
 check_eq "dnat-v4 holds $N elements" $N "$(map_elems dnat-v4 | wc -l)"
 check_eq "dnat-v6 holds $N elements" $N "$(map_elems dnat-v6 | wc -l)"
-check_eq "c321's element carries its ID" "tcp.20321 id-c321 10.81.71.10.80" \
+check_eq "c321's element carries its ID" "tcp.20321 id-c321 pmnet 10.81.71.10.80" \
 	"$(map_elems dnat-v4 | grep 'id-c321 ')"
 check_eq "pub-v4 holds $N elements" $N "$(set_count pub-v4)"
 out=$(pm ADD dup "[\"10.99.0.1/16\"]" '[{"hostPort":20250,"containerPort":80}]')

@@ -44,8 +44,8 @@ check "podman run -p 18080:8080 w1 (httpd)" run_ctr w1 "-p 18080:8080" /bin/http
 check "podman run w2" run_ctr w2 "" /bin/sleep 170
 id1=$(pm inspect -f '{{.ID}}' w1)
 ip1=$(pm inspect -f '{{(index .NetworkSettings.Networks "pubnet").IPAddress}}' w1)
-check_eq "dnat-v4: tcp . 18080 -> w1:8080, comment = podman's container ID" \
-	"tcp 18080 $id1 $ip1 8080" \
+check_eq "dnat-v4: tcp . 18080 -> w1:8080, comment = podman's container ID and the network" \
+	"tcp 18080 $id1 pubnet $ip1 8080" \
 	"$(nft -j list map inet netctl dnat-v4 | jq -r '.nftables[].map.elem[]? |
 	   "\(.[0].elem.val.concat | map(tostring) | join(" ")) \(.[0].elem.comment) \(.[1].concat | map(tostring) | join(" "))"')"
 for _ in 1 2 3 4 5 6 7 8 9 10; do
