@@ -162,6 +162,30 @@ sleep 0.2
 check "DEL after the netns is gone" bw_cni ours del "$T/cap.conflist" c2
 check_eq "... no IFB left" "" "$(ip -o link show type ifb)"
 
+# --- older CNI versions: the result in the version asked for, with the IFB ---
+out=$(bw "$K" ADD 0.3.1 2>/dev/null)
+check_eq "0.3.1: ADD answers in 0.3.1 with the IFB last" "0.3.1 $ifb" \
+	"$(echo "$out" | jq -r '"\(.cniVersion) \(.interfaces[-1].name)"')"
+check "0.4.0: CHECK" bw "$K" CHECK 0.4.0
+check "0.3.1: DEL" bw "$K" DEL 0.3.1
+check "0.3.1: nothing left" nothing_left
+
+# --- after the reference bridge (random veth names): found by kind, IFB from the IDs ---
+mkdir -p "$T/mix"
+ln -s "$REF/bridge" "$REF/host-local" "$BIN/bandwidth" "$T/mix/"
+bw_conflist ours "$T/mix.conflist" "$K"
+sed -i 's/"br-ours"/"br-mix"/; s/10\.71\./10.73./' "$T/mix.conflist"
+mkns m1
+mixcni() { NETCTL_STATEDIR=$T/state-mix CNI_PATH=$T/mix "$BIN/netctl" cni "$1" "$T/mix.conflist" /run/netns/m1 --id m1; }
+out=$(mixcni add 2>/dev/null)
+mveth=$(echo "$out" | jq -r '.interfaces[1].name')
+mifb=$(echo "$out" | jq -r '.interfaces[-1].name')
+check "reference bridge + our bandwidth: ADD shapes the reference's veth" sh -c \
+	"tc qdisc show dev $mveth root | grep -q 'rate 10Mbit' && tc qdisc show dev $mifb root | grep -q 'rate 20Mbit'"
+check "... CHECK" mixcni check
+check "... DEL" mixcni del
+check_eq "... no IFB left" "" "$(ip -o link show type ifb)"
+
 # --- GC (1.1.0): IFBs of this network whose attachment is not valid go ---
 gcconf() { printf '{"cniVersion":"1.1.0","name":"%s","type":"bandwidth","cni.dev/valid-attachments":%s}' "$1" "$2"; }
 for id in g1 g2; do
