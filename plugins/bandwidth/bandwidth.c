@@ -212,11 +212,10 @@ static bool limited(const struct bw_limit *l)
 
 int bw_add(struct cni_ctx *ctx)
 {
+	struct bw_config c;
 	struct bw_run b;
 	char mac[32] = "";
 	int r;
-
-	struct bw_config c;
 
 	if (bw_config_load(ctx, &c) < 0)
 		return -EINVAL;
@@ -410,6 +409,8 @@ int bw_check(struct cni_ctx *ctx)
 
 	if (bw_config_load(ctx, &c) < 0)
 		return -EINVAL;
+	if (!limited(&c.ingress) && !limited(&c.egress))
+		return 0;	/* ADD shaped nothing */
 	r = run_open(&b, ctx);
 	if (r < 0)
 		return r;

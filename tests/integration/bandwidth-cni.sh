@@ -58,6 +58,7 @@ out=$(bw "" ADD)
 check_eq "no limits: prevResult passes through, nothing shaped" "$(echo "$prev" | jq -c .interfaces)" \
 	"$(echo "$out" | jq -c .interfaces)"
 check "no limits: nothing left" nothing_left
+check "no limits: CHECK passes" bw "" CHECK
 
 # --- ADD, both directions; a burst below two frames is raised and said so ---
 out=$(bw '"ingressRate":10000000,"ingressBurst":100000,"egressRate":20000000,"egressBurst":800' ADD 2>"$T/err")
