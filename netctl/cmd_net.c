@@ -377,15 +377,85 @@ static int make_bridge(const struct create_opts *o, bool *made, char *err, size_
 	return r;
 }
 
+/* The firewall plugin runs wherever a runtime starts it: an absolute policyDir. */
+static int set_policy_dir(struct create_opts *o)
+{
+	char cwd[PATH_MAX];
+
+	if (o->paths.confdir[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		cwd[0] = '\0';
+	if (str_printf(o->policy_dir, sizeof(o->policy_dir), "%s%s%s/policy.d", cwd,
+		       cwd[0] ? "/" : "", o->paths.confdir) < 0)
+		return failed("create", o->spec.name, "the policy directory's path is too long");
+	o->spec.policy_dir = o->policy_dir;
+	return 0;
+}
+
+static void del_bridge(const char *name)
+{
+	struct netlib_nl nl;
+
+	if (netlib_open(&nl, NULL, 0) == 0) {
+		netlib_link_del(&nl, 0, name, NULL, 0);
+		netlib_close(&nl);
+	}
+}
+
+/* The bridge, then the conflist (atomically); a bridge made here goes if that fails. */
+static int write_network(const struct create_opts *o, const char *path)
+{
+	char err[1024] = "", dir[PATH_MAX + 8], *text;
+	json_t *conf = netconf_build(&o->spec);
+	bool made;
+	int r;
+
+	text = conf ? json_dumps(conf, JSON_INDENT(2)) : NULL;
+	json_decref(conf);
+	if (!text)
+		return failed("create", o->spec.name, "out of memory");
+	r = make_bridge(o, &made, err, sizeof(err));
+	if (r < 0) {
+		free(text);
+		return failed("create", o->spec.name, "cannot create bridge %s: %s%s%s",
+			      o->spec.bridge, strerror(-r), err[0] ? ": " : "", err);
+	}
+	r = str_printf(dir, sizeof(dir), "%s/net.d", o->paths.confdir);
+	if (r == 0)
+		r = mkdir_p(dir, 0755);
+	if (r == 0)
+		r = file_write_atomic(path, text, strlen(text), 0644);
+	free(text);
+	if (r < 0) {
+		if (made)
+			del_bridge(o->spec.bridge);
+		return failed("create", o->spec.name, "cannot write %s: %s", path, strerror(-r));
+	}
+	return 0;
+}
+
+static void report_created(const struct create_opts *o)
+{
+	struct audit_rec rec = { .op = "create", .net = o->spec.name };
+	char extra[512] = "", subnets[480] = "", s[IP_STR_MAX + 8];
+	int i;
+
+	for (i = 0; i < o->spec.n_subnets; i++) {
+		ip_prefix_format(&o->spec.subnets[i], s, sizeof(s));
+		snprintf(subnets + strlen(subnets), sizeof(subnets) - strlen(subnets), "%s%s",
+			 i ? "," : "", s);
+	}
+	snprintf(extra, sizeof(extra), " bridge=%s subnets=%s", o->spec.bridge, subnets);
+	rec.extra = extra;
+	audit_log(&rec, NULL);
+	printf("created network %s: bridge %s, subnets %s, icc %s\n", o->spec.name,
+	       o->spec.bridge, subnets, o->spec.icc ? "on" : "off");
+}
+
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts *o = calloc(1, sizeof(*o));
 	struct others *ot = calloc(1, sizeof(*ot));
-	char path[PATH_MAX], err[1024] = "", *text = NULL;
-	struct audit_rec rec = { .op = "create" };
-	struct cni_err aerr = { 0 };
-	json_t *conf = NULL;
-	bool made;
+	char path[PATH_MAX];
 	int r, status = CLI_FAILED, lock = -1;
 
 	if (!o || !ot)
@@ -400,7 +470,6 @@ int cmd_create(int argc, char **argv)
 		status = usage_err("create", "a path (NETCTL_CONFDIR, CNI_PATH) is too long", NULL);
 		goto out;
 	}
-	rec.net = o->spec.name;
 	lock = lock_nets(&o->paths);
 	if (lock < 0) {
 		failed("create", o->spec.name, "cannot lock %s/net.d: %s", o->paths.confdir,
@@ -417,70 +486,18 @@ int cmd_create(int argc, char **argv)
 						     : strerror(-r));
 		goto out;
 	}
-	if (create_checks(o, ot, path) || default_subnets(o, ot) || create_checks(o, ot, path))
+	if (create_checks(o, ot, path) || default_subnets(o, ot) ||
+	    create_checks(o, ot, path) || set_policy_dir(o))
 		goto out;
 	o->spec.portmap = plugin_present(o->paths.cni_path, "portmap");
 	o->spec.bandwidth = plugin_present(o->paths.cni_path, "bandwidth");
-	/* The firewall plugin runs wherever a runtime starts it: an absolute policyDir. */
-	if (o->paths.confdir[0] == '/' || !getcwd(err, sizeof(err)))
-		err[0] = '\0';
-	if (str_printf(o->policy_dir, sizeof(o->policy_dir), "%s%s%s/policy.d", err,
-		       err[0] ? "/" : "", o->paths.confdir) < 0) {
-		failed("create", o->spec.name, "the policy directory's path is too long");
+	if (write_network(o, path))
 		goto out;
-	}
-	err[0] = '\0';
-	o->spec.policy_dir = o->policy_dir;
-	conf = netconf_build(&o->spec);
-	text = conf ? json_dumps(conf, JSON_INDENT(2)) : NULL;
-	if (!text) {
-		failed("create", o->spec.name, "out of memory");
-		goto out;
-	}
-	r = make_bridge(o, &made, err, sizeof(err));
-	if (r < 0) {
-		failed("create", o->spec.name, "cannot create bridge %s: %s%s%s", o->spec.bridge,
-		       strerror(-r), err[0] ? ": " : "", err);
-		goto out;
-	}
-	str_printf(err, sizeof(err), "%s/net.d", o->paths.confdir);
-	r = mkdir_p(err, 0755);
-	if (r == 0)
-		r = file_write_atomic(path, text, strlen(text), 0644);
-	if (r < 0) {
-		failed("create", o->spec.name, "cannot write %s: %s", path, strerror(-r));
-		if (made) {
-			struct netlib_nl nl;
-
-			if (netlib_open(&nl, NULL, 0) == 0) {
-				netlib_link_del(&nl, 0, o->spec.bridge, NULL, 0);
-				netlib_close(&nl);
-			}
-		}
-		goto out;
-	}
-	{
-		char extra[512] = "", s[IP_STR_MAX + 8];
-		int i;
-
-		snprintf(extra, sizeof(extra), " bridge=%s subnets=", o->spec.bridge);
-		for (i = 0; i < o->spec.n_subnets; i++) {
-			ip_prefix_format(&o->spec.subnets[i], s, sizeof(s));
-			snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "%s%s",
-				 i ? "," : "", s);
-		}
-		rec.extra = extra;
-		audit_log(&rec, &aerr);
-		printf("created network %s: bridge %s, subnets %s, icc %s\n", o->spec.name,
-		       o->spec.bridge, strchr(extra, '=') ? strrchr(extra, '=') + 1 : "",
-		       o->spec.icc ? "on" : "off");
-	}
+	report_created(o);
 	status = CLI_OK;
 out:
 	if (lock >= 0)
 		close(lock);
-	free(text);
-	json_decref(conf);
 	free(ot);
 	free(o);
 	return status;
