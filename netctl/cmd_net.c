@@ -16,6 +16,7 @@
 #include "cni/env.h"
 #include "netctl/attach.h"
 #include "netctl/audit.h"
+#include "netctl/cache.h"
 #include "netctl/cli.h"
 #include "netctl/netconf.h"
 #include "netctl/paths.h"
@@ -57,7 +58,9 @@ static const char rm_usage[] =
 	"Removes network NET: its bridge, its chains and sets in table inet netctl, its\n"
 	"host-local store, its result cache, its policy file in <confdir>/policy.d and its\n"
 	"conflist. Refused while containers are attached, unless --force: then each is\n"
-	"disconnected first (the chain's DEL).\n"
+	"disconnected first (the chain's DEL). A conflist that cannot be read is refused\n"
+	"too; --force then removes what the name alone finds (nft objects, the default\n"
+	"store, policy, cache entries, the file) and names what it leaves.\n"
 	"Exit status: 0 removed, 1 refused or failed, 2 bad command line.\n";
 
 static int usage_err(const char *cmd, const char *what, const char *arg)
@@ -612,6 +615,54 @@ static int rm_files(const struct netctl_paths *p, const char *net, const struct 
 	return unlink(conflist) < 0 && errno != ENOENT ? -errno : 0;
 }
 
+/*
+ * rm --force of a network whose conflist cannot be read: what its name alone finds
+ * (nft objects, the default host-local store, policy, cache lock, the file itself);
+ * the bridge's name was in the file, so it is left and named.
+ */
+struct drop_ctx {
+	const char *dir, *net;
+	int n;
+};
+
+static int drop_entry(json_t *entry, void *data)
+{
+	struct drop_ctx *d = data;
+	struct cache_key k = {
+		d->net, json_string_value(json_object_get(entry, "containerId")),
+		json_string_value(json_object_get(entry, "ifName")),
+	};
+
+	if (k.container_id && k.ifname && cache_remove(d->dir, &k) == 0)
+		d->n++;
+	return 0;
+}
+
+static int rm_unreadable(const struct netctl_paths *p, const char *net, const char *path,
+			 const struct cni_err *why)
+{
+	struct audit_rec rec = { .op = "rm", .net = net, .extra = " conflist=unreadable" };
+	struct drop_ctx d = { p->statedir, net, 0 };
+	struct net_info ni = { 0 };
+	char err[1024] = "";
+	int r;
+
+	snprintf(ni.store, sizeof(ni.store), "%s/%s", NETCONF_DEFAULT_STORE, net);
+	/* Without the chain there is no DEL: the cached attachments are forgotten. */
+	cache_for_each(p->statedir, net, drop_entry, &d);
+	r = rm_nft(net, err, sizeof(err));
+	if (r == 0)
+		r = rm_files(p, net, &ni, path);
+	if (r < 0)
+		return failed("rm", net, "cannot remove the network: %s%s%s", strerror(-r),
+			      err[0] ? ": " : "", err);
+	audit_log(&rec, NULL);
+	printf("removed network %s (its conflist was unreadable: %s; %d cached attachment%s "
+	       "forgotten; its bridge and veths, if any, are left)\n", net, why->msg, d.n,
+	       d.n == 1 ? "" : "s");
+	return CLI_OK;
+}
+
 static int rm_network(const struct netctl_paths *p, const char *net, const char *path,
 		      bool force)
 {
@@ -623,8 +674,11 @@ static int rm_network(const struct netctl_paths *p, const char *net, const char 
 	char err[1024] = "";
 	int r, n;
 
-	if (paths_net_load(p, net, &cl, &cerr) < 0)
-		return failed("rm", net, "%s: %s", cerr.msg, cerr.details);
+	if (paths_net_load(p, net, &cl, &cerr) < 0 && !force)
+		return failed("rm", net, "%s: %s (rm --force removes what it can without it)",
+			      cerr.msg, cerr.details);
+	if (!cl.root)
+		return rm_unreadable(p, net, path, &cerr);
 	netconf_info(&cl, &ni);
 	n = attach_count(net);
 	if (n > 0 && !force) {

@@ -202,6 +202,18 @@ check "d1 still pings the gateway" ip netns exec d1 ping -c1 -W2 10.88.1.1
 check "rm db --force" "$NETCTL" rm db --force
 check_fails "db's policy file is gone" test -e "$NETCTL_CONFDIR/policy.d/db.json"
 for n in v6net pooled; do check "rm $n" "$NETCTL" rm $n; done
+# a conflist that cannot be read: ls says so, rm refuses, rm --force removes it
+printf '{ "cniVersion": "1.0.0", "name": "broken", "plugins": [ { "type": ' >"$ND/broken.conflist"
+case $("$NETCTL" ls) in *"broken"*"(unreadable: "*) ok "ls: an unreadable network is shown as such" ;;
+*) fail "ls: an unreadable network is shown as such" "$("$NETCTL" ls)" ;; esac
+cli_bad 1 "rm of an unreadable network" rm broken
+check_eq "...and says --force" 1 "$("$NETCTL" rm broken 2>&1 | grep -c 'rm --force removes what it can')"
+out=$("$NETCTL" rm broken --force)
+check_eq "rm --force of an unreadable network: exit 0" 0 $?
+case $out in "removed network broken (its conflist was unreadable: "*) ok "rm --force says what it could not do" ;;
+*) fail "rm --force says what it could not do" "$out" ;; esac
+check_fails "the unreadable conflist is gone" test -e "$ND/broken.conflist"
+
 # concurrent creates serialise: distinct default subnets, distinct bridges
 for i in 1 2 3 4 5 6 7 8; do "$NETCTL" create "par$i" >/dev/null 2>"$T/par$i.err" & done
 wait
