@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Faults from the environment, on the chain bridge + host-local + firewall
-# (+ bandwidth when built):
+# (+ bandwidth, portmap when built):
 # a full store disk (tmpfs with a size limit), a netns deleted under our feet, the
 # bridge deleted by an admin, our nft table flushed or deleted by an admin. Each
 # gives a clear CNI error or works, never a crash or a leak; DEL and GC clean up.
@@ -8,21 +8,17 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
 
-for p in bridge host-local firewall netctl; do
-	[ -x "$BIN/$p" ] || { fail "$p is built" "$BIN/$p missing"; done_testing; exit 1; }
-done
+need bridge host-local firewall netctl
 export CNI_PATH=$BIN
 store=$T/ipam/env
 mkdir -p "$T/ipam"
-extra=
-[ -x "$BIN/bandwidth" ] && extra+=', { "type": "bandwidth", "ingressRate": 100000000, "ingressBurst": 1000000, "egressRate": 100000000, "egressBurst": 1000000 }'
 mkdir -p /etc/netctl/net.d   # where `netctl gc` finds the network
 conf=/etc/netctl/net.d/env.conflist
 cat >"$conf" <<EOF
 { "cniVersion": "1.1.0", "name": "env", "plugins": [
   { "type": "bridge", "bridge": "nenv0", "isGateway": true, "ipMasq": true,
     "ipam": { "type": "host-local", "dataDir": "$T/ipam", "ranges": [[{ "subnet": "10.81.0.0/24" }]] } },
-  { "type": "firewall" }$extra ] }
+  { "type": "firewall" }$(later_plugins) ] }
 EOF
 # cni VERB ID [NETNS]: the chain; output in $T/out, stderr in $T/err; exit status kept
 cni() {

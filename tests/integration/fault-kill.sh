@@ -12,21 +12,16 @@
 . "$(dirname "$0")/../lib/leaks.sh"
 TRIALS=${FAULT_TRIALS:-200}
 
-for p in bridge host-local firewall netctl; do
-	[ -x "$BIN/$p" ] || { fail "$p is built" "$BIN/$p missing"; done_testing; exit 1; }
-done
-command -v strace >/dev/null || { fail "strace is installed" "scripts/deps.sh installs it"; done_testing; exit 1; }
+need bridge host-local firewall netctl
+need_tool strace
 # max kill delay per plugin for the timed kills, in ms: about the plugin's ADD time
 declare -A MAXMS=([bridge]=14 [host-local]=5 [firewall]=7)
 targets=(bridge host-local firewall)
-plugins='{ "type": "firewall" }'
 for p in bandwidth portmap; do
 	[ -x "$BIN/$p" ] || continue
 	targets+=("$p")
 	MAXMS[$p]=8
 done
-[ -x "$BIN/bandwidth" ] && plugins+=', { "type": "bandwidth", "ingressRate": 100000000, "ingressBurst": 1000000, "egressRate": 100000000, "egressBurst": 1000000 }'
-[ -x "$BIN/portmap" ] && plugins+=', { "type": "portmap", "capabilities": { "portMappings": true } }'
 
 # $T/kbin: one wrapper per plugin. On ADD, the plugin named in KILL_TYPE dies by
 # SIGKILL either at the system call KILL_SYSCALL ("NAME:N", the Nth call of NAME:
@@ -59,7 +54,7 @@ cat >"$conf" <<EOF
 { "cniVersion": "1.1.0", "name": "flt", "plugins": [
   { "type": "bridge", "bridge": "nflt0", "isGateway": true, "ipMasq": true,
     "ipam": { "type": "host-local", "dataDir": "$T/ipam", "ranges": [[{ "subnet": "10.80.0.0/24" }]] } },
-  $plugins ] }
+  { "type": "firewall" }$(later_plugins) ] }
 EOF
 caps='{"portMappings":[{"hostPort":18080,"containerPort":80,"protocol":"tcp"}]}'
 mkns c

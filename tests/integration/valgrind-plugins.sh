@@ -5,10 +5,8 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
 
-command -v valgrind >/dev/null || { fail "valgrind is installed" "scripts/deps.sh installs it"; done_testing; exit 1; }
-for p in bridge host-local firewall loopback netctl; do
-	[ -x "$BIN/$p" ] || { fail "$p is built" "$BIN/$p missing"; done_testing; exit 1; }
-done
+need_tool valgrind
+need bridge host-local firewall loopback netctl
 VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99)
 # $T/vbin: every plugin under valgrind, one log per process
 mkdir -p "$T/vbin" "$T/vg"
@@ -19,18 +17,14 @@ for p in "$BIN"/*; do
 		"${VG[*]}" "$T/vg" "$n" "$p" >"$T/vbin/$n"
 	chmod +x "$T/vbin/$n"
 done
-extra= caps='{}'
-[ -x "$BIN/bandwidth" ] && extra+=', { "type": "bandwidth", "ingressRate": 100000000, "ingressBurst": 1000000, "egressRate": 100000000, "egressBurst": 1000000 }'
-if [ -x "$BIN/portmap" ]; then
-	extra+=', { "type": "portmap", "capabilities": { "portMappings": true } }'
-	caps='{"portMappings":[{"hostPort":18080,"containerPort":80,"protocol":"tcp"}]}'
-fi
+caps='{}'
+[ ! -x "$BIN/portmap" ] || caps='{"portMappings":[{"hostPort":18080,"containerPort":80,"protocol":"tcp"}]}'
 conf=$T/vg.conflist
 cat >"$conf" <<EOF
 { "cniVersion": "1.1.0", "name": "vg", "plugins": [
   { "type": "bridge", "bridge": "nvg0", "isGateway": true, "ipMasq": true,
     "ipam": { "type": "host-local", "dataDir": "$T/ipam", "ranges": [[{ "subnet": "10.83.0.0/24" }]] } },
-  { "type": "firewall" }$extra ] }
+  { "type": "firewall" }$(later_plugins) ] }
 EOF
 cat >"$T/lo.conf" <<'EOF'
 { "cniVersion": "1.1.0", "name": "lo", "type": "loopback" }

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Leftover checks shared by the reliability tests (sourced after common.sh).
+# Leftover checks and chain set-up shared by the reliability tests (sourced after
+# common.sh).
 # Network-level objects (the bridge, our table's base chains, the fwd-from/fwd-to
 # vmap entries and the bridges set) stay by design until `netctl rm` or GC; what
 # belongs to a container must not.
@@ -41,4 +42,28 @@ leaks() {
 	# (the caches' own lock files are dot files, and stay)
 	ls /var/lib/cni/results 2>/dev/null | sed 's/^/libcni cache: /'
 	ls /var/lib/netctl/results 2>/dev/null | sed 's/^/netctl cache: /'
+}
+
+# need NAME... : each of our binaries is built, else the test fails loudly and stops.
+need() {
+	local p
+	for p in "$@"; do
+		[ -x "$BIN/$p" ] || { fail "$p is built" "$BIN/$p missing"; done_testing; exit 1; }
+	done
+}
+
+# need_tool CMD... : each tool is installed (scripts/deps.sh), else fail and stop.
+need_tool() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null ||
+			{ fail "$t is installed" "scripts/deps.sh installs it"; done_testing; exit 1; }
+	done
+}
+
+# later_plugins : the conflist entries that follow the firewall, each after ", ", for
+# the plugins that are built: bandwidth (100 Mbit/s both ways), portmap (capability).
+later_plugins() {
+	[ ! -x "$BIN/bandwidth" ] || printf ', { "type": "bandwidth", "ingressRate": 100000000, "ingressBurst": 1000000, "egressRate": 100000000, "egressBurst": 1000000 }'
+	[ ! -x "$BIN/portmap" ] || printf ', { "type": "portmap", "capabilities": { "portMappings": true } }'
 }
