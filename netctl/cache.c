@@ -263,6 +263,7 @@ int cache_for_each(const char *dir, const char *net,
 {
 	char results[PATH_MAX], path[PATH_MAX];
 	struct dirent **names = NULL;
+	size_t net_len = strlen(net);
 	int n, i, r = 0;
 
 	if (path_join(results, sizeof(results), dir, "results") < 0)
@@ -274,7 +275,10 @@ int cache_for_each(const char *dir, const char *net,
 		json_t *e = NULL;
 		const char *entry_net;
 
+		/* "<net>-<id>-<ifname>": other networks' files are not even opened (a
+		 * network "web-a" shares the prefix; networkName decides). */
 		if (r == 0 && names[i]->d_name[0] != '.' &&
+		    !strncmp(names[i]->d_name, net, net_len) && names[i]->d_name[net_len] == '-' &&
 		    path_join(path, sizeof(path), results, names[i]->d_name) == 0 &&
 		    read_entry_file(path, &e) == 0) {
 			entry_net = json_string_value(json_object_get(e, "networkName"));
