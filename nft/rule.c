@@ -116,6 +116,22 @@ static void e_lookup(struct nft_rule_b *rb, const char *set, bool inv, bool vmap
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
 }
 
+/* A lookup of a key built in 32-bit registers from NFT_REG32_00 (a concatenation);
+ * @data: the element's data goes to the same registers (a data map). */
+static void e_lookup_concat(struct nft_rule_b *rb, const char *set, bool inv, bool data)
+{
+	struct nftnl_expr *e = rb_expr(rb, "lookup");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+	if (data)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG32_00);
+	if (inv)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+}
+
 static void e_payload_reg(struct nft_rule_b *rb, uint32_t base, uint32_t off, uint32_t len,
 			  uint32_t reg)
 {
@@ -280,13 +296,7 @@ void nft_rb_ifname_ether_set(struct nft_rule_b *rb, const char *set, bool neg)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 6);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG32_04);
 	}
-	e = rb_expr(rb, "lookup");
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
-		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
-		if (neg)
-			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
-	}
+	e_lookup_concat(rb, set, neg, false);
 	rb_text(rb, "iifname . ether saddr %s@%s", neg ? "!= " : "", set);
 }
 
@@ -473,19 +483,12 @@ static const char *load_addr_proto_port(struct nft_rule_b *rb, int family, bool 
 static const char *lookup_addr_proto_port(struct nft_rule_b *rb, int family, bool by_daddr,
 					  const char *set, bool data)
 {
-	struct nftnl_expr *e;
 	const char *key;
 
 	if (rb_family(rb, family) < 0)
 		return NULL;
 	key = load_addr_proto_port(rb, family, by_daddr);
-	e = rb_expr(rb, "lookup");
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
-		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
-		if (data)
-			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG32_00);
-	}
+	e_lookup_concat(rb, set, false, data);
 	return key;
 }
 
