@@ -332,6 +332,26 @@ static void test_cache_files(void **state)
 	json_decref(got);
 	assert_int_equal(cache_for_each(dir, "n1", count_entry, &n), 0);
 	assert_int_equal(n, 2);
+	/* network "n1-x" shares the file name prefix "n1-": networkName decides */
+	e = cache_entry_build(&(struct cache_key){ "n1-x", "c1", "eth0" }, NULL, NULL, NULL,
+			      "{}", 2, NULL);
+	assert_int_equal(cache_write(dir, &(struct cache_key){ "n1-x", "c1", "eth0" }, e), 0);
+	json_decref(e);
+	n = 0;
+	assert_int_equal(cache_for_each(dir, "n1", count_entry, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(cache_for_each(dir, "n1-x", count_entry, &n), 0);
+	assert_int_equal(n, 1);
+	/* a file of n1 under another network's name prefix is not n1's */
+	snprintf(path, sizeof(path), "%s/results/n2-c9-eth0", dir);
+	write_file(path, "{\"kind\":\"cniCacheV1\",\"containerId\":\"c9\",\"ifName\":\"eth0\","
+		   "\"networkName\":\"n1\"}");
+	n = 0;
+	assert_int_equal(cache_for_each(dir, "n1", count_entry, &n), 0);
+	assert_int_equal(n, 2);
+	unlink(path);
+	assert_int_equal(cache_remove(dir, &(struct cache_key){ "n1-x", "c1", "eth0" }), 0);
 	assert_int_equal(cache_remove(dir, &k1), 0);
 	assert_int_equal(cache_remove(dir, &k1), 0);
 	assert_int_equal(cache_read(dir, &k1, &got), -ENOENT);
