@@ -6,7 +6,9 @@
 # scripts/deps.sh; the only network access is apt fetching the Debian source
 # package (hash-checked against the signed Sources index) through a private
 # deb-src list under $WORK: the system's apt configuration is not changed.
-# Does nothing when OUT exists and is newer than the installed libcni.
+# Does nothing when OUT exists and is newer than the installed libcni. Also builds
+# tests/tools/libcni-check into OUT's directory (a CHECK through libcni of a
+# runtime's attachment, by its container ID).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-build/tools/cnitool}
@@ -18,6 +20,14 @@ VER=$(dpkg-query -W -f='${Version}' golang-github-appc-cni-dev 2>/dev/null) || {
 	echo "build-cnitool: golang-github-appc-cni-dev is not installed (scripts/deps.sh)" >&2
 	exit 1
 }
+export GOPROXY=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 GOCACHE=$WORK/gocache
+# tests/tools/libcni-check (CHECK of a runtime's attachment through libcni) beside it
+CHECK_OUT=$(dirname "$OUT")/libcni-check
+if [ ! -x "$CHECK_OUT" ] || [ tests/tools/libcni-check/main.go -nt "$CHECK_OUT" ]; then
+	(cd tests/tools/libcni-check && GO111MODULE=off GOPATH=/usr/share/gocode \
+		go build -trimpath -o "$CHECK_OUT.tmp" .)
+	mv -f "$CHECK_OUT.tmp" "$CHECK_OUT"
+fi
 if [ -x "$OUT" ] && [ "$(cat "$OUT.version" 2>/dev/null | cut -d' ' -f1)" = "$VER" ]; then
 	exit 0
 fi
@@ -50,7 +60,6 @@ fi
 test -f "$SRC/cnitool/cnitool.go"
 
 # GOPATH mode against /usr/share/gocode: no module download at all.
-export GOPROXY=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 GOCACHE=$WORK/gocache
 pkg=$WORK/gopath/src/github.com/containernetworking/cni/cnitool
 rm -rf "$pkg"
 mkdir -p "$pkg"

@@ -68,6 +68,8 @@ pm rm -f -t 0 w3 >/dev/null 2>&1
 check_eq "w1 still reached after the refused w3" "hello from c1" "$(http http://10.78.0.1:18080/)"
 
 ns1=$(pm inspect -f '{{.NetworkSettings.SandboxKey}}' w1)
+check "libcni CHECK of podman's attachment w1 (portMappings from libcni's cache)" \
+	env CNI_PATH="$BIN" "$ROOT/build/tools/libcni-check" "$T/cni/pubnet.conflist" "$id1" "$ns1"
 check "CHECK w1 on podman's attachment (libcni cache)" \
 	env NETCTL_STATEDIR=/var/lib/cni CNI_PATH="$BIN" netctl cni check "$T/cni/pubnet.conflist" "$ns1" \
 	--id "$id1" --cap-args '{"portMappings":[{"hostPort":18080,"containerPort":8080,"protocol":"tcp"}]}'

@@ -2,7 +2,7 @@
 # podman 4 (libcni inside) with network_backend = "cni" and cni_plugin_dirs = our
 # build/bin only runs two busybox-static containers (--rootfs, no image registry) on a
 # bridge + host-local + firewall network: ping, HTTP, CHECK of podman's attachments
-# (libcni's cache, which podman wrote, read back by `netctl cni check`), podman rm,
+# (through libcni, and netctl reading libcni's cache podman wrote), podman rm,
 # nothing left. The private podman: tests/lib/podman.bash.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
@@ -44,17 +44,25 @@ check_eq "c1 keeps its address" "$ip1" \
 check "c2 still reaches c1" pm exec c2 ping -c 1 -W 2 "$ip1"
 
 # CHECK: podman has no CHECK verb; libcni cached each ADD result under the container's
-# ID; the same chain's CHECK runs against that cache.
+# ID. The CHECK runs through libcni itself (tests/tools/libcni-check: CheckNetworkList
+# with podman's container ID, args from that cache) and through netctl's driver.
+LIBCNI_CHECK=$ROOT/build/tools/libcni-check
+[ -x "$LIBCNI_CHECK" ] || fail "libcni-check is built" "no $LIBCNI_CHECK (scripts/build-cnitool.sh)"
 for c in c1 c2; do
 	id=$(pm inspect -f '{{.ID}}' $c)
 	ns=$(pm inspect -f '{{.NetworkSettings.SandboxKey}}' $c)
-	check "CHECK $c on podman's attachment (libcni cache)" env NETCTL_STATEDIR=/var/lib/cni CNI_PATH=$BIN \
+	check "libcni CHECK of podman's attachment $c" env CNI_PATH="$BIN" \
+		"$LIBCNI_CHECK" "$T/cni/proofnet.conflist" "$id" "$ns"
+	check "netctl cni CHECK of podman's attachment $c (libcni's cache)" \
+		env NETCTL_STATEDIR=/var/lib/cni CNI_PATH="$BIN" \
 		netctl cni check "$T/cni/proofnet.conflist" "$ns" --id "$id"
 done
 ns2=$(pm inspect -f '{{.NetworkSettings.SandboxKey}}' c2)
 id2=$(pm inspect -f '{{.ID}}' c2)
 nsenter --net="$ns2" ip addr flush dev eth0
-check_fails "CHECK c2 fails once its address is gone" env NETCTL_STATEDIR=/var/lib/cni CNI_PATH=$BIN \
+check_fails "libcni CHECK of c2 fails once its address is gone" env CNI_PATH="$BIN" \
+	"$LIBCNI_CHECK" "$T/cni/proofnet.conflist" "$id2" "$ns2"
+check_fails "netctl cni CHECK of c2 fails too" env NETCTL_STATEDIR=/var/lib/cni CNI_PATH="$BIN" \
 	netctl cni check "$T/cni/proofnet.conflist" "$ns2" --id "$id2"
 
 check "podman rm -f c1 c2" pm rm -f -t 0 c1 c2
