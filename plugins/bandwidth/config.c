@@ -164,7 +164,10 @@ int bw_limit_check(const struct bw_limit *l, char *why, size_t n)
  *	limit = burst + max(rate * 200 ms, 16 full frames)
  *
  * 200 ms bounds the added latency at any rate; 16 frames keep a few TCP segment
- * trains below 1 Mbit/s, where 200 ms is only a couple of frames.
+ * trains below 1 Mbit/s, where 200 ms is only a couple of frames. The known cost:
+ * below 10 Mbit/s BBR retransmits up to twice as much as with the reference's short
+ * queue, and no queue length tried (25-400 ms) did better there without losing
+ * 8-10 Mbit/s (doc/bandwidth.md).
  */
 #define BW_QUEUE_MS 200
 #define BW_QUEUE_MIN_FRAMES 16
