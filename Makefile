@@ -72,7 +72,7 @@ FUZZ_SECONDS ?= 60
 ALL_SRCS := $(LIB_SRCS) $(wildcard plugins/*/*.c) $(NETCTL_SRCS) $(wildcard tests/unit/*.c) \
 	    $(wildcard tests/fuzz/*.c)
 
-.PHONY: all check unit integration demo install clean check-layers bench deps fuzz
+.PHONY: all check unit integration demo install clean check-layers bench deps fuzz tools
 all: $(PLUGIN_BINS) $(NETCTL_BIN) $(UNIT_BINS) $(FUZZ_BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -124,13 +124,18 @@ fuzz:
 			-artifact_prefix=build/libfuzzer/crash-$$t- build/libfuzzer/corpus-$$t || exit 1; \
 	done
 
-check: all
+# The real libcni clients tests/integration/real-*.sh drive: build/tools/cnitool and
+# libcni-check, built offline from Debian's golang-github-appc-cni (scripts/deps.sh).
+tools:
+	scripts/build-cnitool.sh
+
+check: all tools
 	BUILD=$(BUILD) tests/run.sh
 
 unit: all
 	BUILD=$(BUILD) tests/run.sh --unit-only
 
-integration: all
+integration: all tools
 	BUILD=$(BUILD) tests/run.sh --integration-only
 
 demo: all
