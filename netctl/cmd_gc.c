@@ -165,6 +165,14 @@ static int gc_run(const char *id, void *data)
 		    a.ifname, r < 0 ? ": " : "", r < 0 ? err_text(&err, ebuf, sizeof(ebuf)) : "");
 	}
 	if (access(ns, F_OK) == 0) {
+		/* CMD died with netctl (PDEATHSIG); what it started may not have. */
+		r = netns_kill_all(ns);
+		if (r > 0)
+			say(g, false, NULL, rec.container_id, NULL,
+			    "run %s: killed %d processes left in its netns", id, r);
+		else if (r < 0)
+			say(g, true, NULL, rec.container_id, NULL,
+			    "run %s: cannot kill what is left in its netns: %s", id, strerror(-r));
 		r = netns_delete(g->p.netnsdir, rec.container_id);
 		say(g, r < 0, NULL, rec.container_id, NULL, "run %s: %s netns %s%s%s", id,
 		    r < 0 ? "cannot remove" : "removed", ns, r < 0 ? ": " : "",

@@ -54,7 +54,8 @@ static const char usage_text[] =
 	"else loopback only (said on stderr).\n"
 	"--publish, --ip and the rates apply to the first network.\n"
 	"Signals INT, TERM, HUP, QUIT, USR1 and USR2 are forwarded to CMD. When CMD ends\n"
-	"(or netctl is interrupted) every network is detached and the namespace removed;\n"
+	"(or netctl is interrupted) whatever CMD left running in the namespace is killed,\n"
+	"every network is detached and the namespace removed;\n"
 	"if netctl itself is killed, CMD dies with it and `netctl gc` cleans up.\n"
 	"\n"
 	"Exit status: CMD's, or 128+N when CMD was killed by signal N; 125 when netctl\n"
@@ -430,6 +431,9 @@ static void undo(const struct netctl_paths *p, const struct run_opts *o,
 
 	if (!rec->id[0])
 		return;
+	/* What CMD left running (a background job, a daemon) ends with it, as in Docker. */
+	if (ns_path[0])
+		netns_kill_all(ns_path);
 	for (i = attached - 1; i >= 0; i--) {
 		a = attach_opts_for(o, rec, ns_path, i);
 		a.op = "run-exit";

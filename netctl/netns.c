@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -94,4 +97,47 @@ int netns_delete(const char *dir, const char *name)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+/* One pass over /proc: SIGKILL each process in the netns @st. */
+static int kill_pass(const struct stat *st)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc");
+	char path[64];
+	struct dirent *de;
+	struct stat ps;
+	char *end;
+	long pid;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 1 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		if (stat(path, &ps) < 0 || ps.st_dev != st->st_dev || ps.st_ino != st->st_ino)
+			continue;
+		if (kill((pid_t)pid, SIGKILL) == 0)
+			n++;
+	}
+	return n;
+}
+
+int netns_kill_all(const char *path)
+{
+	struct stat st;
+	int total = 0, n, pass;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	for (pass = 0; pass < 100; pass++) {
+		n = kill_pass(&st);
+		if (n <= 0)
+			return n < 0 ? n : total;
+		total += n;
+		usleep(1000);
+	}
+	return -EBUSY;
 }

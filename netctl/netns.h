@@ -16,6 +16,14 @@ int netns_create(const char *dir, const char *name);
 /** netns_delete() - unpin and remove @dir/@name; a missing one is fine. */
 int netns_delete(const char *dir, const char *name);
 
+/**
+ * netns_kill_all() - SIGKILL every process whose network namespace is the one pinned
+ * at @path, until none is left (a process forking as it dies is caught by the next
+ * pass). For a namespace that belongs to one run: what CMD left behind (a daemon, a
+ * background job) must not outlive it. Return: how many were killed, or -errno.
+ */
+int netns_kill_all(const char *path);
+
 /** netns_path() - "@dir/@name" into @out. */
 int netns_path(const char *dir, const char *name, char *out, size_t n);
 

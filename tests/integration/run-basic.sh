@@ -49,6 +49,14 @@ esac
 	ok "CMD's netns is not ours" || fail "CMD's netns is not ours" "$out"
 check_clean "after CMD exits"
 
+# --- what CMD leaves running in its netns ends with it ---
+"$NETCTL" run --network none -- sh -c "sleep 30 & echo \$! >$T/bg.pid; setsid sleep 30 & echo \$! >>$T/bg.pid; exit 0"
+check_eq "CMD exits 0 leaving a background job and a setsid'd one" 0 $?
+bg=$(tr '\n' ' ' <"$T/bg.pid")
+gone=1
+for p in $bg; do [ -e "/proc/$p" ] && ! grep -q '^[^)]*) Z' "/proc/$p/stat" && gone=0; done
+check_eq "both are killed when the run ends ($bg)" 1 $gone
+
 # --- exit statuses ---
 "$NETCTL" run --network none -- sh -c 'exit 3'
 check_eq "exit 3 -> 3" 3 $?

@@ -199,7 +199,12 @@ mkdir -p "$NETCTL_RUNDIR/run"
 printf '{"id":"%s","containerId":"netctl-%s","pid":%d,"startTime":1,"name":"","networks":[{"network":"web","ifname":"eth0"}]}' \
 	$id $id $$ >"$NETCTL_RUNDIR/run/$id.json"
 ip netns add "netctl-$id"
+ip netns exec "netctl-$id" sleep 60 &
+orphan=$!
 out=$("$NETCTL" gc)
+wait $orphan 2>/dev/null
+check_eq "gc kills what a dead run left in its netns" "137 killed 1 processes" \
+	"$? $(echo "$out" | grep -o 'killed 1 processes')"
 case $out in *"run $id (pid $$ ended): detached from web (eth0)"*"removed netns"*"removed its record"*)
 	ok "a live pid with another start time is a dead run" ;;
 *) fail "a live pid with another start time is a dead run" "$out" ;; esac
