@@ -115,14 +115,6 @@ static const char *err_text(const struct chain_err *e, char *buf, size_t n)
 	return buf;
 }
 
-static bool net_exists(const struct gc *g, const char *net)
-{
-	char path[PATH_MAX];
-
-	return paths_net_conflist(&g->p, net, path, sizeof(path)) == 0 &&
-	       access(path, F_OK) == 0;
-}
-
 /* Step 1: a dead run's networks, netns and record. */
 static int gc_run(const char *id, void *data)
 {
@@ -149,7 +141,7 @@ static int gc_run(const char *id, void *data)
 	if (netns_path(g->p.netnsdir, rec.container_id, ns, sizeof(ns)) < 0)
 		ns[0] = '\0';
 	for (i = rec.n_nets - 1; i >= 0; i--) {
-		if (!net_exists(g, rec.nets[i].net)) {
+		if (!paths_net_exists(&g->p, rec.nets[i].net)) {
 			say(g, false, rec.nets[i].net, rec.container_id, rec.nets[i].ifname,
 			    "run %s (pid %d ended): network %s no longer exists, nothing to detach",
 			    id, (int)rec.pid, rec.nets[i].net);
@@ -854,7 +846,7 @@ int cmd_gc(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	g.only = argc - optind == 1 ? argv[optind] : NULL;
-	if (g.only && !net_exists(&g, g.only)) {
+	if (g.only && !paths_net_exists(&g.p, g.only)) {
 		fprintf(stderr, "netctl gc: there is no network \"%s\" (see `netctl ls`)\n",
 			g.only);
 		return CLI_FAILED;

@@ -437,7 +437,8 @@ static void undo(const struct netctl_paths *p, const struct run_opts *o,
 	for (i = attached - 1; i >= 0; i--) {
 		a = attach_opts_for(o, rec, ns_path, i);
 		a.op = "run-exit";
-		if (attach_del(&a, &err) < 0)
+		/* `netctl rm --force` of the network while we ran already detached us. */
+		if (attach_del(&a, &err) < 0 && paths_net_exists(p, a.net))
 			print_chain_err("detaching from", a.net, &err);
 	}
 	r = netns_delete(p->netnsdir, rec->container_id);

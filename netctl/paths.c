@@ -81,6 +81,13 @@ int paths_net_conflist(const struct netctl_paths *p, const char *net, char *out,
 	return str_printf(out, n, "%s/net.d/%s" NET_SUFFIX, p->confdir, net);
 }
 
+bool paths_net_exists(const struct netctl_paths *p, const char *net)
+{
+	char path[PATH_MAX];
+
+	return paths_net_conflist(p, net, path, sizeof(path)) == 0 && access(path, F_OK) == 0;
+}
+
 int paths_net_policy(const struct netctl_paths *p, const char *net, char *out, size_t n)
 {
 	if (!paths_net_name_ok(net))

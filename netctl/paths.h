@@ -43,6 +43,9 @@ bool paths_net_name_ok(const char *net);
 /** paths_net_conflist() - "<confdir>/net.d/<net>.conflist"; -EINVAL for a bad name. */
 int paths_net_conflist(const struct netctl_paths *p, const char *net, char *out, size_t n);
 
+/** paths_net_exists() - network @net has a conflist in <confdir>/net.d. */
+bool paths_net_exists(const struct netctl_paths *p, const char *net);
+
 /** paths_net_policy() - "<confdir>/policy.d/<net>.json"; -EINVAL for a bad name. */
 int paths_net_policy(const struct netctl_paths *p, const char *net, char *out, size_t n);
 

@@ -118,6 +118,18 @@ else
 	fail "rates" "no bandwidth plugin in web's chain (is build/bin/bandwidth built?)"
 fi
 
+# --- netctl rm --force of a network while a run uses it: the run ends quietly ---
+check "create tmpnet" "$NETCTL" create tmpnet --subnet 10.65.0.0/24
+rm -f "$T/t.ready"
+"$NETCTL" run --network tmpnet -- sh -c "echo ready >$T/t.ready; exec sleep 5" 2>"$T/t.err" &
+pt=$!
+wait_file "$T/t.ready"
+check "rm --force tmpnet while the run is on it" "$NETCTL" rm tmpnet --force
+kill -TERM $pt
+wait $pt
+check_eq "the run ends with 143 and nothing on stderr" "143 " "$? $(cat "$T/t.err")"
+check_clean "after rm --force under a run"
+
 # --- the audit log has the run's attach and detach ---
 check "audit: op=run and op=run-exit lines" sh -c \
 	"grep -q 'netctl: op=run net=web' $T/audit && grep -q 'netctl: op=run-exit net=web' $T/audit"
