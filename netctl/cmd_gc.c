@@ -285,9 +285,9 @@ static void att_free(struct att_list *l)
  * kernel objects and reservations before and after it, taken under the network's
  * exclusive cache lock (so no ADD or DEL of this network runs in between), and one
  * line per item that went. Objects of this network: veths on its bridge, its IFBs
- * (ifalias netctl-bw/NET), the elements of its own sets (members-, masq-, grp-...)
- * and of the bridge-keyed maps, its host-local reservations. The portmap maps are
- * shared by all networks, so their elements are not itemized.
+ * (ifalias netctl-bw/NET), the elements of its own sets (members-, masq-, grp-...),
+ * of the bridge-keyed maps and of portmap's shared maps whose comment names it, its
+ * host-local reservations.
  */
 struct snap {
 	char **v;
@@ -345,7 +345,7 @@ static int snap_link(const struct netlib_link *l, void *data)
 struct snap_set {
 	struct snap *s;
 	const char *set;
-	bool by_bridge;		/* only the element keyed by the network's bridge */
+	int own;		/* set_is_nets() */
 };
 
 /* An ifname key (NUL-padded to IFNAMSIZ), not an IPv6 address. */
@@ -362,6 +362,30 @@ static bool key_is_name(const uint8_t *key, size_t len)
 	return i == len;
 }
 
+/*
+ * A portmap key: [ADDR .] PROTO . PORT, each part in a 4-byte register (an address in
+ * 4 or 16 bytes), as "[ADDR . ]tcp . 8080".
+ */
+static void port_key(const uint8_t *key, size_t len, char *out, size_t n)
+{
+	struct ip_addr a = { 0 };
+	char addr[IP_STR_MAX + 3] = "";
+	const uint8_t *pp = key;
+
+	if (len == 12 || len == 24) {
+		a.family = len == 12 ? AF_INET : AF_INET6;
+		memcpy(a.b, key, ip_addr_size(&a));
+		ip_addr_format(&a, addr, IP_STR_MAX);
+		strcat(addr, " . ");
+		pp = key + ip_addr_size(&a);
+	} else if (len != 8) {
+		snprintf(out, n, "(%zu-byte key)", len);
+		return;
+	}
+	snprintf(out, n, "%s%s . %u", addr, pp[0] == 6 ? "tcp" : pp[0] == 17 ? "udp" :
+		 pp[0] == 132 ? "sctp" : "?", (unsigned)(pp[4] << 8 | pp[5]));
+}
+
 static int snap_elem(const void *key, size_t key_len, const char *comment, const char *chain,
 		     void *data)
 {
@@ -369,11 +393,18 @@ static int snap_elem(const void *key, size_t key_len, const char *comment, const
 	struct ip_addr a = { .family = key_len == 4 ? AF_INET : AF_INET6 };
 	char k[IP_STR_MAX];
 
-	if (key_is_name(key, key_len)) {
-		if (ss->by_bridge && strncmp(key, ss->s->bridge, key_len))
+	size_t cl = comment ? strlen(comment) : 0, nl = strlen(ss->s->net);
+
+	if (ss->own == 3 && !(cl > nl && comment[cl - nl - 1] == ' ' &&
+			      !strcmp(comment + cl - nl, ss->s->net)))
+		return 0;
+	if (ss->own == 3) {
+		port_key(key, key_len, k, sizeof(k));
+	} else if (key_is_name(key, key_len)) {
+		if (ss->own == 2 && strncmp(key, ss->s->bridge, key_len))
 			return 0;
 		snprintf(k, sizeof(k), "\"%.*s\"", (int)strnlen(key, key_len), (const char *)key);
-	} else if (ss->by_bridge) {
+	} else if (ss->own == 2) {
 		return 0;
 	} else if (key_len == 4 || key_len == 16) {
 		memcpy(a.b, key, key_len);
@@ -385,7 +416,10 @@ static int snap_elem(const void *key, size_t key_len, const char *comment, const
 			" (" : "", comment ? comment : "", comment && *comment ? ")" : "");
 }
 
-/* 1: all of the set's elements are this network's; 2: only its bridge's; 0: none. */
+/*
+ * 1: all of the set's elements are this network's; 2: only its bridge's; 3: those
+ * whose comment ends with " NET" (portmap's shared maps); 0: none.
+ */
 static int set_is_nets(const char *set, const char *net)
 {
 	static const char *const own[] = { "members-", "members6-", "masq-", "masq6-" };
@@ -393,6 +427,8 @@ static int set_is_nets(const char *set, const char *net)
 
 	if (!strcmp(set, "fwd-from") || !strcmp(set, "fwd-to") || !strcmp(set, "bridges"))
 		return 2;
+	if (str_has_prefix(set, "dnat-") || str_has_prefix(set, "pub-"))
+		return 3;
 	for (i = 0; i < ARRAY_SIZE(own); i++)
 		if (str_has_prefix(set, own[i]) && !strcmp(set + strlen(own[i]), net))
 			return 1;
@@ -461,7 +497,7 @@ static void snap_take(struct snap *s, const struct conflist *cl)
 				  sizeof(ebuf)) >= 0)
 			for (i = 0; i < sets.n; i++) {
 				int own = set_is_nets(sets.names[i], cl->name);
-				struct snap_set ss = { s, sets.names[i], own == 2 };
+				struct snap_set ss = { s, sets.names[i], own };
 
 				if (own)
 					nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, sets.names[i],
