@@ -337,7 +337,8 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	r = calc_gateways(b, res);
 	if (r == 0) {
 		r = br_cont_setup(&b->cont, b->ns_fd, b->ctx->env.ifname, b->cv.index, res,
-				  CONT_IDX, b->c.enable_dad, b->ebuf, sizeof(b->ebuf));
+				  CONT_IDX, (b->c.enable_dad ? BR_CONT_DAD : 0) |
+				  (b->c.ipv6_link_local ? BR_CONT_LL6 : 0), b->ebuf, sizeof(b->ebuf));
 		if (r < 0)
 			fail(b, r, "cannot configure the container interface");
 	}

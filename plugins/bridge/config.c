@@ -42,6 +42,7 @@ static int get_bools(struct cni_ctx *ctx, json_t *o, struct br_conf *c)
 		{ "promiscMode", &c->promisc }, { "enabledad", &c->enable_dad },
 		{ "disableContainerInterface", &c->disable_container_iface },
 		{ "portIsolation", &c->port_isolation }, { "icc", &c->icc },
+		{ "ipv6LinkLocal", &c->ipv6_link_local },
 	};
 	size_t i;
 

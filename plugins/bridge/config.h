@@ -13,6 +13,7 @@ struct br_conf {
 	char bridge[IFNAMSIZ];		/* "bridge", default "cni0" as the reference */
 	bool is_gw, is_default_gw, force_address;
 	bool hairpin, promisc, enable_dad;
+	bool ipv6_link_local;		/* keep IPv6 on an IPv4-only container interface */
 	bool disable_container_iface, port_isolation;
 	bool icc;			/* false: ports isolated, peers routed by the host */
 	bool ip_masq;			/* through nft/masq.h (table inet netctl) */

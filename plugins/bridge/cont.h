@@ -6,13 +6,17 @@
 #include "cni/result.h"
 #include "netlib/link.h"
 
+#define BR_CONT_DAD	(1u << 0)	/* IPv6 DAD on (enabledad) */
+#define BR_CONT_LL6	(1u << 1)	/* keep IPv6 on an interface without IPv6 addresses */
+
 /**
  * br_cont_setup() - in the container netns (socket @nl, fd @ns_fd): DAD off (unless
- * @enable_dad), @index up, the result's addresses for interface @iface_idx, then its
+ * BR_CONT_DAD in @flags), IPv6 off when the interface gets no IPv6 address (unless
+ * BR_CONT_LL6), @index up, the result's addresses for interface @iface_idx, then its
  * routes (a route without gateway uses its family's gateway, as the reference does).
  */
 int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index,
-		  const struct cni_result *res, int iface_idx, bool enable_dad, char *ebuf,
+		  const struct cni_result *res, int iface_idx, unsigned flags, char *ebuf,
 		  size_t n);
 /**
  * br_cont_check() - the interface @ifname is a veth with every address of the result
