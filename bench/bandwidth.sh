@@ -7,13 +7,7 @@
 # (the rate is read over the last 4 seconds). Shaper rate = receiver's interface
 # counters at wire size (tests/integration/bwlib/rate.py). About 3 minutes.
 #   BW_RATES="1000000 10000000 100000000 1000000000"  BW_SECS=4  BW_TCP_CC=
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-if [ -z "${NETCTL_SANDBOX:-}" ]; then
-	exec "$ROOT/tests/lib/sandbox.sh" bash "$0" "$@"
-fi
-. "$ROOT/tests/lib/common.sh"
+. "$(dirname "$0")/sandboxed.sh"
 . "$ROOT/tests/integration/bwlib/bw.bash"
 
 for p in "$BIN/bandwidth" "$REF/bandwidth"; do

@@ -10,14 +10,7 @@
 # $BENCH_OUT/NAME.tsv (NAME N who op index us) for bench/report.sh.
 # NAME.cap, if present, is the capability args (@PORT@: a host port per container).
 # Runs itself in a throwaway sandbox (tests/lib/sandbox.sh).
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-if [ -z "${NETCTL_SANDBOX:-}" ]; then
-	exec "$ROOT/tests/lib/sandbox.sh" bash "$0" "$@"
-fi
-. "$ROOT/tests/lib/common.sh"
-. "$HERE/lib.sh"
+. "$(dirname "$0")/sandboxed.sh"
 
 NAME=${1:?usage: bench/chain.sh NAME [N...]}
 shift

@@ -5,13 +5,7 @@
 # policy (both routed through the forward hook; the allowed port is the last entry).
 # br_netfilter off, as on most hosts. The four run in turn ROUNDS times (single TCP
 # streams on 2 vCPUs are noisy); medians are printed.
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-if [ -z "${NETCTL_SANDBOX:-}" ]; then
-	exec "$ROOT/tests/lib/sandbox.sh" bash "$0" "$@"
-fi
-. "$ROOT/tests/lib/common.sh"
+. "$(dirname "$0")/sandboxed.sh"
 . "$ROOT/tests/integration/fwlib/fw.bash"
 S=${1:-4}
 R=${2:-5}

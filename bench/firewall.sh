@@ -3,13 +3,7 @@
 # one run: N ADDs, interleaved, then N DELs, on one bridge network with
 # ingressPolicy same-bridge for both. Prints ADD medians of the first 10 and last 10,
 # DEL medians, and ratios. Runs itself in a throwaway sandbox.
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-if [ -z "${NETCTL_SANDBOX:-}" ]; then
-	exec "$ROOT/tests/lib/sandbox.sh" bash "$0" "$@"
-fi
-. "$ROOT/tests/lib/common.sh"
+. "$(dirname "$0")/sandboxed.sh"
 
 N=${1:-200}
 for b in "$BIN/firewall" "$REF/firewall"; do

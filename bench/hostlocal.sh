@@ -5,14 +5,8 @@
 #
 # Runs itself in a throwaway sandbox (tests/lib/sandbox.sh: unshare --net --mount,
 # tmpfs state dirs) and refuses to run in the host's network namespace.
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-if [ -z "${NETCTL_SANDBOX:-}" ]; then
-	exec "$ROOT/tests/lib/sandbox.sh" bash "$0" "$@"
-fi
+. "$(dirname "$0")/sandboxed.sh"
 # The guard of every test: not the host netns, not pid 1's, nothing but lo here.
-. "$ROOT/tests/lib/common.sh"
 
 N=${1:-200}
 OURS=$BIN/host-local

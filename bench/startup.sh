@@ -2,14 +2,7 @@
 # bench/startup.sh : each plugin's start time (VERSION, median of 100 execs, alternating with the reference's) and peak
 # RSS (VERSION, and ADD of a single-plugin config where it makes sense), ours vs
 # Debian's /usr/lib/cni. Runs itself in a throwaway sandbox.
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-if [ -z "${NETCTL_SANDBOX:-}" ]; then
-	exec "$ROOT/tests/lib/sandbox.sh" bash "$0" "$@"
-fi
-. "$ROOT/tests/lib/common.sh"
-. "$HERE/lib.sh"
+. "$(dirname "$0")/sandboxed.sh"
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (apt install time)" >&2; exit 1; }
 
 # version_times TYPE : 100 VERSION execs each of ours and the reference's, alternating
