@@ -3,6 +3,10 @@
 # tmpfs state dirs, so nothing it does reaches the machine's real network or state.
 set -eu
 if [ "${1:-}" != "--inside" ]; then
+	# Loading the ifb module (the first IFB a bandwidth plugin makes) also creates
+	# numifbs devices, by default ifb0 and ifb1, in the host's netns: load it first
+	# with none, so no test or benchmark adds a device to the real network.
+	grep -q '^ifb ' /proc/modules 2>/dev/null || modprobe ifb numifbs=0 2>/dev/null || true
 	NETCTL_HOST_NETNS=$(readlink /proc/self/ns/net)
 	export NETCTL_HOST_NETNS
 	exec unshare --net --mount --propagation private -- "$0" --inside "$@"
