@@ -60,7 +60,8 @@ printf '%-44s %8s Gbit/s\n' "no firewall (L2 bridge)" "$plain"
 printf '%-44s %8s Gbit/s\n' "firewall, icc on" "$iccon"
 printf '%-44s %8s Gbit/s\n' "icc=false, 1-entry policy (routed)" "$one"
 printf '%-44s %8s Gbit/s\n' "icc=false, $rules policy rules (routed)" "$policy"
-printf 'policy vs the same routed path with 1 rule: %.1f%% lower\n' \
-	"$(echo "(1 - $policy / $one) * 100" | bc -l)"
-printf 'policy vs no firewall: %.1f%% lower\n' "$(echo "(1 - $policy / $plain) * 100" | bc -l)"
+# change A B : A against B in percent, signed (negative: A is slower)
+change() { printf '%+.1f%%' "$(echo "($1 / $2 - 1) * 100" | bc -l)"; }
+echo "policy vs the same routed path with 1 rule: $(change "$policy" "$one")"
+echo "policy vs no firewall: $(change "$policy" "$plain") (run-to-run spread: see all runs)"
 for f in "$T"/iperf-*.pid; do kill "$(cat "$f")"; done
