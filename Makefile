@@ -17,7 +17,8 @@ BUILD   ?= build/libfuzzer
 SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer
 else ifeq ($(SAN),1)
 BUILD   ?= build/san
-SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SANFLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined,float-cast-overflow
 else
 BUILD   ?= build
 SANFLAGS :=

@@ -46,7 +46,10 @@ int cni_json_get_uint(json_t *obj, const char *key, unsigned long long max,
 
 	if (!v || json_is_null(v))
 		return 0;
-	if (json_is_real(v) && json_real_value(v) == (double)(json_int_t)json_real_value(v))
+	/* a real counts when it is whole and inside json_int_t (casting one outside is
+	 * undefined: fuzz_portmap found 1e300) */
+	if (json_is_real(v) && json_real_value(v) >= -9.0e18 && json_real_value(v) <= 9.0e18 &&
+	    json_real_value(v) == (double)(json_int_t)json_real_value(v))
 		i = (json_int_t)json_real_value(v);
 	else if (json_is_integer(v))
 		i = json_integer_value(v);
