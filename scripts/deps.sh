@@ -9,6 +9,8 @@ PKGS=(
 	iproute2 nftables iputils-ping iputils-arping iperf3 util-linux procps jq tcpdump
 	containernetworking-plugins
 	valgrind podman busybox-static golang-go golang-github-appc-cni-dev dpkg-dev xz-utils strace
+	dnsmasq-base dnsutils golang-github-containernetworking-plugin-dnsname
+	containerd golang-github-containerd-go-cni-dev netavark aardvark-dns python3
 )
 missing=()
 for p in "${PKGS[@]}"; do
