@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "plugins/dnsname/config.h"
+#include "util/str.h"
+
+int dn_paths_init(struct dn_paths *p, const char *rundir, const char *net)
+{
+	if (str_printf(p->dir, sizeof(p->dir), "%s/%s", rundir, net) < 0 ||
+	    str_printf(p->lock, sizeof(p->lock), "%s/lock", p->dir) < 0 ||
+	    str_printf(p->conf, sizeof(p->conf), "%s/dnsmasq.conf", p->dir) < 0 ||
+	    str_printf(p->hosts, sizeof(p->hosts), "%s/hosts", p->dir) < 0 ||
+	    str_printf(p->pid, sizeof(p->pid), "%s/pid", p->dir) < 0)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* As Go's encoding/json: the exact key, else the first one equal ignoring case. */
+static json_t *get_key(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *k;
+
+	if (v || !json_is_object(obj))
+		return v;
+	json_object_foreach(obj, k, v)
+		if (!strcasecmp(k, key))
+			return v;
+	return NULL;
+}
+
+static int add_name(struct cni_ctx *ctx, struct dn_config *c, const char *what,
+		    const char *name)
+{
+	int i;
+
+	if (!dns_name_valid(name))
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid container name",
+				   "%s \"%.300s\" is not a host name: letters, digits, '-' and '_' "
+				   "in labels of 1-63 separated by single dots, 253 at most",
+				   what, name);
+	for (i = 0; i < c->n_names; i++)
+		if (!strcmp(c->names[i], name))
+			return 0;
+	if (c->n_names == DN_MAX_NAMES)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "too many aliases",
+				   "at most %d names per container", DN_MAX_NAMES);
+	c->names[c->n_names++] = name;
+	return 0;
+}
+
+/* runtimeConfig.aliases: {"<network>": ["alias", ...]}, as podman's CNI backend sends it. */
+static int load_aliases(struct cni_ctx *ctx, struct dn_config *c)
+{
+	json_t *all = get_key(ctx->conf.runtime_config, "aliases"), *list, *e;
+	size_t i;
+
+	if (!all || json_is_null(all))
+		return 0;
+	if (!json_is_object(all))
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid aliases",
+				   "runtimeConfig.aliases must be an object of network name to "
+				   "a list of names");
+	list = json_object_get(all, c->net);
+	if (!list || json_is_null(list))
+		return 0;
+	if (!json_is_array(list))
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid aliases",
+				   "runtimeConfig.aliases.%s must be a list of names", c->net);
+	json_array_foreach(list, i, e) {
+		if (!json_is_string(e))
+			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid aliases",
+					   "runtimeConfig.aliases.%s[%zu] is not a string",
+					   c->net, i);
+		if (add_name(ctx, c, "alias", json_string_value(e)) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int load_names(struct cni_ctx *ctx, struct dn_config *c)
+{
+	const char *name = cni_env_arg(&ctx->env, "K8S_POD_NAME");
+	const char *id = ctx->env.container_id;
+
+	if (!name || !name[0])
+		name = cni_env_arg(&ctx->env, "name");
+	if (name && name[0] && add_name(ctx, c, "the name", name) < 0)
+		return -EINVAL;
+	if (load_aliases(ctx, c) < 0)
+		return -EINVAL;
+	/* the short ID, as Docker and podman resolve it; an ID that is no name is left out */
+	if (id && strlen(id) >= DN_SHORT_ID) {
+		memcpy(c->short_id, id, DN_SHORT_ID);
+		c->short_id[DN_SHORT_ID] = '\0';
+		if (dns_name_valid(c->short_id) && add_name(ctx, c, "the short ID", c->short_id) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static void add_unique(struct ip_addr *v, int *n, const struct ip_addr *a)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (ip_addr_eq(&v[i], a))
+			return;
+	if (*n < DN_MAX_ADDRS)
+		v[(*n)++] = *a;
+}
+
+/* The container's addresses (those on an interface in a sandbox) and their gateways. */
+static int load_addrs(struct cni_ctx *ctx, struct dn_config *c)
+{
+	const struct cni_result *p = ctx->prev;
+	int i;
+
+	if (!p)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "dnsname needs a prevResult",
+				   "the dnsname plugin is chained after bridge (or another "
+				   "plugin that gives the container its addresses)");
+	for (i = 0; i < p->n_ips; i++) {
+		const struct cni_ip *ip = &p->ips[i];
+
+		if (ip->interface >= 0 && ip->interface < p->n_interfaces &&
+		    !p->interfaces[ip->interface].sandbox[0])
+			continue;
+		add_unique(c->addrs, &c->n_addrs, &ip->address.addr);
+		if (ip->has_gateway)
+			add_unique(c->gateways, &c->n_gateways, &ip->gateway);
+	}
+	if (!c->n_addrs || !c->n_gateways)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
+				   "dnsname needs the container's address and its gateway",
+				   "prevResult has %d container address(es) and %d gateway(s): "
+				   "chain dnsname after a bridge with isGateway", c->n_addrs,
+				   c->n_gateways);
+	return 0;
+}
+
+static int load_keys(struct cni_ctx *ctx, struct dn_config *c)
+{
+	json_t *root = ctx->conf.root;
+	const char *rundir = NULL, *env = getenv("NETCTL_RUNDIR");
+	char buf[PATH_MAX];
+
+	c->domain = DN_DEFAULT_DOMAIN;
+	c->resolv_conf = DN_DEFAULT_RESOLV;
+	if (cni_json_get_str(root, "domainName", &c->domain, &ctx->err) < 0 ||
+	    cni_json_get_str(root, "resolvConf", &c->resolv_conf, &ctx->err) < 0 ||
+	    cni_json_get_str(root, "runDir", &rundir, &ctx->err) < 0)
+		return -EINVAL;
+	if (!c->domain[0])
+		c->domain = DN_DEFAULT_DOMAIN;
+	if (!dns_domain_valid(c->domain))
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid domainName",
+				   "\"%.300s\" is not a domain name (\"dns.podman\")", c->domain);
+	if (!rundir || !rundir[0]) {
+		if (env && env[0] && str_printf(buf, sizeof(buf), "%s/dnsname", env) == 0)
+			rundir = buf;
+		else
+			rundir = DN_DEFAULT_RUNDIR;
+	}
+	if (rundir[0] != '/' || dn_paths_init(&c->paths, rundir, c->net) < 0)
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid runDir",
+				   "runDir must be an absolute path of at most %d bytes: \"%.300s\"",
+				   PATH_MAX - 64, rundir);
+	return 0;
+}
+
+int dn_config_load(struct cni_ctx *ctx, bool need_prev, struct dn_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->net = ctx->conf.name;
+	if (load_keys(ctx, c) < 0)
+		return -EINVAL;
+	if (!need_prev)
+		return 0;
+	if (load_names(ctx, c) < 0 || load_addrs(ctx, c) < 0)
+		return -EINVAL;
+	return 0;
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# dnsname with real lookups (dig, and libc's getaddrinfo through getent) from inside
+# containers driven by the real libcni client: A and AAAA by name, alias and short ID
+# on a dual-stack network; another network's names not resolved; upstream names
+# through a test resolver; a removed container unresolvable within 1 s; CHECK; kill -9
+# of dnsmasq repaired by the next ADD and by GC; bad names refused with nothing
+# written; no dnsmasq and no state left after the last DEL.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/dnslib/dns.bash"
+
+dns_upstream 127.0.0.54
+dns_conflist dn dn0 10.89.0.0/24 fd89::/64
+dns_conflist far far0 10.90.0.0/24
+for n in c1 c2 c3 c4; do mkns $n; done
+ns_resolv c1 10.89.0.1
+ns_resolv c2 10.89.0.1
+ns_resolv c3 10.90.0.1
+ns_resolv c4 10.89.0.1
+
+check "ADD web (aliases db, pg) on a dual-stack network" dns_add dn c1 web '["db","pg"]'
+check "ADD client on the same network" dns_add dn c2 client
+check "ADD far on another network" dns_add far c3 far
+check_eq "one dnsmasq per network" 2 "$(dnsmasq_pids | wc -l)"
+
+check_eq "dig A web" "10.89.0.2" "$(lookup c2 web)"
+check_eq "dig AAAA web" "fd89::2" "$(lookup c2 web AAAA)"
+check_eq "dig web.dns.podman (the domain)" "10.89.0.2" "$(lookup c2 web.dns.podman)"
+check_eq "getaddrinfo web (IPv4)" "10.89.0.2" "$(gai c2 web v4)"
+check_eq "getaddrinfo web (IPv6)" "fd89::2" "$(gai c2 web v6)"
+check_eq "alias db" "10.89.0.2" "$(lookup c2 db)"
+check_eq "alias pg (AAAA)" "fd89::2" "$(lookup c2 pg AAAA)"
+sid=$(sed -n 's/^# netctl-dnsname \([^ ]*\) eth0$/\1/p' /run/netctl/dnsname/dn/hosts | head -1)
+check_eq "the short ID resolves" "10.89.0.2" "$(lookup c2 "${sid:0:12}")"
+check_eq "web finds client" "10.89.0.3" "$(gai c1 client v4)"
+check_eq "another network's name: no answer" "" "$(lookup c2 far)"
+check_fails "another network's name: getaddrinfo fails" in_ns c2 getent ahosts far
+check_eq "far does not see web" "" "$(lookup c3 web)"
+check_eq "far resolves itself" "10.90.0.2" "$(lookup c3 far)"
+check_eq "an upstream name through the test resolver" "192.0.2.7" "$(lookup c2 www.example.test)"
+check_eq "getaddrinfo of an upstream name" "2001:db8::7" "$(gai c2 www.example.test v6)"
+check "CHECK web" "$CNITOOL" check dn /run/netns/c1
+
+# a removed container is gone at once
+check "DEL web" dns_del dn c1
+t0=$(date +%s%N) gone=
+for _ in $(seq 10); do
+	[ -z "$(lookup c2 web)" ] && gone=1 && break
+	sleep 0.1
+done
+check_eq "web unresolvable within 1 s of its DEL" "1 1" "${gone:-0} $(( ($(date +%s%N) - t0) < 1500000000 ))"
+check_eq "alias db gone too" "" "$(lookup c2 db)"
+check_eq "client still resolves" "10.89.0.3" "$(lookup c2 client)"
+
+# kill -9 of the server: the next ADD restarts it, and so does GC
+pid=$(cat /run/netctl/dnsname/dn/pid)
+kill -9 "$pid"
+check_fails "CHECK client fails with its server dead" "$CNITOOL" check dn /run/netns/c2
+check "ADD web again" dns_add dn c1 web
+a1=$(ip -n c1 -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
+check_eq "a new server answers after the ADD" "$a1 10.89.0.3" "$(lookup c2 web) $(lookup c2 client)"
+kill -9 "$(cat /run/netctl/dnsname/dn/pid)"
+gc_conf() {
+	jq -c --arg id "$1" '.plugins[1] + {cniVersion: "1.1.0", name: "dn",
+		"cni.dev/valid-attachments": [{containerID: $id, ifname: "eth0"}]}' "$T/netd/dn.conflist"
+}
+id2=$(sed -n 's/^# netctl-dnsname \([^ ]*\) eth0$/\1/p' /run/netctl/dnsname/dn/hosts | head -1)
+gc_conf "$id2" >"$T/gc.json"
+check "GC (only one container valid)" sh -c "CNI_COMMAND=GC '$BIN/dnsname' <'$T/gc.json'"
+check_eq "GC restarted the server, and dropped the invalid attachment" "1 1" \
+	"$(dnsmasq_pids | wc -l | awk '{print ($1 == 2)}') $(grep -c '^# netctl-dnsname' /run/netctl/dnsname/dn/hosts)"
+check_eq "after GC the valid one resolves, the other not" "10.89.0.3 -" \
+	"$(lookup c2 client) $(lookup c2 web)-"
+
+# bad input: code 7, nothing written
+before=$(md5sum /run/netctl/dnsname/dn/hosts)
+# (the plugin itself, to see its error JSON; prevResult as bridge would give it)
+bad_add() {
+	jq -c --arg d "${3:-dns.podman}" --argjson rc "${2:-{\}}" '.plugins[1] + {cniVersion: "1.0.0",
+		name: "dn", domainName: $d, runtimeConfig: $rc, prevResult: {cniVersion: "1.0.0",
+		interfaces: [{name: "dn0"}, {name: "eth0", sandbox: "/run/netns/c4"}],
+		ips: [{address: "10.89.0.99/24", gateway: "10.89.0.1", interface: 1}]}}' \
+		"$T/netd/dn.conflist" | CNI_COMMAND=ADD CNI_CONTAINERID=bad CNI_NETNS=/run/netns/c4 \
+		CNI_IFNAME=eth0 CNI_ARGS="K8S_POD_NAME=$1" "$BIN/dnsname" | jq -r .code
+}
+for name in 'a/b' 'a..b' "$(printf 'a\nb')" "$(printf 'x%.0s' $(seq 300))"; do
+	check_eq "name $(printf '%q' "${name:0:20}"): code 7" 7 "$(bad_add "$name")"
+done
+check_eq "alias ../etc: code 7" 7 "$(bad_add ok '{"aliases":{"dn":["../etc"]}}')"
+check_eq "alias with a space: code 7" 7 "$(bad_add ok '{"aliases":{"dn":["a b"]}}')"
+check_eq "domainName 'not a domain': code 7" 7 "$(bad_add ok '{}' 'not a domain')"
+check_eq "domainName 'a..b': code 7" 7 "$(bad_add ok '{}' 'a..b')"
+check_eq "nothing written for the bad input" "$before" "$(md5sum /run/netctl/dnsname/dn/hosts)"
+
+# the last DEL stops the server
+check "DEL web" dns_del dn c1
+check "DEL client" dns_del dn c2
+check "DEL client again (idempotent)" dns_del dn c2
+check "DEL far" dns_del far c3
+dns_upstream_stop
+check_eq "no dnsmasq left after the last DEL" "" "$(dnsmasq_pids)"
+check_eq "no state left but the lock" "lock lock" "$(ls /run/netctl/dnsname/dn /run/netctl/dnsname/far | grep -v : | grep . | tr '\n' ' ' | sed 's/ $//')"
+dns_upstream_stop
+done_testing
