@@ -10,7 +10,6 @@
 int dn_paths_init(struct dn_paths *p, const char *rundir, const char *net)
 {
 	if (str_printf(p->dir, sizeof(p->dir), "%s/%s", rundir, net) < 0 ||
-	    str_printf(p->lock, sizeof(p->lock), "%s/lock", p->dir) < 0 ||
 	    str_printf(p->conf, sizeof(p->conf), "%s/dnsmasq.conf", p->dir) < 0 ||
 	    str_printf(p->hosts, sizeof(p->hosts), "%s/hosts", p->dir) < 0 ||
 	    str_printf(p->pid, sizeof(p->pid), "%s/pid", p->dir) < 0)

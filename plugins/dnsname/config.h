@@ -18,7 +18,6 @@
 
 struct dn_paths {
 	char dir[PATH_MAX];	/* <runDir>/<network> */
-	char lock[PATH_MAX + 8];
 	char conf[PATH_MAX + 16];
 	char hosts[PATH_MAX + 8];
 	char pid[PATH_MAX + 8];

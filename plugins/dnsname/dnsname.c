@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cni/netlock.h"
 #include "plugins/dnsname/config.h"
 #include "plugins/dnsname/dnsname.h"
 #include "plugins/dnsname/hosts.h"
@@ -26,32 +27,35 @@ struct dn_state {
 
 static void state_free(struct dn_state *s)
 {
-	if (s->lock >= 0)
-		close(s->lock);
+	cni_net_unlock(s->lock);
 	free(s->old_text);
 	dn_hosts_free(&s->hosts);
 }
 
-/* Lock the network and read its hosts file. @create: make the directory if missing. */
-static int state_open(struct cni_ctx *ctx, const struct dn_paths *p, bool create,
-		      struct dn_state *s)
+/*
+ * Take the network's lock (cni/netlock.h: netctl may hold it for us already) and read
+ * its hosts file. @create: make the state directory (under the lock: the last DEL
+ * removes it under the same lock). -ENOENT without @create when there is none.
+ */
+static int state_open(struct cni_ctx *ctx, const struct dn_paths *p, const char *net,
+		      bool create, struct dn_state *s)
 {
+	char what[256];
 	size_t len;
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	s->lock = -1;
+	snprintf(what, sizeof(what), "dnsname %s %s", cni_cmd_str(ctx->env.cmd),
+		 ctx->env.container_id ? ctx->env.container_id : "");
+	s->lock = cni_net_lock(net, what, false, &ctx->err);
+	if (s->lock < 0)
+		return s->lock;
 	if (create && mkdir_p(p->dir, 0755) < 0)
 		return cni_err_set_errno(&ctx->err, -errno, CNI_ERR_IO,
 					 "cannot create the DNS state directory", "%s: %s",
 					 p->dir, strerror(errno));
 	if (!create && access(p->dir, F_OK) != 0)
 		return -ENOENT;
-	s->lock = lock_path(p->lock);
-	if (s->lock < 0)
-		return cni_err_set_errno(&ctx->err, s->lock, CNI_ERR_IO,
-					 "cannot lock the network's DNS state", "%s: %s", p->lock,
-					 strerror(-s->lock));
 	r = file_read_bounded(p->hosts, DN_HOSTS_MAX, &s->old_text, &len);
 	if (r < 0 && r != -ENOENT)
 		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
@@ -196,7 +200,7 @@ static int dn_add(struct cni_ctx *ctx)
 	lines = block_lines(&c);
 	if (!lines)
 		return cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_IO, "out of memory", "hosts");
-	if (state_open(ctx, &c.paths, true, &s) < 0)
+	if (state_open(ctx, &c.paths, c.net, true, &s) < 0)
 		return -EIO;
 	dn_hosts_remove(&s.hosts, ctx->env.container_id, ctx->env.ifname);
 	if (dn_hosts_add(&s.hosts, ctx->env.container_id, ctx->env.ifname, lines) < 0)
@@ -239,7 +243,7 @@ static int dn_del(struct cni_ctx *ctx)
 
 	if (dn_config_load(ctx, false, &c) < 0)
 		return -EINVAL;
-	r = state_open(ctx, &c.paths, false, &s);
+	r = state_open(ctx, &c.paths, c.net, false, &s);
 	if (r == -ENOENT)
 		return 0;	/* the network never had DNS here: nothing to undo */
 	if (r < 0)
@@ -258,7 +262,7 @@ static int dn_gc(struct cni_ctx *ctx)
 
 	if (dn_config_load(ctx, false, &c) < 0)
 		return -EINVAL;
-	r = state_open(ctx, &c.paths, false, &s);
+	r = state_open(ctx, &c.paths, c.net, false, &s);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
@@ -287,7 +291,7 @@ static int dn_check(struct cni_ctx *ctx)
 
 	if (dn_config_load(ctx, true, &c) < 0)
 		return -EINVAL;
-	r = state_open(ctx, &c.paths, false, &s);
+	r = state_open(ctx, &c.paths, c.net, false, &s);
 	if (r < 0 || !dn_hosts_find(&s.hosts, ctx->env.container_id, ctx->env.ifname))
 		return cni_err_set(&ctx->err, CNI_ERR_UNKNOWN_CONTAINER,
 				   "the container has no DNS entry on this network",

@@ -240,5 +240,6 @@ int dn_server_stop(const struct dn_paths *p)
 	unlink(p->pid);
 	unlink(p->conf);
 	unlink(p->hosts);
+	rmdir(p->dir);
 	return pid < 0 ? pid : 0;
 }

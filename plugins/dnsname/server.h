@@ -35,7 +35,7 @@ pid_t dn_server_pid(const struct dn_paths *p);
  */
 pid_t dn_server_start(const struct dn_paths *p, char *ebuf, size_t n);
 
-/** dn_server_stop() - stop it (TERM, then KILL after 1 s) and remove conf, pid, hosts. */
+/** dn_server_stop() - stop it (TERM, then KILL after 1 s) and remove its state dir. */
 int dn_server_stop(const struct dn_paths *p);
 
 #endif
