@@ -7,14 +7,14 @@
 
 static json_t *get_typed(json_t *obj, const char *key, json_type type)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 
 	return v && json_typeof(v) == type ? v : NULL;
 }
 
 int cni_json_get_bool(json_t *obj, const char *key, bool *out, struct cni_err *err)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 
 	if (!v || json_is_null(v))
 		return 0;
@@ -27,7 +27,7 @@ int cni_json_get_bool(json_t *obj, const char *key, bool *out, struct cni_err *e
 
 int cni_json_get_str(json_t *obj, const char *key, const char **out, struct cni_err *err)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 
 	if (!v || json_is_null(v))
 		return 0;
@@ -41,7 +41,7 @@ int cni_json_get_str(json_t *obj, const char *key, const char **out, struct cni_
 int cni_json_get_uint(json_t *obj, const char *key, unsigned long long max,
 		      unsigned long long *out, struct cni_err *err)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 	json_int_t i;
 
 	if (!v || json_is_null(v))
@@ -73,7 +73,7 @@ void cni_conf_free(struct cni_conf *conf)
 static int conf_fields(struct cni_conf *c, bool need_name, struct cni_err *err)
 {
 	json_t *root = c->root;
-	json_t *v = json_object_get(root, "cniVersion");
+	json_t *v = cni_json_get(root, "cniVersion");
 
 	/* An absent cniVersion means 0.1.0/0.2.0, which we do not speak. */
 	if (!json_is_string(v))

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cni/error.h"
+#include "cni/json.h"
 #include "cni/version.h"
 
 #define CNI_STDIN_MAX (1024 * 1024)	/* a config above 1 MiB is refused */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cni/error.h"
+#include "cni/json.h"
 #include "util/str.h"
 
 static void err_fill(struct cni_err *e, int code, const char *msg, const char *fmt,
@@ -58,9 +59,9 @@ int cni_err_from_json(const char *text, struct cni_err *e)
 
 	if (!root || !json_is_object(root))
 		goto out;
-	code = json_object_get(root, "code");
-	msg = json_object_get(root, "msg");
-	det = json_object_get(root, "details");
+	code = cni_json_get(root, "code");
+	msg = cni_json_get(root, "msg");
+	det = cni_json_get(root, "details");
 	if (!json_is_integer(code))
 		goto out;
 	memset(e, 0, sizeof(*e));

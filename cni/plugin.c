@@ -40,7 +40,7 @@ static int fail(const struct cni_err *e, enum cni_version v)
 static int answer_version(const char *in, size_t len)
 {
 	json_t *root = json_loadb(in, len, 0, NULL);
-	json_t *v = root ? json_object_get(root, "cniVersion") : NULL;
+	json_t *v = root ? cni_json_get(root, "cniVersion") : NULL;
 	json_t *out = json_object(), *list = json_array();
 	size_t i;
 
@@ -93,6 +93,39 @@ static int load_prev(struct cni_ctx *ctx)
 			   "%s: %s", perr.msg, perr.details);
 }
 
+static bool key_listed(const char *const *keys, const char *key)
+{
+	for (; keys && *keys; keys++)
+		if (cni_json_key_matches(*keys, key))
+			return true;
+	return false;
+}
+
+/* See cni_plugin_ops.runtime_keys. DEL, GC and STATUS never refuse on this. */
+static int check_runtime_keys(const struct cni_plugin_ops *ops, struct cni_ctx *ctx)
+{
+	static const char *const ipam_keys[] = { "ips", "ipRanges", NULL };
+	const char *key, *ipam_type = json_string_value(cni_json_get(ctx->conf.ipam, "type"));
+	json_t *v;
+
+	if (!ops->runtime_keys || !ctx->conf.runtime_config ||
+	    (ctx->env.cmd != CNI_CMD_ADD && ctx->env.cmd != CNI_CMD_CHECK))
+		return 0;
+	if (ops->delegates_ipam && ipam_type && strcmp(ipam_type, "host-local"))
+		return 0;
+	json_object_foreach(ctx->conf.runtime_config, key, v) {
+		if (key_listed(ops->runtime_keys, key) ||
+		    (ops->delegates_ipam && ipam_type && key_listed(ipam_keys, key)))
+			continue;
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
+				   "a runtimeConfig entry is not supported by this plugin",
+				   "runtimeConfig.%s: the configuration declares this capability "
+				   "for netctl's %s plugin, which cannot apply it; remove \"%s\" "
+				   "from its \"capabilities\"", key, ops->name, key);
+	}
+	return 0;
+}
+
 static cni_handler_fn pick(const struct cni_plugin_ops *ops, enum cni_cmd c)
 {
 	switch (c) {
@@ -113,7 +146,8 @@ static int run(const struct cni_plugin_ops *ops, struct cni_ctx *ctx, const char
 
 	if (cni_conf_parse(in, len, true, &ctx->conf, &ctx->err) < 0)
 		return -EINVAL;
-	if (command_allowed(ctx, &ctx->err) < 0 || load_prev(ctx) < 0)
+	if (command_allowed(ctx, &ctx->err) < 0 || load_prev(ctx) < 0 ||
+	    check_runtime_keys(ops, ctx) < 0)
 		return -EINVAL;
 	if (ctx->env.cmd == CNI_CMD_ADD) {
 		ctx->result = cni_result_new();
@@ -268,8 +302,8 @@ static bool attachments_have(json_t *list, const char *container_id, const char 
 	json_t *a;
 
 	json_array_foreach(list, i, a) {
-		json_t *id = json_object_get(a, "containerID");
-		json_t *ifn = json_object_get(a, "ifname");
+		json_t *id = cni_json_get(a, "containerID");
+		json_t *ifn = cni_json_get(a, "ifname");
 
 		if (json_is_string(id) && strcmp(json_string_value(id), container_id) == 0 &&
 		    (!ifname || (json_is_string(ifn) && strcmp(json_string_value(ifn), ifname) == 0)))
@@ -280,8 +314,8 @@ static bool attachments_have(json_t *list, const char *container_id, const char 
 
 bool cni_gc_attachment_valid(json_t *conf_root, const char *container_id, const char *ifname)
 {
-	json_t *a = json_object_get(conf_root, "cni.dev/valid-attachments");
-	json_t *b = json_object_get(conf_root, "cni.dev/attachments");
+	json_t *a = cni_json_get(conf_root, "cni.dev/valid-attachments");
+	json_t *b = cni_json_get(conf_root, "cni.dev/attachments");
 
 	return (json_is_array(a) && attachments_have(a, container_id, ifname)) ||
 	       (json_is_array(b) && attachments_have(b, container_id, ifname));
@@ -295,9 +329,9 @@ bool cni_gc_name_valid(json_t *conf_root, const char *prefix, const char *name)
 	json_t *a;
 
 	for (k = 0; k < 2; k++) {
-		json_array_foreach(json_object_get(conf_root, keys[k]), i, a) {
-			const char *id = json_string_value(json_object_get(a, "containerID"));
-			const char *ifn = json_string_value(json_object_get(a, "ifname"));
+		json_array_foreach(cni_json_get(conf_root, keys[k]), i, a) {
+			const char *id = json_string_value(cni_json_get(a, "containerID"));
+			const char *ifn = json_string_value(cni_json_get(a, "ifname"));
 
 			if (!id || !ifn)
 				continue;

@@ -39,6 +39,16 @@ struct cni_plugin_ops {
 	cni_handler_fn gc;	/* NULL: GC succeeds */
 	cni_handler_fn status;	/* NULL: STATUS succeeds */
 	bool is_ipam;		/* an IPAM plugin prints no "interfaces" */
+	/*
+	 * The runtimeConfig keys the plugin uses, NULL-terminated (NULL: not checked).
+	 * libcni puts a key there only when the conflist declares the capability for this
+	 * plugin, so any other key asks for something the plugin cannot do: ADD and CHECK
+	 * refuse it with code 7 naming it, rather than do less than asked without a word.
+	 */
+	const char *const *runtime_keys;
+	/* runtimeConfig also reaches the IPAM plugin: keys are checked only when
+	 * ipam.type is host-local, whose keys ("ips", "ipRanges") are then allowed */
+	bool delegates_ipam;
 };
 
 /** cni_plugin_main() - the whole process: returns the exit status for main(). */

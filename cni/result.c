@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cni/result.h"
+#include "cni/json.h"
 #include "util/str.h"
 
 struct result_ctx {
@@ -44,7 +45,7 @@ static int bad(struct result_ctx *c, const char *msg, const char *key, json_t *v
 /* A string field that must fit @n bytes; absent or null leaves @dst empty. */
 static int get_str(struct result_ctx *c, json_t *obj, const char *key, char *dst, size_t n)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 	char msg[96];
 
 	dst[0] = '\0';
@@ -65,7 +66,7 @@ static int get_str(struct result_ctx *c, json_t *obj, const char *key, char *dst
 static int get_uint(struct result_ctx *c, json_t *obj, const char *key, json_int_t max,
 		    unsigned *out)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 
 	*out = 0;
 	if (!v || json_is_null(v))
@@ -79,7 +80,7 @@ static int get_uint(struct result_ctx *c, json_t *obj, const char *key, json_int
 static int get_array(struct result_ctx *c, json_t *obj, const char *key, size_t max,
 		     json_t **out)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 	char msg[96];
 
 	*out = NULL;
@@ -113,7 +114,7 @@ static int parse_iface(struct result_ctx *c, json_t *o, struct cni_iface *i)
 		return -EINVAL;
 	if (!i->name[0])
 		return bad(c, "an interface in the CNI result has no name", "name",
-			   json_object_get(o, "name"));
+			   cni_json_get(o, "name"));
 	return 0;
 }
 
@@ -129,14 +130,14 @@ static int parse_ip(struct result_ctx *c, json_t *o, int n_ifaces, struct cni_ip
 		return -EINVAL;
 	if (ip_prefix_parse(buf, &ip->address) < 0)
 		return bad(c, "an IP address in the CNI result is not in CIDR notation", "address",
-			   json_object_get(o, "address"));
+			   cni_json_get(o, "address"));
 	if (get_str(c, o, "gateway", buf, sizeof(buf)) < 0)
 		return -EINVAL;
 	if (buf[0]) {
 		if (ip_addr_parse(buf, &ip->gateway) < 0 ||
 		    ip->gateway.family != ip->address.addr.family)
 			return bad(c, "a gateway in the CNI result is not an address of its IP's "
-				   "family", "gateway", json_object_get(o, "gateway"));
+				   "family", "gateway", cni_json_get(o, "gateway"));
 		ip->has_gateway = true;
 	}
 	/* 1.0.0 dropped the tag: there it is an unknown key, ignored as Go ignores it. */
@@ -145,10 +146,10 @@ static int parse_ip(struct result_ctx *c, json_t *o, int n_ifaces, struct cni_ip
 			return -EINVAL;
 		if (ver[0] && strcmp(ver, ip->address.addr.family == AF_INET ? "4" : "6"))
 			return bad(c, "an IP's \"version\" in the CNI result does not match its "
-				   "address", "version", json_object_get(o, "version"));
+				   "address", "version", cni_json_get(o, "version"));
 	}
 	ip->interface = -1;
-	idx = json_object_get(o, "interface");
+	idx = cni_json_get(o, "interface");
 	if (idx && !json_is_null(idx)) {
 		if (!json_is_integer(idx) || json_integer_value(idx) < 0 ||
 		    json_integer_value(idx) >= n_ifaces)
@@ -170,13 +171,13 @@ static int parse_route(struct result_ctx *c, json_t *o, struct cni_route *r)
 		return -EINVAL;
 	if (ip_prefix_parse(buf, &r->dst) < 0)
 		return bad(c, "a route's destination in the CNI result is not in CIDR notation",
-			   "dst", json_object_get(o, "dst"));
+			   "dst", cni_json_get(o, "dst"));
 	if (get_str(c, o, "gw", buf, sizeof(buf)) < 0)
 		return -EINVAL;
 	if (buf[0]) {
 		if (ip_addr_parse(buf, &r->gw) < 0 || r->gw.family != r->dst.addr.family)
 			return bad(c, "a route's gateway in the CNI result is not an address of "
-				   "the route's family", "gw", json_object_get(o, "gw"));
+				   "the route's family", "gw", cni_json_get(o, "gw"));
 		r->has_gw = true;
 	}
 	if (get_uint(c, o, "mtu", INT32_MAX, &r->mtu) < 0 ||
@@ -185,7 +186,7 @@ static int parse_route(struct result_ctx *c, json_t *o, struct cni_route *r)
 	    get_uint(c, o, "table", UINT32_MAX, &r->table) < 0 ||
 	    get_uint(c, o, "scope", 255, &s) < 0)
 		return -EINVAL;
-	r->scope = json_object_get(o, "scope") && !json_is_null(json_object_get(o, "scope")) ?
+	r->scope = cni_json_get(o, "scope") && !json_is_null(cni_json_get(o, "scope")) ?
 		   (int)s : -1;
 	return 0;
 }
@@ -231,7 +232,7 @@ static int parse_dns(struct result_ctx *c, json_t *o, struct cni_dns *d)
 /* The object's own "cniVersion" decides; absent (or "") means @v. */
 static int result_version(struct result_ctx *c, json_t *obj)
 {
-	json_t *ver = json_object_get(obj, "cniVersion");
+	json_t *ver = cni_json_get(obj, "cniVersion");
 
 	if (!ver || json_is_null(ver) || (json_is_string(ver) && !json_string_value(ver)[0]))
 		return 0;
@@ -275,7 +276,7 @@ int cni_result_from_json(json_t *obj, enum cni_version v, struct cni_result *out
 			goto fail;
 	}
 	c.where[0] = '\0';
-	if (parse_dns(&c, json_object_get(obj, "dns"), &out->dns) < 0)
+	if (parse_dns(&c, cni_json_get(obj, "dns"), &out->dns) < 0)
 		goto fail;
 	return 0;
 fail:

@@ -142,8 +142,8 @@ static void result_ips(json_t *result, char *out, size_t n)
 	size_t i;
 
 	out[0] = '\0';
-	json_array_foreach(json_object_get(result, "ips"), i, ip) {
-		const char *a = json_string_value(json_object_get(ip, "address"));
+	json_array_foreach(cni_json_get(result, "ips"), i, ip) {
+		const char *a = json_string_value(cni_json_get(ip, "address"));
 
 		if (a && strlen(out) + strlen(a) + 2 < n)
 			snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? "," : "", a);
@@ -177,8 +177,8 @@ static bool declares(const struct conflist *cl, const char *cap)
 	int i;
 
 	for (i = 0; i < cl->n_plugins; i++)
-		if (json_is_true(json_object_get(json_object_get(cl->plugins[i].conf,
-							       "capabilities"), cap)))
+		if (json_is_true(json_object_get(cni_json_get(cl->plugins[i].conf,
+							   "capabilities"), cap)))
 			return true;
 	return false;
 }

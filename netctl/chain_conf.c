@@ -7,6 +7,15 @@
 #include "cni/result.h"
 #include "netctl/chain.h"
 
+/* Every key of @obj that a Go decoder would read as @name. */
+static void drop_key(json_t *obj, const char *name)
+{
+	const char *key;
+
+	while ((key = cni_json_key(obj, name)))
+		json_object_del(obj, key);
+}
+
 /* The plugin's own config, made into this list's: libcni's InjectConf of name+version. */
 static json_t *base_conf(const struct conflist *cl, int idx)
 {
@@ -14,9 +23,12 @@ static json_t *base_conf(const struct conflist *cl, int idx)
 
 	if (!c)
 		return NULL;
+	/* the plugin would read another spelling of these keys too: leave only ours */
+	drop_key(c, "name");
+	drop_key(c, "cniVersion");
+	drop_key(c, "capabilities");
 	json_object_set_new(c, "name", json_string(cl->name));
 	json_object_set_new(c, "cniVersion", json_string(cni_version_str(cl->version)));
-	json_object_del(c, "capabilities");
 	return c;
 }
 
@@ -40,7 +52,7 @@ static json_t *runtime_config(json_t *caps, json_t *cap_args)
 
 json_t *chain_plugin_conf(const struct conflist *cl, int idx, json_t *prev, json_t *cap_args)
 {
-	json_t *caps = json_object_get(cl->plugins[idx].conf, "capabilities");
+	json_t *caps = cni_json_get(cl->plugins[idx].conf, "capabilities");
 	json_t *c = base_conf(cl, idx), *rc;
 
 	if (!c)
@@ -97,7 +109,7 @@ json_t *chain_result_convert(const char *text, enum cni_version v, struct cni_er
 			    "%s", obj ? "expected {...}" : jerr.text);
 		goto out;
 	}
-	ver = json_object_get(obj, "cniVersion");
+	ver = cni_json_get(obj, "cniVersion");
 	if (!ver || (json_is_string(ver) && !json_string_value(ver)[0]))
 		json_object_set_new(obj, "cniVersion", json_string(cni_version_str(v)));
 	res = cni_result_new();

@@ -448,12 +448,12 @@ static int snap_store(struct snap *s, const struct conflist *cl)
 	int i;
 
 	for (i = 0; i < cl->n_plugins; i++) {
-		ipam = json_object_get(cl->plugins[i].conf, "ipam");
+		ipam = cni_json_get(cl->plugins[i].conf, "ipam");
 		if (!json_is_object(ipam) ||
-		    strcmp(json_string_value(json_object_get(ipam, "type")) ?: "", "host-local"))
+		    strcmp(json_string_value(cni_json_get(ipam, "type")) ?: "", "host-local"))
 			continue;
 		if (str_printf(dir, sizeof(dir), "%s/%s",
-			       json_string_value(json_object_get(ipam, "dataDir")) ?:
+			       json_string_value(cni_json_get(ipam, "dataDir")) ?:
 			       "/var/lib/cni/networks", cl->name) < 0)
 			return 0;
 		d = opendir(dir);
@@ -484,7 +484,7 @@ static void snap_take(struct snap *s, const struct conflist *cl)
 	s->net = cl->name;
 	for (i_pl = 0; i_pl < cl->n_plugins; i_pl++)
 		if (!strcmp(cl->plugins[i_pl].type, "bridge"))
-			str_copy(s->bridge, sizeof(s->bridge), json_string_value(json_object_get(
+			str_copy(s->bridge, sizeof(s->bridge), json_string_value(cni_json_get(
 					 cl->plugins[i_pl].conf, "bridge")) ?: "cni0");
 	if (netlib_open(&nl, ebuf, sizeof(ebuf)) == 0) {
 		s->br_index = s->bridge[0] && netlib_link_get(&nl, 0, s->bridge, &br, ebuf,
@@ -592,7 +592,7 @@ struct nftscan {
 
 static bool conf_true(json_t *o, const char *key)
 {
-	return json_is_true(json_object_get(o, key));
+	return json_is_true(cni_json_get(o, key));
 }
 
 static int scan_net(const char *net, void *data)
@@ -627,7 +627,7 @@ static int scan_net(const char *net, void *data)
 			n->masq = conf_true(c, "ipMasq");
 			n->macspoof = conf_true(c, "macspoofchk");
 			str_copy(n->bridge, sizeof(n->bridge),
-				 json_string_value(json_object_get(c, "bridge")) ?: "cni0");
+				 json_string_value(cni_json_get(c, "bridge")) ?: "cni0");
 		}
 	}
 	conflist_free(&cl);
@@ -647,8 +647,8 @@ static size_t result_addrs(json_t *result, struct ip_prefix *out, size_t max)
 	json_t *ip;
 	size_t i, n = 0;
 
-	json_array_foreach(json_object_get(result, "ips"), i, ip) {
-		const char *a = json_string_value(json_object_get(ip, "address"));
+	json_array_foreach(cni_json_get(result, "ips"), i, ip) {
+		const char *a = json_string_value(cni_json_get(ip, "address"));
 
 		if (a && n < max && ip_prefix_parse(a, &out[n]) == 0)
 			n++;
@@ -742,10 +742,10 @@ static bool result_port_mac(json_t *result, const char *bridge, const char *ifna
 	size_t i;
 	bool got_port = false, got_mac = false;
 
-	json_array_foreach(json_object_get(result, "interfaces"), i, itf) {
-		const char *name = json_string_value(json_object_get(itf, "name"));
-		const char *sb = json_string_value(json_object_get(itf, "sandbox"));
-		const char *m = json_string_value(json_object_get(itf, "mac"));
+	json_array_foreach(cni_json_get(result, "interfaces"), i, itf) {
+		const char *name = json_string_value(cni_json_get(itf, "name"));
+		const char *sb = json_string_value(cni_json_get(itf, "sandbox"));
+		const char *m = json_string_value(cni_json_get(itf, "mac"));
 
 		if (!name)
 			continue;

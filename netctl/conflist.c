@@ -131,7 +131,7 @@ static int check_plugin(struct conflist *cl, size_t i, json_t *p, struct cni_err
 	if (!json_is_object(p))
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, BAD_CONF,
 				   "plugins[%zu] must be an object", i);
-	type = json_string_value(json_object_get(p, "type"));
+	type = json_string_value(cni_json_get(p, "type"));
 	if (!type || !type[0])
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, BAD_CONF,
 				   "plugins[%zu] has no \"type\"", i);
@@ -141,7 +141,7 @@ static int check_plugin(struct conflist *cl, size_t i, json_t *p, struct cni_err
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, BAD_CONF,
 				   "plugins[%zu]: \"type\" must be a plain file name, got \"%s\"",
 				   i, type);
-	caps = json_object_get(p, "capabilities");
+	caps = cni_json_get(p, "capabilities");
 	if (caps && !json_is_object(caps))
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, BAD_CONF,
 				   "plugins[%zu]: \"capabilities\" must be an object", i);
@@ -159,14 +159,15 @@ static int check_plugin(struct conflist *cl, size_t i, json_t *p, struct cni_err
 static int wrap_single(struct conflist *cl, struct cni_err *err)
 {
 	json_t *list = json_object(), *plugins = json_array();
-	json_t *ver = json_object_get(cl->root, "cniVersion");
+	/* a single config is a NetConf to libcni: its keys fold */
+	json_t *ver = cni_json_get(cl->root, "cniVersion");
 
 	if (!list || !plugins) {
 		json_decref(list);
 		json_decref(plugins);
 		return cni_err_set_errno(err, -ENOMEM, CNI_ERR_INTERNAL, "out of memory", "conf");
 	}
-	json_object_set(list, "name", json_object_get(cl->root, "name"));
+	json_object_set(list, "name", cni_json_get(cl->root, "name"));
 	if (ver)
 		json_object_set(list, "cniVersion", ver);
 	json_array_append(plugins, cl->root);
@@ -187,7 +188,7 @@ static int parse_fields(struct conflist *cl, struct cni_err *err)
 	json_t *plugins, *p;
 	size_t i;
 
-	if (!json_object_get(cl->root, "plugins") && json_object_get(cl->root, "type") &&
+	if (!json_object_get(cl->root, "plugins") && cni_json_get(cl->root, "type") &&
 	    wrap_single(cl, err) < 0)
 		return -ENOMEM;
 	cl->name = json_string_value(json_object_get(cl->root, "name"));

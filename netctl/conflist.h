@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "cni/error.h"
+#include "cni/json.h"
 #include "cni/version.h"
 
 #define CONFLIST_MAX (1024 * 1024)	/* a file above 1 MiB is refused */

@@ -346,8 +346,8 @@ int knet_policy_path(const struct netctl_paths *paths, const char *net, char *ou
 	for (i = 0; i < cl.n_plugins; i++) {
 		if (strcmp(cl.plugins[i].type, "firewall"))
 			continue;
-		file = json_string_value(json_object_get(cl.plugins[i].conf, "policyFile"));
-		dir = json_string_value(json_object_get(cl.plugins[i].conf, "policyDir"));
+		file = json_string_value(cni_json_get(cl.plugins[i].conf, "policyFile"));
+		dir = json_string_value(cni_json_get(cl.plugins[i].conf, "policyDir"));
 		break;
 	}
 	if (file && *file)

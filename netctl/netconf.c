@@ -81,18 +81,18 @@ static void add_subnet(struct net_info *out, const char *s)
 
 static void bridge_info(const struct conflist *cl, json_t *conf, struct net_info *out)
 {
-	json_t *ipam = json_object_get(conf, "ipam"), *set, *range;
-	const char *br = json_string_value(json_object_get(conf, "bridge"));
-	const char *dir = json_string_value(json_object_get(ipam, "dataDir"));
+	json_t *ipam = cni_json_get(conf, "ipam"), *set, *range;
+	const char *br = json_string_value(cni_json_get(conf, "bridge"));
+	const char *dir = json_string_value(cni_json_get(ipam, "dataDir"));
 	size_t i, j;
 
 	snprintf(out->bridge, sizeof(out->bridge), "%s", br ? br : "cni0");
-	out->masquerade = json_is_true(json_object_get(conf, "ipMasq"));
-	out->mtu = (unsigned)json_integer_value(json_object_get(conf, "mtu"));
-	json_array_foreach(json_object_get(ipam, "ranges"), i, set)
+	out->masquerade = json_is_true(cni_json_get(conf, "ipMasq"));
+	out->mtu = (unsigned)json_integer_value(cni_json_get(conf, "mtu"));
+	json_array_foreach(cni_json_get(ipam, "ranges"), i, set)
 		json_array_foreach(set, j, range)
-			add_subnet(out, json_string_value(json_object_get(range, "subnet")));
-	add_subnet(out, json_string_value(json_object_get(ipam, "subnet")));
+			add_subnet(out, json_string_value(cni_json_get(range, "subnet")));
+	add_subnet(out, json_string_value(cni_json_get(ipam, "subnet")));
 	snprintf(out->store, sizeof(out->store), "%s/%s", dir && dir[0] ? dir
 					: NETCONF_DEFAULT_STORE, cl->name);
 }
@@ -105,14 +105,14 @@ void netconf_info(const struct conflist *cl, struct net_info *out)
 	out->icc = true;
 	for (i = 0; i < cl->n_plugins; i++) {
 		json_t *conf = cl->plugins[i].conf;
-		const char *ingress = json_string_value(json_object_get(conf, "ingressPolicy"));
+		const char *ingress = json_string_value(cni_json_get(conf, "ingressPolicy"));
 
 		if (!strcmp(cl->plugins[i].type, "bridge") && !out->bridge[0])
 			bridge_info(cl, conf, out);
 		if (strcmp(cl->plugins[i].type, "firewall"))
 			continue;
 		out->firewall = true;
-		if (json_is_false(json_object_get(conf, "icc")) ||
+		if (json_is_false(cni_json_get(conf, "icc")) ||
 		    (ingress && !strcmp(ingress, "isolated")))
 			out->icc = false;
 	}

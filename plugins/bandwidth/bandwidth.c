@@ -29,6 +29,7 @@ const struct cni_plugin_ops bw_ops = {
 	.del = bw_del,
 	.check = bw_check,
 	.gc = bw_gc,
+	.runtime_keys = (const char *const[]){ "bandwidth", NULL },
 };
 
 struct bw_run {

@@ -11,7 +11,7 @@ static const char *const keys[] = { "ingressRate", "ingressBurst", "egressRate",
 static int get_bits(struct cni_ctx *ctx, json_t *obj, const char *where, const char *key,
 		    uint64_t *out)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 	double d;
 
 	*out = 0;
@@ -58,7 +58,7 @@ static int load_limits(struct cni_ctx *ctx, json_t *obj, const char *where,
 static int load_subnet_list(struct cni_ctx *ctx, json_t *obj, const char *where,
 			    const char *key, struct bw_config *c)
 {
-	json_t *v = json_object_get(obj, key), *e;
+	json_t *v = cni_json_get(obj, key), *e;
 	size_t i;
 
 	if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)))
@@ -97,9 +97,31 @@ static int load_subnets(struct cni_ctx *ctx, json_t *obj, const char *where,
 	return 0;
 }
 
+/* A key we do not know would be a limit left out without a word: refuse it. */
+static int check_runtime_keys(struct cni_ctx *ctx, json_t *rt)
+{
+	static const char *const subnet_keys[] = { "unshapedSubnets", "shapedSubnets" };
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(rt, key, v) {
+		for (i = 0; i < 4 && !cni_json_key_matches(keys[i], key); i++)
+			;
+		if (i < 4 || cni_json_key_matches(subnet_keys[0], key) ||
+		    cni_json_key_matches(subnet_keys[1], key))
+			continue;
+		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
+				   "runtimeConfig.bandwidth.%s is not a bandwidth key; known: "
+				   "ingressRate, ingressBurst, egressRate, egressBurst, "
+				   "unshapedSubnets, shapedSubnets (any case)", key);
+	}
+	return 0;
+}
+
 int bw_config_load(struct cni_ctx *ctx, struct bw_config *c)
 {
-	json_t *rt = json_object_get(ctx->conf.runtime_config, "bandwidth");
+	json_t *rt = cni_json_get(ctx->conf.runtime_config, "bandwidth");
 	const char *where = "runtimeConfig.bandwidth.";
 	json_t *obj = rt;
 
@@ -109,6 +131,8 @@ int bw_config_load(struct cni_ctx *ctx, struct bw_config *c)
 			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
 					   "invalid bandwidth limit",
 					   "runtimeConfig.bandwidth must be an object");
+		if (check_runtime_keys(ctx, rt) < 0)
+			return -EINVAL;
 		c->from_runtime = true;
 	} else {
 		obj = ctx->conf.root;

@@ -672,8 +672,8 @@ static int br_gc(struct cni_ctx *ctx)
 
 	if (br_conf_parse(ctx, &b.c, false) < 0)
 		return -EINVAL;
-	if (!json_is_array(json_object_get(ctx->conf.root, "cni.dev/valid-attachments")) &&
-	    !json_is_array(json_object_get(ctx->conf.root, "cni.dev/attachments")))
+	if (!json_is_array(cni_json_get(ctx->conf.root, "cni.dev/valid-attachments")) &&
+	    !json_is_array(cni_json_get(ctx->conf.root, "cni.dev/attachments")))
 		return delegate_plain(ctx, "GC");
 	r = open_host(&b);
 	if (r < 0)
@@ -721,4 +721,6 @@ const struct cni_plugin_ops br_ops = {
 	.check = br_check,
 	.status = br_status,
 	.gc = br_gc,
+	.runtime_keys = (const char *const[]){ "mac", NULL },
+	.delegates_ipam = true,
 };

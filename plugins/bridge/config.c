@@ -18,12 +18,12 @@ static int parse_mac(struct cni_ctx *ctx, struct br_conf *c)
 	const char *mac = cni_env_arg(&ctx->env, "MAC");
 	json_t *cni;
 
-	cni = ctx->conf.args ? json_object_get(ctx->conf.args, "cni") : NULL;
-	if (cni && json_is_string(json_object_get(cni, "mac")))
-		mac = json_string_value(json_object_get(cni, "mac"));
+	cni = ctx->conf.args ? cni_json_get(ctx->conf.args, "cni") : NULL;
+	if (cni && json_is_string(cni_json_get(cni, "mac")))
+		mac = json_string_value(cni_json_get(cni, "mac"));
 	if (ctx->conf.runtime_config &&
-	    json_is_string(json_object_get(ctx->conf.runtime_config, "mac")))
-		mac = json_string_value(json_object_get(ctx->conf.runtime_config, "mac"));
+	    json_is_string(cni_json_get(ctx->conf.runtime_config, "mac")))
+		mac = json_string_value(cni_json_get(ctx->conf.runtime_config, "mac"));
 	if (!mac)
 		return 0;
 	if (netlib_parse_mac(mac, c->mac) < 0)
@@ -54,7 +54,7 @@ static int get_bools(struct cni_ctx *ctx, json_t *o, struct br_conf *c)
 
 static int trunk_id(struct cni_ctx *ctx, json_t *item, const char *key, int *out)
 {
-	json_t *v = json_object_get(item, key);
+	json_t *v = cni_json_get(item, key);
 
 	*out = -1;
 	if (!v)
@@ -130,7 +130,7 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 	c->vlan = (unsigned)vlan;
 	if (cni_json_get_bool(o, "preserveDefaultVlan", &c->preserve_default_vlan,
 			      &ctx->err) < 0 ||
-	    parse_trunk(ctx, json_object_get(o, "vlanTrunk"), c) < 0)
+	    parse_trunk(ctx, cni_json_get(o, "vlanTrunk"), c) < 0)
 		return -EINVAL;
 	if (c->is_gw && (c->vlan || c->n_trunk))
 		return UNSUPPORTED(ctx, "a gateway on a VLAN is not supported yet",

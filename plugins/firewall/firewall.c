@@ -24,6 +24,7 @@ const struct cni_plugin_ops fw_ops = {
 	.del = fw_del,
 	.check = fw_check,
 	.gc = fw_gc,
+	.runtime_keys = (const char *const[]){ NULL },
 };
 
 static int nft_fail(struct cni_ctx *ctx, int r, const char *msg, const char *detail)
@@ -200,10 +201,10 @@ static bool id_valid(json_t *root, const char *id)
 	json_t *v;
 
 	for (k = 0; k < 2; k++) {
-		json_t *arr = json_object_get(root, keys[k]);
+		json_t *arr = cni_json_get(root, keys[k]);
 
 		json_array_foreach(arr, i, v) {
-			const char *cid = json_string_value(json_object_get(v, "containerID"));
+			const char *cid = json_string_value(cni_json_get(v, "containerID"));
 
 			if (cid && !strcmp(cid, id))
 				return true;
@@ -215,8 +216,8 @@ static bool id_valid(json_t *root, const char *id)
 /* Does the GC config list any attachment at all (absent lists count as none)? */
 static bool any_attachment(json_t *root)
 {
-	return json_array_size(json_object_get(root, "cni.dev/valid-attachments")) > 0 ||
-	       json_array_size(json_object_get(root, "cni.dev/attachments")) > 0;
+	return json_array_size(cni_json_get(root, "cni.dev/valid-attachments")) > 0 ||
+	       json_array_size(cni_json_get(root, "cni.dev/attachments")) > 0;
 }
 
 struct gc_walk {

@@ -21,7 +21,7 @@ int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g
 	memset(g, 0, sizeof(*g));
 	if (c->policy_file) {
 		r = str_copy(path, sizeof(path), c->policy_file);
-	} else if (confdir && *confdir && !json_object_get(ctx->conf.root, "policyDir")) {
+	} else if (confdir && *confdir && !cni_json_get(ctx->conf.root, "policyDir")) {
 		r = str_printf(path, sizeof(path), "%s/policy.d/%s.json", confdir, c->net);
 	} else {
 		r = str_printf(path, sizeof(path), "%s/%s.json", c->policy_dir, c->net);

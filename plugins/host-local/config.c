@@ -13,7 +13,7 @@
 static int get_addr(json_t *obj, const char *key, const char *where, struct ip_addr *out,
 		    struct cni_err *err)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = cni_json_get(obj, key);
 
 	if (!v || json_is_null(v) || (json_is_string(v) && !json_string_value(v)[0]))
 		return 0;
@@ -24,7 +24,7 @@ static int get_addr(json_t *obj, const char *key, const char *where, struct ip_a
 
 static int parse_range(json_t *o, const char *where, struct ipam_range *r, struct cni_err *err)
 {
-	json_t *sub = json_object_get(o, "subnet");
+	json_t *sub = cni_json_get(o, "subnet");
 
 	memset(r, 0, sizeof(*r));
 	if (!json_is_object(o))
@@ -84,7 +84,7 @@ static int parse_range_sets(json_t *arr, const char *key, struct hl_config *c,
 
 static int parse_routes(json_t *ipam, struct hl_config *c, struct cni_err *err)
 {
-	json_t *arr = json_object_get(ipam, "routes"), *o;
+	json_t *arr = cni_json_get(ipam, "routes"), *o;
 	unsigned long long u;
 	size_t i;
 
@@ -96,7 +96,7 @@ static int parse_routes(json_t *ipam, struct hl_config *c, struct cni_err *err)
 		return bad_config(err, "ipam.routes: at most %d routes", CNI_MAX_ROUTES);
 	json_array_foreach(arr, i, o) {
 		struct cni_route *rt = &c->routes[c->n_routes];
-		json_t *dst = json_object_get(o, "dst");
+		json_t *dst = cni_json_get(o, "dst");
 		json_int_t scope;
 
 		memset(rt, 0, sizeof(*rt));
@@ -125,8 +125,8 @@ static int parse_routes(json_t *ipam, struct hl_config *c, struct cni_err *err)
 		if (cni_json_get_uint(o, "table", UINT32_MAX, &u, err) < 0)
 			return -EINVAL;
 		rt->table = (unsigned)u;
-		if (json_is_integer(json_object_get(o, "scope"))) {
-			scope = json_integer_value(json_object_get(o, "scope"));
+		if (json_is_integer(cni_json_get(o, "scope"))) {
+			scope = json_integer_value(cni_json_get(o, "scope"));
 			if (scope < 0 || scope > 255)
 				return bad_config(err, "ipam.routes[%zu].scope must be 0-255", i);
 			rt->scope = (int)scope;
@@ -226,8 +226,8 @@ static int add_request_array(struct requests *rq, json_t *arr, const char *src,
 static int collect_requests(const struct cni_conf *conf, const struct cni_env *env,
 			    struct requests *rq, struct cni_err *err)
 {
-	json_t *cni_args = json_object_get(conf->args, "cni");
-	json_t *args_ips = json_object_get(cni_args, "ips");
+	json_t *cni_args = cni_json_get(conf->args, "cni");
+	json_t *args_ips = cni_json_get(cni_args, "ips");
 	const char *ip = env ? cni_env_arg(env, "IP") : NULL;
 
 	/* CONVENTIONS.md: when args carries "ips", CNI_ARGS IP= is ignored. */
@@ -244,7 +244,7 @@ static int collect_requests(const struct cni_conf *conf, const struct cni_env *e
 	}
 	if (add_request_array(rq, args_ips, "args.cni.ips", err) < 0)
 		return -EINVAL;
-	return add_request_array(rq, json_object_get(conf->runtime_config, "ips"),
+	return add_request_array(rq, cni_json_get(conf->runtime_config, "ips"),
 				 "runtimeConfig.ips", err);
 }
 
@@ -295,10 +295,10 @@ int hl_config_load(const struct cni_conf *conf, const struct cni_env *env, bool 
 	if (c->resolv_conf && !c->resolv_conf[0])
 		c->resolv_conf = NULL;
 	/* The reference's order: runtime ipRanges, then the short form, then "ranges". */
-	if (parse_range_sets(json_object_get(conf->runtime_config, "ipRanges"),
+	if (parse_range_sets(cni_json_get(conf->runtime_config, "ipRanges"),
 			     "runtimeConfig.ipRanges", c, err) < 0)
 		return -EINVAL;
-	subnet = json_object_get(ipam, "subnet");
+	subnet = cni_json_get(ipam, "subnet");
 	if (json_is_string(subnet)) {
 		k = add_set(c, "ipam", err);
 		if (k < 0)
@@ -309,7 +309,7 @@ int hl_config_load(const struct cni_conf *conf, const struct cni_env *env, bool 
 	} else if (subnet && !json_is_null(subnet)) {
 		return bad_config(err, "ipam.subnet must be a CIDR such as \"10.22.0.0/16\"");
 	}
-	if (parse_range_sets(json_object_get(ipam, "ranges"), "ipam.ranges", c, err) < 0 ||
+	if (parse_range_sets(cni_json_get(ipam, "ranges"), "ipam.ranges", c, err) < 0 ||
 	    validate_sets(c, err) < 0 || parse_routes(ipam, c, err) < 0)
 		return -EINVAL;
 	if (!requests)

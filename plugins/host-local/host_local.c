@@ -17,6 +17,7 @@ const struct cni_plugin_ops hl_ops = {
 	.gc = hl_gc,
 	.status = hl_status,
 	.is_ipam = true,
+	/* runtimeConfig is the calling plugin's: its keys are not ours to judge */
 };
 
 /* The config is large (range sets): keep it off the stack. */

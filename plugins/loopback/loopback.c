@@ -157,4 +157,5 @@ const struct cni_plugin_ops lo_ops = {
 	.add = lo_add,
 	.del = lo_del,
 	.check = lo_check,
+	.runtime_keys = (const char *const[]){ NULL },
 };

@@ -15,7 +15,7 @@ static int bad(struct cni_err *err, size_t i, const char *key, const char *what)
 
 static int get_port(json_t *v, const char *key, size_t i, uint16_t *out, struct cni_err *err)
 {
-	json_t *p = json_object_get(v, key);
+	json_t *p = cni_json_get(v, key);
 	json_int_t n;
 
 	if (!json_is_integer(p))
@@ -38,7 +38,7 @@ int pm_entry_parse(json_t *v, size_t i, struct pm_entry *e, struct cni_err *err)
 	if (get_port(v, "hostPort", i, &e->host_port, err) < 0 ||
 	    get_port(v, "containerPort", i, &e->cont_port, err) < 0)
 		return -EINVAL;
-	proto = json_object_get(v, "protocol");
+	proto = cni_json_get(v, "protocol");
 	s = json_string_value(proto);
 	if (proto && !json_is_null(proto) && !s)
 		return bad(err, i, "protocol", "must be a string");
@@ -52,7 +52,7 @@ int pm_entry_parse(json_t *v, size_t i, struct pm_entry *e, struct cni_err *err)
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid port mapping",
 				   "portMappings[%zu].protocol \"%s\": expected tcp, udp or sctp",
 				   i, s);
-	hip = json_object_get(v, "hostIP");
+	hip = cni_json_get(v, "hostIP");
 	s = json_string_value(hip);
 	if (hip && !json_is_null(hip) && !s)
 		return bad(err, i, "hostIP", "must be a string");
@@ -78,7 +78,7 @@ static bool same_port(const struct pm_entry *a, const struct pm_entry *b)
 
 static int load_mappings(struct cni_ctx *ctx, bool strict, struct pm_config *c)
 {
-	json_t *arr = json_object_get(ctx->conf.runtime_config, "portMappings"), *v;
+	json_t *arr = cni_json_get(ctx->conf.runtime_config, "portMappings"), *v;
 	struct pm_entry e;
 	size_t i, k;
 
@@ -139,7 +139,7 @@ static int load_options(struct cni_ctx *ctx, struct pm_config *c)
 				   "connection state in table inet netctl and never jumps to an "
 				   "iptables chain; leave the key out", chain);
 	for (i = 0; i < 2; i++) {
-		json_t *v = json_object_get(root, keys[i]);
+		json_t *v = cni_json_get(root, keys[i]);
 
 		if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)))
 			continue;

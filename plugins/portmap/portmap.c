@@ -22,6 +22,7 @@ const struct cni_plugin_ops pm_ops = {
 	.check = pm_check,
 	.gc = pm_gc,
 	.status = pm_status,
+	.runtime_keys = (const char *const[]){ "portMappings", NULL },
 };
 
 #define PM_MAX_MAPS (2 * PM_MAX_ENTRIES)

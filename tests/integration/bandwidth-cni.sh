@@ -38,6 +38,8 @@ refused() {
 refused '"ingressRate":-1,"ingressBurst":1000' 7 'ingressRate must be a whole number'
 refused '"ingressRate":0,"ingressBurst":100000' 7 'a burst needs a rate'
 refused '"egressRate":1000000' 7 'a rate needs a burst'
+refused '"runtimeConfig":{"bandwidth":{"ingress_rate":1000000}}' 7 'runtimeConfig.bandwidth.ingress_rate'
+refused '"runtimeConfig":{"portMappings":[]}' 7 'runtimeConfig.portMappings'
 refused '"egressRate":"10M","egressBurst":1000' 7 'whole number'
 refused '"egressRate":1000,"egressBurst":100000' 7 'between 8000 and'
 refused '"egressRate":100000000000,"egressBurst":100000' 7 'between 8000 and'
@@ -149,8 +151,10 @@ check "DEL removed the HTB, the IFB and every qdisc" nothing_left
 # --- runtimeConfig (the bandwidth capability) replaces the static keys ---
 bw_conflist ours "$T/cap.conflist" '"capabilities":{"bandwidth":true},"ingressRate":10000000,"ingressBurst":100000'
 mkns c2
-check "ADD with the bandwidth capability" bw_cni ours add "$T/cap.conflist" c2 \
-	--cap-args '{"bandwidth":{"ingressRate":3000000,"ingressBurst":100000,"egressRate":4000000,"egressBurst":100000}}'
+# go-cni (containerd's CRI path) marshals its Go struct: IngressRate etc.; CHECK below
+# sends the reference's spelling: both are one key to Go's encoding/json, and to us.
+check "ADD with the bandwidth capability, as go-cni spells it" bw_cni ours add "$T/cap.conflist" c2 \
+	--cap-args '{"bandwidth":{"IngressRate":3000000,"IngressBurst":100000,"EgressRate":4000000,"EgressBurst":100000}}'
 veth2=$(ip -o link show master br-ours | awk -F'[ :@]+' '{print $2}' | grep -v "^$veth$")
 check "runtimeConfig's ingress rate wins" sh -c "tc qdisc show dev $veth2 root | grep -q 'rate 3Mbit'"
 check "runtimeConfig's egress rate is used" sh -c "tc qdisc show dev nbw${veth2#veth} root | grep -q 'rate 4Mbit'"

@@ -100,6 +100,17 @@ check_eq "c1 still reached on 8080" 192.168.50.2 "$(reach out tcp 192.168.50.1 8
 check "c2 ADD of a free port 8081->80" pm ADD c2 "$A2" '[{"hostPort":8081,"containerPort":80}]'
 check "ADD c1 again (same mappings): idempotent" pm ADD c1 "$A1" "$M1"
 
+# go-cni (containerd's CRI path) marshals its Go struct: HostPort, Protocol "TCP",
+# HostIP "" (any address). The reference reads them with Go's encoding/json; so do we.
+GOCNI='[{"HostPort":8082,"ContainerPort":80,"Protocol":"TCP","HostIP":""}]'
+gocni() { pm_conf c1 "$A1" "$GOCNI" | plugin portmap "$1" id-gocni /run/netns/c1 eth0; }
+check "ADD with go-cni's keys (HostPort, ContainerPort, Protocol \"TCP\", HostIP \"\")" gocni ADD
+check_eq "outside -> 192.168.50.1:8082 reaches c1" 192.168.50.2 "$(reach out tcp 192.168.50.1 8082)"
+check_eq "... and over IPv6 (HostIP \"\" is every address)" fd50::2 "$(reach out tcp fd50::1 8082)"
+check "CHECK with go-cni's keys" gocni CHECK
+check "DEL with go-cni's keys" gocni DEL
+check_eq "its elements are gone" "" "$(map_elems dnat-v4 | grep gocni; map_elems dnat-v6 | grep gocni)"
+
 for bad in '[{"hostPort":0,"containerPort":80}]' '[{"hostPort":80,"containerPort":80,"protocol":"icmp"}]' \
 	'[{"hostPort":80,"containerPort":80,"hostIP":"1.2.3"}]' '[{"hostPort":"80","containerPort":80}]' \
 	'[{"hostPort":81,"containerPort":80},{"hostPort":81,"containerPort":82}]'; do
