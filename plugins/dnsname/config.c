@@ -17,20 +17,6 @@ int dn_paths_init(struct dn_paths *p, const char *rundir, const char *net)
 	return 0;
 }
 
-/* As Go's encoding/json: the exact key, else the first one equal ignoring case. */
-static json_t *get_key(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	const char *k;
-
-	if (v || !json_is_object(obj))
-		return v;
-	json_object_foreach(obj, k, v)
-		if (!strcasecmp(k, key))
-			return v;
-	return NULL;
-}
-
 static int add_name(struct cni_ctx *ctx, struct dn_config *c, const char *what,
 		    const char *name)
 {
@@ -54,7 +40,7 @@ static int add_name(struct cni_ctx *ctx, struct dn_config *c, const char *what,
 /* runtimeConfig.aliases: {"<network>": ["alias", ...]}, as podman's CNI backend sends it. */
 static int load_aliases(struct cni_ctx *ctx, struct dn_config *c)
 {
-	json_t *all = get_key(ctx->conf.runtime_config, "aliases"), *list, *e;
+	json_t *all = cni_json_get(ctx->conf.runtime_config, "aliases"), *list, *e;
 	size_t i;
 
 	if (!all || json_is_null(all))

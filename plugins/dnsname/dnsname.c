@@ -322,4 +322,5 @@ const struct cni_plugin_ops dn_ops = {
 	.del = dn_del,
 	.check = dn_check,
 	.gc = dn_gc,
+	.runtime_keys = (const char *const[]){ "aliases", NULL },
 };
