@@ -18,7 +18,7 @@
  *     part is made again from the cache: a table whose chains lost their rules is
  *     deleted first, then every valid attachment is re-added to the plugins that own
  *     nft state and whose ADD is idempotent (firewall, portmap), and the bridge's
- *     ipMasq and macspoofchk elements are re-added here (the bridge's own ADD would
+ *     ipMasq, macspoofchk and spoofchk elements are re-added here (the bridge's own ADD would
  *     touch links), with the same nft/ functions the bridge uses.
  *
  * Dead runs are always reclaimed whole; NET limits steps 3 and 4. Each action is one
@@ -48,6 +48,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 #include "nft/macspoof.h"
+#include "nft/spoofchk.h"
 #include "nft/masq.h"
 #include "nft/netctl_table.h"
 #include "nft/read.h"
@@ -581,6 +582,7 @@ struct nftnet {
 	char net[65];
 	char bridge[16];
 	bool fw, portmap, masq, macspoof;
+	bool spoof, ll6;		/* spoofchk (the bridge's default with icc false) */
 	struct att_list atts;
 };
 
@@ -626,12 +628,18 @@ static int scan_net(const char *net, void *data)
 		else if (!strcmp(cl.plugins[i].type, "bridge")) {
 			n->masq = conf_true(c, "ipMasq");
 			n->macspoof = conf_true(c, "macspoofchk");
+			n->spoof = json_is_false(json_object_get(c, "icc")) ?
+				   !json_is_false(json_object_get(c, "spoofchk")) :
+				   conf_true(c, "spoofchk");
+			n->ll6 = conf_true(c, "ipv6LinkLocal");
+			if (!json_object_get(c, "ipam"))
+				n->spoof = false;	/* then it is macspoofchk */
 			str_copy(n->bridge, sizeof(n->bridge),
 				 json_string_value(cni_json_get(c, "bridge")) ?: "cni0");
 		}
 	}
 	conflist_free(&cl);
-	if (!n->fw && !n->portmap && !n->masq && !n->macspoof)
+	if (!n->fw && !n->portmap && !n->masq && !n->macspoof && !n->spoof)
 		return 0;
 	if (attach_list(net, att_collect, &n->atts) < 0 || !n->atts.n) {
 		att_free(&n->atts);
@@ -686,6 +694,48 @@ static bool elem_there(struct nft_conn *c, const char *prefix, const char *prefi
 			    ebuf, sizeof(ebuf)) == 1;
 }
 
+/* spoofchk: the port, MAC and addresses of a cached result. false when it has none. */
+struct spoof_att {
+	struct nft_spoof_port p;
+	struct ip_addr addrs[16];
+	char port[16];
+};
+
+static bool result_port_mac(json_t *result, const char *bridge, const char *ifname,
+			    char *port, size_t n, uint8_t mac[6]);
+
+static bool spoof_att(const struct nftnet *nn, const struct att *a, struct spoof_att *s)
+{
+	struct ip_prefix ips[16];
+	size_t i, n;
+
+	memset(s, 0, sizeof(*s));
+	if (!result_port_mac(a->result, nn->bridge, a->ifname, s->port, sizeof(s->port),
+			     s->p.mac))
+		return false;
+	n = result_addrs(a->result, ips, ARRAY_SIZE(ips));
+	s->p.ll6 = nn->ll6;
+	for (i = 0; i < n; i++) {
+		s->addrs[i] = ips[i].addr;
+		s->p.ll6 |= ips[i].addr.family == AF_INET6;
+	}
+	s->p.port = s->port;
+	s->p.addrs = s->addrs;
+	s->p.n_addrs = n;
+	return true;
+}
+
+/* 1 in place (or nothing to check), 0 missing, -errno. */
+static int spoof_check(const struct nftnet *nn, const struct att *a)
+{
+	struct spoof_att s;
+	char what[128], ebuf[256];
+
+	if (!spoof_att(nn, a, &s))
+		return 1;
+	return nft_spoofchk_check(&s.p, what, sizeof(what), ebuf, sizeof(ebuf));
+}
+
 enum nft_state { NFT_OK, NFT_MISSING, NFT_FLUSHED };
 
 /* Missing: chains or elements are gone; flushed: a chain is there with no rule. */
@@ -724,6 +774,8 @@ static enum nft_state nft_check(struct nft_conn *c, const struct nftscan *s)
 							    &ips[k].addr))
 					st = NFT_MISSING;
 			}
+			if (nn->spoof && spoof_check(nn, &nn->atts.v[j]) == 0)
+				st = NFT_MISSING;
 		}
 	}
 	return st;
@@ -792,6 +844,14 @@ static int rebuild_att(struct gc *g, const struct nftnet *nn, const struct att *
 		r = nft_macspoof_attach(port, mac, a->id, ebuf, sizeof(ebuf));
 		if (r < 0)
 			snprintf(why, wn, "macspoofchk: %s", ebuf);
+	}
+	if (r == 0 && nn->spoof && spoof_check(nn, a) == 0) {
+		struct spoof_att s;
+
+		spoof_att(nn, a, &s);
+		r = nft_spoofchk_attach(&s.p, a->id, ebuf, sizeof(ebuf));
+		if (r < 0)
+			snprintf(why, wn, "spoofchk: %s", ebuf);
 	}
 	return r;
 }

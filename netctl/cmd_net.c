@@ -29,7 +29,8 @@
 
 static const char create_usage[] =
 	"usage: netctl create NET [--subnet CIDR]... [--gateway IP] [--bridge NAME]\n"
-	"                     [--icc=false] [--masquerade] [--mtu N] [--ipv6]\n"
+	"                     [--icc=false] [--spoofchk=false] [--masquerade] [--mtu N]\n"
+	"                     [--ipv6]\n"
 	"\n"
 	"Writes network NET as a plain conflist, <confdir>/net.d/NET.conflist (any CNI\n"
 	"runtime can use it), and creates its bridge. The chain: bridge (+ipMasq) with\n"
@@ -43,6 +44,8 @@ static const char create_usage[] =
 	"  --bridge NAME   bridge interface (default nctl-NET, or nctl-<hash> for long NETs)\n"
 	"  --icc=false     containers of NET cannot talk to each other unless the policy\n"
 	"                  allows it (netctl policy apply)\n"
+	"  --spoofchk=false  let containers send from any MAC and address (default: each\n"
+	"                  port is bound to its container's MAC, addresses, ARP and NDP)\n"
 	"  --masquerade    masquerade traffic leaving the subnets\n"
 	"  --mtu N         bridge and veth MTU (576-65535)\n"
 	"  --ipv6          add an IPv6 subnet (the first free /64 of " NETCONF_DEFAULT_POOL6 ")\n"
@@ -198,6 +201,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 		{ "gateway", required_argument, NULL, 'g' },
 		{ "bridge", required_argument, NULL, 'b' },
 		{ "icc", required_argument, NULL, 'i' },
+		{ "spoofchk", required_argument, NULL, 'S' },
 		{ "masquerade", no_argument, NULL, 'm' },
 		{ "mtu", required_argument, NULL, 'M' },
 		{ "ipv6", no_argument, NULL, '6' },
@@ -230,6 +234,12 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 			if (strcmp(optarg, "true") && strcmp(optarg, "false"))
 				return usage_err("create", "--icc wants true or false, got", optarg);
 			o->spec.icc = !strcmp(optarg, "true");
+			break;
+		case 'S':
+			if (strcmp(optarg, "true") && strcmp(optarg, "false"))
+				return usage_err("create", "--spoofchk wants true or false, got",
+						 optarg);
+			o->spec.no_spoofchk = !strcmp(optarg, "false");
 			break;
 		case 'm': o->spec.masquerade = true; break;
 		case 'M':

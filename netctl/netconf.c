@@ -50,9 +50,9 @@ json_t *netconf_build(const struct net_spec *s)
 
 	if (!ipam)
 		return NULL;
-	bridge = json_pack("{s:s,s:s,s:b,s:b,s:{s:b},s:o}", "type", "bridge", "bridge",
+	bridge = json_pack("{s:s,s:s,s:b,s:b,s:b,s:{s:b},s:o}", "type", "bridge", "bridge",
 			   s->bridge, "isGateway", 1, "ipMasq", s->masquerade,
-			   "capabilities", "ips", 1, "ipam", ipam);
+			   "spoofchk", !s->no_spoofchk, "capabilities", "ips", 1, "ipam", ipam);
 	if (bridge && s->mtu)
 		json_object_set_new(bridge, "mtu", json_integer(s->mtu));
 	fw = json_pack("{s:s,s:b}", "type", "firewall", "icc", s->icc);

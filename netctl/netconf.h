@@ -27,6 +27,7 @@ struct net_spec {
 	struct ip_addr gateway;		/* family 0: the plugin's default (.1) */
 	char bridge[IFNAMSIZ];
 	bool icc, masquerade;
+	bool no_spoofchk;		/* leave the bridge's per-port source binding off */
 	unsigned mtu;			/* 0: the default */
 	bool portmap, bandwidth;	/* add those plugins (with their capabilities) */
 	const char *policy_dir;		/* the firewall's policyDir, NULL: its default */

@@ -277,6 +277,8 @@ static uint32_t dtype_size(enum nft_dtype t)
 	case NFT_DT_IPV6: return 16;
 	case NFT_DT_INET_PROTO: return 1;
 	case NFT_DT_INET_SERVICE: return 2;
+	case NFT_DT_ETHER: return 6;
+	case NFT_DT_IFNAME: return IFNAMSIZ;
 	}
 	return 0;
 }
@@ -320,7 +322,7 @@ struct nft_set_shape nft_set_shape_concat(const enum nft_dtype *k, size_t nk,
 void nft_batch_set_shaped(struct nft_batch *b, uint16_t flags, int family, const char *table,
 			  const char *set, const struct nft_set_shape *sh)
 {
-	batch_set(b, NFT_MSG_NEWSET, flags, family, table, set, sh, false, false);
+	batch_set(b, NFT_MSG_NEWSET, flags, family, table, set, sh, false, sh->host_order);
 }
 
 static int elem_fill(struct nftnl_set *s, const struct nft_elem *e)

@@ -75,6 +75,7 @@ void nft_batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int family
 struct nft_set_shape {
 	uint32_t key_type, key_len;
 	uint32_t data_type, data_len;
+	bool host_order;	/* a string key (ifname): tells `nft list` how to show it */
 };
 /* nft's datatype ids (nftables include/datatype.h) and their sizes in bytes. */
 enum nft_dtype {
@@ -82,6 +83,8 @@ enum nft_dtype {
 	NFT_DT_IPV6 = 8,
 	NFT_DT_INET_PROTO = 12,
 	NFT_DT_INET_SERVICE = 13,
+	NFT_DT_ETHER = 9,
+	NFT_DT_IFNAME = 41,
 };
 /** nft_concat_type() - the datatype id of the concatenation of @n types, as nft makes it. */
 uint32_t nft_concat_type(const enum nft_dtype *t, size_t n);

@@ -300,6 +300,28 @@ void nft_rb_ifname_ether_set(struct nft_rule_b *rb, const char *set, bool neg)
 	rb_text(rb, "iifname . ether saddr %s@%s", neg ? "!= " : "", set);
 }
 
+void nft_rb_payload_cmp(struct nft_rule_b *rb, uint32_t base, uint32_t off, uint32_t len,
+			const void *data, bool neg, const char *text)
+{
+	if (!len || len > 16)
+		return rb_fail(rb, -EINVAL);
+	e_payload(rb, base, off, len);
+	e_cmp(rb, neg ? NFT_CMP_NEQ : NFT_CMP_EQ, data, len);
+	rb_text(rb, "%s", text);
+}
+
+/* The name takes four 32-bit registers, the payload the ones after it. */
+void nft_rb_ifname_payload_set(struct nft_rule_b *rb, uint32_t base, uint32_t off,
+			       uint32_t len, const char *what, const char *set, bool neg)
+{
+	if (!len || len > 16)
+		return rb_fail(rb, -EINVAL);
+	e_meta_reg(rb, NFT_META_IIFNAME, NFT_REG32_00);
+	e_payload_reg(rb, base, off, len, NFT_REG32_04);
+	e_lookup_concat(rb, set, neg, false);
+	rb_text(rb, "iifname . %s %s@%s", what, neg ? "!= " : "", set);
+}
+
 void nft_rb_addr_set(struct nft_rule_b *rb, int family, bool src, const char *set, bool neg)
 {
 	if (rb_family(rb, family) < 0)

@@ -54,6 +54,20 @@ void nft_rb_ifname_set(struct nft_rule_b *rb, bool out, const char *set);
 void nft_rb_ifname_vmap(struct nft_rule_b *rb, bool out, const char *map);
 /* iifname . ether saddr @SET (@neg: != @SET); bridge family. */
 void nft_rb_ifname_ether_set(struct nft_rule_b *rb, const char *set, bool neg);
+/*
+ * Raw payload compare: @base (NFT_PAYLOAD_LL_HEADER, _NETWORK_HEADER, _TRANSPORT_HEADER),
+ * @off and @len in bytes, == or (@neg) != @data. @text is the rule's words for it, as
+ * nft would show them ("ether type ip", "arp saddr ip 0.0.0.0").
+ */
+void nft_rb_payload_cmp(struct nft_rule_b *rb, uint32_t base, uint32_t off, uint32_t len,
+			const void *data, bool neg, const char *text);
+/*
+ * iifname . PAYLOAD @SET (@neg: != @SET): the input interface's name and @len bytes at
+ * @base/@off as one concatenated key (bridge family port binding). @what names the
+ * payload in the rule's text ("ip saddr", "arp saddr ether").
+ */
+void nft_rb_ifname_payload_set(struct nft_rule_b *rb, uint32_t base, uint32_t off,
+			       uint32_t len, const char *what, const char *set, bool neg);
 /* ct state A,B,... (any of @states). */
 void nft_rb_ct_state(struct nft_rule_b *rb, uint32_t states);
 /* ip/ip6 saddr/daddr ADDR or PREFIX (@neg: !=). Fixes the rule's family. */

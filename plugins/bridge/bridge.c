@@ -17,6 +17,7 @@
 #include "netlib/netns.h"
 #include "nft/macspoof.h"
 #include "nft/masq.h"
+#include "nft/spoofchk.h"
 #include "plugins/bridge/bridge.h"
 #include "plugins/bridge/config.h"
 #include "plugins/bridge/cont.h"
@@ -288,6 +289,39 @@ static int masq_attach(struct br_run *b, const struct cni_result *res)
 	return 0;
 }
 
+/* spoofchk: what the container on @port may send from, taken from @res's @idx. */
+struct spoof {
+	struct nft_spoof_port p;
+	struct ip_addr addrs[CNI_MAX_IPS];
+};
+
+static void spoof_port(struct br_run *b, const char *port, const uint8_t mac[6],
+		       const struct cni_result *res, int idx, struct spoof *s)
+{
+	size_t n = 0;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->p.port = port;
+	memcpy(s->p.mac, mac, 6);
+	s->p.ll6 = b->c.ipv6_link_local;
+	for (i = 0; res && i < res->n_ips && n < CNI_MAX_IPS; i++) {
+		if (res->ips[i].interface != idx && res->ips[i].interface >= 0)
+			continue;
+		s->addrs[n] = res->ips[i].address.addr;
+		s->p.ll6 |= s->addrs[n++].family == AF_INET6;
+	}
+	s->p.addrs = s->addrs;
+	s->p.n_addrs = n;
+}
+
+static void spoof_detach(struct br_run *b, const struct nft_spoof_port *p)
+{
+	char ignore[256];
+
+	nft_spoofchk_detach(p, b->ctx->env.container_id, ignore, sizeof(ignore));
+}
+
 /*
  * icc=false over IPv6: isolated ports stop neighbour discovery between containers,
  * so the bridge answers NDP for each container address (proxy_ndp and a proxy entry
@@ -338,7 +372,8 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	if (r == 0) {
 		r = br_cont_setup(&b->cont, b->ns_fd, b->ctx->env.ifname, b->cv.index, res,
 				  CONT_IDX, (b->c.enable_dad ? BR_CONT_DAD : 0) |
-				  (b->c.ipv6_link_local ? BR_CONT_LL6 : 0), b->ebuf, sizeof(b->ebuf));
+				  (b->c.ipv6_link_local ? BR_CONT_LL6 : 0) |
+				  (b->c.spoofchk ? BR_CONT_EUI64 : 0), b->ebuf, sizeof(b->ebuf));
 		if (r < 0)
 			fail(b, r, "cannot configure the container interface");
 	}
@@ -363,7 +398,8 @@ static int br_add(struct cni_ctx *ctx)
 	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
 	struct cni_result *res = ctx->result;
 	char alias[sizeof(b.hv.alias)];
-	bool layer3 = false;
+	bool layer3 = false, spoofed = false;
+	struct spoof sp;
 	int r;
 
 	if (br_conf_parse(ctx, &b.c, true) < 0)
@@ -403,12 +439,21 @@ static int br_add(struct cni_ctx *ctx)
 	}
 	if (r == 0)
 		r = fill_interfaces(&b, res);
+	if (r == 0 && b.c.spoofchk) {
+		spoof_port(&b, b.hv.name, b.cv.mac, res, CONT_IDX, &sp);
+		r = nft_spoofchk_attach(&sp.p, ctx->env.container_id, b.ebuf, sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "cannot set up spoofchk");
+		spoofed = r == 0;
+	}
 	if (r == 0 && b.c.macspoofchk) {
 		r = nft_macspoof_attach(b.hv.name, b.cv.mac, ctx->env.container_id, b.ebuf,
 					sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot set up macspoofchk");
 	}
+	if (r < 0 && spoofed)
+		spoof_detach(&b, &sp.p);
 	if (r < 0 && layer3) {
 		if (b.c.ip_masq)
 			masq_detach(&b);
@@ -425,6 +470,26 @@ static int br_add(struct cni_ctx *ctx)
 out:
 	run_close(&b);
 	return r;
+}
+
+/* By key from prevResult (the container interface's MAC and addresses), else a walk. */
+static int del_spoof(struct br_run *b)
+{
+	const struct cni_result *prev = b->ctx->prev;
+	uint8_t mac[6];
+	struct spoof sp;
+	int i, idx = -1, r;
+
+	for (i = 0; prev && i < prev->n_interfaces; i++)
+		if (!strcmp(prev->interfaces[i].name, b->ctx->env.ifname) &&
+		    prev->interfaces[i].sandbox[0] &&
+		    netlib_parse_mac(prev->interfaces[i].mac, mac) == 0)
+			idx = i;
+	if (idx >= 0)
+		spoof_port(b, b->hostveth, mac, prev, idx, &sp);
+	r = nft_spoofchk_detach(idx >= 0 ? &sp.p : NULL, b->ctx->env.container_id, b->ebuf,
+				sizeof(b->ebuf));
+	return r < 0 ? fail(b, r, "cannot remove the spoofchk entries") : 0;
 }
 
 static int br_del(struct cni_ctx *ctx)
@@ -475,6 +540,8 @@ static int br_del(struct cni_ctx *ctx)
 		if (r < 0)
 			fail(&b, r, "cannot remove the macspoofchk entries");
 	}
+	if (r == 0 && b.c.spoofchk)
+		r = del_spoof(&b);
 	run_close(&b);
 	return r;
 }
@@ -545,6 +612,22 @@ static int check_macspoof(struct br_run *b)
 			   b->hv.name, mac);
 }
 
+static int check_spoof(struct br_run *b, int idx)
+{
+	char what[128];
+	struct spoof sp;
+	int r;
+
+	spoof_port(b, b->hv.name, b->cv.mac, b->ctx->prev, idx, &sp);
+	r = nft_spoofchk_check(&sp.p, what, sizeof(what), b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot read the spoofchk entries");
+	if (r > 0)
+		return 0;
+	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL, "spoofchk is not in place",
+			   "table bridge netctl does not bind %s to %s", b->hv.name, what);
+}
+
 static int br_check(struct cni_ctx *ctx)
 {
 	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
@@ -592,6 +675,8 @@ static int br_check(struct cni_ctx *ctx)
 		r = check_host(&b, prev);
 	if (r == 0 && b.c.macspoofchk && !b.c.disable_container_iface)
 		r = check_macspoof(&b);
+	if (r == 0 && b.c.spoofchk && !b.c.disable_container_iface)
+		r = check_spoof(&b, idx);
 	run_close(&b);
 	return r;
 }
@@ -709,6 +794,11 @@ static int br_gc(struct cni_ctx *ctx)
 		r = nft_macspoof_gc(gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot remove stale macspoofchk entries");
+	}
+	if (r == 0 && b.c.spoofchk) {
+		r = nft_spoofchk_gc(gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
+		if (r < 0)
+			fail(&b, r, "cannot remove stale spoofchk entries");
 	}
 	run_close(&b);
 	return r < 0 ? r : delegate_plain(ctx, "GC");

@@ -121,7 +121,9 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 	c->mtu = (unsigned)mtu;
 	if (c->is_default_gw)
 		c->is_gw = true;
-	if (cni_json_get_bool(o, "macspoofchk", &c->macspoofchk, &ctx->err) < 0)
+	c->spoofchk = !c->icc;
+	if (cni_json_get_bool(o, "macspoofchk", &c->macspoofchk, &ctx->err) < 0 ||
+	    cni_json_get_bool(o, "spoofchk", &c->spoofchk, &ctx->err) < 0)
 		return -EINVAL;
 	if (!strict)
 		goto ipam;
@@ -132,6 +134,10 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 			      &ctx->err) < 0 ||
 	    parse_trunk(ctx, cni_json_get(o, "vlanTrunk"), c) < 0)
 		return -EINVAL;
+	if (c->spoofchk && c->n_trunk)
+		return UNSUPPORTED(ctx, "spoofchk cannot check the tagged frames of a VLAN trunk",
+				   "%s", "\"spoofchk\" (on by default with \"icc\": false) together "
+				   "with \"vlanTrunk\": set \"spoofchk\": false");
 	if (c->is_gw && (c->vlan || c->n_trunk))
 		return UNSUPPORTED(ctx, "a gateway on a VLAN is not supported yet",
 				   "%s", "\"isGateway\" together with \"vlan\" or \"vlanTrunk\"");
@@ -141,6 +147,11 @@ ipam:
 		return -EINVAL;
 	if (c->ipam_type && !c->ipam_type[0])
 		c->ipam_type = NULL;
+	/* no addresses to bind: the MAC is all there is */
+	if (c->spoofchk && !c->ipam_type) {
+		c->spoofchk = false;
+		c->macspoofchk = true;
+	}
 	if (strict && c->ipam_type && c->disable_container_iface)
 		return BAD(ctx, "%s", "cannot use IPAM when disableContainerInterface is set");
 	return strict ? parse_mac(ctx, c) : 0;

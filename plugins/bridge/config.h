@@ -18,6 +18,9 @@ struct br_conf {
 	bool icc;			/* false: ports isolated, peers routed by the host */
 	bool ip_masq;			/* through nft/masq.h (table inet netctl) */
 	bool macspoofchk;		/* through nft/macspoof.h (table bridge netctl) */
+	bool spoofchk;			/* MAC, IP, ARP, NDP binding (nft/spoofchk.h);
+					 * default on with icc false; without IPAM it
+					 * is macspoofchk */
 	unsigned mtu;			/* 0 = kernel default */
 	bool has_mac;
 	uint8_t mac[6];			/* container interface MAC (runtimeConfig/args) */

@@ -23,6 +23,18 @@ static void dad_sysctls(int ns_fd, const char *ifname, bool enable_dad)
 	netlib_sysctl_write(ns_fd, key, "1", ignore, sizeof(ignore));
 }
 
+/*
+ * spoofchk binds the port to the link-local derived from the MAC, so the interface
+ * gets that one whatever the netns's default (stable privacy, random), before it is up.
+ */
+static void eui64_ll(int ns_fd, const char *ifname)
+{
+	char key[128], ignore[128];
+
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/addr_gen_mode", ifname);
+	netlib_sysctl_write(ns_fd, key, "0", ignore, sizeof(ignore));
+}
+
 /* The gateway of the result's first address of @family on the interface, if any. */
 static const struct ip_addr *family_gw(const struct cni_result *res, int iface_idx, int family)
 {
@@ -73,6 +85,8 @@ int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index
 	int r, i;
 
 	dad_sysctls(ns_fd, ifname, enable_dad);
+	if (flags & BR_CONT_EUI64)
+		eui64_ll(ns_fd, ifname);
 	if (!(flags & BR_CONT_LL6) && !gets_ipv6(res, iface_idx))
 		ipv6_off(ns_fd, ifname);
 	r = netlib_link_set_up(nl, index, true, ebuf, n);

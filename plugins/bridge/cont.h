@@ -8,6 +8,7 @@
 
 #define BR_CONT_DAD	(1u << 0)	/* IPv6 DAD on (enabledad) */
 #define BR_CONT_LL6	(1u << 1)	/* keep IPv6 on an interface without IPv6 addresses */
+#define BR_CONT_EUI64	(1u << 2)	/* link-local from the MAC (spoofchk binds it) */
 
 /**
  * br_cont_setup() - in the container netns (socket @nl, fd @ns_fd): DAD off (unless

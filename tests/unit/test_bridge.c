@@ -112,6 +112,34 @@ static void test_refusals(void **state)
 	assert_true(c.ip_masq);
 	assert_int_equal(parse("{" BASE ",\"macspoofchk\":true}", NULL, true), 0);
 	assert_true(c.macspoofchk);
+	assert_false(c.spoofchk);
+	cni_conf_free(&ctx.conf);
+}
+
+/* spoofchk: on with icc false unless turned off; without IPAM only the MAC is bound. */
+static void test_spoofchk(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("{" BASE ",\"ipam\":{\"type\":\"x\"}}", NULL, true), 0);
+	assert_false(c.spoofchk);
+	assert_int_equal(parse("{" BASE ",\"icc\":false,\"ipam\":{\"type\":\"x\"}}", NULL,
+			       true), 0);
+	assert_true(c.spoofchk);
+	assert_int_equal(parse("{" BASE ",\"icc\":false,\"spoofchk\":false,"
+			       "\"ipam\":{\"type\":\"x\"}}", NULL, true), 0);
+	assert_false(c.spoofchk);
+	assert_int_equal(parse("{" BASE ",\"spoofchk\":true,\"ipam\":{\"type\":\"x\"}}", NULL,
+			       true), 0);
+	assert_true(c.spoofchk);
+	assert_false(c.macspoofchk);
+	assert_int_equal(parse("{" BASE ",\"spoofchk\":true}", NULL, true), 0);
+	assert_false(c.spoofchk);
+	assert_true(c.macspoofchk);
+	assert_int_equal(parse("{" BASE ",\"spoofchk\":\"yes\"}", NULL, true), -EINVAL);
+	assert_int_equal(ctx.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(parse("{" BASE ",\"icc\":false,\"vlanTrunk\":[{\"id\":5}],"
+			       "\"ipam\":{\"type\":\"x\"}}", NULL, true), -EINVAL);
+	assert_int_equal(ctx.err.code, CNI_ERR_UNSUPPORTED_FIELD);
 	cni_conf_free(&ctx.conf);
 }
 
@@ -122,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_mac_precedence),
 		cmocka_unit_test(test_trunk),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_spoofchk),
 	};
 
 	return cmocka_run_group_tests_name("bridge-config", tests, NULL, NULL);

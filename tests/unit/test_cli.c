@@ -125,7 +125,7 @@ static void test_build(void **state)
 	assert_string_equal(text,
 		"{\"cniVersion\":\"1.0.0\",\"cniVersions\":[\"1.0.0\",\"1.1.0\"],\"name\":\"web\","
 		"\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"nctl-web\",\"isGateway\":true,"
-		"\"ipMasq\":true,\"capabilities\":{\"ips\":true},\"ipam\":{\"type\":\"host-local\","
+		"\"ipMasq\":true,\"spoofchk\":true,\"capabilities\":{\"ips\":true},\"ipam\":{\"type\":\"host-local\","
 		"\"ranges\":[[{\"subnet\":\"10.88.0.0/24\",\"gateway\":\"10.88.0.254\"}],"
 		"[{\"subnet\":\"fd88::/64\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"},"
 		"{\"dst\":\"::/0\"}]},\"mtu\":1400},{\"type\":\"firewall\",\"icc\":false,"

@@ -18,6 +18,7 @@
 #include "nft/netctl_table.h"
 #include "nft/portmap.h"
 #include "nft/rule.h"
+#include "nft/spoofchk.h"
 
 static struct ip_prefix pfx(const char *s)
 {
@@ -340,6 +341,44 @@ static void test_portmap(void **state)
 	nft_batch_free(&b);
 }
 
+/* spoofchk: every rule made once, each drop with a counter; the EUI-64 link-local. */
+static void test_spoofchk(void **state)
+{
+	static const char *const want[] = {
+		"add rule bridge netctl spoofchk iifname @spoof-ports jump spoof-port",
+		"add rule bridge netctl spoof-port iifname . ether saddr != @spoof-mac counter drop",
+		"add rule bridge netctl spoof-ip4 iifname . ip saddr @spoof-v4 accept",
+		"add rule bridge netctl spoof-icmp6 icmpv6 type nd-neighbor-advert iifname . "
+		"icmpv6 target != @spoof-v6 counter drop",
+		"add rule bridge netctl spoof-arp iifname . arp saddr ip != @spoof-v4 counter drop",
+	};
+	const uint8_t mac[6] = { 0x1a, 0x5f, 0x49, 0x82, 0x69, 0xff };
+	const struct nft_batch_op *ops;
+	struct nft_batch b;
+	struct ip_addr ll;
+	char txt[IP_STR_MAX];
+	size_t n, i, j, rules = 0;
+
+	(void)state;
+	nft_batch_init(&b, 1);
+	nft_spoofchk_build(&b);
+	assert_int_equal(b.err, 0);
+	ops = nft_batch_ops(&b, &n);
+	for (i = 0; i < n; i++)
+		rules += !strncmp(ops[i].what, "add rule ", 9);
+	assert_int_equal(rules, 24);
+	for (j = 0; j < sizeof(want) / sizeof(want[0]); j++) {
+		for (i = 0; i < n && strncmp(ops[i].what, want[j], strlen(want[j])); i++)
+			;
+		if (i == n)
+			fail_msg("no op starts with: %s", want[j]);
+	}
+	nft_batch_free(&b);
+	ll = nft_spoofchk_eui64(mac);
+	ip_addr_format(&ll, txt, sizeof(txt));
+	assert_string_equal(txt, "fe80::185f:49ff:fe82:69ff");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,7 +386,7 @@ int main(void)
 		cmocka_unit_test(test_batch_error_kept), cmocka_unit_test(test_netctl_layout),
 		cmocka_unit_test(test_names),		cmocka_unit_test(test_elems_chunked),
 		cmocka_unit_test(test_comments),	cmocka_unit_test(test_concat_shape),
-		cmocka_unit_test(test_portmap),
+		cmocka_unit_test(test_portmap),	cmocka_unit_test(test_spoofchk),
 	};
 
 	return cmocka_run_group_tests_name("nft", tests, NULL, NULL);

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_bridge.h>
+
+#include "nft/batch.h"
+#include "nft/conn.h"
+#include "nft/netctl_table.h"
+#include "nft/read.h"
+#include "nft/spoofchk.h"
+
+#define FAM NFPROTO_BRIDGE
+#define PRIO (-300)	/* before the bridge or the host sees the frame */
+#define SET_PORTS "spoof-ports"
+#define SET_MAC "spoof-mac"
+#define SET_V4 "spoof-v4"
+#define SET_V6 "spoof-v6"
+
+#define LL NFT_PAYLOAD_LL_HEADER
+#define NH NFT_PAYLOAD_NETWORK_HEADER
+#define TH NFT_PAYLOAD_TRANSPORT_HEADER
+
+static const char *const chains[] = {
+	NFT_SPOOF_CHAIN, "spoof-port", "spoof-ip4", "spoof-ip6", "spoof-icmp6", "spoof-arp",
+};
+
+/* One rule: @chain, then the caller's matches in @rb, then counter, verdict, comment. */
+static void put(struct nft_batch *b, struct nft_rule_b *rb, bool count, int verdict,
+		const char *target, const char *comment)
+{
+	if (count)
+		nft_rb_counter(rb);
+	nft_rb_verdict(rb, verdict, target);
+	if (comment)
+		nft_rb_comment(rb, comment);
+	nft_batch_rule(b, FAM, NFT_TABLE, rb);
+}
+
+static void ether_type(struct nft_rule_b *rb, uint16_t type, const char *name)
+{
+	uint16_t be = htons(type);
+	char text[32];
+
+	snprintf(text, sizeof(text), "ether type %s", name);
+	nft_rb_payload_cmp(rb, LL, 12, 2, &be, false, text);
+}
+
+static void icmp6_type(struct nft_rule_b *rb, uint8_t type, const char *name)
+{
+	char text[48];
+
+	snprintf(text, sizeof(text), "icmpv6 type %s", name);
+	nft_rb_payload_cmp(rb, TH, 0, 1, &type, false, text);
+}
+
+static void build_port(struct nft_batch *b)
+{
+	struct nft_rule_b rb;
+
+	nft_rb_init(&rb, NFT_SPOOF_CHAIN);
+	nft_rb_ifname_set(&rb, false, SET_PORTS);
+	put(b, &rb, false, NFT_JUMP, "spoof-port", NULL);
+
+	nft_rb_init(&rb, "spoof-port");
+	nft_rb_ifname_payload_set(&rb, LL, 6, 6, "ether saddr", SET_MAC, true);
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: source MAC not the port's");
+	nft_rb_init(&rb, "spoof-port");
+	ether_type(&rb, 0x0800, "ip");
+	put(b, &rb, false, NFT_GOTO, "spoof-ip4", NULL);
+	nft_rb_init(&rb, "spoof-port");
+	ether_type(&rb, 0x86dd, "ip6");
+	put(b, &rb, false, NFT_GOTO, "spoof-ip6", NULL);
+	nft_rb_init(&rb, "spoof-port");
+	ether_type(&rb, 0x0806, "arp");
+	put(b, &rb, false, NFT_GOTO, "spoof-arp", NULL);
+	/* VLAN tags, RARP, anything else a container has no business sending */
+	nft_rb_init(&rb, "spoof-port");
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ether type other than ip, ip6, arp");
+}
+
+static void build_ip4(struct nft_batch *b)
+{
+	static const uint8_t any4[4];
+	struct nft_rule_b rb;
+	uint16_t bootps = htons(67);
+
+	nft_rb_init(&rb, "spoof-ip4");
+	nft_rb_ifname_payload_set(&rb, NH, 12, 4, "ip saddr", SET_V4, false);
+	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
+	/* a DHCP client before it has an address */
+	nft_rb_init(&rb, "spoof-ip4");
+	nft_rb_payload_cmp(&rb, NH, 12, 4, any4, false, "ip saddr 0.0.0.0");
+	nft_rb_l4proto(&rb, IPPROTO_UDP);
+	nft_rb_payload_cmp(&rb, TH, 2, 2, &bootps, false, "udp dport 67");
+	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
+	nft_rb_init(&rb, "spoof-ip4");
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: IPv4 source not the port's");
+}
+
+static void build_ip6(struct nft_batch *b)
+{
+	static const uint8_t any6[16];
+	static const struct { uint8_t type; const char *name; } from_any[] = {
+		{ 133, "nd-router-solicit" }, { 143, "mld2-listener-report" },
+	};
+	struct nft_rule_b rb;
+	size_t i;
+
+	nft_rb_init(&rb, "spoof-ip6");
+	nft_rb_l4proto(&rb, IPPROTO_ICMPV6);
+	put(b, &rb, false, NFT_GOTO, "spoof-icmp6", NULL);
+	nft_rb_init(&rb, "spoof-ip6");
+	nft_rb_ifname_payload_set(&rb, NH, 8, 16, "ip6 saddr", SET_V6, false);
+	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
+	nft_rb_init(&rb, "spoof-ip6");
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: IPv6 source not the port's");
+
+	/* a container is no router: its RAs and redirects would steer its neighbours */
+	nft_rb_init(&rb, "spoof-icmp6");
+	icmp6_type(&rb, 134, "nd-router-advert");
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: router advertisement");
+	nft_rb_init(&rb, "spoof-icmp6");
+	icmp6_type(&rb, 137, "nd-redirect");
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: redirect");
+	/* the target of an NA is what a neighbour table learns, whatever its source */
+	nft_rb_init(&rb, "spoof-icmp6");
+	icmp6_type(&rb, 136, "nd-neighbor-advert");
+	nft_rb_ifname_payload_set(&rb, TH, 8, 16, "icmpv6 target", SET_V6, true);
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: neighbour advertisement not about the port");
+	nft_rb_init(&rb, "spoof-icmp6");
+	nft_rb_ifname_payload_set(&rb, NH, 8, 16, "ip6 saddr", SET_V6, false);
+	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
+	/* from ::, before an address is there: DAD (about its own), RS, MLD reports */
+	nft_rb_init(&rb, "spoof-icmp6");
+	nft_rb_payload_cmp(&rb, NH, 8, 16, any6, false, "ip6 saddr ::");
+	icmp6_type(&rb, 135, "nd-neighbor-solicit");
+	nft_rb_ifname_payload_set(&rb, TH, 8, 16, "icmpv6 target", SET_V6, false);
+	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
+	for (i = 0; i < sizeof(from_any) / sizeof(from_any[0]); i++) {
+		nft_rb_init(&rb, "spoof-icmp6");
+		nft_rb_payload_cmp(&rb, NH, 8, 16, any6, false, "ip6 saddr ::");
+		icmp6_type(&rb, from_any[i].type, from_any[i].name);
+		put(b, &rb, false, NF_ACCEPT, NULL, NULL);
+	}
+	nft_rb_init(&rb, "spoof-icmp6");
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: IPv6 source not the port's");
+}
+
+static void build_arp(struct nft_batch *b)
+{
+	/* htype 1 (Ethernet), ptype 0x0800, hlen 6, plen 4 */
+	static const uint8_t eth_ip4[6] = { 0, 1, 8, 0, 6, 4 };
+	static const uint8_t any4[4];
+	struct nft_rule_b rb;
+
+	nft_rb_init(&rb, "spoof-arp");
+	nft_rb_payload_cmp(&rb, NH, 0, 6, eth_ip4, true, "@nh,0,48 != 0x000108000604");
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP other than Ethernet/IPv4");
+	nft_rb_init(&rb, "spoof-arp");
+	nft_rb_ifname_payload_set(&rb, NH, 8, 6, "arp saddr ether", SET_MAC, true);
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP sender MAC not the port's");
+	nft_rb_init(&rb, "spoof-arp");
+	nft_rb_payload_cmp(&rb, NH, 14, 4, any4, false, "arp saddr ip 0.0.0.0");
+	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
+	nft_rb_init(&rb, "spoof-arp");
+	nft_rb_ifname_payload_set(&rb, NH, 14, 4, "arp saddr ip", SET_V4, true);
+	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP sender IP not the port's");
+}
+
+void nft_spoofchk_build(struct nft_batch *b)
+{
+	static const enum nft_dtype mac[] = { NFT_DT_IFNAME, NFT_DT_ETHER };
+	static const enum nft_dtype v4[] = { NFT_DT_IFNAME, NFT_DT_IPV4 };
+	static const enum nft_dtype v6[] = { NFT_DT_IFNAME, NFT_DT_IPV6 };
+	struct nft_set_shape sh;
+	size_t i;
+
+	nft_batch_table(b, true, FAM, NFT_TABLE);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, SET_PORTS,
+		      NFT_KEY_IFNAME, false);
+	sh = nft_set_shape_concat(mac, 2, NULL, 0);
+	sh.host_order = true;
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, SET_MAC, &sh);
+	sh = nft_set_shape_concat(v4, 2, NULL, 0);
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, SET_V4, &sh);
+	sh = nft_set_shape_concat(v6, 2, NULL, 0);
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, SET_V6, &sh);
+	/* made or found, then refilled: two racing first ADDs end with one copy */
+	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++) {
+		nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, chains[i],
+				i ? -1 : NF_BR_PRE_ROUTING, "filter", PRIO);
+		nft_batch_flush_chain(b, FAM, NFT_TABLE, chains[i]);
+	}
+	build_port(b);
+	build_ip4(b);
+	build_ip6(b);
+	build_arp(b);
+}
+
+struct ip_addr nft_spoofchk_eui64(const uint8_t mac[6])
+{
+	struct ip_addr a = { .family = AF_INET6 };
+
+	a.b[0] = 0xfe;
+	a.b[1] = 0x80;
+	a.b[8] = mac[0] ^ 0x02;
+	a.b[9] = mac[1];
+	a.b[10] = mac[2];
+	a.b[11] = 0xff;
+	a.b[12] = 0xfe;
+	a.b[13] = mac[3];
+	a.b[14] = mac[4];
+	a.b[15] = mac[5];
+	return a;
+}
+
+static int send_batch(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n)
+{
+	int r = nft_batch_empty(b) ? 0 : nft_batch_send(c, b, errbuf, n);
+
+	c->seq = b->seq > c->seq ? b->seq : c->seq;
+	nft_batch_free(b);
+	return r;
+}
+
+static int count_rule(uint64_t handle, const char *comment, void *data)
+{
+	(void)handle;
+	(void)comment;
+	(*(int *)data)++;
+	return 0;
+}
+
+/* Rules in the base chain: 0 when it is missing or was flushed. */
+static int base_rules(struct nft_conn *c, char *errbuf, size_t n)
+{
+	int count = 0, r;
+
+	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_SPOOF_CHAIN, count_rule, &count, errbuf, n);
+	return r < 0 ? r : count;
+}
+
+/* Every element of @p: keys (ifname padded, then the part padded to 4 bytes). */
+struct keys {
+	char port[IFNAMSIZ];
+	uint8_t mac[IFNAMSIZ + 8];
+	uint8_t ip[64][IFNAMSIZ + 16];
+	const char *ip_set[64];
+	size_t ip_len[64];
+	size_t n_ip;
+};
+
+static int make_keys(const struct nft_spoof_port *p, struct keys *k, char *errbuf, size_t n)
+{
+	size_t len = strlen(p->port), i;
+	struct ip_addr ll;
+
+	if (len >= IFNAMSIZ || p->n_addrs + 1 > sizeof(k->ip) / sizeof(k->ip[0])) {
+		snprintf(errbuf, n, "spoofchk: interface name %s or address list too long",
+			 p->port);
+		return -EINVAL;
+	}
+	memset(k, 0, sizeof(*k));
+	memcpy(k->port, p->port, len);
+	memcpy(k->mac, k->port, IFNAMSIZ);
+	memcpy(k->mac + IFNAMSIZ, p->mac, 6);
+	for (i = 0; i <= p->n_addrs; i++) {
+		const struct ip_addr *a = i < p->n_addrs ? &p->addrs[i] : NULL;
+		size_t j;
+
+		if (!a && p->ll6) {
+			ll = nft_spoofchk_eui64(p->mac);
+			a = &ll;
+		}
+		if (!a || (a->family != AF_INET && a->family != AF_INET6))
+			continue;
+		memcpy(k->ip[k->n_ip], k->port, IFNAMSIZ);
+		memcpy(k->ip[k->n_ip] + IFNAMSIZ, a->b, ip_addr_size(a));
+		k->ip_set[k->n_ip] = a->family == AF_INET ? SET_V4 : SET_V6;
+		k->ip_len[k->n_ip] = IFNAMSIZ + ip_addr_size(a);
+		for (j = 0; j < k->n_ip; j++)	/* the link-local may be in the list */
+			if (k->ip_len[j] == k->ip_len[k->n_ip] &&
+			    !memcmp(k->ip[j], k->ip[k->n_ip], k->ip_len[j]))
+				break;
+		if (j == k->n_ip)
+			k->n_ip++;
+	}
+	return 0;
+}
+
+/* Add (or delete) every element of @k to @b, port last on add (first on delete). */
+static void batch_keys(struct nft_batch *b, const struct keys *k, bool add, const char *id)
+{
+	struct nft_elem e = { .key = k->port, .key_len = IFNAMSIZ, .comment = id,
+			      .ifname = true, .verdict = NFT_CONTINUE };
+	size_t i;
+
+	if (!add)
+		nft_batch_elems(b, false, 0, FAM, NFT_TABLE, SET_PORTS, &e, 1);
+	e.key = k->mac;
+	e.key_len = sizeof(k->mac);
+	e.text = "port . mac";
+	nft_batch_elems(b, add, 0, FAM, NFT_TABLE, SET_MAC, &e, 1);
+	for (i = 0; i < k->n_ip; i++) {
+		e.key = k->ip[i];
+		e.key_len = k->ip_len[i];
+		e.text = "port . address";
+		nft_batch_elems(b, add, 0, FAM, NFT_TABLE, k->ip_set[i], &e, 1);
+	}
+	if (add) {
+		e.key = k->port;
+		e.key_len = IFNAMSIZ;
+		e.text = NULL;
+		nft_batch_elems(b, true, 0, FAM, NFT_TABLE, SET_PORTS, &e, 1);
+	}
+}
+
+int nft_spoofchk_attach(const struct nft_spoof_port *p, const char *container_id,
+			char *errbuf, size_t n)
+{
+	struct nft_batch b;
+	struct nft_conn c;
+	struct keys k;
+	int r;
+
+	r = make_keys(p, &k, errbuf, n);
+	if (r == 0)
+		r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	r = base_rules(&c, errbuf, n);
+	if (r >= 0) {
+		nft_batch_init(&b, ++c.seq);
+		if (r == 0)
+			nft_spoofchk_build(&b);
+		batch_keys(&b, &k, true, container_id);
+		r = send_batch(&c, &b, errbuf, n);
+	}
+	nft_conn_close(&c);
+	return r;
+}
+
+static int has(struct nft_conn *c, const char *set, const void *key, size_t len,
+	       const char *what, char *out, size_t wn, char *errbuf, size_t n)
+{
+	int r = nft_get_elem(c, FAM, NFT_TABLE, set, key, len, NULL, 0, errbuf, n);
+
+	if (r == 0)
+		snprintf(out, wn, "%s (set %s)", what, set);
+	return r;
+}
+
+int nft_spoofchk_check(const struct nft_spoof_port *p, char *what, size_t wn, char *errbuf,
+		       size_t n)
+{
+	char txt[IP_STR_MAX + 16];
+	struct nft_conn c;
+	struct keys k;
+	size_t i;
+	int r;
+
+	r = make_keys(p, &k, errbuf, n);
+	if (r == 0)
+		r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	r = base_rules(&c, errbuf, n);
+	if (r == 0)
+		snprintf(what, wn, "the rules (chain bridge netctl %s is missing or empty)",
+			 NFT_SPOOF_CHAIN);
+	if (r > 0)
+		r = has(&c, SET_PORTS, k.port, IFNAMSIZ, "the port", what, wn, errbuf, n);
+	if (r > 0)
+		r = has(&c, SET_MAC, k.mac, sizeof(k.mac), "its MAC", what, wn, errbuf, n);
+	for (i = 0; r > 0 && i < k.n_ip; i++) {
+		struct ip_addr a = { .family = k.ip_len[i] == IFNAMSIZ + 4 ? AF_INET : AF_INET6 };
+
+		memcpy(a.b, k.ip[i] + IFNAMSIZ, ip_addr_size(&a));
+		snprintf(txt, sizeof(txt), "address ");
+		ip_addr_format(&a, txt + strlen(txt), sizeof(txt) - strlen(txt));
+		r = has(&c, k.ip_set[i], k.ip[i], k.ip_len[i], txt, what, wn, errbuf, n);
+	}
+	nft_conn_close(&c);
+	return r;
+}
+
+struct walk {
+	struct nft_batch *b;
+	const char *set;
+	const char *id;		/* detach: this container's */
+	bool (*keep)(const char *id, void *data);	/* gc: all but the kept ones */
+	void *data;
+};
+
+static int walk_cb(const void *key, size_t key_len, const char *comment, const char *chain,
+		   void *data)
+{
+	struct walk *w = data;
+	struct nft_elem e = { .key = key, .key_len = key_len, .text = "port . key",
+			      .verdict = NFT_CONTINUE };
+	char id[256];
+
+	(void)chain;
+	if (!comment)
+		return 0;
+	snprintf(id, sizeof(id), "%.*s", (int)strcspn(comment, " "), comment);
+	if (w->id ? !strcmp(id, w->id) : !w->keep(id, w->data))
+		nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, w->set, &e, 1);
+	return 0;
+}
+
+static int remove_matching(struct nft_conn *c, struct walk *w, char *errbuf, size_t n)
+{
+	static const char *const sets[] = { SET_PORTS, SET_MAC, SET_V4, SET_V6 };
+	struct nft_batch b;
+	size_t i;
+	int r;
+
+	nft_batch_init(&b, ++c->seq);
+	w->b = &b;
+	for (i = 0, r = 0; r >= 0 && i < sizeof(sets) / sizeof(sets[0]); i++) {
+		w->set = sets[i];
+		r = nft_list_elems(c, FAM, NFT_TABLE, sets[i], walk_cb, w, errbuf, n);
+	}
+	if (r >= 0)
+		return send_batch(c, &b, errbuf, n);
+	nft_batch_free(&b);
+	return r;
+}
+
+int nft_spoofchk_detach(const struct nft_spoof_port *p, const char *container_id,
+			char *errbuf, size_t n)
+{
+	struct walk w = { .id = container_id };
+	struct nft_batch b;
+	struct nft_conn c;
+	struct keys k;
+	int r;
+
+	if (p && make_keys(p, &k, errbuf, n) < 0)
+		p = NULL;
+	r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	if (p) {
+		/* no port element: a DEL before already removed them all */
+		r = nft_get_elem(&c, FAM, NFT_TABLE, SET_PORTS, k.port, IFNAMSIZ, NULL, 0,
+				 errbuf, n);
+		if (r > 0) {
+			nft_batch_init(&b, ++c.seq);
+			batch_keys(&b, &k, false, NULL);
+			/* -ENOENT: some element was not the one ADD made: walk */
+			r = send_batch(&c, &b, errbuf, n);
+		}
+	}
+	if (r == -ENOENT)
+		r = remove_matching(&c, &w, errbuf, n);
+	nft_conn_close(&c);
+	return r < 0 ? r : 0;
+}
+
+int nft_spoofchk_gc(bool (*keep)(const char *id, void *data), void *data, char *errbuf,
+		    size_t n)
+{
+	struct walk w = { .keep = keep, .data = data };
+	struct nft_conn c;
+	int r;
+
+	r = nft_conn_open(&c, errbuf, n);
+	if (r < 0)
+		return r;
+	r = remove_matching(&c, &w, errbuf, n);
+	nft_conn_close(&c);
+	return r < 0 ? r : 0;
+}
