@@ -628,11 +628,11 @@ static int scan_net(const char *net, void *data)
 		else if (!strcmp(cl.plugins[i].type, "bridge")) {
 			n->masq = conf_true(c, "ipMasq");
 			n->macspoof = conf_true(c, "macspoofchk");
-			n->spoof = json_is_false(json_object_get(c, "icc")) ?
-				   !json_is_false(json_object_get(c, "spoofchk")) :
+			n->spoof = json_is_false(cni_json_get(c, "icc")) ?
+				   !json_is_false(cni_json_get(c, "spoofchk")) :
 				   conf_true(c, "spoofchk");
 			n->ll6 = conf_true(c, "ipv6LinkLocal");
-			if (!json_object_get(c, "ipam"))
+			if (!cni_json_get(c, "ipam"))
 				n->spoof = false;	/* then it is macspoofchk */
 			str_copy(n->bridge, sizeof(n->bridge),
 				 json_string_value(cni_json_get(c, "bridge")) ?: "cni0");
