@@ -29,8 +29,8 @@
 
 static const char create_usage[] =
 	"usage: netctl create NET [--subnet CIDR]... [--gateway IP] [--bridge NAME]\n"
-	"                     [--icc=false] [--spoofchk=false] [--masquerade] [--mtu N]\n"
-	"                     [--ipv6]\n"
+	"                     [--icc=false] [--spoofchk=false] [--masquerade=false]\n"
+	"                     [--internal] [--ip-range CIDR]... [--mtu N] [--ipv6]\n"
 	"\n"
 	"Writes network NET as a plain conflist, <confdir>/net.d/NET.conflist (any CNI\n"
 	"runtime can use it), and creates its bridge. The chain: bridge (+ipMasq) with\n"
@@ -46,7 +46,13 @@ static const char create_usage[] =
 	"                  allows it (netctl policy apply)\n"
 	"  --spoofchk=false  let containers send from any MAC and address (default: each\n"
 	"                  port is bound to its container's MAC, addresses, ARP and NDP)\n"
-	"  --masquerade    masquerade traffic leaving the subnets\n"
+	"  --masquerade=false  do not masquerade traffic leaving the subnets (the default,\n"
+	"                  as docker network create, masquerades it)\n"
+	"  --internal      no route out and nothing forwarded in or out of the bridge:\n"
+	"                  containers reach each other and the gateway only (no\n"
+	"                  masquerade, no portmap)\n"
+	"  --ip-range CIDR allocate container addresses from CIDR only, a part of one\n"
+	"                  of the subnets (one per subnet)\n"
 	"  --mtu N         bridge and veth MTU (576-65535)\n"
 	"  --ipv6          add an IPv6 subnet (the first free /64 of " NETCONF_DEFAULT_POOL6 ")\n"
 	"                  unless one is given\n"
@@ -57,6 +63,7 @@ static const char create_usage[] =
 
 static const char rm_usage[] =
 	"usage: netctl rm NET [--force]\n"
+	"       netctl rm --unused\n"
 	"\n"
 	"Removes network NET: its bridge, its chains and sets in table inet netctl, its\n"
 	"host-local store, its result cache, its policy file in <confdir>/policy.d and its\n"
@@ -64,6 +71,8 @@ static const char rm_usage[] =
 	"disconnected first (the chain's DEL). A conflist that cannot be read is refused\n"
 	"too; --force then removes what the name alone finds (nft objects, the default\n"
 	"store, policy, cache entries, the file) and names what it leaves.\n"
+	"--unused removes every network no container is attached to (docker network\n"
+	"prune) and names each.\n"
 	"Exit status: 0 removed, 1 refused or failed, 2 bad command line.\n";
 
 static int usage_err(const char *cmd, const char *what, const char *arg)
@@ -194,6 +203,18 @@ static int add_subnet_arg(struct create_opts *o, const char *arg)
 	return 0;
 }
 
+static int add_ip_range_arg(struct create_opts *o, const char *arg)
+{
+	struct ip_prefix p;
+
+	if (ip_prefix_parse(arg, &p) < 0)
+		return usage_err("create", "--ip-range wants a CIDR like 10.88.5.128/25, got", arg);
+	if (o->spec.n_ip_ranges >= NETCONF_MAX_SUBNETS)
+		return usage_err("create", "too many --ip-range", NULL);
+	o->spec.ip_ranges[o->spec.n_ip_ranges++] = ip_prefix_network(&p);
+	return 0;
+}
+
 static int parse_create(int argc, char **argv, struct create_opts *o)
 {
 	static const struct option longopts[] = {
@@ -202,7 +223,9 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 		{ "bridge", required_argument, NULL, 'b' },
 		{ "icc", required_argument, NULL, 'i' },
 		{ "spoofchk", required_argument, NULL, 'S' },
-		{ "masquerade", no_argument, NULL, 'm' },
+		{ "masquerade", optional_argument, NULL, 'm' },
+		{ "internal", no_argument, NULL, 'I' },
+		{ "ip-range", required_argument, NULL, 'r' },
 		{ "mtu", required_argument, NULL, 'M' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "help", no_argument, NULL, 'h' },
@@ -215,6 +238,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 	optind = 1;
 	opterr = 0;
 	o->spec.icc = true;
+	o->spec.masquerade = true;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -241,7 +265,18 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 						 optarg);
 			o->spec.no_spoofchk = !strcmp(optarg, "false");
 			break;
-		case 'm': o->spec.masquerade = true; break;
+		case 'm':
+			if (optarg && strcmp(optarg, "true") && strcmp(optarg, "false"))
+				return usage_err("create", "--masquerade wants true or false, got",
+						 optarg);
+			o->spec.masquerade = !optarg || !strcmp(optarg, "true");
+			break;
+		case 'I': o->spec.internal = true; break;
+		case 'r':
+			r = add_ip_range_arg(o, optarg);
+			if (r)
+				return r;
+			break;
 		case 'M':
 			v = strtol(optarg, &end, 10);
 			if (*end || v < 576 || v > 65535)
@@ -310,6 +345,37 @@ static int default_subnets(struct create_opts *o, struct others *ot)
 	return 0;
 }
 
+/* Each --ip-range lies inside one subnet, one range per subnet, with room in it. */
+static int ip_range_checks(const struct create_opts *o)
+{
+	char a[IP_STR_MAX + 8];
+	int i, j, k;
+
+	if (!o->spec.n_subnets)
+		return 0;	/* checked again once the default subnet is picked */
+	for (k = 0; k < o->spec.n_ip_ranges; k++) {
+		const struct ip_prefix *ir = &o->spec.ip_ranges[k];
+		struct ip_addr last = ip_prefix_last(ir);
+
+		ip_prefix_format(ir, a, sizeof(a));
+		for (i = 0; i < o->spec.n_subnets; i++)
+			if (ip_prefix_contains(&o->spec.subnets[i], &ir->addr) &&
+			    ip_prefix_contains(&o->spec.subnets[i], &last))
+				break;
+		if (i == o->spec.n_subnets)
+			return failed("create", o->spec.name, "--ip-range %s is not inside any "
+				      "--subnet (give the subnet it is part of)", a);
+		if (ir->len + (ir->addr.family == AF_INET ? 2 : 1) >
+		    (ir->addr.family == AF_INET ? 32u : 128u))
+			return failed("create", o->spec.name, "--ip-range %s is too small", a);
+		for (j = 0; j < k; j++)
+			if (ip_prefix_contains(&o->spec.subnets[i], &o->spec.ip_ranges[j].addr))
+				return failed("create", o->spec.name, "two --ip-range in one "
+					      "subnet (%s): one range per subnet", a);
+	}
+	return 0;
+}
+
 /* Everything a create can be refused for, before anything changes. */
 static int create_checks(struct create_opts *o, struct others *ot, const char *path)
 {
@@ -336,6 +402,8 @@ static int create_checks(struct create_opts *o, struct others *ot, const char *p
 		if (!strcmp(ot->bridges[j], o->spec.bridge))
 			return failed("create", o->spec.name, "bridge %s is network \"%s\"'s: "
 				      "pick another --bridge", o->spec.bridge, ot->bridge_by[j]);
+	if (ip_range_checks(o))
+		return CLI_FAILED;
 	if (o->spec.gateway.family) {
 		for (i = 0; i < o->spec.n_subnets; i++)
 			if (ip_prefix_contains(&o->spec.subnets[i], &o->spec.gateway))
@@ -721,17 +789,50 @@ static int rm_network(const struct netctl_paths *p, const char *net, const char 
 	return CLI_OK;
 }
 
+/* rm --unused: every network without attachments, under the lock cmd_rm holds. */
+struct unused_ctx {
+	const struct netctl_paths *p;
+	int failed;
+};
+
+static int rm_if_unused(const char *net, void *data)
+{
+	struct unused_ctx *u = data;
+	char path[PATH_MAX];
+
+	if (attach_count(net) != 0 ||
+	    paths_net_conflist(u->p, net, path, sizeof(path)) < 0)
+		return 0;
+	if (rm_network(u->p, net, path, false) != CLI_OK)
+		u->failed++;
+	return 0;
+}
+
+static int rm_unused(const struct netctl_paths *p)
+{
+	struct unused_ctx u = { .p = p };
+	int r;
+
+	/* paths_net_foreach reads the names first, so removing as it goes is safe */
+	r = paths_net_foreach(p, rm_if_unused, &u);
+	if (r < 0)
+		return failed("rm", "--unused", "cannot read %s/net.d: %s", p->confdir,
+			      strerror(-r));
+	return u.failed ? CLI_FAILED : CLI_OK;
+}
+
 int cmd_rm(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "unused", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct netctl_paths p;
 	char path[PATH_MAX];
 	const char *net;
-	bool force = false;
+	bool force = false, unused = false;
 	int c, r, lock;
 
 	optind = 1;
@@ -739,9 +840,23 @@ int cmd_rm(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;
+		case 'u': unused = true; break;
 		case 'h': fputs(rm_usage, stdout); return CLI_OK;
 		default: return usage_err("rm", "unknown option", argv[optind - 1]);
 		}
+	}
+	if (unused) {
+		if (argc != optind || force)
+			return usage_err("rm", "--unused takes no NET and no --force", NULL);
+		if (paths_init(&p) < 0)
+			return usage_err("rm", "a path is too long", NULL);
+		lock = lock_nets(&p);
+		if (lock < 0)
+			return failed("rm", "--unused", "cannot lock %s/net.d: %s", p.confdir,
+				      strerror(-lock));
+		r = rm_unused(&p);
+		close(lock);
+		return r;
 	}
 	if (argc - optind != 1)
 		return usage_err("rm", "want one NET", NULL);

@@ -8,6 +8,34 @@
 #include "util/hash.h"
 #include "util/str.h"
 
+/* rangeStart/rangeEnd of @r for the ip_range of @s inside subnet @p, if any. */
+static void ip_range_conf(const struct net_spec *s, const struct ip_prefix *p, json_t *r)
+{
+	struct ip_addr start, end, lo = ip_addr_add(&p->addr, 1), hi = ip_prefix_last(p);
+	char buf[IP_STR_MAX + 8];
+	int i;
+
+	if (p->addr.family == AF_INET)
+		hi = ip_addr_add(&hi, -1);	/* not the broadcast address */
+	for (i = 0; i < s->n_ip_ranges; i++) {
+		const struct ip_prefix *ir = &s->ip_ranges[i];
+
+		if (!ip_prefix_contains(p, &ir->addr))
+			continue;
+		start = ir->addr;
+		end = ip_prefix_last(ir);
+		if (ip_addr_cmp(&start, &lo) < 0)
+			start = lo;
+		if (ip_addr_cmp(&end, &hi) > 0)
+			end = hi;
+		ip_addr_format(&start, buf, sizeof(buf));
+		json_object_set_new(r, "rangeStart", json_string(buf));
+		ip_addr_format(&end, buf, sizeof(buf));
+		json_object_set_new(r, "rangeEnd", json_string(buf));
+		return;
+	}
+}
+
 static json_t *ipam_conf(const struct net_spec *s)
 {
 	json_t *ranges = json_array(), *routes = json_array();
@@ -27,13 +55,15 @@ static json_t *ipam_conf(const struct net_spec *s)
 			json_object_set_new(r, "gateway", json_string(buf));
 			gw_used = true;
 		}
+		if (r)
+			ip_range_conf(s, p, r);
 		json_array_append_new(ranges, json_pack("[o]", r));
 		v4 |= p->addr.family == AF_INET;
 		v6 |= p->addr.family == AF_INET6;
 	}
-	if (v4)
+	if (v4 && !s->internal)
 		json_array_append_new(routes, json_pack("{s:s}", "dst", "0.0.0.0/0"));
-	if (v6)
+	if (v6 && !s->internal)
 		json_array_append_new(routes, json_pack("{s:s}", "dst", "::/0"));
 	if (!gw_used || !ranges || !routes) {
 		json_decref(ranges);
@@ -51,15 +81,17 @@ json_t *netconf_build(const struct net_spec *s)
 	if (!ipam)
 		return NULL;
 	bridge = json_pack("{s:s,s:s,s:b,s:b,s:b,s:{s:b},s:o}", "type", "bridge", "bridge",
-			   s->bridge, "isGateway", 1, "ipMasq", s->masquerade,
+			   s->bridge, "isGateway", 1, "ipMasq", s->masquerade && !s->internal,
 			   "spoofchk", !s->no_spoofchk, "capabilities", "ips", 1, "ipam", ipam);
 	if (bridge && s->mtu)
 		json_object_set_new(bridge, "mtu", json_integer(s->mtu));
 	fw = json_pack("{s:s,s:b}", "type", "firewall", "icc", s->icc);
+	if (fw && s->internal)
+		json_object_set_new(fw, "internal", json_true());
 	if (fw && s->policy_dir)
 		json_object_set_new(fw, "policyDir", json_string(s->policy_dir));
 	plugins = json_pack("[o,o]", bridge, fw);
-	if (plugins && s->portmap)
+	if (plugins && s->portmap && !s->internal)
 		json_array_append_new(plugins, json_pack("{s:s,s:{s:b}}", "type", "portmap",
 							 "capabilities", "portMappings", 1));
 	if (plugins && s->bandwidth)

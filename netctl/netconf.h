@@ -28,6 +28,9 @@ struct net_spec {
 	char bridge[IFNAMSIZ];
 	bool icc, masquerade;
 	bool no_spoofchk;		/* leave the bridge's per-port source binding off */
+	bool internal;			/* no route out, nothing forwarded in or out */
+	struct ip_prefix ip_ranges[NETCONF_MAX_SUBNETS];	/* allocate from these */
+	int n_ip_ranges;
 	unsigned mtu;			/* 0: the default */
 	bool portmap, bandwidth;	/* add those plugins (with their capabilities) */
 	const char *policy_dir;		/* the firewall's policyDir, NULL: its default */
@@ -35,7 +38,9 @@ struct net_spec {
 
 /**
  * netconf_build() - the conflist for @s: bridge (+ipMasq) with host-local, firewall
- * (icc), then portmap and bandwidth when asked. cniVersion 1.0.0 with cniVersions
+ * (icc), then portmap and bandwidth when asked. An ip_range inside a subnet becomes
+ * that range's rangeStart/rangeEnd; internal drops the default routes, ipMasq and
+ * portmap and sets the firewall's "internal". cniVersion 1.0.0 with cniVersions
  * [1.0.0, 1.1.0]: libcni 1.1 picks 1.0.0, netctl 1.1.0 (so GC works). New reference,
  * or NULL (out of memory, or a gateway in none of the subnets).
  */

@@ -81,6 +81,16 @@ static void add_ct_rules(struct nft_batch *b, const char *chain)
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
+static void add_drop_rule(struct nft_batch *b, const char *chain)
+{
+	struct nft_rule_b rb;
+
+	nft_rb_init(&rb, chain);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, NF_DROP, NULL);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
 void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool icc)
 {
 	char policy[NFT_OBJ_NAME_MAX];
@@ -138,6 +148,8 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 		nft_rb_verdict(&rb, NF_DROP, NULL);
 		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	}
+	if (net->internal)
+		add_drop_rule(b, from);
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, to);
 	add_ct_rules(b, to);
 	if (net->isolate) {
@@ -147,6 +159,8 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 		nft_rb_verdict(&rb, NF_DROP, NULL);
 		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	}
+	if (net->internal)
+		add_drop_rule(b, to);
 
 	e.verdict = NFT_JUMP;
 	e.chain = from;

@@ -7,8 +7,11 @@
  *                      oifname vmap @fwd-to
  *   set bridges        the bridges of every network we know
  *   chain net-N-from   ct est,rel accept; ct invalid drop; oifname BR jump net-N-policy;
- *                      oifname @bridges drop (only when N is isolated)
- *   chain net-N-to     ct est,rel accept; ct invalid drop; iifname @bridges drop (same)
+ *                      oifname @bridges drop (only when N is isolated);
+ *                      drop (only when N is internal)
+ *   chain net-N-to     ct est,rel accept; ct invalid drop; iifname @bridges drop (same);
+ *                      drop (internal: only same-bridge traffic, which went through
+ *                      net-N-from's policy jump, is forwarded)
  *   chain net-N-policy icc on: accept; icc off: compiled policy, then drop
  *   set members-N / members6-N   container addresses, comment = container ID
  *   chain postrouting  hook nat: ip saddr @masq-N jump nat-N (one rule per network)
@@ -47,6 +50,8 @@ struct nft_net {
 	bool isolate;		/* ingressPolicy same-bridge: no connection to or from
 				 * any other network of ours, either direction */
 	bool icc;		/* containers of this network may talk to each other */
+	bool internal;		/* nothing forwarded between the bridge and any other
+				 * interface, either direction (an internal network) */
 };
 
 /*

@@ -96,6 +96,7 @@ int fw_config_load(struct cni_ctx *ctx, bool need_prev, struct fw_config *c)
 	if (load_backend(ctx, c) < 0 || load_ingress(ctx, c) < 0)
 		return -EINVAL;
 	if (cni_json_get_bool(root, "icc", &c->icc, &ctx->err) < 0 ||
+	    cni_json_get_bool(root, "internal", &c->internal, &ctx->err) < 0 ||
 	    cni_json_get_str(root, "policyFile", &c->policy_file, &ctx->err) < 0 ||
 	    cni_json_get_str(root, "policyDir", &c->policy_dir, &ctx->err) < 0)
 		return -EINVAL;

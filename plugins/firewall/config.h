@@ -23,6 +23,7 @@ struct fw_config {
 	const char *zone;		/* firewalldZone: accepted, unused */
 	enum fw_ingress ingress;
 	bool icc;			/* containers of the network may talk to each other */
+	bool internal;			/* netctl: nothing forwarded in or out of the bridge */
 	const char *policy_file;	/* netctl: the network's policy file, or NULL */
 	const char *policy_dir;		/* netctl: where <net>.json is looked up */
 	/* From prevResult (ADD, CHECK; DEL when present). */

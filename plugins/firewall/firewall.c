@@ -76,7 +76,7 @@ int fw_add(struct cni_ctx *ctx)
 		return r;
 	net = (struct nft_net){ .name = c.net, .bridge = c.bridge,
 				.isolate = c.ingress != FW_INGRESS_OPEN,
-				.icc = c.icc && !g.has_policy };
+				.icc = c.icc && !g.has_policy, .internal = c.internal };
 	r = nft_conn_open(&conn, err, sizeof(err));
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
