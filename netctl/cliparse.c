@@ -64,12 +64,46 @@ static int parse_port(const char *s, size_t len)
 	return *end || v < 1 || v > 65535 ? -EINVAL : (int)v;
 }
 
+/* "P" or "P1-P2" (P1 <= P2) into [*lo, *hi]; 0 or -EINVAL. */
+static int parse_port_range(const char *s, size_t len, int *lo, int *hi)
+{
+	const char *dash = memchr(s, '-', len);
+
+	if (!dash) {
+		*lo = *hi = parse_port(s, len);
+		return *lo < 0 ? -EINVAL : 0;
+	}
+	*lo = parse_port(s, (size_t)(dash - s));
+	*hi = parse_port(dash + 1, len - (size_t)(dash - s) - 1);
+	return *lo < 0 || *hi < 0 || *lo > *hi ? -EINVAL : 0;
+}
+
+/* One entry per port of the ranges [hlo, hlo + count) -> [clo, ...). */
+static json_t *publish_entries(int hlo, int clo, int count, const char *proto,
+			       const char *host_ip)
+{
+	json_t *arr = json_array(), *e;
+	int i;
+
+	for (i = 0; arr && i < count; i++) {
+		e = json_pack("{s:i,s:i,s:s}", "hostPort", hlo + i, "containerPort", clo + i,
+			      "protocol", proto);
+		if (e && host_ip[0])
+			json_object_set_new(e, "hostIP", json_string(host_ip));
+		if (!e || json_array_append_new(arr, e) < 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
 json_t *cli_parse_publish(const char *s)
 {
 	char host_ip[IP_STR_MAX + 2] = "";
 	const char *slash, *proto = "tcp", *ports, *colon, *end;
 	struct ip_addr a;
-	int hp, cp;
+	int hlo, hhi, clo, chi;
 
 	if (!s)
 		return NULL;
@@ -102,15 +136,13 @@ json_t *cli_parse_publish(const char *s)
 			ports = c2 + 1;
 		}
 	}
-	hp = parse_port(ports, (size_t)(colon - ports));
-	cp = parse_port(colon + 1, (size_t)(end - colon - 1));
-	if (hp < 0 || cp < 0)
+	if (parse_port_range(ports, (size_t)(colon - ports), &hlo, &hhi) < 0 ||
+	    parse_port_range(colon + 1, (size_t)(end - colon - 1), &clo, &chi) < 0)
 		return NULL;
-	if (host_ip[0])
-		return json_pack("{s:i,s:i,s:s,s:s}", "hostPort", hp, "containerPort", cp,
-				 "protocol", proto, "hostIP", host_ip);
-	return json_pack("{s:i,s:i,s:s}", "hostPort", hp, "containerPort", cp, "protocol",
-			 proto);
+	/* As Docker: a host range maps onto a container range of the same length. */
+	if (hhi - hlo != chi - clo || hhi - hlo + 1 > CLI_PUBLISH_MAX)
+		return NULL;
+	return publish_entries(hlo, clo, hhi - hlo + 1, proto, host_ip);
 }
 
 int cli_parse_ip(const char *s)

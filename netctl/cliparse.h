@@ -15,9 +15,13 @@
  */
 int cli_parse_rate(const char *s, uint64_t *bits);
 
+#define CLI_PUBLISH_MAX 1024	/* ports in one --publish range (portmap's limit) */
+
 /**
- * cli_parse_publish() - "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp|sctp]" into a CNI
- * portMappings entry {"hostPort","containerPort","protocol"[,"hostIP"]}. Ports 1-65535.
+ * cli_parse_publish() - "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp|sctp]", where each
+ * port may be a range "P1-P2" (host and container ranges of the same length), into a
+ * JSON array of CNI portMappings entries {"hostPort","containerPort","protocol"
+ * [,"hostIP"]}, one per port. Ports 1-65535.
  * Return: new reference, or NULL when @s is not valid.
  */
 json_t *cli_parse_publish(const char *s);

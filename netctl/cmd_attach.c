@@ -26,7 +26,8 @@ static const char connect_usage[] =
 	"\n"
 	"  --ip IP          a fixed address from NET's subnets (host-local)\n"
 	"  --publish SPEC   publish container port C on host port H (tcp by default;\n"
-	"                   needs a portmap plugin in NET's chain), repeatable\n"
+	"                   needs a portmap plugin in NET's chain), repeatable; H and C\n"
+	"                   may be ranges of one length: 8000-8010:9000-9010/udp\n"
 	"  --rate-in R      limit traffic into the container; --rate-out R: out of it\n"
 	"                   (needs a bandwidth plugin). R: 10mbit, 1gbit, 500kbit, bits/s,\n"
 	"                   or bytes/s as 2mbps\n"
@@ -103,10 +104,12 @@ static int parse(const char *cmd, int argc, char **argv, struct opts *o, int min
 			pm = cli_parse_publish(optarg);
 			if (!pm)
 				return bad(cmd, "--publish wants [HOSTIP:]HOSTPORT:CONTAINERPORT"
-					   "[/tcp|udp|sctp] with ports 1-65535, got", optarg);
+					   "[/tcp|udp|sctp] with ports 1-65535 (or ranges "
+					   "P1-P2 of the same length), got", optarg);
 			if (!o->ports)
 				o->ports = json_array();
-			json_array_append_new(o->ports, pm);
+			json_array_extend(o->ports, pm);
+			json_decref(pm);
 			break;
 		case 'I':
 		case 'O':

@@ -215,10 +215,12 @@ static int validate(const struct netctl_paths *p, struct run_opts *o)
 		pm = cli_parse_publish(o->publish[i]);
 		if (!pm)
 			return usage_error("--publish wants [IP:]HOSTPORT:CONTAINERPORT[/tcp|udp|"
-					   "sctp] with ports 1-65535, got", o->publish[i]);
+					   "sctp] with ports 1-65535 (or ranges P1-P2 of the "
+					   "same length), got", o->publish[i]);
 		if (!o->ports)
 			o->ports = json_array();
-		json_array_append_new(o->ports, pm);
+		json_array_extend(o->ports, pm);
+		json_decref(pm);
 	}
 	if (o->ip && cli_parse_ip(o->ip) < 0)
 		return usage_error("--ip wants an address (10.88.0.5 or fd00::5), got", o->ip);

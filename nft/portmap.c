@@ -417,7 +417,7 @@ static struct nft_elem pm_elem(const uint8_t *key, size_t klen, const uint8_t *d
 				  .text = text, .verdict = NFT_CONTINUE, .comment = id };
 }
 
-#define PM_MAX 256
+#define PM_MAX 2048	/* portmap's 1024 entries, IPv4 and IPv6 each */
 
 int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 	       const char *id, char *owner, size_t owner_n, char *errbuf, size_t n)

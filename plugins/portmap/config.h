@@ -10,7 +10,7 @@
 #include "cni/plugin.h"
 #include "nft/portmap.h"
 
-#define PM_MAX_ENTRIES 128
+#define PM_MAX_ENTRIES 1024	/* a published range is one entry per port */
 
 /* One entry of runtimeConfig.portMappings. */
 struct pm_entry {

@@ -56,12 +56,22 @@ static void publish_is(const char *s, const char *expect)
 
 static void test_publish(void **state)
 {
-	publish_is("8080:80", "{\"containerPort\":80,\"hostPort\":8080,\"protocol\":\"tcp\"}");
-	publish_is("53:5353/udp", "{\"containerPort\":5353,\"hostPort\":53,\"protocol\":\"udp\"}");
-	publish_is("127.0.0.1:8080:80/sctp", "{\"containerPort\":80,\"hostIP\":\"127.0.0.1\","
-					     "\"hostPort\":8080,\"protocol\":\"sctp\"}");
-	publish_is("[::1]:8080:80", "{\"containerPort\":80,\"hostIP\":\"::1\",\"hostPort\":8080,"
-				    "\"protocol\":\"tcp\"}");
+	publish_is("8080:80", "[{\"containerPort\":80,\"hostPort\":8080,\"protocol\":\"tcp\"}]");
+	publish_is("53:5353/udp", "[{\"containerPort\":5353,\"hostPort\":53,\"protocol\":\"udp\"}]");
+	publish_is("127.0.0.1:8080:80/sctp", "[{\"containerPort\":80,\"hostIP\":\"127.0.0.1\","
+					     "\"hostPort\":8080,\"protocol\":\"sctp\"}]");
+	publish_is("[::1]:8080:80", "[{\"containerPort\":80,\"hostIP\":\"::1\",\"hostPort\":8080,"
+				    "\"protocol\":\"tcp\"}]");
+	publish_is("8000-8001:9000-9001/udp",
+		   "[{\"containerPort\":9000,\"hostPort\":8000,\"protocol\":\"udp\"},"
+		   "{\"containerPort\":9001,\"hostPort\":8001,\"protocol\":\"udp\"}]");
+	publish_is("10.0.0.1:53-53:53", "[{\"containerPort\":53,\"hostIP\":\"10.0.0.1\","
+					"\"hostPort\":53,\"protocol\":\"tcp\"}]");
+	publish_is("8000-8010:80", NULL);
+	publish_is("8000-8010:80-91", NULL);
+	publish_is("8010-8000:8010-8000", NULL);
+	publish_is("8000-:80-", NULL);
+	publish_is("1-2000:1-2000", NULL);
 	publish_is("80", NULL);
 	publish_is("0:80", NULL);
 	publish_is("80:65536", NULL);
