@@ -8,7 +8,8 @@
 # deb-src list under $WORK: the system's apt configuration is not changed.
 # Does nothing when OUT exists and is newer than the installed libcni. Also builds
 # tests/tools/libcni-check into OUT's directory (a CHECK through libcni of a
-# runtime's attachment, by its container ID).
+# runtime's attachment, by its container ID) and tests/tools/gocni-driver (the CNI
+# calls of containerd's CRI plugin, through Debian's go-cni).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-build/tools/cnitool}
@@ -21,13 +22,16 @@ VER=$(dpkg-query -W -f='${Version}' golang-github-appc-cni-dev 2>/dev/null) || {
 	exit 1
 }
 export GOPROXY=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 GOCACHE=$WORK/gocache
-# tests/tools/libcni-check (CHECK of a runtime's attachment through libcni) beside it
-CHECK_OUT=$(dirname "$OUT")/libcni-check
-if [ ! -x "$CHECK_OUT" ] || [ tests/tools/libcni-check/main.go -nt "$CHECK_OUT" ]; then
-	(cd tests/tools/libcni-check && GO111MODULE=off GOPATH=/usr/share/gocode \
-		go build -trimpath -o "$CHECK_OUT.tmp" .)
-	mv -f "$CHECK_OUT.tmp" "$CHECK_OUT"
-fi
+# tests/tools/libcni-check (CHECK of a runtime's attachment through libcni) and
+# tests/tools/gocni-driver (containerd CRI's calls through go-cni) beside it
+for tool in libcni-check gocni-driver; do
+	TOOL_OUT=$(dirname "$OUT")/$tool
+	if [ ! -x "$TOOL_OUT" ] || [ "tests/tools/$tool/main.go" -nt "$TOOL_OUT" ]; then
+		(cd "tests/tools/$tool" && GO111MODULE=off GOPATH=/usr/share/gocode \
+			go build -trimpath -o "$TOOL_OUT.tmp" .)
+		mv -f "$TOOL_OUT.tmp" "$TOOL_OUT"
+	fi
+done
 if [ -x "$OUT" ] && [ "$(cat "$OUT.version" 2>/dev/null | cut -d' ' -f1)" = "$VER" ]; then
 	exit 0
 fi
