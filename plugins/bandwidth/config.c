@@ -31,6 +31,22 @@ static int get_bits(struct cni_ctx *ctx, json_t *obj, const char *where, const c
 			   where, key);
 }
 
+/*
+ * Kubernetes' bandwidth annotations have no burst: containerd's CRI plugin and CRI-O
+ * send 2^32-1 bits (512 MiB) with the rate in runtimeConfig. At pod rates that bucket
+ * takes minutes to drain (refused below as a burst the rate cannot drain) and, taken
+ * literally, would leave the first 512 MiB unshaped. It means "no burst given": the
+ * bucket netctl connect gives, 10 ms at the rate, at least 16 KiB.
+ */
+static uint64_t k8s_burst(const char *where, uint64_t rate, uint64_t burst)
+{
+	uint64_t b = rate / 100;
+
+	if (!*where || !rate || burst != UINT32_MAX)
+		return burst;
+	return b < 16 * 1024 * 8 ? 16 * 1024 * 8 : b;
+}
+
 static int load_limits(struct cni_ctx *ctx, json_t *obj, const char *where,
 		       struct bw_config *c)
 {
@@ -41,8 +57,8 @@ static int load_limits(struct cni_ctx *ctx, json_t *obj, const char *where,
 	for (i = 0; i < 4; i++)
 		if (get_bits(ctx, obj, where, keys[i], &v[i]) < 0)
 			return -EINVAL;
-	c->ingress = (struct bw_limit){ v[0], v[1] };
-	c->egress = (struct bw_limit){ v[2], v[3] };
+	c->ingress = (struct bw_limit){ v[0], k8s_burst(where, v[0], v[1]) };
+	c->egress = (struct bw_limit){ v[2], k8s_burst(where, v[2], v[3]) };
 	if (bw_limit_check(&c->ingress, why, sizeof(why)) < 0)
 		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
 				   "%singressRate %llu, %singressBurst %llu: %s", where,

@@ -65,6 +65,15 @@ static void test_config_forms(void **state)
 			      &c), 0);
 	assert_true(c.subnets_shaped);
 	assert_int_equal(c.n_subnets, 1);
+	/* Kubernetes through CRI: burst 2^32-1 means none given, 10 ms at the rate */
+	assert_int_equal(load("\"runtimeConfig\":{\"bandwidth\":{\"ingressRate\":1e8,"
+			      "\"ingressBurst\":4294967295,\"egressRate\":1e6,"
+			      "\"egressBurst\":4294967295}}", &c), 0);
+	assert_int_equal(c.ingress.burst, 1000000);
+	assert_int_equal(c.egress.burst, 16 * 1024 * 8);
+	/* ...only from the runtime: in the static keys it is the burst it says */
+	assert_int_equal(load("\"ingressRate\":1e8,\"ingressBurst\":4294967295", &c), 0);
+	assert_int_equal(c.ingress.burst, 4294967295ULL);
 	cni_conf_free(&ctx.conf);
 }
 
