@@ -42,10 +42,21 @@ run_ctr c2 /bin/sleep 60
 c2=$!
 check "ctr run --cni c1 (httpd) runs" wait_running c1
 check "ctr run --cni c2 runs" wait_running c2
-ip1=$(cx c1 ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
-ip2=$(cx c2 ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
+# addr C : C's eth0 address (a loaded machine may be slow to let the first exec in)
+addr() {
+	local a
+	for _ in $(seq 20); do
+		a=$(cx "$1" ip -4 -o addr show eth0 2>>"$T/exec.err" | awk '{print $4}' | cut -d/ -f1)
+		[ -n "$a" ] && break
+		sleep 0.25
+	done
+	echo "$a"
+}
+ip1=$(addr c1)
+ip2=$(addr c2)
 check_eq "two distinct addresses in 10.81.0.0/24" 2 \
 	"$(printf '%s\n%s\n' "$ip1" "$ip2" | grep '^10\.81\.0\.' | sort -u | wc -l)"
+[ -n "$ip1" ] && [ -n "$ip2" ] || sed 's/^/#   exec: /' "$T/exec.err"
 check_eq "loopback is up in c2 (go-cni's loopback network)" 1 \
 	"$(cx c2 ip -o link show lo | grep -c 'UP')"
 check_eq "our firewall holds both (members-ctrnet)" "$(printf '%s\n%s\n' "$ip1" "$ip2" | sort | xargs)" \
