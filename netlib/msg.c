@@ -145,8 +145,14 @@ struct nlmsghdr *netlib_msg_link_set(void *buf, size_t size, int index,
 		ifi->ifi_change |= IFF_PROMISC;
 		ifi->ifi_flags |= ls->promisc == NETLIB_ON ? IFF_PROMISC : 0;
 	}
+	if (ls->allmulti != NETLIB_KEEP) {
+		ifi->ifi_change |= IFF_ALLMULTI;
+		ifi->ifi_flags |= ls->allmulti == NETLIB_ON ? IFF_ALLMULTI : 0;
+	}
 	if (ls->mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, ls->mtu);
+	if (ls->set_txqlen)
+		mnl_attr_put_u32(nlh, IFLA_TXQLEN, ls->txqlen);
 	if (ls->mac)
 		mnl_attr_put(nlh, IFLA_ADDRESS, 6, ls->mac);
 	if (ls->master >= 0)

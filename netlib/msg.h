@@ -32,6 +32,7 @@ struct netlib_link {
 	char kind[16];			/* IFLA_INFO_KIND: "veth", "bridge", "" */
 	unsigned flags;			/* IFF_UP, IFF_PROMISC, ... */
 	unsigned mtu;
+	unsigned txqlen;		/* IFLA_TXQLEN */
 	uint8_t mac[6];
 	bool has_mac;
 	int master;			/* 0 = none */
@@ -61,7 +62,10 @@ struct netlib_link_new {
 struct netlib_link_set {
 	enum netlib_tri up;
 	enum netlib_tri promisc;
+	enum netlib_tri allmulti;
 	unsigned mtu;			/* 0 = keep */
+	bool set_txqlen;		/* txqlen: 0 is a length, so a flag says "set" */
+	unsigned txqlen;
 	const uint8_t *mac;		/* NULL = keep */
 	int master;			/* -1 = keep, 0 = no master, >0 = bridge index */
 	int netns_fd;			/* -1 = keep */

@@ -74,6 +74,8 @@ int netlib_parse_link(const struct nlmsghdr *nlh, struct netlib_link *out)
 	strcpy(out->name, name);
 	if (tb[IFLA_MTU] && mnl_attr_validate(tb[IFLA_MTU], MNL_TYPE_U32) == 0)
 		out->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_TXQLEN] && mnl_attr_validate(tb[IFLA_TXQLEN], MNL_TYPE_U32) == 0)
+		out->txqlen = mnl_attr_get_u32(tb[IFLA_TXQLEN]);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
 		memcpy(out->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
 		out->has_mac = true;

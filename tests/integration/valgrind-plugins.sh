@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # valgrind (memcheck, --leak-check=full, definite leaks are errors) on every plugin
-# of the chain bridge + host-local + firewall (+ bandwidth, portmap when built) and
+# of the chain bridge + host-local + firewall (+ bandwidth, portmap, tuning when built) and
 # loopback, through ADD, CHECK, DEL and GC, and on netctl itself: no error, no leak.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
@@ -18,13 +18,16 @@ for p in "$BIN"/*; do
 	chmod +x "$T/vbin/$n"
 done
 caps='{}'
+tuning_plugin() {
+	[ ! -x "$BIN/tuning" ] || printf ', { "type": "tuning", "dataDir": "%s", "mtu": 1400, "txQLen": 500, "sysctl": { "net.ipv4.conf.IFNAME.arp_filter": "1" } }' "$T/tuning"
+}
 [ ! -x "$BIN/portmap" ] || caps='{"portMappings":[{"hostPort":18080,"containerPort":80,"protocol":"tcp"}]}'
 conf=$T/vg.conflist
 cat >"$conf" <<EOF
 { "cniVersion": "1.1.0", "name": "vg", "plugins": [
   { "type": "bridge", "bridge": "nvg0", "isGateway": true, "ipMasq": true,
     "ipam": { "type": "host-local", "dataDir": "$T/ipam", "ranges": [[{ "subnet": "10.83.0.0/24" }]] } },
-  { "type": "firewall" }$(later_plugins) ] }
+  { "type": "firewall" }$(later_plugins)$(tuning_plugin) ] }
 EOF
 cat >"$T/lo.conf" <<'EOF'
 { "cniVersion": "1.1.0", "name": "lo", "type": "loopback" }
@@ -50,7 +53,7 @@ check_fails "a refused ADD (bad bridge name) under valgrind" netctl cni add "$T/
 runs=$(ls "$T/vg" | wc -l)
 echo "# $runs plugin processes ran under valgrind: $(ls "$T/vg" | cut -d. -f1 | sort | uniq -c | xargs)"
 check "every plugin of the chain ran under valgrind" sh -c \
-	"for p in bridge host-local firewall loopback $(cd "$BIN" && ls bandwidth portmap 2>/dev/null | xargs); do ls $T/vg | grep -q \"^\$p\\.\" || exit 1; done"
+	"for p in bridge host-local firewall loopback $(cd "$BIN" && ls bandwidth portmap tuning 2>/dev/null | xargs); do ls $T/vg | grep -q \"^\$p\\.\" || exit 1; done"
 # vgreport FILE... : valgrind's reports, but its notes on ioctls it cannot model
 # (the netns ioctls: "noted but unhandled ioctl 0xb7.." and its two hint lines)
 vgreport() { cat "$@" | sed '/noted but unhandled ioctl 0xb7/,+2d' | head -n 60; }

@@ -152,6 +152,22 @@ static void test_link_set_and_del(void **state)
 	assert_int_equal(mnl_attr_get_u32(msg_attr(nlh, sizeof(*ifi), IFLA_MASTER)), 0);
 	assert_null(netlib_msg_link_set(buf, sizeof(buf), 0, &ls));
 
+	/* allmulti through the flags, as promisc; a txqlen of 0 is sent when asked */
+	ls = (struct netlib_link_set){ .allmulti = NETLIB_ON, .promisc = NETLIB_ON,
+				       .set_txqlen = true, .txqlen = 0, .master = -1,
+				       .netns_fd = -1 };
+	nlh = netlib_msg_link_set(buf, sizeof(buf), 12, &ls);
+	ifi = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(ifi->ifi_change, IFF_ALLMULTI | IFF_PROMISC);
+	assert_int_equal(ifi->ifi_flags, IFF_ALLMULTI | IFF_PROMISC);
+	assert_int_equal(mnl_attr_get_u32(msg_attr(nlh, sizeof(*ifi), IFLA_TXQLEN)), 0);
+	ls = (struct netlib_link_set){ .allmulti = NETLIB_OFF, .master = -1, .netns_fd = -1 };
+	nlh = netlib_msg_link_set(buf, sizeof(buf), 12, &ls);
+	ifi = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(ifi->ifi_change, IFF_ALLMULTI);
+	assert_int_equal(ifi->ifi_flags, 0);
+	assert_null(msg_attr(nlh, sizeof(*ifi), IFLA_TXQLEN));
+
 	nlh = netlib_msg_link_del(buf, sizeof(buf), 0, "veth0");
 	assert_int_equal(nlh->nlmsg_type, RTM_DELLINK);
 	assert_string_equal(mnl_attr_get_str(msg_attr(nlh, sizeof(*ifi), IFLA_IFNAME)), "veth0");
