@@ -85,6 +85,9 @@ json_t *netconf_build(const struct net_spec *s)
 			   "spoofchk", !s->no_spoofchk, "capabilities", "ips", 1, "ipam", ipam);
 	if (bridge && s->mtu)
 		json_object_set_new(bridge, "mtu", json_integer(s->mtu));
+	/* the bridge too: it answers NDP for isolated peers, as the host routes them */
+	if (bridge && !s->icc)
+		json_object_set_new(bridge, "icc", json_false());
 	fw = json_pack("{s:s,s:b}", "type", "firewall", "icc", s->icc);
 	if (fw && s->internal)
 		json_object_set_new(fw, "internal", json_true());

@@ -138,7 +138,7 @@ static void test_build(void **state)
 		"\"ipMasq\":true,\"spoofchk\":true,\"capabilities\":{\"ips\":true},\"ipam\":{\"type\":\"host-local\","
 		"\"ranges\":[[{\"subnet\":\"10.88.0.0/24\",\"gateway\":\"10.88.0.254\"}],"
 		"[{\"subnet\":\"fd88::/64\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"},"
-		"{\"dst\":\"::/0\"}]},\"mtu\":1400},{\"type\":\"firewall\",\"icc\":false,"
+		"{\"dst\":\"::/0\"}]},\"mtu\":1400,\"icc\":false},{\"type\":\"firewall\",\"icc\":false,"
 		"\"policyDir\":\"/etc/netctl/policy.d\"},{\"type\":\"portmap\",\"capabilities\":"
 		"{\"portMappings\":true}}]}");
 	free(text);
