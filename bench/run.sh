@@ -34,6 +34,11 @@ benches+=(
 	"firewall-dataplane.sh|data plane: iperf3 TCP between two containers"
 )
 [ -x "$HERE/bandwidth.sh" ] && benches+=("bandwidth.sh|rate limits: accuracy with iperf3")
+# podman and containerd with our plugins, the reference's and netavark (needs
+# scripts/build-cnitool.sh's gocni-driver for containerd's DELs)
+[ -x "$ROOT/build/tools/gocni-driver" ] && command -v podman >/dev/null &&
+	command -v containerd >/dev/null &&
+	benches+=("runtimes.sh 15|real runtimes: network share of podman run/rm and ctr run --cni")
 
 t_all=$SECONDS
 : >"$TMP.body"

@@ -76,8 +76,8 @@ ctrd_setup() {
 	CTRD_PID=$!
 	for _ in $(seq 100); do [ -S "$T/ctrd/sock" ] && break; sleep 0.05; done
 	[ -S "$T/ctrd/sock" ] || { fail "containerd starts" "$(tail -5 "$T/ctrd/log")"; done_testing; exit 1; }
-	busybox_rootfs "$T/rootfs"
-	oci_tar "$T/image.tar" "$T/rootfs" "$CTRD_IMAGE" &&
+	busybox_rootfs "$T/ctrd/rootfs"
+	oci_tar "$T/image.tar" "$T/ctrd/rootfs" "$CTRD_IMAGE" &&
 		CTR images import --snapshotter native "$T/image.tar" >/dev/null ||
 		{ fail "the busybox image imports" "$(tail -5 "$T/ctrd/log")"; done_testing; exit 1; }
 }
