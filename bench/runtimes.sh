@@ -5,10 +5,9 @@
 # rounds first, then containerd's, which needs another cgroup view).
 #   podman 4.3: `podman run -d` and `podman rm -f`, on a bridge network and on the same
 #     with a published port (-p 18080:80), less the same backend's `--network none`
-#     (the network share: what the backend adds to the command). The CNI conflist is
-#     podman's own shape (bridge ipMasq hairpin + host-local, portmap, firewall; no
-#     tuning); netavark's network is made by `podman network create --disable-dns`
-#     (the CNI conflist has no DNS plugin either).
+#     (the network share: what the backend adds to the command). Every backend's
+#     network is made by `podman network create --disable-dns` (CNI: bridge,
+#     portmap, firewall, tuning; no DNS on either side).
 #   containerd 1.6: `ctr run -d --cni` less `ctr run -d`; ctr sends no DEL for -d, so
 #     each container's DEL is made untimed afterwards through go-cni
 #     (tests/tools/gocni-driver, netns ""), as CRI's RemovePodSandbox would.
@@ -64,21 +63,15 @@ cni_plugin_dirs = [\"$([ $who = ours ] && echo "$BIN" || echo "$REF")\"]"
 	EOF
 done
 declare -A SUB=([ours]=10.90.1 [ref]=10.90.2 [nav]=10.90.3)
-for who in ours ref; do
-	cat >"$T/pm-$who/net/bench.conflist" <<-EOF
-	{ "cniVersion": "1.0.0", "name": "bench", "plugins": [
-	  { "type": "bridge", "bridge": "pb-$who", "isGateway": true, "ipMasq": true,
-	    "hairpinMode": true,
-	    "ipam": { "type": "host-local", "ranges": [[{ "subnet": "${SUB[$who]}.0/24",
-	              "gateway": "${SUB[$who]}.1" }]], "routes": [{ "dst": "0.0.0.0/0" }] } },
-	  { "type": "portmap", "capabilities": { "portMappings": true } },
-	  { "type": "firewall" } ] }
-	EOF
-done
 pmw() { CONTAINERS_CONF=$T/pm-$1/containers.conf CONTAINERS_STORAGE_CONF=$T/pm-$1/storage.conf \
 	timeout 60 podman "${@:2}"; }
-pmw nav network create --disable-dns --subnet "${SUB[nav]}.0/24" bench >/dev/null ||
-	{ echo "bench/runtimes.sh: podman network create (netavark) failed" >&2; exit 1; }
+# Both CNI configurations would name their bridge cni-podman1: a placeholder network
+# takes that name in the reference's.
+pmw ref network create --disable-dns --subnet 10.90.9.0/24 placeholder >/dev/null
+for who in ours ref nav; do
+	pmw $who network create --disable-dns --subnet "${SUB[$who]}.0/24" bench >/dev/null ||
+		{ echo "bench/runtimes.sh: podman network create ($who) failed" >&2; exit 1; }
+done
 
 # one podman round for backend WHO: none, bridge, bridge + port; run then rm each
 podman_round() {
