@@ -172,6 +172,14 @@ int cni_net_lock(const char *net, const char *what, bool share, struct cni_err *
 	return (int)(h - held);
 }
 
+void cni_net_lock_remove(const char *net)
+{
+	char path[PATH_MAX];
+
+	if (cni_net_lock_path(net, path, sizeof(path)) == 0)
+		unlink(path);
+}
+
 void cni_net_unlock(int handle)
 {
 	struct held *h;

@@ -43,6 +43,12 @@ int cni_net_lock_path(const char *net, char *buf, size_t n);
  */
 int cni_net_lock(const char *net, const char *what, bool share, struct cni_err *err);
 
+/**
+ * cni_net_lock_remove() - unlink network @net's lock file, while holding the lock
+ * (`netctl rm`): a waiter that then gets the unlinked file opens the new one instead.
+ */
+void cni_net_lock_remove(const char *net);
+
 /** cni_net_unlock() - drop one reference taken by cni_net_lock(); < 0 is ignored. */
 void cni_net_unlock(int handle);
 

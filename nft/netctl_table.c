@@ -274,24 +274,33 @@ static int fill_elems(const char *set4, const char *set6, const struct ip_addr *
 	return 0;
 }
 
+int nft_netctl_build_elems_add(struct nft_batch *b, const char *set4, const char *set6,
+			       const struct ip_addr *addrs, size_t n_addrs, const char *comment)
+{
+	struct nft_elem e4[16], e6[16];
+	size_t n4, n6;
+
+	if (n_addrs > 16)
+		return -E2BIG;
+	fill_elems(set4, set6, addrs, n_addrs, comment, e4, &n4, e6, &n6);
+	if (n4)
+		nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, set4, e4, n4);
+	if (n6)
+		nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, set6, e6, n6);
+	return 0;
+}
+
 int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
 			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
 			 char *errbuf, size_t n)
 {
-	struct nft_elem e4[16], e6[16];
 	struct nft_batch b;
-	size_t n4, n6;
 	int r;
 
-	if (n_addrs > 16)
-		return -E2BIG;
-	fill_elems(set4, set6, addrs, n_addrs, container_id, e4, &n4, e6, &n6);
 	nft_batch_init(&b, ++c->seq);
-	if (n4)
-		nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, set4, e4, n4);
-	if (n6)
-		nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, set6, e6, n6);
-	r = nft_batch_send(c, &b, errbuf, n);
+	r = nft_netctl_build_elems_add(&b, set4, set6, addrs, n_addrs, container_id);
+	if (r == 0)
+		r = nft_batch_send(c, &b, errbuf, n);
 	c->seq = b.seq;
 	nft_batch_free(&b);
 	return r;
@@ -344,21 +353,33 @@ static int del_from_set(struct nft_conn *c, struct nft_batch *b, const char *set
 	return 0;
 }
 
+int nft_netctl_build_elems_del(struct nft_conn *c, struct nft_batch *b, const char *set4,
+			       const char *set6, const struct ip_addr *addrs, size_t n_addrs,
+			       const char *container_id, char *errbuf, size_t n)
+{
+	int r = del_from_set(c, b, set4, AF_INET, addrs, n_addrs, container_id, errbuf, n);
+
+	return r < 0 ? r : del_from_set(c, b, set6, AF_INET6, addrs, n_addrs, container_id,
+					errbuf, n);
+}
+
 int nft_netctl_elems_del(struct nft_conn *c, const char *set4, const char *set6,
 			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
 			 char *errbuf, size_t n)
 {
 	struct nft_batch b;
-	int r;
+	int r, tries = 0;
 
-	nft_batch_init(&b, ++c->seq);
-	r = del_from_set(c, &b, set4, AF_INET, addrs, n_addrs, container_id, errbuf, n);
-	if (r >= 0)
-		r = del_from_set(c, &b, set6, AF_INET6, addrs, n_addrs, container_id, errbuf, n);
-	if (r >= 0)
-		r = nft_batch_send(c, &b, errbuf, n);
-	c->seq = b.seq > c->seq ? b.seq : c->seq;
-	nft_batch_free(&b);
+	/* Gone between our read and our delete (someone else's DEL or refill): read again. */
+	do {
+		nft_batch_init(&b, ++c->seq);
+		r = nft_netctl_build_elems_del(c, &b, set4, set6, addrs, n_addrs, container_id,
+					       errbuf, n);
+		if (r >= 0 && !nft_batch_empty(&b))
+			r = nft_batch_send(c, &b, errbuf, n);
+		c->seq = b.seq > c->seq ? b.seq : c->seq;
+		nft_batch_free(&b);
+	} while (r == -ENOENT && ++tries < 3);
 	return r;
 }
 

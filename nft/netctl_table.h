@@ -101,10 +101,23 @@ int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
 			 const struct ip_addr *addrs, size_t n_addrs, const char *comment,
 			 char *errbuf, size_t n);
 
+/** nft_netctl_build_elems_add() - nft_netctl_elems_add()'s elements, into @b. */
+int nft_netctl_build_elems_add(struct nft_batch *b, const char *set4, const char *set6,
+			       const struct ip_addr *addrs, size_t n_addrs, const char *comment);
+
+/**
+ * nft_netctl_build_elems_del() - nft_netctl_elems_del()'s deletions, into @b (the
+ * elements are read now: send @b before anyone else can change the sets).
+ */
+int nft_netctl_build_elems_del(struct nft_conn *c, struct nft_batch *b, const char *set4,
+			       const char *set6, const struct ip_addr *addrs, size_t n_addrs,
+			       const char *container_id, char *errbuf, size_t n);
+
 /**
  * nft_netctl_elems_del() - delete the elements of @set4/@set6 whose comment belongs to
  * @container_id (nft_comment_is()): the ones keyed by @addrs, or, when @n_addrs is 0, all of them (a set
- * walk). Elements of other containers and missing sets are left alone: DEL is
+ * walk). Elements of other containers and missing sets are left alone, and an
+ * element someone else removed between our read and our delete is read again: DEL is
  * idempotent.
  */
 int nft_netctl_elems_del(struct nft_conn *c, const char *set4, const char *set6,

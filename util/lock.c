@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,12 +109,22 @@ int lock_timeout_parse(const char *s, int *ms)
 	return 0;
 }
 
+/* Is @fd still the file at @path? A holder may unlink it (netctl rm) before it unlocks. */
+static bool still_linked(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 int lock_take_timed(const char *path, int timeout_ms, const char *what, bool inherit,
 		    char *holder, size_t holder_n)
 {
 	long long deadline = now_ms(CLOCK_MONOTONIC) + timeout_ms;
 	int fd, r, wait = 1;
 
+again:
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | (inherit ? 0 : O_CLOEXEC), 0600);
 	if (fd < 0)
 		return -errno;
@@ -134,6 +145,10 @@ int lock_take_timed(const char *path, int timeout_ms, const char *what, bool inh
 			lock_holder_text(fd, holder, holder_n);
 		close(fd);
 		return r;
+	}
+	if (!still_linked(fd, path)) {
+		close(fd);
+		goto again;
 	}
 	record_holder(fd, what);
 	return fd;
