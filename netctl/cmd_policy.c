@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "cni/netlock.h"
 #include "netctl/cli.h"
 #include "netctl/knet.h"
 #include "netctl/paths.h"
@@ -298,7 +299,8 @@ static int kernel_apply(const char *net, const struct policy *p, bool force, cha
 
 	r = nft_conn_open(&c, err, n);
 	if (r == 0)
-		r = policy_apply(&c, p, net, force, err, n);
+		r = policy_apply(&c, p, net, POLICY_APPLY_MEMBERS | (force ? POLICY_APPLY_FORCE : 0),
+				 err, n);
 	nft_conn_close(&c);
 	return r;
 }
@@ -309,17 +311,29 @@ static int policy_apply_cmd(const struct netctl_paths *paths, const struct popts
 	struct policy_changes ch = { 0 };
 	char path[PATH_MAX], src[PATH_MAX], err[1024];
 	size_t len, old_len = 0;
+	struct cni_err cerr = { 0 };
 	struct policy p;
 	struct knet k;
-	int r;
+	int r, lock;
 
 	if (o->n_pos != 2)
 		return usage_error("apply takes NET FILE", NULL);
 	if (load_policy(paths, o->pos[0], o->pos[1], &p, src, sizeof(src)) < 0)
 		return CLI_FAILED;
+	/*
+	 * Read, install and apply under the network's lock: a container's ADD then sees
+	 * the old file and the old kernel state, or the new ones, never a mix.
+	 */
+	lock = cni_net_lock(o->pos[0], NULL, true, &cerr);
+	if (lock < 0) {
+		fprintf(stderr, "netctl policy: %s: %s\n", cerr.msg, cerr.details);
+		policy_free(&p);
+		return CLI_FAILED;
+	}
 	if (knet_policy_path(paths, o->pos[0], path, sizeof(path)) < 0 ||
 	    file_read_bounded(src, POLICY_FILE_MAX, &text, &len) < 0 ||
 	    read_kernel(o->pos[0], &k) < 0) {
+		cni_net_unlock(lock);
 		policy_free(&p);
 		return CLI_FAILED;
 	}
@@ -344,6 +358,7 @@ static int policy_apply_cmd(const struct netctl_paths *paths, const struct popts
 		else
 			printf("applied %s to network %s (%zu changes)\n", path, o->pos[0], ch.n);
 	}
+	cni_net_unlock(lock);
 	policy_changes_free(&ch);
 	policy_free(&p);
 	knet_free(&k);

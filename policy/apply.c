@@ -17,16 +17,18 @@
 #define FAM NFPROTO_INET
 #define MAX_STALE 1024
 
-struct stale {
+/* What the kernel holds of the network's policy objects, read under its lock. */
+struct kpol {
 	const struct policy *p;
 	const char *net;
 	char mark[NFT_OBJ_NAME_MAX];
-	char (*names)[160];
+	char (*names)[160];		/* stale: other marks, group sets @p does not have */
 	size_t n;
 	bool mark_found;
+	bool *have_set;			/* [group * 2 + v6]: the group's set exists */
 };
 
-static int add_stale(struct stale *s, const char *name)
+static int add_stale(struct kpol *s, const char *name)
 {
 	if (s->n == MAX_STALE)
 		return -E2BIG;
@@ -34,29 +36,34 @@ static int add_stale(struct stale *s, const char *name)
 	return 0;
 }
 
-/* Group sets of this network that the policy no longer has. */
+/* Group sets of this network: the policy's own, and the ones it no longer has. */
 static int set_cb(const char *name, void *data)
 {
-	struct stale *s = data;
+	struct kpol *s = data;
 	char pfx[NFT_OBJ_NAME_MAX];
-	int v6;
+	int v6, g;
 
 	for (v6 = 0; v6 < 2; v6++) {
-		const char *g;
+		const char *rest;
 
 		snprintf(pfx, sizeof(pfx), "%s%s-", v6 ? "grp6-" : "grp-", s->net);
 		if (!str_has_prefix(name, pfx))
 			continue;
-		g = name + strlen(pfx);
-		if (*g && !strpbrk(g, "-.") && policy_group_index(s->p, g) < 0)
+		rest = name + strlen(pfx);
+		if (!*rest || strpbrk(rest, "-."))
+			continue;
+		g = policy_group_index(s->p, rest);
+		if (g < 0)
 			return add_stale(s, name);
+		s->have_set[g * 2 + v6] = true;
 	}
 	return 0;
 }
 
+/* Marks: ours is kept, any other is stale (two marks must never stay). */
 static int chain_cb(const char *name, void *data)
 {
-	struct stale *s = data;
+	struct kpol *s = data;
 	char pfx[NFT_OBJ_NAME_MAX];
 
 	snprintf(pfx, sizeof(pfx), "pol-%s-", s->net);
@@ -69,6 +76,57 @@ static int chain_cb(const char *name, void *data)
 	return add_stale(s, name);
 }
 
+/*
+ * net-<net>-policy compared rule by rule with what policy_build() writes: per allow
+ * entry, IPv4 then IPv6, a rule per port, each with its comment; then the final rule.
+ */
+struct rules_cmp {
+	const struct policy *p;
+	size_t i, k;
+	int v6;
+	bool final_done, mismatch;
+};
+
+static bool next_expected(struct rules_cmp *rc, char *buf, size_t n, int *verdict)
+{
+	const struct policy *p = rc->p;
+
+	while (!p->icc && rc->i < p->n_rules) {
+		size_t np = p->rules[rc->i].n_ports ? p->rules[rc->i].n_ports : 1;
+
+		if (rc->k < np) {
+			policy_rule_comment(buf, n, p, rc->i, rc->k++);
+			*verdict = NF_ACCEPT;
+			return true;
+		}
+		rc->k = 0;
+		if (rc->v6++ == 0)
+			continue;
+		rc->v6 = 0;
+		rc->i++;
+	}
+	if (rc->final_done)
+		return false;
+	rc->final_done = true;
+	snprintf(buf, n, "%s", p->icc ? POLICY_ICC_ACCEPT : POLICY_FINAL_DROP);
+	*verdict = p->icc ? NF_ACCEPT : NF_DROP;
+	return true;
+}
+
+static int rule_cb(const struct nft_rule_info *ri, void *data)
+{
+	struct rules_cmp *rc = data;
+	char want[POLICY_TEXT_MAX + 16];
+	int verdict;
+
+	if (rc->mismatch)
+		return 0;
+	if (!next_expected(rc, want, sizeof(want), &verdict) || !ri->comment ||
+	    strcmp(ri->comment, want) || ri->verdict != verdict)
+		rc->mismatch = true;
+	return 0;
+}
+
 struct member {
 	uint8_t key[16];
 	size_t key_len;
@@ -79,6 +137,7 @@ struct member {
 struct members {
 	struct member *m;
 	size_t n, cap;
+	bool read;
 };
 
 /* Members whose comment carries a name ("ID NAME"): the ones groups can match. */
@@ -108,6 +167,39 @@ static int member_cb(const void *key, size_t key_len, const char *comment,
 	return 0;
 }
 
+static int member_key_cmp(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	return memcmp(x->key, y->key, x->key_len);
+}
+
+/* members-<net> and members6-<net>, sorted by address. */
+static int read_members(struct nft_conn *c, const char *net, struct members *mem,
+			char *errbuf, size_t n)
+{
+	char m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX];
+	int r;
+
+	nft_net_obj(m4, sizeof(m4), "members-", net, "");
+	nft_net_obj(m6, sizeof(m6), "members6-", net, "");
+	r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, mem, errbuf, n);
+	if (r >= 0)
+		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, mem, errbuf, n);
+	if (r >= 0 && mem->n)
+		qsort(mem->m, mem->n, sizeof(*mem->m), member_key_cmp);
+	mem->read = r >= 0;
+	return r;
+}
+
+/* Does member @m belong in group @g's set for its family? */
+static bool in_group(const struct policy *p, size_t g, const struct member *m)
+{
+	return policy_match(p, g, m->name);
+}
+
 /* Refill every group set from the members' names: one more part of the same batch. */
 static void build_refill(struct nft_batch *b, const struct policy *p, const char *net,
 			 const struct members *l)
@@ -126,8 +218,7 @@ static void build_refill(struct nft_batch *b, const struct policy *p, const char
 						      .verdict = NFT_CONTINUE,
 						      .comment = l->m[i].id };
 
-				if ((l->m[i].key_len == 16) != v6 ||
-				    !policy_match(p, g, l->m[i].name))
+				if ((l->m[i].key_len == 16) != v6 || !in_group(p, g, &l->m[i]))
 					continue;
 				nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, set, &e, 1);
 			}
@@ -135,12 +226,94 @@ static void build_refill(struct nft_batch *b, const struct policy *p, const char
 	}
 }
 
-int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, bool force,
+/* One group set against the members: exactly the matching ones, with their IDs. */
+struct grp_cmp {
+	const struct policy *p;
+	const struct members *mem;
+	size_t g, n;
+	bool mismatch;
+};
+
+static int grp_elem_cb(const void *key, size_t key_len, const char *comment,
+		       const char *chain, void *data)
+{
+	struct grp_cmp *gc = data;
+	struct member k = { .key_len = key_len }, *m;
+
+	gc->n++;
+	if (key_len > sizeof(k.key)) {
+		gc->mismatch = true;
+		return 0;
+	}
+	memcpy(k.key, key, key_len);
+	m = gc->mem->n ? bsearch(&k, gc->mem->m, gc->mem->n, sizeof(k), member_key_cmp) : NULL;
+	/* A left container's address, even one a new member holds now, is a mismatch. */
+	if (!m || !in_group(gc->p, gc->g, m) || !comment || strcmp(comment, m->id))
+		gc->mismatch = true;
+	return 0;
+}
+
+static int groups_match(struct nft_conn *c, const struct policy *p, const char *net,
+			const struct members *mem, char *errbuf, size_t n)
+{
+	char set[NFT_OBJ_NAME_MAX];
+	size_t g, i, want;
+	int v6, r;
+
+	for (g = 0; g < p->n_groups; g++) {
+		for (v6 = 0; v6 < 2; v6++) {
+			struct grp_cmp gc = { .p = p, .mem = mem, .g = g };
+
+			for (i = 0, want = 0; i < mem->n; i++)
+				if ((mem->m[i].key_len == 16) == v6 && in_group(p, g, &mem->m[i]))
+					want++;
+			policy_set_name(set, sizeof(set), net, p->groups[g].name, v6);
+			r = nft_list_elems(c, FAM, NFT_TABLE, set, grp_elem_cb, &gc, errbuf, n);
+			if (r < 0)
+				return r;
+			if (gc.mismatch || gc.n != want)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Does the kernel hold exactly @p: its mark and no other, its rules in order, every
+ * group set and no stale one (and with @members, each group exactly its members)?
+ * Fills @s (stale objects) and, with @members, @mem for the apply that follows.
+ */
+static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, bool members,
+			struct members *mem, char *errbuf, size_t n)
+{
+	struct rules_cmp rc = { .p = s->p };
+	size_t g;
+	int r;
+
+	r = nft_list_chains(c, FAM, NFT_TABLE, chain_cb, s, errbuf, n);
+	if (r >= 0)
+		r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, s, errbuf, n);
+	if (r >= 0)
+		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, &rc, errbuf, n);
+	if (r < 0)
+		return r;
+	if (!s->mark_found || s->n || rc.mismatch || !rc.final_done)
+		return 0;
+	for (g = 0; g < s->p->n_groups * 2; g++)
+		if (!s->have_set[g])
+			return 0;
+	if (!members)
+		return 1;
+	r = read_members(c, s->net, mem, errbuf, n);
+	return r < 0 ? r : groups_match(c, s->p, s->net, mem, errbuf, n);
+}
+
+int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, unsigned flags,
 		 char *errbuf, size_t n)
 {
-	struct stale s = { .p = p, .net = net };
+	struct kpol s = { .p = p, .net = net };
 	struct members mem = { 0 };
-	char chain[NFT_OBJ_NAME_MAX], m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX];
+	char chain[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
 	int r;
 
@@ -156,21 +329,17 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, bo
 		return r < 0 ? r : -ENOENT;
 	}
 	s.names = calloc(MAX_STALE, sizeof(*s.names));
-	if (!s.names)
-		return -ENOMEM;
-	r = nft_list_chains(c, FAM, NFT_TABLE, chain_cb, &s, errbuf, n);
-	if (r >= 0 && s.mark_found && !force) {
-		free(s.names);
-		return 0;
+	s.have_set = calloc(p->n_groups * 2 + 1, sizeof(*s.have_set));
+	r = s.names && s.have_set ? 0 : -ENOMEM;
+	if (r == 0)
+		r = kernel_holds(c, &s, chain, flags & POLICY_APPLY_MEMBERS, &mem, errbuf, n);
+	if (r == 1 && !(flags & POLICY_APPLY_FORCE)) {
+		r = 0;
+		goto out;
 	}
-	if (r >= 0)
-		r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, &s, errbuf, n);
-	nft_net_obj(m4, sizeof(m4), "members-", net, "");
-	nft_net_obj(m6, sizeof(m6), "members6-", net, "");
-	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, &mem, errbuf, n);
-	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, &mem, errbuf, n);
+	/* Not quite it: the whole policy again, groups refilled from members-<net>. */
+	if (r >= 0 && !mem.read)
+		r = read_members(c, net, &mem, errbuf, n);
 	if (r >= 0) {
 		nft_batch_init(&b, ++c->seq);
 		policy_build(&b, p, net, s.names, s.n);
@@ -179,9 +348,13 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, bo
 		c->seq = b.seq;
 		nft_batch_free(&b);
 	}
+	if (r >= 0)
+		r = 1;
+out:
 	free(s.names);
+	free(s.have_set);
 	free(mem.m);
 	if (r == -E2BIG)
 		snprintf(errbuf, n, "too many stale policy objects");
-	return r < 0 ? r : 1;
+	return r;
 }

@@ -100,14 +100,21 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 
 struct nft_conn;
 
+#define POLICY_APPLY_FORCE 1	/* rewrite everything even when the kernel holds it */
+#define POLICY_APPLY_MEMBERS 2	/* "holds it" also means: each group set holds exactly
+				 * the members whose names match its globs */
+
 /**
  * policy_apply() - make @p the policy of network @net in the kernel, in one batch:
  * policy_build(), and every group set refilled from the names that members-<net>
- * elements carry ("ID NAME" comments). Does nothing when the same policy (by hash) is
- * already applied, unless @force.
+ * elements carry ("ID NAME" comments). Call it under the network's lock
+ * (cni/netlock.h): it reads, then writes from what it read. Nothing is written when
+ * the kernel already holds @p, read from the kernel itself: @p's mark and no other
+ * mark, its rules in order (comments and verdicts), every group set and no stale one,
+ * and with POLICY_APPLY_MEMBERS each group's members; anything else is repaired.
  * Return: 1 applied, 0 already there, -ENOENT when the network has no chains yet,
  * other -errno with the failing object in @errbuf.
  */
-int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, bool force,
+int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, unsigned flags,
 		 char *errbuf, size_t n);
 #endif

@@ -11,6 +11,8 @@
 
 #include <linux/netfilter.h>
 
+#include "cni/netlock.h"
+#include "nft/batch.h"
 #include "nft/netctl_table.h"
 #include "nft/read.h"
 #include "plugins/firewall/brport.h"
@@ -36,6 +38,69 @@ static void member_sets(const char *net, char *s4, char *s6)
 {
 	nft_net_obj(s4, NFT_OBJ_NAME_MAX, "members-", net, "");
 	nft_net_obj(s6, NFT_OBJ_NAME_MAX, "members6-", net, "");
+}
+
+/*
+ * The network lock (cni/netlock.h) around every step that reads the network's shared
+ * state and writes from it: the policy file, the mark, the group sets.
+ */
+static int fw_lock(struct cni_ctx *ctx, const struct fw_config *c)
+{
+	char what[320];
+
+	snprintf(what, sizeof(what), "firewall %s %s", cni_cmd_str(ctx->env.cmd),
+		 ctx->env.container_id ? ctx->env.container_id : "");
+	return cni_net_lock(c->net, what, false, &ctx->err);
+}
+
+/* Membership and the policy groups of @id go in one batch: all or nothing. */
+static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
+		     const struct fw_groups *g, const char *id, const char *comment,
+		     char *err, size_t n)
+{
+	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	struct nft_batch b;
+	int r;
+
+	member_sets(c->net, s4, s6);
+	nft_batch_init(&b, ++conn->seq);
+	r = nft_netctl_build_elems_add(&b, s4, s6, c->addrs, c->n_addrs, comment);
+	if (r == 0)
+		r = fw_groups_build_add(&b, c, g, id);
+	if (r == 0)
+		r = nft_batch_send(conn, &b, err, n);
+	else
+		snprintf(err, n, "too many addresses");
+	conn->seq = b.seq > conn->seq ? b.seq : conn->seq;
+	nft_batch_free(&b);
+	return r;
+}
+
+/*
+ * @id's elements out of members-<net> and every group set, in one batch. One that
+ * vanished between our read and our delete (someone else's DEL) is read again: DEL
+ * stays idempotent.
+ */
+static int fw_remove(struct nft_conn *conn, const struct fw_config *c, const char *id,
+		     char *err, size_t n)
+{
+	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	struct nft_batch b;
+	int r, tries = 0;
+
+	member_sets(c->net, s4, s6);
+	do {
+		nft_batch_init(&b, ++conn->seq);
+		r = fw_groups_build_del(conn, &b, c, id, err, n);
+		if (r >= 0)
+			r = nft_netctl_build_elems_del(conn, &b, s4, s6, c->addrs, c->n_addrs, id,
+						       err, n);
+		if (r >= 0 && !nft_batch_empty(&b))
+			r = nft_batch_send(conn, &b, err, n);
+		conn->seq = b.seq > conn->seq ? b.seq : conn->seq;
+		nft_batch_free(&b);
+	} while (r == -ENOENT && ++tries < 3);
+	return r;
 }
 
 /* icc off: route container-to-container traffic through the forward hook. */
@@ -64,47 +129,51 @@ int fw_add(struct cni_ctx *ctx)
 	struct fw_config c;
 	struct nft_net net;
 	struct nft_conn conn;
-	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX], comment[256];
+	char err[1024], comment[256];
 	struct fw_groups g;
-	bool repaired;
-	int r;
+	int r, lock;
 
 	if (fw_config_load(ctx, true, &c) < 0)
 		return -EINVAL;
+	lock = fw_lock(ctx, &c);
+	if (lock < 0)
+		return lock;
+	/* Read under the lock: the policy installed last is the one this ADD applies. */
 	r = fw_groups_load(ctx, &c, &g);
 	if (r < 0)
-		return r;
+		goto unlock;
 	net = (struct nft_net){ .name = c.net, .bridge = c.bridge,
 				.isolate = c.ingress != FW_INGRESS_OPEN,
 				.icc = c.icc && !g.has_policy, .internal = c.internal };
 	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0)
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	member_sets(c.net, s4, s6);
+	if (r < 0) {
+		nft_fail(ctx, r, "cannot talk to nftables", err);
+		goto free;
+	}
 	r = nft_netctl_ensure_net(&conn, &net, err, sizeof(err));
 	if (r < 0) {
 		nft_fail(ctx, r, "cannot set up the network's firewall chains", err);
 		goto out;
 	}
-	repaired = r == 1;
+	/* Rules put back after a flush hold the default: the policy goes on again. */
+	r = fw_groups_apply(ctx, &conn, &c, &g, r == 1);
+	if (r < 0)
+		goto out;
 	nft_member_comment(comment, sizeof(comment), ctx->env.container_id, c.name);
-	r = nft_netctl_elems_add(&conn, s4, s6, c.addrs, c.n_addrs, comment, err, sizeof(err));
+	r = fw_insert(&conn, &c, &g, ctx->env.container_id, comment, err, sizeof(err));
 	if (r < 0) {
-		nft_fail(ctx, r, "cannot add the container to its network's firewall set", err);
+		nft_fail(ctx, r, "cannot add the container to its network's firewall sets", err);
 		goto out;
 	}
-	r = fw_groups_add(ctx, &conn, &c, &g, repaired);
-	if (r >= 0)
-		r = isolate_port(ctx, &c);
-	if (r < 0) {
-		/* Undo in reverse: group elements, then membership. */
-		fw_groups_del(&conn, &c, ctx->env.container_id, err, sizeof(err));
-		nft_netctl_elems_del(&conn, s4, s6, c.addrs, c.n_addrs, ctx->env.container_id,
-				     err, sizeof(err));
-	}
+	r = isolate_port(ctx, &c);
+	if (r < 0)
+		fw_remove(&conn, &c, ctx->env.container_id, err, sizeof(err));
 out:
 	nft_conn_close(&conn);
+free:
 	fw_groups_free(&g);
+unlock:
+	cni_net_unlock(lock);
 	return r < 0 ? r : 0;
 }
 
@@ -112,8 +181,8 @@ int fw_del(struct cni_ctx *ctx)
 {
 	struct fw_config c;
 	struct nft_conn conn;
-	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
-	int r;
+	char err[1024];
+	int r, lock;
 
 	if (fw_config_load(ctx, false, &c) < 0) {
 		/* Nothing of ours can exist for a config ADD refused (firewalld). */
@@ -123,15 +192,15 @@ int fw_del(struct cni_ctx *ctx)
 		}
 		return -EINVAL;
 	}
+	lock = fw_lock(ctx, &c);
+	if (lock < 0)
+		return lock;
 	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0)
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	member_sets(c.net, s4, s6);
-	r = fw_groups_del(&conn, &c, ctx->env.container_id, err, sizeof(err));
-	if (r >= 0)
-		r = nft_netctl_elems_del(&conn, s4, s6, c.addrs, c.n_addrs,
-					 ctx->env.container_id, err, sizeof(err));
-	nft_conn_close(&conn);
+	if (r == 0) {
+		r = fw_remove(&conn, &c, ctx->env.container_id, err, sizeof(err));
+		nft_conn_close(&conn);
+	}
+	cni_net_unlock(lock);
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot remove the container from its network's "
 				"firewall sets", err);
@@ -161,13 +230,18 @@ int fw_check(struct cni_ctx *ctx)
 	struct nft_conn conn;
 	char err[1024], comment[256], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX], a[IP_STR_MAX];
 	size_t i;
-	int r = 0;
+	int r = 0, lock;
 
 	if (fw_config_load(ctx, true, &c) < 0)
 		return -EINVAL;
+	lock = fw_lock(ctx, &c);
+	if (lock < 0)
+		return lock;
 	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0)
+	if (r < 0) {
+		cni_net_unlock(lock);
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	}
 	member_sets(c.net, s4, s6);
 	for (i = 0; i < c.n_addrs && r >= 0; i++) {
 		const char *set = c.addrs[i].family == AF_INET ? s4 : s6;
@@ -190,6 +264,7 @@ int fw_check(struct cni_ctx *ctx)
 	if (r >= 0)
 		r = check_wired(ctx, &conn, c.net);
 	nft_conn_close(&conn);
+	cni_net_unlock(lock);
 	return r < 0 ? r : 0;
 }
 
@@ -261,29 +336,31 @@ int fw_gc(struct cni_ctx *ctx)
 	struct gc_walk w = { .root = ctx->conf.root };
 	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	size_t i;
-	int r;
+	int r, lock;
 
 	if (fw_config_load(ctx, false, &c) < 0)
 		return -EINVAL;
 	c.n_addrs = 0;
+	lock = fw_lock(ctx, &c);
+	if (lock < 0)
+		return lock;
 	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0)
+	if (r < 0) {
+		cni_net_unlock(lock);
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	}
 	member_sets(c.net, s4, s6);
 	r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s4, gc_elem_cb, &w, err, sizeof(err));
 	if (r >= 0)
 		r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s6, gc_elem_cb, &w, err,
 				   sizeof(err));
-	for (i = 0; i < w.n && r >= 0; i++) {
-		r = fw_groups_del(&conn, &c, w.ids[i], err, sizeof(err));
-		if (r >= 0)
-			r = nft_netctl_elems_del(&conn, s4, s6, NULL, 0, w.ids[i], err,
-						 sizeof(err));
-	}
+	for (i = 0; i < w.n && r >= 0; i++)
+		r = fw_remove(&conn, &c, w.ids[i], err, sizeof(err));
 	/* No attachment left on the network: its chains and sets go too. */
 	if (r >= 0 && !any_attachment(ctx->conf.root))
 		r = nft_netctl_net_remove(&conn, c.net, err, sizeof(err));
 	nft_conn_close(&conn);
+	cni_net_unlock(lock);
 	free(w.ids);
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot remove stale firewall objects", err);

@@ -47,30 +47,37 @@ int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g
 	return 0;
 }
 
-int fw_groups_add(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
-		  const struct fw_groups *g, bool force)
+int fw_groups_apply(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
+		    const struct fw_groups *g, bool force)
 {
-	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
-	size_t i;
+	char err[1024];
 	int r;
 
 	if (!g->has_policy)
 		return 0;
-	r = policy_apply(conn, &g->policy, c->net, force, err, sizeof(err));
+	r = policy_apply(conn, &g->policy, c->net, force ? POLICY_APPLY_FORCE : 0, err,
+			 sizeof(err));
 	if (r < 0)
 		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
 					 "cannot apply the network policy", "%s", err);
-	for (i = 0; i < g->policy.n_groups; i++) {
+	return 0;
+}
+
+int fw_groups_build_add(struct nft_batch *b, const struct fw_config *c,
+			const struct fw_groups *g, const char *id)
+{
+	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	size_t i;
+	int r;
+
+	for (i = 0; g->has_policy && i < g->policy.n_groups; i++) {
 		if (!policy_match(&g->policy, i, c->name))
 			continue;
 		policy_set_name(s4, sizeof(s4), c->net, g->policy.groups[i].name, false);
 		policy_set_name(s6, sizeof(s6), c->net, g->policy.groups[i].name, true);
-		r = nft_netctl_elems_add(conn, s4, s6, c->addrs, c->n_addrs,
-					 ctx->env.container_id, err, sizeof(err));
+		r = nft_netctl_build_elems_add(b, s4, s6, c->addrs, c->n_addrs, id);
 		if (r < 0)
-			return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-						 "cannot add the container to its policy group",
-						 "%s", err);
+			return r;
 	}
 	return 0;
 }
@@ -99,8 +106,8 @@ static int grp_cb(const char *name, void *data)
 	return nft_names_push(&l->list, name);
 }
 
-int fw_groups_del(struct nft_conn *conn, const struct fw_config *c, const char *id,
-		  char *errbuf, size_t n)
+int fw_groups_build_del(struct nft_conn *conn, struct nft_batch *b, const struct fw_config *c,
+			const char *id, char *errbuf, size_t n)
 {
 	struct grp_list l = { .net = c->net };
 	size_t i;
@@ -109,10 +116,11 @@ int fw_groups_del(struct nft_conn *conn, const struct fw_config *c, const char *
 	/* The policy may have changed since ADD: walk the sets the kernel has. */
 	r = nft_list_sets(conn, NFPROTO_INET, NFT_TABLE, grp_cb, &l, errbuf, n);
 	for (i = 0; i < l.list.n && r >= 0; i++) {
-		bool v6 = str_has_prefix(l.list.names[i], "grp6-");
+		const char *set = l.list.names[i];
+		bool v6 = str_has_prefix(set, "grp6-");
 
-		r = nft_netctl_elems_del(conn, v6 ? NULL : l.list.names[i], v6 ? l.list.names[i] : NULL,
-					 c->addrs, c->n_addrs, id, errbuf, n);
+		r = nft_netctl_build_elems_del(conn, b, v6 ? NULL : set, v6 ? set : NULL,
+					       c->addrs, c->n_addrs, id, errbuf, n);
 	}
 	free(l.list.names);
 	return r;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "nft/batch.h"
 #include "nft/conn.h"
 #include "plugins/firewall/config.h"
 #include "policy/policy.h"
@@ -21,14 +22,20 @@ struct fw_groups {
  */
 int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g);
 /**
- * fw_groups_add() - apply the policy if it changed (always with @force: its rules were
- * flushed), add the container to its groups.
+ * fw_groups_apply() - make the kernel hold the policy unless it already does (always
+ * with @force: its rules were flushed). Under the network lock.
  */
-int fw_groups_add(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
-		  const struct fw_groups *g, bool force);
-/** fw_groups_del() - remove @id's elements from every group set of the network. */
-int fw_groups_del(struct nft_conn *conn, const struct fw_config *c, const char *id,
-		  char *errbuf, size_t n);
+int fw_groups_apply(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
+		    const struct fw_groups *g, bool force);
+/** fw_groups_build_add() - add the container (@id) to its groups' sets, into @b. */
+int fw_groups_build_add(struct nft_batch *b, const struct fw_config *c,
+			const struct fw_groups *g, const char *id);
+/**
+ * fw_groups_build_del() - remove @id's elements from every group set of the network
+ * (the sets the kernel has), into @b.
+ */
+int fw_groups_build_del(struct nft_conn *conn, struct nft_batch *b, const struct fw_config *c,
+			const char *id, char *errbuf, size_t n);
 void fw_groups_free(struct fw_groups *g);
 
 #endif
