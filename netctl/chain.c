@@ -14,6 +14,7 @@
 
 #include "cni/env.h"
 #include "cni/exec.h"
+#include "cni/netlock.h"
 #include "netctl/cache.h"
 #include "netctl/chain.h"
 #include "util/str.h"
@@ -111,16 +112,41 @@ static int check_attach(const struct conflist *cl, const struct attach *a, bool 
 	return 0;
 }
 
-static int take_lock(const struct conflist *cl, const struct chain_req *req, bool exclusive,
-		     struct chain_err *err)
-{
-	int fd = cache_lock(req->cache_dir, cl->name, exclusive);
+/* What a chain run holds: the network lock, then the cache lock (cni/netlock.h). */
+struct chain_locks {
+	int net, cache;
+};
 
-	if (fd < 0)
-		return cni_err_set_errno(&err->cni, fd, CNI_ERR_IO, "cannot lock the result cache",
+static void drop_locks(struct chain_locks *l)
+{
+	if (l->cache >= 0)
+		close(l->cache);
+	cni_net_unlock(l->net);
+	l->cache = l->net = -1;
+}
+
+/*
+ * The network lock is shared with the plugins we exec: they find it theirs, and the
+ * whole chain (the firewall reading the policy and the group sets, portmap, the cache
+ * write) is one step to a concurrent `netctl policy apply`, gc or rm.
+ */
+static int take_lock(const struct conflist *cl, const struct chain_req *req, bool exclusive,
+		     struct chain_locks *l, struct chain_err *err)
+{
+	l->cache = -1;
+	l->net = cni_net_lock(cl->name, NULL, true, &err->cni);
+	if (l->net < 0)
+		return l->net;
+	l->cache = cache_lock(req->cache_dir, cl->name, exclusive);
+	if (l->cache < 0) {
+		int r = l->cache;
+
+		drop_locks(l);
+		return cni_err_set_errno(&err->cni, r, CNI_ERR_IO, "cannot lock the result cache",
 					 "%s/results/.%s.lock: %s", req->cache_dir, cl->name,
-					 strerror(-fd));
-	return fd;
+					 strerror(-r));
+	}
+	return 0;
 }
 
 static struct attach req_attach(const struct chain_req *req)
@@ -135,13 +161,14 @@ static struct attach req_attach(const struct chain_req *req)
  */
 /* An ADD/DEL's start: the error reset for @op, the attachment checked, the lock taken. */
 static int begin(const struct conflist *cl, const struct chain_req *req, const struct attach *a,
-		 const char *op, bool need_netns, struct chain_err *err)
+		 const char *op, bool need_netns, struct chain_locks *l, struct chain_err *err)
 {
 	int r;
 
 	err_reset(err, op);
+	l->net = l->cache = -1;
 	r = check_attach(cl, a, need_netns, err);
-	return r < 0 ? r : take_lock(cl, req, false, err);
+	return r < 0 ? r : take_lock(cl, req, false, l, err);
 }
 
 static int add_plugins(const struct conflist *cl, const struct chain_req *req,
@@ -204,12 +231,13 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 	struct attach a = req_attach(req);
 	struct cache_key k = { cl->name, req->container_id, req->ifname };
 	json_t *res = NULL, *entry;
-	int r, lock, ran = -1;
+	struct chain_locks l;
+	int r, ran = -1;
 
 	*result = NULL;
-	lock = begin(cl, req, &a, "add", true, err);
-	if (lock < 0)
-		return lock;
+	r = begin(cl, req, &a, "add", true, &l, err);
+	if (r < 0)
+		return r;
 	r = add_plugins(cl, req, &a, &res, &ran, err);
 	if (r == 0) {
 		entry = cache_entry_build(&k, a.netns, a.args, a.cap_args, cl->raw, cl->raw_len,
@@ -228,7 +256,7 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 	} else {
 		*result = res;
 	}
-	close(lock);
+	drop_locks(&l);
 	return r;
 }
 
@@ -293,13 +321,14 @@ static int del_attach(const struct conflist *cl, const struct chain_req *req,
 int chain_del(const struct conflist *cl, const struct chain_req *req, struct chain_err *err)
 {
 	struct attach a = req_attach(req);
-	int r, lock;
+	struct chain_locks l;
+	int r;
 
-	lock = begin(cl, req, &a, "delete", false, err);
-	if (lock < 0)
-		return lock;
+	r = begin(cl, req, &a, "delete", false, &l, err);
+	if (r < 0)
+		return r;
 	r = del_attach(cl, req, &a, err);
-	close(lock);
+	drop_locks(&l);
 	return r;
 }
 
@@ -343,11 +372,12 @@ int chain_readd(const struct conflist *cl, const struct chain_req *req,
 	struct attach a = req_attach(req);
 	json_t *entry = NULL, *prev = NULL, *conf;
 	char *cached_args = NULL;
-	int i, r, lock;
+	struct chain_locks l;
+	int i, r;
 
-	lock = begin(cl, req, &a, "add", false, err);
-	if (lock < 0)
-		return lock;
+	r = begin(cl, req, &a, "add", false, &l, err);
+	if (r < 0)
+		return r;
 	r = cached_result(cl, req, &a, &entry, &prev);
 	if (r == 0 && !prev)
 		r = cni_err_set_errno(&err->cni, -ENOENT, CNI_ERR_UNKNOWN_CONTAINER,
@@ -375,7 +405,7 @@ int chain_readd(const struct conflist *cl, const struct chain_req *req,
 	free(cached_args);
 	json_decref(prev);
 	json_decref(entry);
-	close(lock);
+	drop_locks(&l);
 	return r;
 }
 
@@ -456,8 +486,9 @@ static void gc_stale(const struct conflist *cl, const struct chain_req *req,
 int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chain_err *err)
 {
 	struct gc_scan *s = NULL;
+	struct chain_locks l;
 	struct chain_err one;
-	int i, r, lock;
+	int i, r;
 	json_t *conf;
 
 	err_reset(err, "GC");
@@ -467,10 +498,11 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 	if (!s)
 		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
 					 "GC");
-	lock = req->locked ? -1 : take_lock(cl, req, true, err);
-	if (lock < 0 && !req->locked) {
+	l.net = l.cache = -1;
+	r = req->locked ? 0 : take_lock(cl, req, true, &l, err);
+	if (r < 0) {
 		free(s);
-		return lock;
+		return r;
 	}
 	r = cache_for_each(req->cache_dir, cl->name, gc_collect, s);
 	if (r < 0) {
@@ -494,8 +526,7 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 	}
 	r = err->cni.code ? -EIO : 0;
 out:
-	if (lock >= 0)
-		close(lock);
+	drop_locks(&l);
 	for (i = 0; i < s->n; i++)
 		json_decref(s->entries[i]);
 	free(s);

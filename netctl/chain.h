@@ -33,7 +33,8 @@ struct chain_req {
 	const struct chain_attachment *valid;
 	int n_valid;
 	bool have_valid;
-	bool locked;			/* GC: the caller holds the exclusive cache lock */
+	bool locked;			/* GC: the caller holds the network lock (shared)
+					 * and the exclusive cache lock */
 };
 
 struct chain_err {

@@ -37,6 +37,7 @@
 
 #include <linux/netfilter.h>
 
+#include "cni/netlock.h"
 #include "netctl/attach.h"
 #include "netctl/audit.h"
 #include "netctl/cache.h"
@@ -529,7 +530,7 @@ static int gc_net(const char *net, void *data)
 	struct chain_req req;
 	char ebuf[1024];
 	size_t i;
-	int r, fd;
+	int r, fd, nl;
 
 	r = attach_list(net, att_collect, &l);
 	for (i = 0; r == 0 && i < l.n; i++) {
@@ -553,7 +554,9 @@ static int gc_net(const char *net, void *data)
 		return 0;
 	}
 	r = paths_net_load(&g->p, net, &cl, &err.cni);
-	if (r == 0) {
+	/* The network lock, then the cache lock: no chain, apply or rm runs meanwhile. */
+	nl = r < 0 ? r : cni_net_lock(net, NULL, true, &err.cni);
+	if (nl >= 0) {
 		/* ADDs in flight (a killed netctl's plugin too) end before the snapshot. */
 		fd = cache_lock(g->p.statedir, net, true);
 		req = (struct chain_req){ .cni_path = g->p.cni_path, .cache_dir = g->p.statedir,
@@ -563,6 +566,9 @@ static int gc_net(const char *net, void *data)
 		snap_take(&after, &cl);
 		if (fd >= 0)
 			close(fd);
+		cni_net_unlock(nl);
+	} else if (r == 0) {
+		r = nl;
 	}
 	for (i = 0; i < before.n; i++)
 		if (!snap_has(&after, before.v[i]))
@@ -872,8 +878,43 @@ static int delete_table(char *ebuf, size_t n)
 	return r;
 }
 
+/* Every network's lock, in name order (paths_net_foreach sorts): the table is shared. */
+struct net_locks {
+	struct gc *g;
+	int h[256];
+	size_t n;
+};
+
+static int lock_one(const char *net, void *data)
+{
+	struct net_locks *l = data;
+	struct cni_err err = { 0 };
+	int h;
+
+	if (l->n == ARRAY_SIZE(l->h)) {
+		say(l->g, true, NULL, NULL, NULL, "more than %zu networks: nftables state not "
+		    "checked", ARRAY_SIZE(l->h));
+		return -E2BIG;
+	}
+	h = cni_net_lock(net, NULL, true, &err);
+	if (h < 0) {
+		say(l->g, true, net, NULL, NULL, "%s: nftables state not checked: %s: %s", net,
+		    err.msg, err.details);
+		return h;
+	}
+	l->h[l->n++] = h;
+	return 0;
+}
+
+static void unlock_all(struct net_locks *l)
+{
+	while (l->n)
+		cni_net_unlock(l->h[--l->n]);
+}
+
 static void gc_nft(struct gc *g)
 {
+	struct net_locks locks = { .g = g };
 	struct nftscan s = { .g = g };
 	enum nft_state st;
 	struct nft_conn c;
@@ -881,7 +922,9 @@ static void gc_nft(struct gc *g)
 	size_t i, j;
 	int r;
 
-	if (paths_net_foreach(&g->p, scan_net, &s) < 0 || !s.n)
+	/* A rebuild may delete the whole table: no network's chain may run meanwhile. */
+	if (paths_net_foreach(&g->p, lock_one, &locks) < 0 ||
+	    paths_net_foreach(&g->p, scan_net, &s) < 0 || !s.n)
 		goto out;
 	r = nft_conn_open(&c, ebuf, sizeof(ebuf));
 	if (r < 0) {
@@ -911,6 +954,7 @@ static void gc_nft(struct gc *g)
 			    r < 0 ? ": " : "", r < 0 ? why : "");
 		}
 out:
+	unlock_all(&locks);
 	for (i = 0; i < s.n; i++)
 		att_free(&s.v[i].atts);
 	free(s.v);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cni/env.h"
+#include "cni/netlock.h"
 #include "netctl/attach.h"
 #include "netctl/audit.h"
 #include "netctl/cache.h"
@@ -741,7 +742,7 @@ static int rm_unreadable(const struct netctl_paths *p, const char *net, const ch
 	return CLI_OK;
 }
 
-static int rm_network(const struct netctl_paths *p, const char *net, const char *path,
+static int rm_network_locked(const struct netctl_paths *p, const char *net, const char *path,
 		      bool force)
 {
 	struct audit_rec rec = { .op = "rm", .net = net };
@@ -787,6 +788,26 @@ static int rm_network(const struct netctl_paths *p, const char *net, const char 
 	audit_log(&rec, NULL);
 	printf("removed network %s%s\n", net, n > 0 ? " (its containers disconnected)" : "");
 	return CLI_OK;
+}
+
+/*
+ * Under the network list's lock, then the network's own (cni/netlock.h): no chain,
+ * apply or gc of it runs while it goes. Its lock file goes last.
+ */
+static int rm_network(const struct netctl_paths *p, const char *net, const char *path,
+		      bool force)
+{
+	struct cni_err cerr = { 0 };
+	int r, nl;
+
+	nl = cni_net_lock(net, NULL, true, &cerr);
+	if (nl < 0)
+		return failed("rm", net, "%s: %s", cerr.msg, cerr.details);
+	r = rm_network_locked(p, net, path, force);
+	if (r == CLI_OK)
+		cni_net_lock_remove(net);
+	cni_net_unlock(nl);
+	return r;
 }
 
 /* rm --unused: every network without attachments, under the lock cmd_rm holds. */

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Issue 18, the deterministic race: `netctl connect shop web-2` runs with its firewall
+# plugin slowed by fault injection (strace delays every nftables batch, sendmsg, by
+# 20 ms), and `netctl policy apply shop B.json` starts 20..90 ms after it, while that
+# plugin is still working. At every delay, once both have returned (both must
+# succeed), the kernel holds exactly B: one policy mark (B's), B's rules in order,
+# B's group members (web-2 matches no group of B), no group set of A's. The same race
+# then with the firewall plugin run bare, as a runtime (podman, cnitool) runs it, so
+# the plugin's own locking is what orders it. Ends with real traffic under B.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/fwlib/fw.bash"
+
+NETCTL=$BIN/netctl
+export NETCTL_CONFDIR=$T/conf NETCTL_STATEDIR=$T/state CNI_PATH=$BIN
+[ -x "$NETCTL" ] || { fail "netctl is built" "missing $NETCTL"; done_testing; exit 1; }
+command -v strace >/dev/null || { fail "strace is installed (fault injection)"; done_testing; exit 1; }
+mkdir -p "$NETCTL_CONFDIR/net.d" "$T/slow"
+cat >"$NETCTL_CONFDIR/net.d/shop.conflist" <<EOF
+{ "cniVersion": "1.0.0", "name": "shop", "plugins": [
+  { "type": "bridge", "bridge": "nctl-shop", "isGateway": true,
+    "ipam": { "type": "host-local", "dataDir": "$T/ipam",
+              "ranges": [[{ "subnet": "10.95.0.0/24" }]], "routes": [{ "dst": "0.0.0.0/0" }] } },
+  { "type": "firewall", "ingressPolicy": "isolated" } ] }
+EOF
+# The firewall of the slowed connect: every nftables batch (sendmsg) waits 20 ms.
+cat >"$T/slow/firewall" <<EOF
+#!/bin/sh
+exec strace -f -qq -o /dev/null -e trace=sendmsg -e inject=sendmsg:delay_enter=20000 $BIN/firewall "\$@"
+EOF
+chmod +x "$T/slow/firewall"
+cat >"$T/A.json" <<'JSON'
+{ "version": 1, "network": "shop",
+  "groups": { "frontend": ["web-*"], "db": ["pg-*"] },
+  "allow": [ { "from": "frontend", "to": "db", "ports": ["5432/tcp"] } ] }
+JSON
+cat >"$T/B.json" <<'JSON'
+{ "version": 1, "network": "shop",
+  "groups": { "frontend": ["web-1*"], "db": ["pg-*", "cache-*"] },
+  "allow": [ { "from": "frontend", "to": "db", "ports": ["5432/tcp", "6379/tcp"] } ] }
+JSON
+
+addr() { ip -n "$1" -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1; }
+marks() { nft list table inet netctl | grep -o 'chain pol-shop-[0-9a-f]*' | sed 's/^chain //' | sort | tr '\n' ' '; }
+rules() { nft list chain inet netctl net-shop-policy | grep -o 'comment "[^"]*"' | tr '\n' ' '; }
+grpsets() { nft list table inet netctl | grep -o 'set grp6\?-shop-[a-z0-9_]*' | sort | tr '\n' ' '; }
+elems() { nft list set inet netctl "$1" 2>/dev/null | grep -oE '10\.95\.0\.[0-9]+' | sort | tr '\n' ' '; }
+
+for n in web-1 pg-1 cache-1; do
+	mkns "$n"
+	check "connect $n" "$NETCTL" connect shop "$n"
+done
+mkns web-2
+declare -A IP=([web-1]=$(addr web-1) [pg-1]=$(addr pg-1) [cache-1]=$(addr cache-1))
+check "apply B" "$NETCTL" policy apply shop "$T/B.json"
+MARK_B=$(marks) RULES_B=$(rules) SETS_B=$(grpsets)
+check_eq "B: one mark" 1 "$(wc -w <<<"$MARK_B")"
+FRONT_B=$(printf '%s\n' "${IP[web-1]}" | sort | tr '\n' ' ')
+DB_B=$(printf '%s\n' "${IP[pg-1]}" "${IP[cache-1]}" | sort | tr '\n' ' ')
+check_eq "B: frontend holds web-1" "$FRONT_B" "$(elems grp-shop-frontend)"
+check_eq "B: db holds pg-1 and cache-1" "$DB_B" "$(elems grp-shop-db)"
+
+# state_is_b LABEL : the kernel holds exactly policy B.
+state_is_b() {
+	local bad=()
+	[ "$(marks)" = "$MARK_B" ] || bad+=("marks: $(marks) (want $MARK_B)")
+	[ "$(rules)" = "$RULES_B" ] || bad+=("rules: $(rules)" "want:  $RULES_B")
+	[ "$(grpsets)" = "$SETS_B" ] || bad+=("group sets: $(grpsets) (want $SETS_B)")
+	[ "$(elems grp-shop-frontend)" = "$FRONT_B" ] ||
+		bad+=("frontend: $(elems grp-shop-frontend) (want $FRONT_B)")
+	[ "$(elems grp-shop-db)" = "$DB_B" ] || bad+=("db: $(elems grp-shop-db) (want $DB_B)")
+	if [ ${#bad[@]} = 0 ]; then ok "$1: the kernel holds exactly B"; else fail "$1: the kernel holds exactly B" "${bad[@]}"; fi
+}
+
+# race LABEL DELAY_MS CONNECT_CMD... : apply A, run CONNECT_CMD in the background,
+# apply B DELAY_MS later; both succeed; the kernel then holds B.
+race() {
+	local label=$1 d=$2 cst ast aout
+	shift 2
+	"$NETCTL" policy apply shop "$T/A.json" >/dev/null 2>&1 ||
+		fail "$label: apply A to start from"
+	("$@" >"$T/c.out" 2>&1; echo $? >"$T/c.st") &
+	sleep "$(printf '0.%03d' "$d")"
+	aout=$("$NETCTL" policy apply shop "$T/B.json" 2>&1)
+	ast=$?
+	wait
+	cst=$(cat "$T/c.st")
+	if [ "$cst" = 0 ] && [ "$ast" = 0 ]; then
+		ok "$label: connect and apply both succeed"
+	else
+		fail "$label: connect and apply both succeed" "connect: exit $cst: $(cat "$T/c.out")" \
+			"apply: exit $ast: $aout"
+	fi
+	state_is_b "$label"
+	case $aout in *"unchanged (already applied)"*) fail "$label: apply of B did not say unchanged" "$aout" ;; esac
+}
+
+for d in 20 30 40 50 60 70 80 90; do
+	race "netctl connect, apply at ${d} ms" "$d" env CNI_PATH="$T/slow:$BIN" \
+		"$NETCTL" connect shop web-2
+	check "disconnect web-2 ($d ms)" "$NETCTL" disconnect shop web-2
+done
+
+# The bare plugin (a runtime's exec): its own lock orders it against apply.
+mkdir -p "$T/bare"
+bare_add() {
+	ip link add vh-web-2 type veth peer name eth0 netns web-2 &&
+	ip link set vh-web-2 master nctl-shop up &&
+	ip -n web-2 addr add 10.95.0.200/24 dev eth0 && ip -n web-2 link set eth0 up &&
+	fw_conf shop nctl-shop web-2 10.95.0.200/24 '"ingressPolicy":"isolated"' |
+		CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=web-2" CNI_COMMAND=ADD \
+		CNI_CONTAINERID=id-web-2 CNI_NETNS=/run/netns/web-2 CNI_IFNAME=eth0 \
+		"$T/slow/firewall" >/dev/null
+}
+bare_del() {
+	fw_conf shop nctl-shop web-2 10.95.0.200/24 '"ingressPolicy":"isolated"' |
+		CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=web-2" \
+		plugin firewall DEL id-web-2 /run/netns/web-2 eth0 >/dev/null &&
+	ip link del vh-web-2
+}
+for d in 20 50 80; do
+	race "bare firewall ADD, apply at ${d} ms" "$d" bare_add
+	check "bare firewall DEL ($d ms)" bare_del
+done
+
+# Real traffic under B: web-1 reaches cache-1:6379 and pg-1:5432; pg-1 does not reach web-1.
+serve cache-1 tcp 6379
+serve pg-1 tcp 5432
+serve web-1 tcp 5432
+sleep 0.5
+check "B allows web-1 -> cache-1 6379/tcp" reach web-1 tcp "${IP[cache-1]}" 6379
+check "B allows web-1 -> pg-1 5432/tcp" reach web-1 tcp "${IP[pg-1]}" 5432
+check_fails "B drops pg-1 -> web-1 5432/tcp" reach pg-1 tcp "${IP[web-1]}" 5432
+stop_servers
+
+for n in web-1 pg-1 cache-1; do check "disconnect $n" "$NETCTL" disconnect shop "$n"; done
+check_eq "members-shop is empty" "" "$(elems members-shop)"
+done_testing
