@@ -48,6 +48,8 @@
 #include "netctl/runrec.h"
 #include "nft/batch.h"
 #include "nft/conn.h"
+#include "nft/inbound.h"
+#include "nft/loopback.h"
 #include "nft/macspoof.h"
 #include "nft/spoofchk.h"
 #include "nft/masq.h"
@@ -589,6 +591,7 @@ struct nftnet {
 	char bridge[16];
 	bool fw, portmap, masq, macspoof;
 	bool spoof, ll6;		/* spoofchk (the bridge's default with icc false) */
+	bool routed;		/* bridge "gatewayMode": "routed": no published-only rule */
 	struct att_list atts;
 };
 
@@ -640,6 +643,9 @@ static int scan_net(const char *net, void *data)
 			n->ll6 = conf_true(c, "ipv6LinkLocal");
 			if (!cni_json_get(c, "ipam"))
 				n->spoof = false;	/* then it is macspoofchk */
+			n->routed = json_string_value(cni_json_get(c, "gatewayMode")) &&
+				    !strcmp(json_string_value(cni_json_get(c, "gatewayMode")),
+					    "routed");
 			str_copy(n->bridge, sizeof(n->bridge),
 				 json_string_value(cni_json_get(c, "bridge")) ?: "cni0");
 		}
@@ -744,6 +750,32 @@ static int spoof_check(const struct nftnet *nn, const struct att *a)
 
 enum nft_state { NFT_OK, NFT_MISSING, NFT_FLUSHED };
 
+/*
+ * The table-wide guards of issue 13: loopback-only once portmap made its chains
+ * (prerouting), and a masquerading network's published-only rule.
+ */
+static enum nft_state guards_check(struct nft_conn *c, const struct nftnet *nn)
+{
+	char ebuf[256];
+	int rules;
+
+	if (nn->portmap && chain_rules(c, "prerouting") > 0) {
+		rules = chain_rules(c, NFT_LO_CHAIN);
+		if (rules == 0)
+			return NFT_FLUSHED;
+		if (rules < NFT_LO_RULES)
+			return NFT_MISSING;
+	}
+	if (nn->masq && !nn->routed) {
+		rules = chain_rules(c, NFT_INBOUND_CHAIN);
+		if (rules == 0)
+			return NFT_FLUSHED;
+		if (rules < 0 || nft_inbound_check(nn->net, ebuf, sizeof(ebuf)) != 1)
+			return NFT_MISSING;
+	}
+	return NFT_OK;
+}
+
 /* Missing: chains or elements are gone; flushed: a chain is there with no rule. */
 static enum nft_state nft_check(struct nft_conn *c, const struct nftscan *s)
 {
@@ -755,6 +787,12 @@ static enum nft_state nft_check(struct nft_conn *c, const struct nftscan *s)
 
 	for (i = 0; i < s->n; i++) {
 		const struct nftnet *nn = &s->v[i];
+		enum nft_state g = guards_check(c, nn);
+
+		if (g == NFT_FLUSHED)
+			return g;
+		if (g == NFT_MISSING)
+			st = g;
 		/* forward, net-N-from (firewall), nat-N (ipMasq) */
 		for (k = 0; k < 3; k++) {
 			if ((k < 2 && !nn->fw) || (k == 2 && !nn->masq))
@@ -843,6 +881,11 @@ static int rebuild_att(struct gc *g, const struct nftnet *nn, const struct att *
 		r = nft_masq_attach(nn->net, &sub, &ips[i].addr, a->id, ebuf, sizeof(ebuf));
 		if (r < 0)
 			snprintf(why, wn, "ipMasq: %s", ebuf);
+	}
+	if (r == 0 && nn->masq && n) {
+		r = nft_inbound_apply(nn->net, nn->bridge, nn->routed, ebuf, sizeof(ebuf));
+		if (r < 0)
+			snprintf(why, wn, "published-only: %s", ebuf);
 	}
 	if (r == 0 && nn->macspoof &&
 	    result_port_mac(a->result, nn->bridge, a->ifname, port, sizeof(port), mac) &&

@@ -31,7 +31,8 @@
 static const char create_usage[] =
 	"usage: netctl create NET [--subnet CIDR]... [--gateway IP] [--bridge NAME]\n"
 	"                     [--icc=false] [--spoofchk=false] [--masquerade=false]\n"
-	"                     [--internal] [--ip-range CIDR]... [--mtu N] [--ipv6]\n"
+	"                     [--routed] [--internal] [--ip-range CIDR]... [--mtu N]\n"
+	"                     [--ipv6]\n"
 	"\n"
 	"Writes network NET as a plain conflist, <confdir>/net.d/NET.conflist (any CNI\n"
 	"runtime can use it), and creates its bridge. The chain: bridge (+ipMasq) with\n"
@@ -49,6 +50,9 @@ static const char create_usage[] =
 	"                  port is bound to its container's MAC, addresses, ARP and NDP)\n"
 	"  --masquerade=false  do not masquerade traffic leaving the subnets (the default,\n"
 	"                  as docker network create, masquerades it)\n"
+	"  --routed        hosts that route the subnets through this host reach every\n"
+	"                  container port (by default, with masquerade, only published\n"
+	"                  ports, as Docker 28; bridge \"gatewayMode\": \"routed\")\n"
 	"  --internal      no route out and nothing forwarded in or out of the bridge:\n"
 	"                  containers reach each other and the gateway only (no\n"
 	"                  masquerade, no portmap)\n"
@@ -227,6 +231,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 		{ "masquerade", optional_argument, NULL, 'm' },
 		{ "internal", no_argument, NULL, 'I' },
 		{ "ip-range", required_argument, NULL, 'r' },
+		{ "routed", no_argument, NULL, 'R' },
 		{ "mtu", required_argument, NULL, 'M' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "help", no_argument, NULL, 'h' },
@@ -278,6 +283,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 			if (r)
 				return r;
 			break;
+		case 'R': o->spec.routed = true; break;
 		case 'M':
 			v = strtol(optarg, &end, 10);
 			if (*end || v < 576 || v > 65535)

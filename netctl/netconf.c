@@ -88,6 +88,8 @@ json_t *netconf_build(const struct net_spec *s)
 	/* the bridge too: it answers NDP for isolated peers, as the host routes them */
 	if (bridge && !s->icc)
 		json_object_set_new(bridge, "icc", json_false());
+	if (bridge && s->routed)
+		json_object_set_new(bridge, "gatewayMode", json_string("routed"));
 	fw = json_pack("{s:s,s:b}", "type", "firewall", "icc", s->icc);
 	if (fw && s->internal)
 		json_object_set_new(fw, "internal", json_true());
@@ -123,6 +125,8 @@ static void bridge_info(const struct conflist *cl, json_t *conf, struct net_info
 
 	snprintf(out->bridge, sizeof(out->bridge), "%s", br ? br : "cni0");
 	out->masquerade = json_is_true(cni_json_get(conf, "ipMasq"));
+	out->routed = json_is_string(cni_json_get(conf, "gatewayMode")) &&
+		      !strcmp(json_string_value(cni_json_get(conf, "gatewayMode")), "routed");
 	out->mtu = (unsigned)json_integer_value(cni_json_get(conf, "mtu"));
 	json_array_foreach(cni_json_get(ipam, "ranges"), i, set)
 		json_array_foreach(set, j, range)

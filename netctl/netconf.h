@@ -31,6 +31,7 @@ struct net_spec {
 	bool internal;			/* no route out, nothing forwarded in or out */
 	struct ip_prefix ip_ranges[NETCONF_MAX_SUBNETS];	/* allocate from these */
 	int n_ip_ranges;
+	bool routed;			/* bridge "gatewayMode": "routed" (nft/inbound.h) */
 	unsigned mtu;			/* 0: the default */
 	bool portmap, bandwidth;	/* add those plugins (with their capabilities) */
 	const char *policy_dir;		/* the firewall's policyDir, NULL: its default */
@@ -51,6 +52,7 @@ struct net_info {
 	struct ip_prefix subnets[NETCONF_MAX_SUBNETS];
 	int n_subnets;
 	bool icc, masquerade, firewall;
+	bool routed;			/* bridge "gatewayMode": "routed" */
 	unsigned mtu;
 	char store[PATH_MAX];		/* host-local's dataDir/<net> */
 };

@@ -8,6 +8,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "nft/inbound.h"
 #include "nft/netctl_table.h"
 #include "nft/portmap.h"
 #include "nft/read.h"
@@ -538,6 +539,10 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 	w.chain = "postrouting";
 	if (r >= 0)
 		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", rm_rule_cb, &w, errbuf, n);
+	w.chain = NFT_INBOUND_CHAIN;	/* "net:N published-only" (nft/inbound.h) */
+	if (r >= 0)
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, rm_rule_cb, &w, errbuf,
+				   n);
 	if (r >= 0)
 		r = nft_list_chains(c, FAM, NFT_TABLE, collect_cb, &chains, errbuf, n);
 	if (r >= 0)

@@ -10,6 +10,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "nft/loopback.h"
 #include "nft/netctl_table.h"
 #include "nft/portmap.h"
 #include "nft/read.h"
@@ -183,6 +184,8 @@ void nft_pm_build_base(struct nft_batch *b)
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, "output");
 	build_dnat_rules(b, "prerouting");
 	build_dnat_rules(b, "output");
+	/* Before any DNAT: 127.0.0.1 and ::1 only from lo (nft/loopback.h). */
+	nft_lo_build(b);
 }
 
 void nft_pm_build_localhost(struct nft_batch *b)
@@ -599,7 +602,7 @@ int nft_pm_check_rules(struct nft_conn *c, char *errbuf, size_t n)
 			 pre < PM_BASE_RULES ? pre : out, PM_BASE_RULES);
 		return -ENOENT;
 	}
-	return 0;
+	return nft_lo_check(c, errbuf, n);
 }
 
 int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,

@@ -11,6 +11,8 @@
  *                   the firewall's forward chain accepts `ct status dnat` traffic to them
  *   chain prerouting  hook nat prio dstnat: fib daddr type local dnat ... map @dnat-*
  *   chain output      hook nat prio dstnat: the same for connections from the host
+ *   chain loopback-only hook prerouting prio raw: 127.0.0.0/8 and ::1 not from lo
+ *                   dropped before any DNAT (nft/loopback.h)
  *   chain postrouting hook nat: ct status dnat ip saddr 127.0.0.0/8 masquerade (snat);
  *                   ct status dnat ip saddr SUBNET ip daddr SUBNET masquerade (hairpin,
  *                   one rule per container subnet, comment "net:NET hairpin:SUBNET")
@@ -115,8 +117,9 @@ int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
 		 char *errbuf, size_t n);
 
 /**
- * nft_pm_check_rules() - do prerouting and output hold their DNAT rules? 0, or -ENOENT
- * naming the chain (someone flushed the table), or -errno.
+ * nft_pm_check_rules() - do prerouting and output hold their DNAT rules, and
+ * loopback-only its drops? 0, or -ENOENT naming the chain (someone flushed the
+ * table), or -errno.
  */
 int nft_pm_check_rules(struct nft_conn *c, char *errbuf, size_t n);
 

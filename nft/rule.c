@@ -220,23 +220,16 @@ void nft_rb_ifname_vmap(struct nft_rule_b *rb, bool out, const char *map)
 	rb_text(rb, "%s vmap @%s", out ? "oifname" : "iifname", map);
 }
 
-void nft_rb_ct_state(struct nft_rule_b *rb, uint32_t states)
+/* "established,related" for @states. */
+static void ct_state_words(uint32_t states, char words[64])
 {
 	static const struct { uint32_t bit; const char *name; } names[] = {
 		{ NFT_CT_INVALID, "invalid" }, { NFT_CT_EST, "established" },
 		{ NFT_CT_REL, "related" }, { NFT_CT_NEW, "new" },
 	};
-	struct nftnl_expr *e = rb_expr(rb, "ct");
-	uint32_t zero = 0;
-	char words[64] = "";
 	size_t i;
 
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	}
-	e_bitwise(rb, &states, sizeof(states));
-	e_cmp(rb, NFT_CMP_NEQ, &zero, sizeof(zero));
+	words[0] = 0;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(states & names[i].bit))
 			continue;
@@ -244,7 +237,39 @@ void nft_rb_ct_state(struct nft_rule_b *rb, uint32_t states)
 			strcat(words, ",");
 		strcat(words, names[i].name);
 	}
+}
+
+/* ct state & @states, compared with @op against zero. */
+static void e_ct_state(struct nft_rule_b *rb, uint32_t states, uint32_t op)
+{
+	struct nftnl_expr *e = rb_expr(rb, "ct");
+	uint32_t zero = 0;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	e_bitwise(rb, &states, sizeof(states));
+	e_cmp(rb, op, &zero, sizeof(zero));
+}
+
+void nft_rb_ct_state(struct nft_rule_b *rb, uint32_t states)
+{
+	char words[64];
+
+	e_ct_state(rb, states, NFT_CMP_NEQ);
+	ct_state_words(states, words);
 	rb_text(rb, "ct state %s", words);
+}
+
+/* ct state & (@states) == 0: none of them. */
+void nft_rb_ct_state_none(struct nft_rule_b *rb, uint32_t states)
+{
+	char words[64];
+
+	e_ct_state(rb, states, NFT_CMP_EQ);
+	ct_state_words(states, words);
+	rb_text(rb, "ct state != %s", words);
 }
 
 static uint32_t addr_off(int family, bool src)
@@ -479,6 +504,23 @@ void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits)
 		rb_text(rb, "ct status dnat");
 	else
 		rb_text(rb, "ct status & 0x%x != 0", bits);
+}
+
+void nft_rb_ct_status_none(struct nft_rule_b *rb, uint32_t bits)
+{
+	struct nftnl_expr *e = rb_expr(rb, "ct");
+	uint32_t zero = 0;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	e_bitwise(rb, &bits, sizeof(bits));
+	e_cmp(rb, NFT_CMP_EQ, &zero, sizeof(zero));
+	if (bits == IPS_DST_NAT)
+		rb_text(rb, "ct status != dnat");
+	else
+		rb_text(rb, "ct status & 0x%x == 0", bits);
 }
 
 /*

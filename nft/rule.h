@@ -70,6 +70,8 @@ void nft_rb_ifname_payload_set(struct nft_rule_b *rb, uint32_t base, uint32_t of
 			       uint32_t len, const char *what, const char *set, bool neg);
 /* ct state A,B,... (any of @states). */
 void nft_rb_ct_state(struct nft_rule_b *rb, uint32_t states);
+/* ct state != A,B: none of @states (a new, invalid or untracked packet for est,rel). */
+void nft_rb_ct_state_none(struct nft_rule_b *rb, uint32_t states);
 /* ip/ip6 saddr/daddr ADDR or PREFIX (@neg: !=). Fixes the rule's family. */
 void nft_rb_prefix(struct nft_rule_b *rb, bool src, const struct ip_prefix *p, bool neg);
 /* ip/ip6 saddr/daddr @SET (@neg: != @SET); @family AF_INET or AF_INET6. */
@@ -86,6 +88,8 @@ void nft_rb_masquerade(struct nft_rule_b *rb);
 void nft_rb_fib_daddr_local(struct nft_rule_b *rb);
 /* ct status dnat (any of @bits, from nf_conntrack_common.h: IPS_DST_NAT ...). */
 void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits);
+/* ct status != dnat: none of @bits set (the connection was not DNATed). */
+void nft_rb_ct_status_none(struct nft_rule_b *rb, uint32_t bits);
 /*
  * dnat ip|ip6 to [ip daddr .] meta l4proto . th dport map @MAP: the key built in
  * consecutive 32-bit registers, the map's data (address . port) used as the target.

@@ -16,6 +16,7 @@
 #include "netlib/addr.h"
 #include "netlib/netns.h"
 #include "nft/macspoof.h"
+#include "nft/inbound.h"
 #include "nft/masq.h"
 #include "nft/spoofchk.h"
 #include "plugins/bridge/bridge.h"
@@ -286,6 +287,13 @@ static int masq_attach(struct br_run *b, const struct cni_result *res)
 			return fail(b, r, "cannot set up ipMasq");
 		}
 	}
+	/* A masquerading network: from outside, only published ports (unless routed). */
+	r = nft_inbound_apply(b->ctx->conf.name, b->c.bridge, b->c.routed, b->ebuf,
+			      sizeof(b->ebuf));
+	if (r < 0) {
+		masq_detach(b);
+		return fail(b, r, "cannot keep unpublished ports closed to outside hosts");
+	}
 	return 0;
 }
 
@@ -320,6 +328,24 @@ static void spoof_detach(struct br_run *b, const struct nft_spoof_port *p)
 	char ignore[256];
 
 	nft_spoofchk_detach(p, b->ctx->env.container_id, ignore, sizeof(ignore));
+}
+
+/* ipMasq without "routed": the network's published-only rule is in place. */
+static int check_inbound(struct br_run *b)
+{
+	int r;
+
+	if (b->c.routed)
+		return 0;
+	r = nft_inbound_check(b->ctx->conf.name, b->ebuf, sizeof(b->ebuf));
+	if (r < 0)
+		return fail(b, r, "cannot read the published-only rules");
+	if (r > 0)
+		return 0;
+	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
+			   "the rule that keeps unpublished ports closed is missing",
+			   "%s (was table inet netctl flushed? the next ADD or `netctl gc` "
+			   "puts it back)", b->ebuf);
 }
 
 /*
@@ -677,6 +703,8 @@ static int br_check(struct cni_ctx *ctx)
 		r = check_macspoof(&b);
 	if (r == 0 && b.c.spoofchk && !b.c.disable_container_iface)
 		r = check_spoof(&b, idx);
+	if (r == 0 && b.c.ip_masq && b.c.ipam_type)
+		r = check_inbound(&b);
 	run_close(&b);
 	return r;
 }

@@ -99,6 +99,19 @@ static int parse_trunk(struct cni_ctx *ctx, json_t *list, struct br_conf *c)
 	return 0;
 }
 
+/* "gatewayMode": "nat" (the default: from outside, published ports only) or "routed". */
+static int parse_gateway_mode(struct cni_ctx *ctx, json_t *o, struct br_conf *c)
+{
+	const char *mode = "nat";
+
+	if (cni_json_get_str(o, "gatewayMode", &mode, &ctx->err) < 0)
+		return -EINVAL;
+	if (strcmp(mode, "nat") && strcmp(mode, "routed"))
+		return BAD(ctx, "\"gatewayMode\" %s is neither \"nat\" nor \"routed\"", mode);
+	c->routed = !strcmp(mode, "routed");
+	return 0;
+}
+
 int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 {
 	json_t *o = ctx->conf.root;
@@ -123,7 +136,8 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 		c->is_gw = true;
 	c->spoofchk = !c->icc;
 	if (cni_json_get_bool(o, "macspoofchk", &c->macspoofchk, &ctx->err) < 0 ||
-	    cni_json_get_bool(o, "spoofchk", &c->spoofchk, &ctx->err) < 0)
+	    cni_json_get_bool(o, "spoofchk", &c->spoofchk, &ctx->err) < 0 ||
+	    parse_gateway_mode(ctx, o, c) < 0)
 		return -EINVAL;
 	if (!strict)
 		goto ipam;

@@ -17,6 +17,8 @@ struct br_conf {
 	bool disable_container_iface, port_isolation;
 	bool icc;			/* false: ports isolated, peers routed by the host */
 	bool ip_masq;			/* through nft/masq.h (table inet netctl) */
+	bool routed;			/* "gatewayMode": "routed": with ipMasq, outside
+					 * hosts reach every port (nft/inbound.h) */
 	bool macspoofchk;		/* through nft/macspoof.h (table bridge netctl) */
 	bool spoofchk;			/* MAC, IP, ARP, NDP binding (nft/spoofchk.h);
 					 * default on with icc false; without IPAM it

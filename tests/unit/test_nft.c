@@ -11,10 +11,12 @@
 #include <netinet/in.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include "nft/batch.h"
 #include "nft/conn.h"
+#include "nft/loopback.h"
 #include "nft/netctl_table.h"
 #include "nft/portmap.h"
 #include "nft/rule.h"
@@ -326,7 +328,7 @@ static void test_portmap(void **state)
 	nft_pm_build_base(&b);
 	assert_int_equal(b.err, 0);
 	ops = nft_batch_ops(&b, &n);
-	assert_int_equal(n, 1 + 6 + 3 + 2 + 8);
+	assert_int_equal(n, 1 + 6 + 3 + 2 + 8 + 7);	/* + loopback-only */
 	assert_string_equal(ops[1].what, "add map inet netctl dnat-v4");
 	assert_string_equal(ops[5].what, "add set inet netctl pub-v4");
 	assert_string_equal(ops[10].what, "flush chain inet netctl prerouting");
@@ -379,6 +381,38 @@ static void test_spoofchk(void **state)
 	assert_string_equal(txt, "fe80::185f:49ff:fe82:69ff");
 }
 
+/* Issue 13: loopback stays loopback; only published ports from outside. */
+static void test_guards(void **state)
+{
+	const struct nft_batch_op *ops;
+	struct nft_rule_b rb;
+	struct nft_batch b;
+	size_t n;
+
+	(void)state;
+	nft_batch_init(&b, 1);
+	nft_lo_build(&b);
+	assert_int_equal(b.err, 0);
+	ops = nft_batch_ops(&b, &n);
+	assert_int_equal(n, 3 + NFT_LO_RULES);
+	assert_string_equal(ops[2].what, "flush chain inet netctl loopback-only");
+	assert_string_equal(ops[3].what, "add rule inet netctl loopback-only ip daddr 127.0.0.0/8 "
+			    "iifname != \"lo\" counter drop comment \"loopback: to 127.0.0.0/8\"");
+	assert_string_equal(ops[6].what, "add rule inet netctl loopback-only ip6 saddr ::1 "
+			    "iifname != \"lo\" counter drop comment \"loopback: from ::1\"");
+	nft_batch_free(&b);
+
+	nft_rb_init(&rb, "published-only");
+	nft_rb_ifname(&rb, true, "br0", false);
+	nft_rb_ifname(&rb, false, "br0", true);
+	nft_rb_ct_state_none(&rb, NFT_CT_EST | NFT_CT_REL);
+	nft_rb_ct_status_none(&rb, IPS_DST_NAT);
+	assert_int_equal(rb.err, 0);
+	assert_string_equal(rb.text, "oifname \"br0\" iifname != \"br0\" ct state != "
+			    "established,related ct status != dnat");
+	nft_rb_free(&rb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_names),		cmocka_unit_test(test_elems_chunked),
 		cmocka_unit_test(test_comments),	cmocka_unit_test(test_concat_shape),
 		cmocka_unit_test(test_portmap),	cmocka_unit_test(test_spoofchk),
+		cmocka_unit_test(test_guards),
 	};
 
 	return cmocka_run_group_tests_name("nft", tests, NULL, NULL);
