@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Only published ports from outside (doc/security.md section 3). A LAN neighbour
 # routes the container subnets through the host. On a masquerading network (netctl
-# create --masquerade, and a plain conflist with bridge ipMasq but no firewall) it
+# create, masquerading by default, and a plain conflist with bridge ipMasq but no firewall) it
 # reaches published ports only: container ports never published, the container port
 # behind a published one asked for directly, IPv6, and UDP with a forged source of a
 # container of that network all fail and are counted by chain published-only. What
@@ -22,9 +22,9 @@ ip -n lan route add 10.73.0.0/16 via 192.168.60.1
 ip -n lan route add 10.74.0.0/16 via 192.168.60.1
 ip -n lan -6 route add fd73::/48 via fd60::1
 for n in c1 c2 r1 n1; do mkns $n; done
-check "create pub (--masquerade, v4 + v6)" "$NETCTL" create pub --subnet 10.73.0.0/24 \
-	--subnet fd73::/64 --masquerade
-check "create rt (--masquerade --routed)" "$NETCTL" create rt --subnet 10.73.1.0/24 --masquerade --routed
+check "create pub (masquerading by default, v4 + v6)" "$NETCTL" create pub --subnet 10.73.0.0/24 \
+	--subnet fd73::/64
+check "create rt (--routed)" "$NETCTL" create rt --subnet 10.73.1.0/24 --routed
 check_eq "--routed is the bridge's gatewayMode" routed \
 	"$(jq -r '.plugins[0].gatewayMode' "$NETCTL_CONFDIR/net.d/rt.conflist")"
 check "connect c1 to pub publishing 8080->80" "$NETCTL" connect pub c1 --ip 10.73.0.5 --publish 8080:80
