@@ -49,6 +49,8 @@ json_t *attach_cap_args(const struct attach_opts *o, bool *oom)
 	}
 	if (r == 0 && o->ip)
 		r = json_object_set_new(caps, "ips", json_pack("[s]", o->ip));
+	if (r == 0 && o->aliases && json_array_size(o->aliases))
+		r = json_object_set_new(caps, "aliases", json_pack("{s:O}", o->net, o->aliases));
 	if (r < 0) {
 		*oom = true;
 		json_decref(caps);

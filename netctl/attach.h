@@ -27,6 +27,7 @@ struct attach_opts {
 	const char *ip;			/* fixed address ("10.88.0.5" or with /len), NULL */
 	json_t *port_mappings;		/* [{hostPort,containerPort,protocol[,hostIP]}] or NULL */
 	uint64_t rate_in, rate_out;	/* bits/s into / out of the container, 0 = none */
+	json_t *aliases;		/* ["name", ...]: runtimeConfig.aliases.<net>, or NULL */
 	const char *op;			/* the audit line's op= (NULL: connect/disconnect/check) */
 };
 
@@ -74,7 +75,7 @@ int attach_count(const char *net);
 /**
  * attach_cap_args() - the capability arguments for @o (pure): "portMappings" (as
  * given), "bandwidth" {ingressRate, ingressBurst, egressRate, egressBurst} in bits/s
- * and bits, "ips" [@o->ip]. NULL when there is nothing to pass (or out of memory;
+ * and bits, "ips" [@o->ip], "aliases" {net: @o->aliases} (podman's shape, for dnsname). NULL when there is nothing to pass (or out of memory;
  * *@oom says which).
  */
 json_t *attach_cap_args(const struct attach_opts *o, bool *oom);

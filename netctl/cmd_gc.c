@@ -41,6 +41,8 @@
 #include "netctl/attach.h"
 #include "netctl/audit.h"
 #include "netctl/cache.h"
+#include "netctl/dnsstate.h"
+#include "netctl/runns.h"
 #include "netctl/chain.h"
 #include "netctl/cli.h"
 #include "netctl/netns.h"
@@ -69,7 +71,8 @@ static const char usage_text[] =
 	"Reclaims what crashed commands left: the networks, netns and record of each\n"
 	"`netctl run` whose process is gone; cached attachments whose netns is gone; then\n"
 	"every plugin's GC with the cached attachments as the valid ones (reservations,\n"
-	"veths, nft elements and qdiscs of anything else go). If our nftables state was\n"
+	"veths, nft elements and qdiscs of anything else go; a dead DNS server is\n"
+	"restarted, the DNS server of a removed network stopped). If our nftables state was\n"
 	"flushed or lost elements (`nft flush ruleset`), it is rebuilt from the cache.\n"
 	"NET limits the per-network steps; dead runs are always reclaimed whole.\n"
 	"One line per action; \"gc: nothing to do\" when all was in order.\n"
@@ -177,6 +180,7 @@ static int gc_run(const char *id, void *data)
 	}
 	if (failed)	/* the record stays: the next gc tries again */
 		return 0;
+	runns_remove(g->p.rundir, id);
 	r = runrec_remove(g->p.rundir, id);
 	say(g, r < 0, NULL, rec.container_id, NULL, "run %s: %s its record%s%s", id,
 	    r < 0 ? "cannot remove" : "removed", r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
@@ -582,6 +586,23 @@ static int gc_net(const char *net, void *data)
 	snap_free(&before);
 	snap_free(&after);
 	conflist_free(&cl);
+	return 0;
+}
+
+/* Step 4b: the DNS server of a network that is gone (removed under a running server). */
+static int gc_dns(const char *net, void *data)
+{
+	struct gc *g = data;
+	struct chain_err err = { .plugin = -1 };
+	char ebuf[1024];
+	int r;
+
+	if (paths_net_exists(&g->p, net))
+		return 0;
+	r = dnsstate_stop(&g->p, net, &err);
+	say(g, r < 0, net, NULL, NULL, "%s: %s the DNS server of the removed network%s%s", net,
+	    r < 0 ? "cannot stop" : "stopped", r < 0 ? ": " : "",
+	    r < 0 ? err_text(&err, ebuf, sizeof(ebuf)) : "");
 	return 0;
 }
 
@@ -1052,6 +1073,8 @@ int cmd_gc(int argc, char **argv)
 		gc_net(g.only, &g);
 	else
 		paths_net_foreach(&g.p, gc_net, &g);
+	if (!g.only)
+		dnsstate_foreach(&g.p, gc_dns, &g);
 	gc_nft(&g);
 	close(fd);
 	if (!g.actions)

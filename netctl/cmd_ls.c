@@ -2,10 +2,10 @@
 /*
  * `netctl ls` and `netctl inspect NET|CONTAINER`: what the conflists and the result
  * cache say, as tables or, with --json, with these stable field names:
- *   network:    name conflist bridge subnets[] icc masquerade mtu plugins[] policy
+ *   network:    name conflist bridge subnets[] icc masquerade mtu plugins[] dns policy
  *               containers (ls: a count; inspect: a list of attachments)
  *   attachment: network container_id name ifname netns ips[] mac host_veth
- *               port_mappings[] bandwidth
+ *               aliases[] port_mappings[] bandwidth
  */
 #include <errno.h>
 #include <getopt.h>
@@ -91,6 +91,7 @@ static json_t *net_json(const struct netctl_paths *p, const char *net, struct cn
 	struct net_info ni;
 	char path[PATH_MAX], pol[PATH_MAX];
 	json_t *o, *plugins;
+	const char *dns = NULL;
 	int i;
 
 	if (paths_net_load(p, net, &cl, err) < 0)
@@ -98,12 +99,20 @@ static json_t *net_json(const struct netctl_paths *p, const char *net, struct cn
 	netconf_info(&cl, &ni);
 	paths_net_conflist(p, net, path, sizeof(path));
 	plugins = json_array();
-	for (i = 0; i < cl.n_plugins; i++)
+	for (i = 0; i < cl.n_plugins; i++) {
 		json_array_append_new(plugins, json_string(cl.plugins[i].type));
+		if (!strcmp(cl.plugins[i].type, "dnsname")) {
+			dns = json_string_value(json_object_get(cl.plugins[i].conf, "domainName"));
+			dns = dns && dns[0] ? dns : "dns.podman";	/* the plugin's default */
+		}
+	}
 	o = json_pack("{s:s,s:s,s:s,s:o,s:b,s:b,s:o,s:o}", "name", net, "conflist", path,
 		      "bridge", ni.bridge, "subnets", subnets_json(&ni), "icc", ni.icc,
 		      "masquerade", ni.masquerade, "mtu",
 		      ni.mtu ? json_integer(ni.mtu) : json_null(), "plugins", plugins);
+	/* dnsname's domain: containers resolve NAME and NAME.<dns> */
+	if (o)
+		json_object_set_new(o, "dns", dns ? json_string(dns) : json_null());
 	if (o && paths_net_policy(p, net, pol, sizeof(pol)) == 0 && access(pol, F_OK) == 0)
 		json_object_set_new(o, "policy", json_string(pol));
 	else if (o)
@@ -196,7 +205,7 @@ int cmd_ls(int argc, char **argv)
 
 static json_t *attachment_json(const struct attach_info *a)
 {
-	json_t *ips = json_array(), *ip, *ifc, *o, *pm, *bw;
+	json_t *ips = json_array(), *ip, *ifc, *o, *pm, *bw, *al;
 	const char *mac = NULL, *host = NULL;
 	size_t i;
 
@@ -219,6 +228,8 @@ static json_t *attachment_json(const struct attach_info *a)
 		return NULL;
 	pm = json_object_get(a->cap_args, "portMappings");
 	bw = json_object_get(a->cap_args, "bandwidth");
+	al = json_object_get(json_object_get(a->cap_args, "aliases"), a->net);
+	json_object_set_new(o, "aliases", json_is_array(al) ? json_incref(al) : json_array());
 	json_object_set_new(o, "port_mappings", pm ? json_incref(pm) : json_array());
 	json_object_set_new(o, "bandwidth", bw ? json_incref(bw) : json_null());
 	return o;
@@ -244,10 +255,25 @@ static int collect(const struct attach_info *a, void *data)
 	return o ? json_array_append_new(m->list, o) : -ENOMEM;
 }
 
+/* "web" or, with DNS aliases, "web (+db,pg)". */
+static const char *name_and_aliases(json_t *a, char *buf, size_t n)
+{
+	json_t *al = json_object_get(a, "aliases"), *v;
+	size_t i;
+
+	snprintf(buf, n, "%s", json_string_value(json_object_get(a, "name")) ?: "-");
+	json_array_foreach(al, i, v)
+		snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", i ? "," : " (+",
+			 json_string_value(v) ?: "");
+	if (json_array_size(al))
+		snprintf(buf + strlen(buf), n - strlen(buf), ")");
+	return buf;
+}
+
 static void print_attachments(json_t *list, bool with_net)
 {
 	json_t *a;
-	char ips[512], ports[256];
+	char ips[512], ports[256], names[512];
 	size_t i, j;
 	json_t *pm;
 
@@ -263,7 +289,7 @@ static void print_attachments(json_t *list, bool with_net)
 				 json_string_value(json_object_get(pm, "protocol")) ?: "tcp");
 		printf("  %-*s%-20s %-24s %-6s %-28s %s\n", with_net ? 16 : 0,
 		       with_net ? json_string_value(json_object_get(a, "network")) : "",
-		       json_string_value(json_object_get(a, "name")) ?: "-",
+		       name_and_aliases(a, names, sizeof(names)),
 		       json_string_value(json_object_get(a, "container_id")),
 		       json_string_value(json_object_get(a, "ifname")),
 		       join_strings(json_object_get(a, "ips"), ips, sizeof(ips)),
@@ -285,6 +311,8 @@ static void print_net(json_t *o)
 	if (json_is_integer(json_object_get(o, "mtu")))
 		printf("mtu         %lld\n", json_integer_value(json_object_get(o, "mtu")));
 	printf("plugins     %s\n", join_strings(json_object_get(o, "plugins"), buf, sizeof(buf)));
+	printf("dns         %s\n", json_is_string(json_object_get(o, "dns")) ?
+	       json_string_value(json_object_get(o, "dns")) : "off");
 	printf("policy      %s\n", json_is_string(pol) ? json_string_value(pol) : "-");
 	printf("containers  %zu\n", json_array_size(json_object_get(o, "containers")));
 	if (json_array_size(json_object_get(o, "containers")))

@@ -32,12 +32,12 @@ static const char create_usage[] =
 	"usage: netctl create NET [--subnet CIDR]... [--gateway IP] [--bridge NAME]\n"
 	"                     [--icc=false] [--spoofchk=false] [--masquerade=false]\n"
 	"                     [--routed] [--internal] [--ip-range CIDR]... [--mtu N]\n"
-	"                     [--ipv6]\n"
+	"                     [--ipv6] [--dns=false]\n"
 	"\n"
 	"Writes network NET as a plain conflist, <confdir>/net.d/NET.conflist (any CNI\n"
 	"runtime can use it), and creates its bridge. The chain: bridge (+ipMasq) with\n"
 	"host-local, firewall (icc, policy from <confdir>/policy.d/NET.json), then portmap\n"
-	"and bandwidth when those plugins are in CNI_PATH at create time.\n"
+	"and bandwidth when those plugins are in CNI_PATH at create time, then dnsname.\n"
 	"\n"
 	"  --subnet CIDR   repeatable, IPv4 and IPv6 (default: the first free /24 of\n"
 	"                  " NETCONF_DEFAULT_POOL ", or of default_subnet_pool in\n"
@@ -61,6 +61,9 @@ static const char create_usage[] =
 	"  --mtu N         bridge and veth MTU (576-65535)\n"
 	"  --ipv6          add an IPv6 subnet (the first free /64 of " NETCONF_DEFAULT_POOL6 ")\n"
 	"                  unless one is given\n"
+	"  --dns=false     leave dnsname out (default: containers of NET resolve each\n"
+	"                  other's names, NAME." NETCONF_DNS_DOMAIN ", through a dnsmasq on\n"
+	"                  the gateway; needs dnsname in CNI_PATH)\n"
 	"\n"
 	"Refused, with nothing changed: a bad or taken name, a bad CIDR, a subnet that\n"
 	"overlaps another netctl network's, a bridge another network uses.\n"
@@ -234,6 +237,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 		{ "routed", no_argument, NULL, 'R' },
 		{ "mtu", required_argument, NULL, 'M' },
 		{ "ipv6", no_argument, NULL, '6' },
+		{ "dns", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -245,6 +249,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 	opterr = 0;
 	o->spec.icc = true;
 	o->spec.masquerade = true;
+	o->spec.dns = true;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -291,6 +296,11 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 			o->spec.mtu = (unsigned)v;
 			break;
 		case '6': o->ipv6 = true; break;
+		case 'D':
+			if (strcmp(optarg, "true") && strcmp(optarg, "false"))
+				return usage_err("create", "--dns wants true or false, got", optarg);
+			o->spec.dns = !strcmp(optarg, "true");
+			break;
 		case 'h': fputs(create_usage, stdout); return -1;
 		default: return usage_err("create", "unknown option", argv[optind - 1]);
 		}
@@ -579,6 +589,7 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	o->spec.portmap = plugin_present(o->paths.cni_path, "portmap");
 	o->spec.bandwidth = plugin_present(o->paths.cni_path, "bandwidth");
+	o->spec.dns = o->spec.dns && plugin_present(o->paths.cni_path, "dnsname");
 	if (write_network(o, path))
 		goto out;
 	report_created(o);

@@ -30,6 +30,7 @@
 #include "netctl/cliparse.h"
 #include "netctl/netns.h"
 #include "netctl/paths.h"
+#include "netctl/runns.h"
 #include "netctl/runrec.h"
 #include "netlib/link.h"
 #include "netlib/sock.h"
@@ -43,7 +44,8 @@
 
 static const char usage_text[] =
 	"usage: netctl run [--network NET]... [--publish [IP:]HOST:CTR[/PROTO]]... [--name N]\n"
-	"                  [--ip IP] [--rate-in RATE] [--rate-out RATE]\n"
+	"                  [--ip IP] [--rate-in RATE] [--rate-out RATE] [--alias NAME]...\n"
+	"                  [--hostname NAME] [--dns IP] [--dns-search DOMAIN]\n"
 	"                  [--cap-add CAP]... [--cap-drop CAP]... -- CMD [ARG...]\n"
 	"\n"
 	"Runs CMD in a new network namespace attached to each NET (interfaces eth0,\n"
@@ -52,7 +54,12 @@ static const char usage_text[] =
 	"no_new_privs. `--network none` gives loopback only. Without --network the\n"
 	"network named \"default\" is used when it exists (`netctl create default`),\n"
 	"else loopback only (said on stderr).\n"
-	"--publish, --ip and the rates apply to the first network.\n"
+	"--publish, --ip and the rates apply to the first network; --alias (another name\n"
+	"the run resolves by) to each.\n"
+	"CMD gets its own mount and UTS namespaces: the host name is --hostname, else\n"
+	"--name, else the run's ID; /etc/hosts holds its addresses and names, and\n"
+	"/etc/resolv.conf names the first DNS network's server (the gateway: other\n"
+	"containers resolve by name) and its domain, unless --dns / --dns-search say.\n"
 	"Signals INT, TERM, HUP, QUIT, USR1 and USR2 are forwarded to CMD. When CMD ends\n"
 	"(or netctl is interrupted) whatever CMD left running in the namespace is killed,\n"
 	"every network is detached and the namespace removed;\n"
@@ -77,6 +84,9 @@ struct run_opts {
 	char **argv;
 	bool default_net;	/* no --network: DEFAULT_NETWORK */
 	json_t *ports;		/* portMappings from --publish */
+	json_t *aliases;	/* --alias names: the dnsname plugin's capability */
+	const char *hostname, *dns, *dns_search;
+	struct runns *ns;	/* the run's resolv.conf, hosts and host name */
 	uint64_t rin, rout;	/* bits/s */
 };
 
@@ -104,6 +114,32 @@ static int add_network(struct run_opts *o, const char *net)
 	return 0;
 }
 
+/* --alias, --hostname, --dns, --dns-search: checked here, used by runns.c. */
+static int runns_opt(struct run_opts *o, int c, const char *arg)
+{
+	struct ip_addr a;
+
+	if ((c == 'A' || c == 'H') && !dns_name_valid(arg))
+		return usage_error(c == 'A' ? "--alias wants a host name, got"
+				   : "--hostname wants a host name, got", arg);
+	if (c == 'D' && ip_addr_parse(arg, &a) < 0)
+		return usage_error("--dns wants an IP address, got", arg);
+	if (c == 'S' && !dns_domain_valid(arg))
+		return usage_error("--dns-search wants a domain, got", arg);
+	if (c == 'A') {
+		if (!o->aliases)
+			o->aliases = json_array();
+		json_array_append_new(o->aliases, json_string(arg));
+	}
+	if (c == 'H')
+		o->hostname = arg;
+	if (c == 'D')
+		o->dns = arg;
+	if (c == 'S')
+		o->dns_search = arg;
+	return 0;
+}
+
 /* 0, 1 when --help was printed, or an exit status. */
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
@@ -117,6 +153,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "rate-out", required_argument, NULL, 'O' },
 		{ "cap-add", required_argument, NULL, 'a' },
 		{ "cap-drop", required_argument, NULL, 'd' },
+		{ "alias", required_argument, NULL, 'A' },
+		{ "hostname", required_argument, NULL, 'H' },
+		{ "dns", required_argument, NULL, 'D' },
+		{ "dns-search", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -150,6 +190,11 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'd':
 			if (caps_adjust(&o->caps, optarg, c == 'a') < 0)
 				return usage_error("unknown capability", optarg);
+			break;
+		case 'A': case 'H': case 'D': case 'S':
+			r = runns_opt(o, c, optarg);
+			if (r)
+				return r;
 			break;
 		case 'h': fputs(usage_text, stdout); return 1;
 		default: return usage_error("bad option", argv[optind - 1]);
@@ -289,6 +334,8 @@ static void child_exec(const struct run_opts *o, int netns_fd, const sigset_t *o
 		_exit(RUN_FAILED);
 	else if (setns(netns_fd, CLONE_NEWNET) < 0)
 		rep.err = errno;
+	else if ((rep.err = -runns_enter(o->ns)) != 0)
+		;
 	else if ((rep.err = -caps_apply(&o->caps)) == 0 &&
 		 sigprocmask(SIG_SETMASK, old_mask, NULL) < 0)
 		rep.err = errno;
@@ -387,6 +434,7 @@ static struct attach_opts attach_opts_for(const struct run_opts *o, const struct
 		.port_mappings = i == 0 ? o->ports : NULL,
 		.rate_in = i == 0 ? o->rin : 0,
 		.rate_out = i == 0 ? o->rout : 0,
+		.aliases = o->aliases,
 	};
 }
 
@@ -401,7 +449,7 @@ static void print_chain_err(const char *what, const char *net, const struct chai
  * status for a signal that asked us to stop, or RUN_FAILED.
  */
 static int attach_all(const struct run_opts *o, const struct runrec *rec, const char *ns_path,
-		      int *attached)
+		      const char *rundir, int *attached)
 {
 	struct chain_err err = { .plugin = -1 };
 	struct attach_opts a;
@@ -418,10 +466,11 @@ static int attach_all(const struct run_opts *o, const struct runrec *rec, const 
 			print_chain_err("attaching to", a.net, &err);
 			return RUN_FAILED;
 		}
+		runns_note_result(o->ns, result);
 		json_decref(result);
 		*attached = i + 1;
 	}
-	return 0;
+	return runns_write(o->ns, rundir, rec->id) < 0 ? RUN_FAILED : 0;
 }
 
 static void undo(const struct netctl_paths *p, const struct run_opts *o,
@@ -447,6 +496,7 @@ static void undo(const struct netctl_paths *p, const struct run_opts *o,
 	if (r < 0)
 		fprintf(stderr, "netctl run: removing netns %s/%s: %s (run `netctl gc`)\n",
 			p->netnsdir, rec->container_id, strerror(-r));
+	runns_remove(p->rundir, rec->id);
 	r = runrec_remove(p->rundir, rec->id);
 	if (r < 0)
 		fprintf(stderr, "netctl run: removing the run record %s: %s\n", rec->id,
@@ -492,10 +542,12 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	struct netctl_paths p;
 	struct runrec rec = { 0 };
+	struct runns ns;
 	char ns_path[PATH_MAX] = "";
 	sigset_t set, old_mask;
 	int r, status, attached = 0, sig;
 
+	o.ns = &ns;
 	r = parse_opts(argc, argv, &o);
 	if (r)
 		return r == 1 ? CLI_OK : r;
@@ -515,7 +567,8 @@ int cmd_run(int argc, char **argv)
 		status = RUN_FAILED;
 		goto out;
 	}
-	status = attach_all(&o, &rec, ns_path, &attached);
+	status = runns_init(&ns, o.hostname, o.name, rec.id, o.dns, o.dns_search) < 0 ?
+		 RUN_FAILED : attach_all(&o, &rec, ns_path, p.rundir, &attached);
 	if (status == 0) {
 		sig = pending_stop();
 		status = sig ? 128 + sig : start_and_wait(&o, ns_path, &set, &old_mask);
@@ -523,5 +576,6 @@ int cmd_run(int argc, char **argv)
 out:
 	undo(&p, &o, &rec, ns_path, attached);
 	json_decref(o.ports);
+	json_decref(o.aliases);
 	return status;
 }

@@ -102,6 +102,10 @@ json_t *netconf_build(const struct net_spec *s)
 	if (plugins && s->bandwidth)
 		json_array_append_new(plugins, json_pack("{s:s,s:{s:b}}", "type", "bandwidth",
 							 "capabilities", "bandwidth", 1));
+	if (plugins && s->dns)
+		json_array_append_new(plugins, json_pack("{s:s,s:s,s:{s:b}}", "type", "dnsname",
+							 "domainName", NETCONF_DNS_DOMAIN,
+							 "capabilities", "aliases", 1));
 	if (!plugins)
 		return NULL;
 	return json_pack("{s:s,s:[s,s],s:s,s:o}", "cniVersion", "1.0.0", "cniVersions", "1.0.0",

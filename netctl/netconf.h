@@ -20,6 +20,8 @@
 #define NETCONF_DEFAULT_POOL6 "fd88::/48"	/* /64s: fd88::/64, fd88:0:0:1::/64 ... */
 #define NETCONF_DEFAULT_STORE "/var/lib/cni/networks"
 
+#define NETCONF_DNS_DOMAIN "dns.netctl"
+
 struct net_spec {
 	const char *name;
 	struct ip_prefix subnets[NETCONF_MAX_SUBNETS];	/* network addresses */
@@ -34,12 +36,13 @@ struct net_spec {
 	bool routed;			/* bridge "gatewayMode": "routed" (nft/inbound.h) */
 	unsigned mtu;			/* 0: the default */
 	bool portmap, bandwidth;	/* add those plugins (with their capabilities) */
+	bool dns;			/* chain dnsname (NETCONF_DNS_DOMAIN) last */
 	const char *policy_dir;		/* the firewall's policyDir, NULL: its default */
 };
 
 /**
  * netconf_build() - the conflist for @s: bridge (+ipMasq) with host-local, firewall
- * (icc), then portmap and bandwidth when asked. An ip_range inside a subnet becomes
+ * (icc), then portmap, bandwidth and dnsname when asked. An ip_range inside a subnet becomes
  * that range's rangeStart/rangeEnd; internal drops the default routes, ipMasq and
  * portmap and sets the firewall's "internal". cniVersion 1.0.0 with cniVersions
  * [1.0.0, 1.1.0]: libcni 1.1 picks 1.0.0, netctl 1.1.0 (so GC works). New reference,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "plugins/dnsname/config.h"
 #include "util/str.h"
@@ -77,11 +78,14 @@ static int load_names(struct cni_ctx *ctx, struct dn_config *c)
 		return -EINVAL;
 	if (load_aliases(ctx, c) < 0)
 		return -EINVAL;
-	/* the short ID, as Docker and podman resolve it; an ID that is no name is left out */
-	if (id && strlen(id) >= DN_SHORT_ID) {
+	/*
+	 * The short ID, as Docker and podman resolve it: only of their hex IDs (others,
+	 * such as netctl's "netctl-<hex>", share their first 12 characters).
+	 */
+	if (id && strlen(id) >= DN_SHORT_ID && strspn(id, "0123456789abcdef") >= DN_SHORT_ID) {
 		memcpy(c->short_id, id, DN_SHORT_ID);
 		c->short_id[DN_SHORT_ID] = '\0';
-		if (dns_name_valid(c->short_id) && add_name(ctx, c, "the short ID", c->short_id) < 0)
+		if (add_name(ctx, c, "the short ID", c->short_id) < 0)
 			return -EINVAL;
 	}
 	return 0;
@@ -127,11 +131,34 @@ static int load_addrs(struct cni_ctx *ctx, struct dn_config *c)
 	return 0;
 }
 
+/*
+ * dnsmasq re-reads the hosts file as its unprivileged user: every existing directory
+ * on the way to runDir must let others through (a 0700 one would leave it nameless).
+ */
+static int searchable(struct cni_ctx *ctx, const char *rundir)
+{
+	char path[PATH_MAX], *slash;
+	struct stat st;
+
+	str_copy(path, sizeof(path), rundir);
+	for (slash = path; slash; slash = strchr(slash + 1, '/')) {
+		char keep = slash[1];
+
+		slash[1] = '\0';
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH))
+			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid runDir",
+					   "%s is not searchable by others (mode %04o): the DNS "
+					   "server, an unprivileged user, could not read its hosts "
+					   "file under runDir %s", path, st.st_mode & 07777, rundir);
+		slash[1] = keep;
+	}
+	return 0;
+}
+
 static int load_keys(struct cni_ctx *ctx, struct dn_config *c)
 {
 	json_t *root = ctx->conf.root;
-	const char *rundir = NULL, *env = getenv("NETCTL_RUNDIR");
-	char buf[PATH_MAX];
+	const char *rundir = NULL;
 
 	c->domain = DN_DEFAULT_DOMAIN;
 	c->resolv_conf = DN_DEFAULT_RESOLV;
@@ -144,17 +171,13 @@ static int load_keys(struct cni_ctx *ctx, struct dn_config *c)
 	if (!dns_domain_valid(c->domain))
 		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid domainName",
 				   "\"%.300s\" is not a domain name (\"dns.podman\")", c->domain);
-	if (!rundir || !rundir[0]) {
-		if (env && env[0] && str_printf(buf, sizeof(buf), "%s/dnsname", env) == 0)
-			rundir = buf;
-		else
-			rundir = DN_DEFAULT_RUNDIR;
-	}
+	if (!rundir || !rundir[0])
+		rundir = DN_DEFAULT_RUNDIR;
 	if (rundir[0] != '/' || dn_paths_init(&c->paths, rundir, c->net) < 0)
 		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid runDir",
 				   "runDir must be an absolute path of at most %d bytes: \"%.300s\"",
 				   PATH_MAX - 64, rundir);
-	return 0;
+	return searchable(ctx, rundir);
 }
 
 int dn_config_load(struct cni_ctx *ctx, bool need_prev, struct dn_config *c)

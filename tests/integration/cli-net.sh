@@ -16,9 +16,9 @@ out=$("$NETCTL" create web 2>&1)
 check_eq "create web: exit 0" 0 $?
 check_eq "create web: says what it made" "created network web: bridge nctl-web, subnets 10.88.0.0/24, icc on" "$out"
 check "the conflist is valid JSON" jq -e . "$ND/web.conflist"
-# portmap and bandwidth join the chain when their binaries are in CNI_PATH.
+# portmap, bandwidth and dnsname join the chain when their binaries are in CNI_PATH.
 want="bridge firewall"
-for p in portmap bandwidth; do [ -x "$BIN/$p" ] && want="$want $p"; done
+for p in portmap bandwidth dnsname; do [ -x "$BIN/$p" ] && want="$want $p"; done
 check_eq "plugins of the chain" "$want" "$(jq -r '[.plugins[].type] | join(" ")' "$ND/web.conflist")"
 caps=$(jq -c '[.plugins[] | select(.capabilities) | {(.type): .capabilities}] | add' "$ND/web.conflist")
 case $caps in *'"bridge":{"ips":true}'*) ok "bridge declares the ips capability" ;; *) fail "bridge declares the ips capability" "$caps" ;; esac

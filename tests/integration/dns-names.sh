@@ -29,8 +29,6 @@ check_eq "getaddrinfo web (IPv4)" "10.89.0.2" "$(gai c2 web v4)"
 check_eq "getaddrinfo web (IPv6)" "fd89::2" "$(gai c2 web v6)"
 check_eq "alias db" "10.89.0.2" "$(lookup c2 db)"
 check_eq "alias pg (AAAA)" "fd89::2" "$(lookup c2 pg AAAA)"
-sid=$(sed -n 's/^# netctl-dnsname \([^ ]*\) eth0$/\1/p' /run/netctl/dnsname/dn/hosts | head -1)
-check_eq "the short ID resolves" "10.89.0.2" "$(lookup c2 "${sid:0:12}")"
 check_eq "web finds client" "10.89.0.3" "$(gai c1 client v4)"
 check_eq "another network's name: no answer" "" "$(lookup c2 far)"
 check_fails "another network's name: getaddrinfo fails" in_ns c2 getent ahosts far
@@ -89,6 +87,19 @@ check_eq "alias ../etc: code 7" 7 "$(bad_add ok '{"aliases":{"dn":["../etc"]}}')
 check_eq "alias with a space: code 7" 7 "$(bad_add ok '{"aliases":{"dn":["a b"]}}')"
 check_eq "domainName 'not a domain': code 7" 7 "$(bad_add ok '{}' 'not a domain')"
 check_eq "domainName 'a..b': code 7" 7 "$(bad_add ok '{}' 'a..b')"
+# a hex container ID (podman's, Docker's): its first 12 resolve
+hexid=0123456789abcdef0123456789abcdef
+dn_direct() {
+	jq -c '.plugins[1] + {cniVersion: "1.0.0", name: "dn", prevResult: {cniVersion: "1.0.0",
+		interfaces: [{name: "dn0"}, {name: "eth0", sandbox: "/run/netns/c4"}],
+		ips: [{address: "10.89.0.99/24", gateway: "10.89.0.1", interface: 1}]}}' \
+		"$T/netd/dn.conflist" | CNI_COMMAND=$1 CNI_CONTAINERID=$hexid CNI_NETNS=/run/netns/c4 \
+		CNI_IFNAME=eth0 CNI_ARGS="K8S_POD_NAME=hexy" "$BIN/dnsname" >/dev/null
+}
+check "ADD with a hex container ID" dn_direct ADD
+check_eq "the short ID resolves" "10.89.0.99 10.89.0.99" "$(lookup c2 0123456789ab) $(lookup c2 0123456789ab.dns.podman)"
+check "DEL it" dn_direct DEL
+check_eq "IDs that are not hex give no (shared) short name" "" "$(grep -v '^#' /run/netctl/dnsname/dn/hosts | grep -o ' cnitool-[^ ]*')"
 check_eq "nothing written for the bad input" "$before" "$(md5sum /run/netctl/dnsname/dn/hosts)"
 
 # the last DEL stops the server

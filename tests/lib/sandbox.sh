@@ -22,4 +22,27 @@ done
 mount -t sysfs sysfs /sys
 ip link set lo up
 export NETCTL_SANDBOX=1
-exec "$@"
+# Processes a run leaves in this netns (a dnsmasq the dnsname plugin started, which
+# daemonizes out of our process tree) would outlive the sandbox and keep its netns:
+# the sandbox kills them when CMD ends. CMD runs as our child, TERM/INT forwarded.
+kill_leftovers() {
+	local me p
+	me=$(readlink /proc/self/ns/net)
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[ "$p" != $$ ] && [ "$p" != "$BASHPID" ] || continue
+		[ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$me" ] && kill -9 "$p" 2>/dev/null
+	done
+	return 0
+}
+set +e
+"$@" </dev/stdin &
+child=$!
+trap 'kill -TERM $child 2>/dev/null' TERM INT HUP
+while :; do
+	wait "$child"
+	status=$?
+	kill -0 "$child" 2>/dev/null || break
+done
+kill_leftovers
+exit "$status"

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netctl/runns.h"
 #include "plugins/dnsname/config.h"
 #include "plugins/dnsname/hosts.h"
 #include "plugins/dnsname/probe.h"
@@ -150,12 +151,51 @@ static void test_packets(void **state)
 	assert_int_equal(dn_query_build(1, "a..b", AF_INET, q, sizeof(q)), -EINVAL);
 }
 
+/* netctl run's files: the first DNS network's server and domain, its own addresses. */
+static void test_runns(void **state)
+{
+	struct runns r;
+	json_t *res1 = json_loads("{\"interfaces\":[{\"name\":\"br\"},{\"name\":\"eth0\","
+				  "\"sandbox\":\"/x\"}],\"ips\":[{\"address\":\"10.1.0.5/24\","
+				  "\"interface\":1},{\"address\":\"10.1.0.1/24\",\"interface\":0}],"
+				  "\"dns\":{\"nameservers\":[\"10.1.0.1\"],\"search\":[\"d.x\"]}}",
+				  0, NULL);
+	json_t *res2 = json_loads("{\"ips\":[{\"address\":\"fd00::5/64\"}],\"dns\":"
+				  "{\"nameservers\":[\"fd00::1\"],\"search\":[\"other\"]}}", 0, NULL);
+	char *t;
+
+	assert_int_equal(runns_init(&r, NULL, "web", "0123456789abcdef", NULL, NULL), 0);
+	runns_note_result(&r, res1);
+	runns_note_result(&r, res2);
+	t = runns_resolv_text(&r);
+	assert_non_null(strstr(t, "\nnameserver 10.1.0.1\nsearch d.x\n"));
+	assert_null(strstr(t, "fd00::1"));
+	free(t);
+	t = runns_hosts_text(&r);
+	assert_non_null(strstr(t, "\n10.1.0.5\tweb\nfd00::5\tweb\n"));
+	assert_null(strstr(t, "10.1.0.1"));
+	free(t);
+	assert_int_equal(runns_init(&r, "box", "web", "0123456789abcdef", "192.0.2.1", "s.x"), 0);
+	runns_note_result(&r, res1);
+	t = runns_resolv_text(&r);
+	assert_non_null(strstr(t, "\nnameserver 192.0.2.1\nsearch s.x\n"));
+	free(t);
+	assert_string_equal(r.hostname, "box");
+	assert_int_equal(runns_init(&r, NULL, NULL, "0123456789abcdef", NULL, NULL), 0);
+	assert_string_equal(r.hostname, "0123456789ab");
+	assert_int_equal(runns_init(&r, "a b", NULL, "x", NULL, NULL), -EINVAL);
+	assert_int_equal(runns_init(&r, NULL, NULL, "x", "nope", NULL), -EINVAL);
+	assert_int_equal(runns_init(&r, NULL, NULL, "x", NULL, "a..b"), -EINVAL);
+	json_decref(res1);
+	json_decref(res2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),	   cmocka_unit_test(test_hosts_blocks),
 		cmocka_unit_test(test_conf_text),  cmocka_unit_test(test_upstreams),
-		cmocka_unit_test(test_packets),
+		cmocka_unit_test(test_packets),	   cmocka_unit_test(test_runns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
