@@ -27,7 +27,7 @@ static const char ls_usage[] =
 	"Lists the networks in <confdir>/net.d: name, bridge, subnets, whether containers\n"
 	"may talk to each other (icc), and how many are attached (the result cache).\n"
 	"--json: an array of {name, conflist, bridge, subnets, icc, masquerade, mtu,\n"
-	"plugins, policy, containers}.\n"
+	"plugins, dns, policy, containers}.\n"
 	"Exit status: 0 success, 1 failure, 2 bad command line.\n";
 
 static const char inspect_usage[] =

@@ -108,13 +108,13 @@ check_eq "ls: v6net row" "v6net brv6 10.77.0.0/24,fd77::/64 on 0" "$(printf '%s\
 js=$("$NETCTL" ls --json)
 check_eq "ls --json: names and counts" "db:2 pooled:0 v6net:0 web:2" \
 	"$(printf '%s' "$js" | jq -r '[.[] | "\(.name):\(.containers)"] | join(" ")')"
-check_eq "ls --json: stable fields" '["bridge","conflist","containers","icc","masquerade","mtu","name","plugins","policy","subnets"]' \
+check_eq "ls --json: stable fields" '["bridge","conflist","containers","dns","icc","masquerade","mtu","name","plugins","policy","subnets"]' \
 	"$(printf '%s' "$js" | jq -c '.[0] | keys')"
 check_eq "ls --json: db fields" "nctl-db false true 1400 $want" \
 	"$(printf '%s' "$js" | jq -c -r '.[] | select(.name=="db") | "\(.bridge) \(.icc) \(.masquerade) \(.mtu) \(.plugins | join(" "))"')"
 js=$("$NETCTL" inspect web --json)
 check_eq "inspect NET --json: containers by name" "w1 w2" "$(printf '%s' "$js" | jq -r '[.containers[].name] | sort | join(" ")')"
-check_eq "inspect NET --json: attachment fields" '["bandwidth","container_id","host_veth","ifname","ips","mac","name","netns","network","port_mappings"]' \
+check_eq "inspect NET --json: attachment fields" '["aliases","bandwidth","container_id","host_veth","ifname","ips","mac","name","netns","network","port_mappings"]' \
 	"$(printf '%s' "$js" | jq -c '.containers[0] | keys')"
 check_eq "inspect NET --json: w1's address" "$(addr w1)/24" "$(printf '%s' "$js" | jq -r '.containers[] | select(.name=="w1") | .ips[0]')"
 check_eq "inspect NET --json: w1's MAC" "$(ip -n w1 -o link show eth0 | sed 's/.*ether \([0-9a-f:]*\).*/\1/')" \
