@@ -51,12 +51,12 @@ check_eq "client still resolves" "10.89.0.3" "$(lookup c2 client)"
 
 # kill -9 of the server: the next ADD restarts it, and so does GC
 pid=$(cat /run/netctl/dnsname/dn/pid)
-kill -9 "$pid"
+kill9 "$pid"
 check_fails "CHECK client fails with its server dead" "$CNITOOL" check dn /run/netns/c2
 check "ADD web again" dns_add dn c1 web
 a1=$(ip -n c1 -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
 check_eq "a new server answers after the ADD" "$a1 10.89.0.3" "$(lookup c2 web) $(lookup c2 client)"
-kill -9 "$(cat /run/netctl/dnsname/dn/pid)"
+kill9 "$(cat /run/netctl/dnsname/dn/pid)"
 gc_conf() {
 	jq -c --arg id "$1" '.plugins[1] + {cniVersion: "1.1.0", name: "dn",
 		"cni.dev/valid-attachments": [{containerID: $id, ifname: "eth0"}]}' "$T/netd/dn.conflist"

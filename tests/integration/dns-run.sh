@@ -52,7 +52,7 @@ check_eq "the host's resolv.conf, hosts and host name are untouched" "$host_befo
 	"$(md5sum /etc/resolv.conf /etc/hosts) $(hostname)"
 
 # a killed server: netctl gc restarts it
-kill -9 "$(cat "/run/netctl/dnsname/app/pid")"
+kill9 "$(cat /run/netctl/dnsname/app/pid)"
 check "netctl gc" "$NETCTL" gc
 check_eq "gc restarted the server: db resolves" "$dbaddr" \
 	"$("$NETCTL" run --network app -- getent ahostsv4 db | awk 'NR == 1 {print $1}')"

@@ -80,3 +80,12 @@ lookup() {
 gai() {
 	in_ns "$1" getent "ahosts$3" "$2" | awk '{print $1}' | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
+
+# kill9 PID : kill -9 and wait (at most 2 s) until it runs no more (a zombie has no cmdline).
+kill9() {
+	kill -9 "$1" 2>/dev/null
+	for _ in $(seq 100); do
+		[ -s "/proc/$1/cmdline" ] || return 0
+		sleep 0.02
+	done
+}
