@@ -5,8 +5,8 @@
 # firewall, portmap, bandwidth), the K8S_POD_* args, a hostPort and bandwidth
 # annotations as go-cni serialises them ({"HostPort": ..}, {"IngressRate": ..,
 # "IngressBurst": 4294967295}). The hostPort answers from another netns, from the host
-# and by hairpin from the pod itself; the rates hold within 2 % (iperf3, receiver's
-# counters); CRI's two DELs (netns present, then netns path "") succeed and leave
+# and by hairpin from the pod itself; the rates hold within 2 % (iperf3 with a second
+# pod, receiver's counters); CRI's two DELs (netns present, then netns path "") succeed and leave
 # nothing.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
@@ -64,13 +64,20 @@ got=$(reach pod tcp 192.168.60.1 8080)
 check "hairpin: the pod reaches itself through its hostPort" test -n "$got"
 stop_servers
 
-# Bandwidth, both ways, from the unshaped client: within 2 % after the first second.
-ingress=$(bw_run client pod "$ip" udp $RATE 3)
+# Bandwidth, both ways, with an unshaped pod of the same network as the partner (from
+# outside, a masquerading network's pods answer on published ports only): within 2 %
+# after the first second.
+SB2=fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210
+mkns peer
+ip2=$(timeout 20 "$DRIVER" add "$T/netd" "$T/plugins" "$SB2" /run/netns/peer default web-1)
+check_eq "a second pod (no limits) for the iperf3 partner" 10.85.0 "${ip2%.*}"
+ingress=$(bw_run peer pod "$ip" udp $RATE 3)
 check "ingress (to the pod) within 2 % of 10 Mbit/s: $(bw_row ours ingress udp $RATE "$ingress")" \
 	bw_row ours ingress udp $RATE "$ingress"
-egress=$(bw_run pod client 192.168.60.2 udp $RATE 3)
+egress=$(bw_run pod peer "$ip2" udp $RATE 3)
 check "egress (from the pod) within 2 % of 10 Mbit/s: $(bw_row ours egress udp $RATE "$egress")" \
 	bw_row ours egress udp $RATE "$egress"
+check "the second pod's DEL" timeout 20 "$DRIVER" del "$T/netd" "$T/plugins" "$SB2" /run/netns/peer default web-1
 
 check "StopPodSandbox: go-cni's Remove with the netns present" \
 	cri del /run/netns/pod -p 8080:80/TCP -i $RATE -e $RATE
