@@ -30,7 +30,7 @@ printf '%-11s %9s %9s %7s %10s %10s %12s %12s\n' plugin "ours ms" "ref ms" ratio
 	"ours KiB" "ref KiB" "ADD ours KiB" "ADD ref KiB"
 ip netns add rss
 printf '{"cniVersion":"1.0.0","name":"rss","type":"bridge","bridge":"brrss","isGateway":true,"ipam":{"type":"host-local","subnet":"10.77.0.0/24","dataDir":"%s/store"}}' "$T" >"$T/bridge.json"
-for p in bridge host-local loopback firewall bandwidth portmap; do
+for p in bridge host-local loopback firewall bandwidth portmap tuning; do
 	[ -x "$BIN/$p" ] && [ -x "$REF/$p" ] || continue
 	version_times $p
 	o=$(pct "$T/v.ours" 50); r=$(pct "$T/v.ref" 50)
