@@ -20,7 +20,7 @@ int cni_json_get_bool(json_t *obj, const char *key, bool *out, struct cni_err *e
 		return 0;
 	if (!json_is_boolean(v))
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid network configuration",
-				   "\"%s\" must be true or false", key);
+				   "\"%s\" must be true or false", cni_json_key(obj, key));
 	*out = json_is_true(v);
 	return 0;
 }
@@ -33,7 +33,7 @@ int cni_json_get_str(json_t *obj, const char *key, const char **out, struct cni_
 		return 0;
 	if (!json_is_string(v))
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid network configuration",
-				   "\"%s\" must be a string", key);
+				   "\"%s\" must be a string", cni_json_key(obj, key));
 	*out = json_string_value(v);
 	return 0;
 }
@@ -55,10 +55,11 @@ int cni_json_get_uint(json_t *obj, const char *key, unsigned long long max,
 		i = json_integer_value(v);
 	else
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid network configuration",
-				   "\"%s\" must be a whole number", key);
+				   "\"%s\" must be a whole number", cni_json_key(obj, key));
 	if (i < 0 || (unsigned long long)i > max)
 		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid network configuration",
-				   "\"%s\" is %lld, must be between 0 and %llu", key,
+				   "\"%s\" is %lld, must be between 0 and %llu",
+				   cni_json_key(obj, key),
 				   (long long)i, max);
 	*out = (unsigned long long)i;
 	return 0;

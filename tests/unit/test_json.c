@@ -85,6 +85,9 @@ static void test_conf_keys(void **state)
 	assert_non_null(ctx.conf.prev_result);
 	assert_int_equal(parse_conf(",\"IPAM\":{\"TYPE\":\"a/b\"}"), -EINVAL);
 	assert_int_equal(ctx.err.code, 7);
+	/* an error quotes the key as the user spelled it */
+	assert_int_equal(parse_conf(",\"IPMASQ\":\"yes\""), -EINVAL);
+	assert_string_equal(ctx.err.details, "\"IPMASQ\" must be true or false");
 	cni_conf_free(&ctx.conf);
 }
 
