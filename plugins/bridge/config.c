@@ -19,12 +19,12 @@ static int parse_mac(struct cni_ctx *ctx, struct br_conf *c)
 	json_t *cni;
 
 	cni = ctx->conf.args ? cni_json_get(ctx->conf.args, "cni") : NULL;
-	if (cni && json_is_string(cni_json_get(cni, "mac")))
-		mac = json_string_value(cni_json_get(cni, "mac"));
-	if (ctx->conf.runtime_config &&
-	    json_is_string(cni_json_get(ctx->conf.runtime_config, "mac")))
-		mac = json_string_value(cni_json_get(ctx->conf.runtime_config, "mac"));
-	if (!mac)
+	/* a mac that is not a string is refused, not skipped (runtimeConfig's is a
+	 * declared capability) */
+	if (cni_json_get_str(cni, "mac", &mac, &ctx->err) < 0 ||
+	    cni_json_get_str(ctx->conf.runtime_config, "mac", &mac, &ctx->err) < 0)
+		return -EINVAL;
+	if (!mac || !*mac)
 		return 0;
 	if (netlib_parse_mac(mac, c->mac) < 0)
 		return BAD(ctx, "\"mac\" %s is not a MAC address like 0a:58:0a:16:00:05", mac);

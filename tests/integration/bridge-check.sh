@@ -65,6 +65,8 @@ bad "macspoofchk not a bool" 7 "macspoofchk" '{"macspoofchk":"yes"}'
 bad "vlan" 2 "VLAN" '{"vlan":10}'
 bad "hairpin with promisc" 7 "hairpin mode and promiscuous mode" '{"hairpinMode":true,"promiscMode":true}'
 bad "bad mac" 7 "not a MAC address" '{"runtimeConfig":{"mac":"nope"}}'
+bad "runtimeConfig.mac not a string" 7 "must be a string" '{"runtimeConfig":{"mac":5}}'
+bad "go-cni spelling: runtimeConfig.MAC, read as mac" 7 "not a MAC address" '{"runtimeConfig":{"MAC":"nope"}}'
 bad "bad bridge name" 7 "not a valid interface name" '{"bridge":"a/b"}'
 bad "mtu out of range" 7 "mtu" '{"mtu":70000}'
 check_eq "no bridge, no veth after refused ADDs" "" "$(ip -o link show type bridge; ip -o link show type veth)"
