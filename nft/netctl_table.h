@@ -16,6 +16,11 @@
  *   set members-N / members6-N   container addresses, comment = container ID
  *   chain postrouting  hook nat: ip saddr @masq-N jump nat-N (one rule per network)
  *   chain nat-N        ip daddr != SUBNET ip daddr != 224.0.0.0/4 masquerade
+ *   chain published-only  hook forward prio -10: per masquerading network, new
+ *                      connections into its bridge from elsewhere dropped unless
+ *                      DNATed (nft/inbound.h; rule comment "net:N published-only")
+ *   chain loopback-only   hook prerouting prio raw: 127/8 and ::1 not from lo
+ *                      dropped (nft/loopback.h, made with portmap's chains)
  *
  * A network's objects are made once, in one batch guarded by NLM_F_EXCL on its first
  * chain, so two first ADDs racing make them exactly once. After that a container

@@ -136,11 +136,12 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 		c->is_gw = true;
 	c->spoofchk = !c->icc;
 	if (cni_json_get_bool(o, "macspoofchk", &c->macspoofchk, &ctx->err) < 0 ||
-	    cni_json_get_bool(o, "spoofchk", &c->spoofchk, &ctx->err) < 0 ||
-	    parse_gateway_mode(ctx, o, c) < 0)
+	    cni_json_get_bool(o, "spoofchk", &c->spoofchk, &ctx->err) < 0)
 		return -EINVAL;
 	if (!strict)
 		goto ipam;
+	if (parse_gateway_mode(ctx, o, c) < 0)
+		return -EINVAL;
 	if (c->hairpin && c->promisc)
 		return BAD(ctx, "%s", "cannot set hairpin mode and promiscuous mode at the same time");
 	c->vlan = (unsigned)vlan;

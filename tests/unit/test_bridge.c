@@ -143,6 +143,25 @@ static void test_spoofchk(void **state)
 	cni_conf_free(&ctx.conf);
 }
 
+/* gatewayMode: nat (the default) or routed; anything else is code 7, but DEL cleans up. */
+static void test_gateway_mode(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("{" BASE ",\"ipMasq\":true}", NULL, true), 0);
+	assert_false(c.routed);
+	assert_int_equal(parse("{" BASE ",\"gatewayMode\":\"nat\"}", NULL, true), 0);
+	assert_false(c.routed);
+	assert_int_equal(parse("{" BASE ",\"GatewayMode\":\"routed\"}", NULL, true), 0);
+	assert_true(c.routed);	/* keys as Go's encoding/json reads them */
+	assert_int_equal(parse("{" BASE ",\"gatewayMode\":\"nat-unprotected\"}", NULL, true),
+			 -EINVAL);
+	assert_int_equal(ctx.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(parse("{" BASE ",\"gatewayMode\":true}", NULL, true), -EINVAL);
+	assert_int_equal(ctx.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(parse("{" BASE ",\"gatewayMode\":\"bogus\"}", NULL, false), 0);
+	cni_conf_free(&ctx.conf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_trunk),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_spoofchk),
+		cmocka_unit_test(test_gateway_mode),
 	};
 
 	return cmocka_run_group_tests_name("bridge-config", tests, NULL, NULL);
