@@ -2,7 +2,8 @@
 /*
  * `netctl ls` and `netctl inspect NET|CONTAINER`: what the conflists and the result
  * cache say, as tables or, with --json, with these stable field names:
- *   network:    name conflist bridge subnets[] icc masquerade mtu plugins[] dns policy
+ *   network:    name conflist bridge subnets[] icc masquerade routed mtu plugins[] dns
+ *               policy
  *               containers (ls: a count; inspect: a list of attachments)
  *   attachment: network container_id name ifname netns ips[] mac host_veth
  *               aliases[] port_mappings[] bandwidth
@@ -26,7 +27,7 @@ static const char ls_usage[] =
 	"\n"
 	"Lists the networks in <confdir>/net.d: name, bridge, subnets, whether containers\n"
 	"may talk to each other (icc), and how many are attached (the result cache).\n"
-	"--json: an array of {name, conflist, bridge, subnets, icc, masquerade, mtu,\n"
+	"--json: an array of {name, conflist, bridge, subnets, icc, masquerade, routed, mtu,\n"
 	"plugins, dns, policy, containers}.\n"
 	"Exit status: 0 success, 1 failure, 2 bad command line.\n";
 
@@ -110,6 +111,9 @@ static json_t *net_json(const struct netctl_paths *p, const char *net, struct cn
 		      "bridge", ni.bridge, "subnets", subnets_json(&ni), "icc", ni.icc,
 		      "masquerade", ni.masquerade, "mtu",
 		      ni.mtu ? json_integer(ni.mtu) : json_null(), "plugins", plugins);
+	/* bridge gatewayMode routed: outside hosts reach every port (nft/inbound.h) */
+	if (o)
+		json_object_set_new(o, "routed", json_boolean(ni.routed));
 	/* dnsname's domain: containers resolve NAME and NAME.<dns> */
 	if (o)
 		json_object_set_new(o, "dns", dns ? json_string(dns) : json_null());
@@ -308,6 +312,9 @@ static void print_net(json_t *o)
 	printf("subnets     %s\n", join_strings(json_object_get(o, "subnets"), buf, sizeof(buf)));
 	printf("icc         %s\n", json_is_true(json_object_get(o, "icc")) ? "on" : "off");
 	printf("masquerade  %s\n", json_is_true(json_object_get(o, "masquerade")) ? "on" : "off");
+	printf("outside     %s\n", json_is_true(json_object_get(o, "masquerade")) &&
+	       !json_is_true(json_object_get(o, "routed")) ? "published ports only" :
+	       "every port (routed)");
 	if (json_is_integer(json_object_get(o, "mtu")))
 		printf("mtu         %lld\n", json_integer_value(json_object_get(o, "mtu")));
 	printf("plugins     %s\n", join_strings(json_object_get(o, "plugins"), buf, sizeof(buf)));

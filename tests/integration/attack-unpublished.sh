@@ -27,6 +27,9 @@ check "create pub (masquerading by default, v4 + v6)" "$NETCTL" create pub --sub
 check "create rt (--routed)" "$NETCTL" create rt --subnet 10.73.1.0/24 --routed
 check_eq "--routed is the bridge's gatewayMode" routed \
 	"$(jq -r '.plugins[0].gatewayMode' "$NETCTL_CONFDIR/net.d/rt.conflist")"
+check_eq "inspect says who reaches the containers from outside" \
+	"published ports only|every port (routed)" \
+	"$("$NETCTL" inspect pub | awk '/^outside/ {sub(/^outside +/, ""); print}')|$("$NETCTL" inspect rt | awk '/^outside/ {sub(/^outside +/, ""); print}')"
 check "connect c1 to pub publishing 8080->80" "$NETCTL" connect pub c1 --ip 10.73.0.5 --publish 8080:80
 check "connect c2 to pub" "$NETCTL" connect pub c2 --ip 10.73.0.6
 check "connect r1 to rt" "$NETCTL" connect rt r1 --ip 10.73.1.5
