@@ -247,6 +247,13 @@ static bool has_changes(const struct tu_config *c)
 	       c->allmulti != NETLIB_KEEP;
 }
 
+/* <id>_<ifname>.json names two attachments when an ID holds '_': check the owner. */
+static bool state_is_ours(const struct tu_saved *s, const struct cni_env *env)
+{
+	return (!s->container_id[0] || !strcmp(s->container_id, env->container_id)) &&
+	       (!s->ifname[0] || !strcmp(s->ifname, env->ifname));
+}
+
 static int save_state(struct tu_run *t, bool *created)
 {
 	const struct cni_env *env = &t->ctx->env;
@@ -254,7 +261,8 @@ static int save_state(struct tu_run *t, bool *created)
 
 	r = tu_state_read(t->state_path, &t->saved);
 	*created = r < 0;
-	if (r < 0 || strcmp(t->saved.container_id, env->container_id))
+	/* an earlier ADD's originals stay (the reference's file names no owner) */
+	if (r < 0 || !state_is_ours(&t->saved, env))
 		memset(&t->saved, 0, sizeof(t->saved));
 	str_copy(t->saved.network, sizeof(t->saved.network), t->ctx->conf.name);
 	str_copy(t->saved.container_id, sizeof(t->saved.container_id), env->container_id);
@@ -284,6 +292,12 @@ static int tu_add_run(struct tu_run *t)
 		return -EINVAL;
 	if (!has_changes(&t->c))
 		return 0;
+	r = tu_allowlist_check(&t->c, TU_ALLOWLIST, t->ebuf, sizeof(t->ebuf));
+	if (r < 0)
+		return cni_err_set_errno(&ctx->err, r, r == -EPERM || r == -EINVAL ?
+					 CNI_ERR_INVALID_CONFIG : CNI_ERR_IO, r == -EPERM ?
+					 "a sysctl is not allowed on this host" :
+					 "cannot use the sysctl allowlist", "%s", t->ebuf);
 	r = open_link(t);
 	if (r < 0)
 		return io_fail(t, r, "cannot find the container's interface");
@@ -328,7 +342,7 @@ static int tu_del_run(struct tu_run *t)
 			  t->state_path, sizeof(t->state_path)) < 0)
 		return 0;	/* ADD could not have written it either */
 	r = tu_state_read(t->state_path, &t->saved);
-	if (r == -ENOENT)
+	if (r == -ENOENT || (r == 0 && !state_is_ours(&t->saved, &ctx->env)))
 		return 0;
 	if (r < 0 || !ctx->env.netns || !ctx->env.netns[0])
 		goto drop;	/* junk, or no netns to restore in */

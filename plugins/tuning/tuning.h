@@ -15,6 +15,7 @@
 #include "netlib/msg.h"
 
 #define TU_DEFAULT_DATA_DIR "/run/cni/tuning"
+#define TU_ALLOWLIST "/etc/cni/tuning/allowlist.conf"
 #define TU_MAX_SYSCTLS 64
 #define TU_PATH_MAX 256		/* a sysctl below /proc/sys, slash-separated */
 #define TU_VALUE_MAX 512
@@ -78,6 +79,14 @@ int tu_config_load(struct cni_ctx *ctx, struct tu_config *c);
  */
 int tu_sysctl_path(const char *key, const char *ifname, char *out, size_t n, char *why,
 		   size_t wn);
+
+/**
+ * tu_allowlist_check() - every sysctl of @c allowed by the allowlist @file (one regular
+ * expression a line, TU_ALLOWLIST in the plugin)? 0 when it is or the file is absent;
+ * -EPERM (not allowed), -EINVAL (a line is no regular expression) or -errno (the file
+ * cannot be read), with @why.
+ */
+int tu_allowlist_check(const struct tu_config *c, const char *file, char *why, size_t wn);
 
 /** tu_state_path() - "<dataDir>/<containerID>_<ifname>.json", the reference's name. */
 int tu_state_path(const char *dir, const char *id, const char *ifname, char *out, size_t n);

@@ -133,6 +133,18 @@ out=$(conf '"mtu":1400,"runtimeConfig":{"portMappings":[]}' | plugin tuning ADD 
 check_eq "a runtimeConfig entry tuning cannot apply: code 7 naming it" "7 yes" \
 	"$(echo "$out" | jq -r '"\(.code) \(if (.details | contains("runtimeConfig.portMappings")) then "yes" else .details end)"')"
 
+# The sysctl allowlist of newer reference releases (/etc/cni/tuning/allowlist.conf, a
+# regular expression a line): a private tmpfs over /etc/cni in this mount namespace.
+mount -t tmpfs tmpfs /etc/cni
+mkdir -p /etc/cni/tuning
+printf '%s\n' '^net\.core\.somaxconn$' '^net\.ipv4\.conf\.IFNAME\.[a-z_]+$' >/etc/cni/tuning/allowlist.conf
+check "allowlisted sysctls: ADD" tu ADD '"sysctl":{"net.core.somaxconn":"600","net.ipv4.conf.IFNAME.arp_filter":"1"}'
+check "... DEL" tu DEL '"sysctl":{"net.core.somaxconn":"600","net.ipv4.conf.IFNAME.arp_filter":"1"}'
+out=$(tu ADD '"mtu":1300,"sysctl":{"net.core.somaxconn":"600","net.ipv4.tcp_rmem":"4096 87380 6291456"}')
+check_eq "a sysctl the allowlist does not name: code 7 naming it, nothing changed" "7 yes $BEFORE" \
+	"$(echo "$out" | jq -r '"\(.code) \(if (.details | contains("net.ipv4.tcp_rmem")) then "yes" else .details end)"') $(snapshot)"
+umount /etc/cni
+
 # The MAC from everywhere the reference takes it: CNI_ARGS MAC, runtimeConfig (the mac
 # capability, any case as Go reads it), args.cni over both.
 mac_from() {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "plugins/tuning/tuning.h"
@@ -180,12 +181,43 @@ static void test_state(void **state)
 	assert_int_equal(parse("{\"sysctl\":{\"net/../x\":\"1\"}}", &back), -EINVAL);
 }
 
+static void test_allowlist(void **state)
+{
+	static struct tu_config c;
+	char file[] = "/tmp/netctl-unit-allow-XXXXXX";
+	const char *list = "\n  ^net\\.core\\.somaxconn$  \n^net\\.ipv4\\.conf\\.IFNAME\\.[a-z_]+$\n";
+	int fd = mkstemp(file);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, list, strlen(list)), (ssize_t)strlen(list));
+	close(fd);
+	c.n_sysctls = 2;
+	c.sysctls[0].key = "net.core.somaxconn";
+	c.sysctls[1].key = "net.ipv4.conf.IFNAME.arp_filter";
+	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), 0);
+	c.sysctls[1].key = "net.ipv4.conf.all.arp_filter";
+	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), -EPERM);
+	assert_non_null(strstr(why, "net.ipv4.conf.all.arp_filter"));
+	c.sysctls[1].key = "net.core.somaxconnx";	/* anchored */
+	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), -EPERM);
+	/* no file, no restriction */
+	unlink(file);
+	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), 0);
+	fd = open(file, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	assert_int_equal(write(fd, "net[\n", 5), 5);
+	close(fd);
+	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "not a regular expression"));
+	unlink(file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sysctl_paths),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_state),
+		cmocka_unit_test(test_allowlist),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
