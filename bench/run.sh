@@ -32,6 +32,7 @@ benches+=(
 	"chain.sh $full $SIZES|chain: bridge(ipMasq) + host-local + firewall$([ $full = full ] && echo ' + portmap')"
 	"firewall.sh|firewall plugin alone, growth to 1000"
 	"firewall-dataplane.sh|data plane: iperf3 TCP between two containers"
+	"spoofchk.sh|spoofchk: per-port source binding at 1000 containers, data plane and ADD"
 )
 [ -x "$HERE/bandwidth.sh" ] && benches+=("bandwidth.sh|rate limits: accuracy with iperf3")
 # podman and containerd with our plugins, the reference's and netavark (needs

@@ -84,22 +84,40 @@ static void build_port(struct nft_batch *b)
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ether type other than ip, ip6, arp");
 }
 
+/*
+ * Each rule of the per-family chains starts with its ether type (and ICMPv6 rules with
+ * their l4proto), already known from the goto that led there: a 2-byte compare that
+ * lets `nft list` show "ip saddr" rather than "@nh,96,32" (nft 1.0.6 has no word for
+ * the NDP target, which stays "@th,64,128").
+ */
+static void rule_in(struct nft_rule_b *rb, const char *chain, uint16_t type)
+{
+	nft_rb_init(rb, chain);
+	ether_type(rb, type, type == 0x0800 ? "ip" : type == 0x86dd ? "ip6" : "arp");
+}
+
+static void rule_icmp6(struct nft_rule_b *rb)
+{
+	rule_in(rb, "spoof-icmp6", 0x86dd);
+	nft_rb_l4proto(rb, IPPROTO_ICMPV6);
+}
+
 static void build_ip4(struct nft_batch *b)
 {
 	static const uint8_t any4[4];
 	struct nft_rule_b rb;
 	uint16_t bootps = htons(67);
 
-	nft_rb_init(&rb, "spoof-ip4");
+	rule_in(&rb, "spoof-ip4", 0x0800);
 	nft_rb_ifname_payload_set(&rb, NH, 12, 4, "ip saddr", SET_V4, false);
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
 	/* a DHCP client before it has an address */
-	nft_rb_init(&rb, "spoof-ip4");
+	rule_in(&rb, "spoof-ip4", 0x0800);
 	nft_rb_payload_cmp(&rb, NH, 12, 4, any4, false, "ip saddr 0.0.0.0");
 	nft_rb_l4proto(&rb, IPPROTO_UDP);
 	nft_rb_payload_cmp(&rb, TH, 2, 2, &bootps, false, "udp dport 67");
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
-	nft_rb_init(&rb, "spoof-ip4");
+	rule_in(&rb, "spoof-ip4", 0x0800);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: IPv4 source not the port's");
 }
 
@@ -112,63 +130,69 @@ static void build_ip6(struct nft_batch *b)
 	struct nft_rule_b rb;
 	size_t i;
 
-	nft_rb_init(&rb, "spoof-ip6");
+	rule_in(&rb, "spoof-ip6", 0x86dd);
 	nft_rb_l4proto(&rb, IPPROTO_ICMPV6);
 	put(b, &rb, false, NFT_GOTO, "spoof-icmp6", NULL);
-	nft_rb_init(&rb, "spoof-ip6");
+	rule_in(&rb, "spoof-ip6", 0x86dd);
 	nft_rb_ifname_payload_set(&rb, NH, 8, 16, "ip6 saddr", SET_V6, false);
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
-	nft_rb_init(&rb, "spoof-ip6");
+	rule_in(&rb, "spoof-ip6", 0x86dd);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: IPv6 source not the port's");
 
 	/* a container is no router: its RAs and redirects would steer its neighbours */
-	nft_rb_init(&rb, "spoof-icmp6");
+	rule_icmp6(&rb);
 	icmp6_type(&rb, 134, "nd-router-advert");
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: router advertisement");
-	nft_rb_init(&rb, "spoof-icmp6");
+	rule_icmp6(&rb);
 	icmp6_type(&rb, 137, "nd-redirect");
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: redirect");
 	/* the target of an NA is what a neighbour table learns, whatever its source */
-	nft_rb_init(&rb, "spoof-icmp6");
+	rule_icmp6(&rb);
 	icmp6_type(&rb, 136, "nd-neighbor-advert");
 	nft_rb_ifname_payload_set(&rb, TH, 8, 16, "icmpv6 target", SET_V6, true);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: neighbour advertisement not about the port");
-	nft_rb_init(&rb, "spoof-icmp6");
+	rule_icmp6(&rb);
 	nft_rb_ifname_payload_set(&rb, NH, 8, 16, "ip6 saddr", SET_V6, false);
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
 	/* from ::, before an address is there: DAD (about its own), RS, MLD reports */
-	nft_rb_init(&rb, "spoof-icmp6");
+	rule_icmp6(&rb);
 	nft_rb_payload_cmp(&rb, NH, 8, 16, any6, false, "ip6 saddr ::");
 	icmp6_type(&rb, 135, "nd-neighbor-solicit");
 	nft_rb_ifname_payload_set(&rb, TH, 8, 16, "icmpv6 target", SET_V6, false);
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
 	for (i = 0; i < sizeof(from_any) / sizeof(from_any[0]); i++) {
-		nft_rb_init(&rb, "spoof-icmp6");
+		rule_icmp6(&rb);
 		nft_rb_payload_cmp(&rb, NH, 8, 16, any6, false, "ip6 saddr ::");
 		icmp6_type(&rb, from_any[i].type, from_any[i].name);
 		put(b, &rb, false, NF_ACCEPT, NULL, NULL);
 	}
-	nft_rb_init(&rb, "spoof-icmp6");
+	rule_icmp6(&rb);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: IPv6 source not the port's");
 }
 
 static void build_arp(struct nft_batch *b)
 {
-	/* htype 1 (Ethernet), ptype 0x0800, hlen 6, plen 4 */
-	static const uint8_t eth_ip4[6] = { 0, 1, 8, 0, 6, 4 };
+	/* Ethernet/IPv4 only, so the sender fields are where the rules below look */
+	static const struct { uint32_t off, len; uint8_t v[2]; const char *text; } hdr[] = {
+		{ 0, 2, { 0, 1 }, "arp htype != 1" }, { 2, 2, { 8, 0 }, "arp ptype != ip" },
+		{ 4, 1, { 6 }, "arp hlen != 6" }, { 5, 1, { 4 }, "arp plen != 4" },
+	};
 	static const uint8_t any4[4];
 	struct nft_rule_b rb;
+	size_t i;
 
-	nft_rb_init(&rb, "spoof-arp");
-	nft_rb_payload_cmp(&rb, NH, 0, 6, eth_ip4, true, "@nh,0,48 != 0x000108000604");
-	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP other than Ethernet/IPv4");
-	nft_rb_init(&rb, "spoof-arp");
+	for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++) {
+		rule_in(&rb, "spoof-arp", 0x0806);
+		nft_rb_payload_cmp(&rb, NH, hdr[i].off, hdr[i].len, hdr[i].v, true, hdr[i].text);
+		put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP other than Ethernet/IPv4");
+	}
+	rule_in(&rb, "spoof-arp", 0x0806);
 	nft_rb_ifname_payload_set(&rb, NH, 8, 6, "arp saddr ether", SET_MAC, true);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP sender MAC not the port's");
-	nft_rb_init(&rb, "spoof-arp");
+	rule_in(&rb, "spoof-arp", 0x0806);
 	nft_rb_payload_cmp(&rb, NH, 14, 4, any4, false, "arp saddr ip 0.0.0.0");
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
-	nft_rb_init(&rb, "spoof-arp");
+	rule_in(&rb, "spoof-arp", 0x0806);
 	nft_rb_ifname_payload_set(&rb, NH, 14, 4, "arp saddr ip", SET_V4, true);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP sender IP not the port's");
 }

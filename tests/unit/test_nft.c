@@ -349,10 +349,12 @@ static void test_spoofchk(void **state)
 	static const char *const want[] = {
 		"add rule bridge netctl spoofchk iifname @spoof-ports jump spoof-port",
 		"add rule bridge netctl spoof-port iifname . ether saddr != @spoof-mac counter drop",
-		"add rule bridge netctl spoof-ip4 iifname . ip saddr @spoof-v4 accept",
-		"add rule bridge netctl spoof-icmp6 icmpv6 type nd-neighbor-advert iifname . "
+		"add rule bridge netctl spoof-ip4 ether type ip iifname . ip saddr @spoof-v4 accept",
+		"add rule bridge netctl spoof-icmp6 ether type ip6 meta l4proto ipv6-icmp "
+		"icmpv6 type nd-neighbor-advert iifname . "
 		"icmpv6 target != @spoof-v6 counter drop",
-		"add rule bridge netctl spoof-arp iifname . arp saddr ip != @spoof-v4 counter drop",
+		"add rule bridge netctl spoof-arp ether type arp iifname . arp saddr ip != @spoof-v4 "
+		"counter drop",
 	};
 	const uint8_t mac[6] = { 0x1a, 0x5f, 0x49, 0x82, 0x69, 0xff };
 	const struct nft_batch_op *ops;
@@ -368,7 +370,7 @@ static void test_spoofchk(void **state)
 	ops = nft_batch_ops(&b, &n);
 	for (i = 0; i < n; i++)
 		rules += !strncmp(ops[i].what, "add rule ", 9);
-	assert_int_equal(rules, 24);
+	assert_int_equal(rules, 27);
 	for (j = 0; j < sizeof(want) / sizeof(want[0]); j++) {
 		for (i = 0; i < n && strncmp(ops[i].what, want[j], strlen(want[j])); i++)
 			;
