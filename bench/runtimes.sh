@@ -125,8 +125,8 @@ ctr_round() {
 		CTR tasks rm "$c" >/dev/null 2>&1
 		CTR containers rm "$c" >/dev/null 2>&1
 	done
-	timeout 20 "$DRIVER" del "$T/ctr-$who" /opt/cni/bin "default-c$who$i" "" default "c$who$i" \
-		>/dev/null 2>&1 || echo "warning: DEL of default-c$who$i failed" >&2
+	timeout 20 "$DRIVER" del "$T/ctr-$who" /opt/cni/bin "$CTRD_NS-c$who$i" "" default "c$who$i" \
+		>/dev/null 2>&1 || echo "warning: DEL of $CTRD_NS-c$who$i failed" >&2
 }
 
 for who in ours ref; do ctr_round $who w || exit 1; done

@@ -29,7 +29,8 @@ EOF
 run_ctr() {
 	local name=$1
 	shift
-	timeout 90 ctr --address "$T/ctrd/sock" run --rm --cni --snapshotter native \
+	timeout 90 ctr --address "$T/ctrd/sock" --namespace "$CTRD_NS" run --rm --cni \
+		--snapshotter native \
 		"$CTRD_IMAGE" "$name" "$@" </dev/null >"$T/$name.out" 2>&1 &
 }
 running() { CTR tasks ls 2>/dev/null | grep -q "^$1 .*RUNNING"; }
@@ -61,7 +62,7 @@ check_eq "loopback is up in c2 (go-cni's loopback network)" 1 \
 	"$(cx c2 ip -o link show lo | grep -c 'UP')"
 check_eq "our firewall holds both (members-ctrnet)" "$(printf '%s\n%s\n' "$ip1" "$ip2" | sort | xargs)" \
 	"$(nft -j list set inet netctl members-ctrnet | jq -r '.nftables[].set.elem[]?.elem.val' | sort | xargs)"
-check_eq "the elements carry go-cni's container IDs (namespace-name)" "default-c1 default-c2" \
+check_eq "the elements carry go-cni's container IDs (namespace-name)" "$CTRD_NS-c1 $CTRD_NS-c2" \
 	"$(nft -j list set inet netctl members-ctrnet | jq -r '.nftables[].set.elem[]?.elem.comment' | sort | xargs)"
 check "c2 pings the gateway" cx c2 ping -c 1 -W 2 10.81.0.1
 check "c2 pings c1" cx c2 ping -c 1 -W 2 "$ip1"
@@ -80,4 +81,6 @@ check_eq "nothing left (veths, store, nft elements, libcni cache)" "" "$(leaks "
 pid=$CTRD_PID
 ctrd_stop
 check_fails "containerd is stopped" kill -0 "$pid"
+check_eq "runc's cgroups are gone from the machine's hierarchies" "" \
+	"$(ls -d /sys/fs/cgroup/*/"$CTRD_NS" 2>/dev/null)"
 done_testing

@@ -5,9 +5,13 @@
 # (conflists go into $T/netd, the plugins are $BIN's); the cgroup v1 hierarchies runc
 # needs are mounted again (the sandbox's fresh sysfs has none); the only image is a
 # busybox-static rootfs packed here as an OCI tar and imported (no registry), with
-# /www/index.html saying "hello from c1". CTR runs ctr against it.
+# /www/index.html saying "hello from c1". CTR runs ctr against it, in containerd
+# namespace $CTRD_NS: runc's cgroups are then /sys/fs/cgroup/*/$CTRD_NS/<name> in the
+# machine's v1 hierarchies, which ctrd_stop removes (go-cni's container IDs are
+# "$CTRD_NS-<name>").
 CTRD_PID=
 CTRD_IMAGE=localhost/netctl-busybox:latest
+CTRD_NS=netctl-test-$$
 
 # oci_tar OUT ROOTFS NAME : an OCI image layout tar of ROOTFS (one uncompressed layer).
 oci_tar() {
@@ -82,12 +86,19 @@ ctrd_setup() {
 		{ fail "the busybox image imports" "$(tail -5 "$T/ctrd/log")"; done_testing; exit 1; }
 }
 
-CTR() { timeout 60 ctr --address "$T/ctrd/sock" "$@"; }
+CTR() { timeout 60 ctr --address "$T/ctrd/sock" --namespace "$CTRD_NS" "$@"; }
 
-# ctrd_stop : containerd stopped by its PID (its shims go with the sandbox's tasks).
+# ctrd_stop : containerd stopped by its PID (its shims go with the sandbox's tasks),
+# then the empty cgroups runc left under $CTRD_NS in the machine's hierarchies.
 ctrd_stop() {
+	local d
 	[ -n "$CTRD_PID" ] || return 0
 	kill "$CTRD_PID" 2>/dev/null
 	wait "$CTRD_PID" 2>/dev/null
 	CTRD_PID=
+	for d in /sys/fs/cgroup/*/"$CTRD_NS"; do
+		[ -d "$d" ] || continue
+		find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		rmdir "$d" 2>/dev/null
+	done
 }
