@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cni/netlock.h"
 #include "netlib/netns.h"
 #include "nft/netctl_table.h"
 #include "nft/portmap.h"
@@ -30,6 +31,21 @@ const struct cni_plugin_ops pm_ops = {
 static int nft_fail(struct cni_ctx *ctx, int r, const char *msg, const char *detail)
 {
 	return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, msg, "%s", detail);
+}
+
+/*
+ * The network lock (cni/netlock.h): the hairpin rule is added when a read finds it
+ * missing, and GC deletes what a read finds unlisted; the lock keeps ADD, DEL, CHECK
+ * and GC of one network from interleaving (the maps' host ports are guarded across
+ * networks by NLM_F_EXCL).
+ */
+static int pm_lock(struct cni_ctx *ctx)
+{
+	char what[320];
+
+	snprintf(what, sizeof(what), "portmap %s %s", cni_cmd_str(ctx->env.cmd),
+		 ctx->env.container_id ? ctx->env.container_id : "");
+	return cni_net_lock(ctx->conf.name, what, false, &ctx->err);
 }
 
 /* snat: 127.0.0.1 may be routed to the container's side (the reference's behaviour). */
@@ -57,7 +73,7 @@ int pm_add(struct cni_ctx *ctx)
 	struct nft_conn conn;
 	char err[1024], owner[256], tag[256];
 	size_t n, n_sub = 0;
-	int r;
+	int r, lock;
 
 	if (!ctx->prev)
 		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
@@ -73,9 +89,14 @@ int pm_add(struct cni_ctx *ctx)
 		subnets[n_sub++] = c.cont4;
 	if (c.cont6.addr.family)
 		subnets[n_sub++] = c.cont6;
+	lock = pm_lock(ctx);
+	if (lock < 0)
+		return lock;
 	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0)
+	if (r < 0) {
+		cni_net_unlock(lock);
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	}
 	r = nft_pm_prepare(&conn, ctx->conf.name, subnets, n_sub, err, sizeof(err));
 	if (r < 0) {
 		nft_fail(ctx, r, "cannot set up the port mapping chains", err);
@@ -98,6 +119,7 @@ int pm_add(struct cni_ctx *ctx)
 		nft_pm_del(&conn, maps, n, tag, err, sizeof(err));
 out:
 	nft_conn_close(&conn);
+	cni_net_unlock(lock);
 	return r < 0 ? r : 0;
 }
 
@@ -108,7 +130,7 @@ int pm_del(struct cni_ctx *ctx)
 	struct nft_conn conn;
 	char err[1024], tag[256];
 	size_t n = 0;
-	int r;
+	int r, lock;
 
 	pm_config_load(ctx, false, &c);
 	memset(&ctx->err, 0, sizeof(ctx->err));
@@ -121,12 +143,16 @@ int pm_del(struct cni_ctx *ctx)
 	 */
 	if (c.has_runtime)
 		n = pm_config_maps(&c, maps, PM_MAX_MAPS);
+	lock = pm_lock(ctx);
+	if (lock < 0)
+		return lock;
 	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0)
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
-	r = nft_pm_del(&conn, maps, n, tag, err, sizeof(err));
-	nft_conn_close(&conn);
+	if (r == 0) {
+		nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
+		r = nft_pm_del(&conn, maps, n, tag, err, sizeof(err));
+		nft_conn_close(&conn);
+	}
+	cni_net_unlock(lock);
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot remove the container's published ports", err);
 	return 0;
@@ -138,8 +164,9 @@ int pm_check(struct cni_ctx *ctx)
 	static struct pm_config c;
 	struct nft_conn conn;
 	char err[1024], tag[256];
+	bool no_rules;
 	size_t n, i;
-	int r = 0;
+	int r = 0, lock;
 
 	if (!ctx->prev)
 		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
@@ -150,19 +177,24 @@ int pm_check(struct cni_ctx *ctx)
 	n = pm_config_maps(&c, maps, PM_MAX_MAPS);
 	if (!n)
 		return 0;
+	lock = pm_lock(ctx);
+	if (lock < 0)
+		return lock;
 	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0)
+	if (r < 0) {
+		cni_net_unlock(lock);
 		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	r = nft_pm_check_rules(&conn, err, sizeof(err));
-	if (r == -ENOENT) {
-		nft_conn_close(&conn);
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
-					 "the port mapping rules are missing", "%s", err);
 	}
+	r = nft_pm_check_rules(&conn, err, sizeof(err));
+	no_rules = r == -ENOENT;
 	nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
 	for (i = 0; i < n && r >= 0; i++)
 		r = nft_pm_check(&conn, &maps[i], tag, err, sizeof(err));
 	nft_conn_close(&conn);
+	cni_net_unlock(lock);
+	if (no_rules)
+		return cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
+					 "the port mapping rules are missing", "%s", err);
 	if (r == -ENOENT || r == -EXDEV)
 		return cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
 					 "a published port of the container is missing", "%s",
@@ -181,13 +213,18 @@ int pm_gc(struct cni_ctx *ctx)
 {
 	struct nft_conn conn;
 	char err[1024];
-	int r;
+	int r, lock;
 
+	lock = pm_lock(ctx);
+	if (lock < 0)
+		return lock;
 	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0)
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	r = nft_pm_gc(&conn, ctx->conf.name, keep_id, ctx->conf.root, NULL, err, sizeof(err));
-	nft_conn_close(&conn);
+	if (r == 0) {
+		r = nft_pm_gc(&conn, ctx->conf.name, keep_id, ctx->conf.root, NULL, err,
+			      sizeof(err));
+		nft_conn_close(&conn);
+	}
+	cni_net_unlock(lock);
 	if (r < 0)
 		return nft_fail(ctx, r, "cannot remove stale published ports", err);
 	return 0;
