@@ -8,7 +8,8 @@
  *     differs) has each of its networks detached, its netns pin and record removed;
  *  2. netns pins netctl-<id> without a record (none should exist) are removed, and
  *     temp files of writes cut short (NAME.tmp.PID of a dead PID);
- *  3. per network: a cached attachment whose netns is gone is detached (DEL);
+ *  3. per network: a cached attachment whose netns is gone, or whose interface is
+ *     gone from it (a disconnect killed half-way), is detached (DEL);
  *  4. per network: the chain's GC with the cache as the valid list (libcni's rule),
  *     under the cache's exclusive lock, so the plugins drop every reservation, veth,
  *     set element and qdisc of an attachment that never got cached (an ADD killed
@@ -21,6 +22,8 @@
  *     ipMasq, macspoofchk and spoofchk elements are re-added here (the bridge's own ADD would
  *     touch links), with the same nft/ functions the bridge uses.
  *
+ * Steps 3 and 4 hold the network's lock (cni/netlock.h), step 5 every network's, in
+ * name order: no chain, policy apply or rm of a network runs while gc reads and fixes it.
  * Dead runs are always reclaimed whole; NET limits steps 3 and 4. Each action is one
  * line on stdout and one audit line (op=gc).
  */
@@ -525,6 +528,24 @@ static bool snap_has(const struct snap *s, const char *item)
 	return false;
 }
 
+/*
+ * The attachment's interface is gone from its netns: a DEL killed half-way (bridge's
+ * DEL deletes the veth pair) or someone deleted it. Nothing of it can be re-added.
+ */
+static bool if_gone(const struct att *a)
+{
+	struct netlib_nl nl;
+	struct netlib_link link;
+	char ebuf[256];
+	int r;
+
+	if (netlib_open_netns(&nl, a->netns, ebuf, sizeof(ebuf)) < 0)
+		return false;
+	r = netlib_link_get(&nl, 0, a->ifname, &link, ebuf, sizeof(ebuf));
+	netlib_close(&nl);
+	return r == -ENODEV;
+}
+
 /* Steps 3 and 4 for one network. */
 static int gc_net(const char *net, void *data)
 {
@@ -538,17 +559,26 @@ static int gc_net(const char *net, void *data)
 	size_t i;
 	int r, fd, nl;
 
+	/* The network lock for all of it, then the cache lock: no chain, apply or rm of
+	 * the network runs meanwhile (a DEL half done would look broken). */
+	nl = cni_net_lock(net, NULL, true, &err.cni);
+	if (nl < 0) {
+		say(g, true, net, NULL, NULL, "%s: %s: %s", net, err.cni.msg, err.cni.details);
+		return 0;
+	}
 	r = attach_list(net, att_collect, &l);
 	for (i = 0; r == 0 && i < l.n; i++) {
 		struct att *a = &l.v[i];
 		struct attach_opts o = { .net = net, .container_id = a->id, .ifname = a->ifname,
 					 .op = "gc" };
+		bool ns_gone = !a->netns[0] || access(a->netns, F_OK) != 0;
 
-		if (a->netns[0] && access(a->netns, F_OK) == 0)
+		if (!ns_gone && !if_gone(a))
 			continue;
 		r = attach_del(&o, &err);
-		say(g, r < 0, net, a->id, a->ifname, "%s: %s %s (%s): its netns %s is gone%s%s",
+		say(g, r < 0, net, a->id, a->ifname, "%s: %s %s (%s): %s %s is gone%s%s",
 		    net, r < 0 ? "cannot detach" : "detached", a->id, a->ifname,
+		    ns_gone ? "its netns" : "its interface in netns",
 		    a->netns[0] ? a->netns : "(none cached)", r < 0 ? ": " : "",
 		    r < 0 ? err_text(&err, ebuf, sizeof(ebuf)) : "");
 		r = 0;
@@ -557,12 +587,11 @@ static int gc_net(const char *net, void *data)
 	if (r < 0) {
 		say(g, true, net, NULL, NULL, "%s: cannot read the result cache: %s", net,
 		    strerror(-r));
+		cni_net_unlock(nl);
 		return 0;
 	}
 	r = paths_net_load(&g->p, net, &cl, &err.cni);
-	/* The network lock, then the cache lock: no chain, apply or rm runs meanwhile. */
-	nl = r < 0 ? r : cni_net_lock(net, NULL, true, &err.cni);
-	if (nl >= 0) {
+	if (r == 0) {
 		/* ADDs in flight (a killed netctl's plugin too) end before the snapshot. */
 		fd = cache_lock(g->p.statedir, net, true);
 		req = (struct chain_req){ .cni_path = g->p.cni_path, .cache_dir = g->p.statedir,
@@ -572,10 +601,8 @@ static int gc_net(const char *net, void *data)
 		snap_take(&after, &cl);
 		if (fd >= 0)
 			close(fd);
-		cni_net_unlock(nl);
-	} else if (r == 0) {
-		r = nl;
 	}
+	cni_net_unlock(nl);
 	for (i = 0; i < before.n; i++)
 		if (!snap_has(&after, before.v[i]))
 			say(g, false, net, NULL, NULL, "%s: plugins' GC removed %s", net,
