@@ -307,6 +307,9 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 	}
 	if (argc - optind != 1)
 		return usage_err("create", "want one NET", NULL);
+	if (o->spec.internal && o->spec.routed)
+		return usage_err("create", "--internal (nothing in or out) and --routed (routed "
+				 "in from outside) exclude each other", NULL);
 	o->spec.name = argv[optind];
 	if (!paths_net_name_ok(o->spec.name))
 		return usage_err("create", "a network name is 1-64 of letters, digits, '_', '.' "

@@ -72,6 +72,7 @@ check "r1 pings the gateway (outside its range, inside the subnet)" ip netns exe
 cli_bad 1 "--ip-range outside the subnet" create other --subnet 10.95.0.0/24 --ip-range 10.96.0.0/25
 cli_bad 1 "two --ip-range in one subnet" create other --subnet 10.95.0.0/24 \
 	--ip-range 10.95.0.0/25 --ip-range 10.95.0.128/25
+cli_bad 2 "--internal with --routed" create other --subnet 10.95.0.0/24 --internal --routed
 cli_bad 2 "bad --ip-range" create other --subnet 10.95.0.0/24 --ip-range nonsense
 check_fails "the refused creates wrote nothing" test -e "$ND/other.conflist"
 
