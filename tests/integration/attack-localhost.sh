@@ -6,8 +6,9 @@
 # LAN neighbour sends to 127.0.0.1:PUBLISHED and [::1]. Each must fail and be counted
 # by chain loopback-only; the host's own 127.0.0.1:PUBLISHED, the LAN's published
 # port and container -> container keep working. CHECK notices the chain flushed, gc
-# puts it back, rm leaves nothing of the network. Then the same attacks against the
-# reference bridge + portmap (snat), reported as '# reference:' lines.
+# (or the next ADD after the whole table was flushed) puts it back, rm leaves nothing
+# of the network. Then the same attacks against the reference bridge + firewall +
+# portmap (snat), reported as '# reference:' lines.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/fwlib/fw.bash"
 . "$(dirname "$0")/fwlib/attack.bash"
@@ -112,6 +113,14 @@ check "CHECK passes again" "$NETCTL" check loc c1
 check_eq "LAN -> 127.0.0.1:8080 still gets no answer" none \
 	"$(forge lan syn eth0 "$HOSTMAC" 192.168.60.2 127.0.0.1 8080)"
 
+nft flush table inet netctl
+mkns c3
+check "after a flush of the whole table, the next ADD (c3 publishing 8090->80)" \
+	"$NETCTL" connect loc c3 --ip 10.71.0.7 --publish 8090:80
+check_eq "puts loopback-only's 4 rules back" 4 \
+	"$(nft -j list chain inet netctl loopback-only | jq '[.nftables[].rule? // empty] | length')"
+check "CHECK c1 passes again" "$NETCTL" check loc c1
+
 check "rm --force loc" "$NETCTL" rm --force loc
 check_eq "nothing of loc is left in table inet netctl" "" \
 	"$(nft list table inet netctl 2>/dev/null | grep -E 'net:loc|-loc|10\.71\.0\.' )"
@@ -148,15 +157,24 @@ udplog - 0.0.0.0 9996 "$T/host-any.log"
 sleep 0.4
 ip netns exec ratt ping -c1 -W1 10.72.0.1 >/dev/null
 said "route_localnet on cni-ref" "$(cat /proc/sys/net/ipv4/conf/cni-ref/route_localnet 2>/dev/null)"
-said "host -> 127.0.0.1:8080" "$(timeout 3 /usr/bin/python3 "$PROBE" connect tcp 127.0.0.1 8080 2>/dev/null || echo fails)"
+said "host -> 127.0.0.1:8080" "$(peer=$(timeout 3 /usr/bin/python3 "$PROBE" connect tcp 127.0.0.1 8080 2>/dev/null) &&
+	echo "works, the container sees $peer" || echo fails)"
 res=$(attacks ref ratt "$(mac_of cni-ref)" "$ra" 10.72.0.1)
-said "container -> host's 127.0.0.1:9999/tcp (CVE-2020-8558)" "$(awk '$1 == "cve-2020-8558-tcp" {print $2}' <<<"$res")"
+# answer NAME : what the forged SYN of attack NAME got back, in words
+answer() {
+	case $(awk -v n="$1" '$1 == n {print $2}' <<<"$res") in
+	synack) echo "answered (a SYN-ACK came back: reached)" ;;
+	rst) echo "refused (RST)" ;;
+	*) echo "no answer" ;;
+	esac
+}
+said "container -> host's 127.0.0.1:9999/tcp (CVE-2020-8558)" "$(answer cve-2020-8558-tcp)"
 said "container -> host's 127.0.0.1:9998/udp" "$(got "$T/host-lo.log" ref-att-lo && echo received || echo 'not received')"
 said "container forging source 127.0.0.1 -> host's 10.72.0.1:9996/udp" \
 	"$(got "$T/host-any.log" ref-att-from-lo && echo received || echo 'not received')"
-said "container -> 127.0.0.1:8080 via the gateway" "$(awk '$1 == "att-to-lo-published" {print $2}' <<<"$res")"
-said "LAN -> 127.0.0.1:8080 (published)" "$(awk '$1 == "lan-to-lo-published" {print $2}' <<<"$res")"
-said "LAN -> 127.0.0.1:9999 (host service)" "$(awk '$1 == "lan-to-lo-service" {print $2}' <<<"$res")"
+said "container -> 127.0.0.1:8080 via the gateway" "$(answer att-to-lo-published)"
+said "LAN -> 127.0.0.1:8080 (published)" "$(answer lan-to-lo-published)"
+said "LAN -> 127.0.0.1:9999 (host service)" "$(answer lan-to-lo-service)"
 said "LAN -> 127.0.0.1:8054/udp (published)" "$(got "$T/r1.log" ref-lan-lo && echo received || echo 'not received')"
 said "LAN -> [::1]:9998/udp" "$(got "$T/host-lo6.log" ref-lan-lo6 && echo received || echo 'not received')"
 stop_servers

@@ -106,6 +106,12 @@ check "CHECK pub c1 passes again" "$NETCTL" check pub c1
 check_fails "LAN -> c1:22 fails again" reach lan tcp 10.73.0.5 22
 check_eq "LAN -> 192.168.60.1:8080 still reaches c1" 192.168.60.2 "$(reach lan tcp 192.168.60.1 8080)"
 
+nft flush table inet netctl
+mkns c3
+check "after another flush, the next ADD (c3 on pub)" "$NETCTL" connect pub c3 --ip 10.73.0.7
+check_eq "puts pub's rule back" 1 "$(nft list chain inet netctl published-only | grep -c 'net:pub ')"
+check_fails "LAN -> c1:22 fails" reach lan tcp 10.73.0.5 22
+
 check "rm --force pub" "$NETCTL" rm --force pub
 check "rm --force rt" "$NETCTL" rm --force rt
 check_eq "nothing of pub or rt is left in table inet netctl" "" \
