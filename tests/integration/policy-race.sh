@@ -6,7 +6,8 @@
 # succeed), the kernel holds exactly B: one policy mark (B's), B's rules in order,
 # B's group members (web-2 matches no group of B), no group set of A's. The same race
 # then with the firewall plugin run bare, as a runtime (podman, cnitool) runs it, so
-# the plugin's own locking is what orders it. Ends with real traffic under B.
+# the plugin's own locking is what orders it. Ends with real traffic under B, and a
+# stuck lock holder that connect, apply and the bare plugin name (CNI code 11).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/fwlib/fw.bash"
 
@@ -131,6 +132,26 @@ check "B allows web-1 -> cache-1 6379/tcp" reach web-1 tcp "${IP[cache-1]}" 6379
 check "B allows web-1 -> pg-1 5432/tcp" reach web-1 tcp "${IP[pg-1]}" 5432
 check_fails "B drops pg-1 -> web-1 5432/tcp" reach pg-1 tcp "${IP[web-1]}" 5432
 stop_servers
+
+# A stuck holder is reported, not waited on forever: code 11 naming it.
+lockf=$NETCTL_STATEDIR/locks/shop.lock
+(flock 9 && echo "$BASHPID $(date +%s) the test's stuck holder" >"$lockf" && exec sleep 20) 9>>"$lockf" &
+holder=$!
+sleep 0.3
+out=$(NETCTL_LOCK_TIMEOUT=0.3 "$NETCTL" connect shop web-2 2>&1)
+check_eq "connect while the lock is stuck: exit 1" 1 $?
+case $out in *"try again later"*"held by pid $holder (the test's stuck holder)"*) ok "connect names the stuck holder" ;;
+*) fail "connect names the stuck holder" "$out" ;; esac
+out=$(fw_conf shop nctl-shop web-2 10.95.0.200/24 | NETCTL_LOCK_TIMEOUT=0.2 \
+	plugin firewall ADD id-web-2 /run/netns/web-2 eth0)
+check_eq "the bare firewall ADD: CNI code 11" 11 "$(json_get .code <<<"$out")"
+case $(json_get .details <<<"$out") in *"pid $holder (the test's stuck holder)"*) ok "its details name the holder" ;;
+*) fail "its details name the holder" "$out" ;; esac
+out=$(NETCTL_LOCK_TIMEOUT=0.2 "$NETCTL" policy apply shop "$T/A.json" 2>&1)
+check_eq "apply while the lock is stuck: exit 1, nothing changed" "1 $MARK_B" "$? $(marks)"
+kill "$holder"
+wait "$holder" 2>/dev/null
+check_eq "web-2 got nothing" "" "$(ip -n web-2 -o link show | grep -v ': lo:')"
 
 for n in web-1 pg-1 cache-1; do check "disconnect $n" "$NETCTL" disconnect shop "$n"; done
 check_eq "members-shop is empty" "" "$(elems members-shop)"
