@@ -159,12 +159,18 @@ check "(e) d2's DAD finds the duplicate (its solicitation from :: passed)" \
 check "(e) d1 pings its gateway's link-local from its own link-local" \
 	ip netns exec d1 ping -6 -c1 -W2 "$(ip -6 -o addr show dev cni-dad scope link |
 	awk '{print $4}' | cut -d/ -f1)%eth0"
+for i in 1 2; do
+	check "DEL d1 without prevResult (#$i): its elements found by comment" \
+		plugin bridge DEL cid-d1 /run/netns/d1 eth0 <<<"$dconf"
+done
+check_eq "after DEL d1 none of its elements is left" "0" \
+	"$(nft list table bridge netctl | grep -c 'cid-d1')"
 gc='{"cniVersion":"1.1.0","name":"dad","type":"bridge","bridge":"cni-dad","isGateway":true,
  "spoofchk":true,"ipam":{"type":"host-local","dataDir":"'"$T"'/ipam",
  "ranges":[[{"subnet":"fd79::/64"}]]},"cni.dev/valid-attachments":[]}'
 check "GC of dad with nothing valid" plugin bridge GC "" "" "" <<<"$gc"
-check_eq "after GC no element of dad's ports is left" "0" \
-	"$(nft list table bridge netctl | grep -c 'cid-d[12]')"
+check_eq "after GC no element of d2's port is left" "0" \
+	"$(nft list table bridge netctl | grep -c 'cid-d2')"
 check "rm shop --force" "$NETCTL" rm shop --force
 check_eq "no spoofchk element left" "0" \
 	"$(nft -j list table bridge netctl | jq '[.nftables[].set? // empty | .elem? // empty
