@@ -117,6 +117,8 @@ static json_t *net_json(const struct netctl_paths *p, const char *net, struct cn
 	/* dnsname's domain: containers resolve NAME and NAME.<dns> */
 	if (o)
 		json_object_set_new(o, "dns", dns ? json_string(dns) : json_null());
+	if (o)
+		json_object_set_new(o, "host_access", json_string(ni.host_access));
 	if (o && paths_net_policy(p, net, pol, sizeof(pol)) == 0 && access(pol, F_OK) == 0)
 		json_object_set_new(o, "policy", json_string(pol));
 	else if (o)
@@ -311,6 +313,8 @@ static void print_net(json_t *o)
 	printf("bridge      %s\n", json_string_value(json_object_get(o, "bridge")));
 	printf("subnets     %s\n", join_strings(json_object_get(o, "subnets"), buf, sizeof(buf)));
 	printf("icc         %s\n", json_is_true(json_object_get(o, "icc")) ? "on" : "off");
+	if (json_is_string(json_object_get(o, "host_access")))
+		printf("host access %s\n", json_string_value(json_object_get(o, "host_access")));
 	printf("masquerade  %s\n", json_is_true(json_object_get(o, "masquerade")) ? "on" : "off");
 	printf("outside     %s\n", json_is_true(json_object_get(o, "masquerade")) &&
 	       !json_is_true(json_object_get(o, "routed")) ? "published ports only" :

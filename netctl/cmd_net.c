@@ -30,9 +30,9 @@
 
 static const char create_usage[] =
 	"usage: netctl create NET [--subnet CIDR]... [--gateway IP] [--bridge NAME]\n"
-	"                     [--icc=false] [--spoofchk=false] [--masquerade=false]\n"
-	"                     [--routed] [--internal] [--ip-range CIDR]... [--mtu N]\n"
-	"                     [--ipv6] [--dns=false]\n"
+	"                     [--icc=false] [--spoofchk=false] [--host-access=none|dns|all]\n"
+	"                     [--masquerade=false] [--routed] [--internal]\n"
+	"                     [--ip-range CIDR]... [--mtu N] [--ipv6] [--dns=false]\n"
 	"\n"
 	"Writes network NET as a plain conflist, <confdir>/net.d/NET.conflist (any CNI\n"
 	"runtime can use it), and creates its bridge. The chain: bridge (+ipMasq) with\n"
@@ -48,6 +48,11 @@ static const char create_usage[] =
 	"                  allows it (netctl policy apply)\n"
 	"  --spoofchk=false  let containers send from any MAC and address (default: each\n"
 	"                  port is bound to its container's MAC, addresses, ARP and NDP)\n"
+	"  --host-access=none|dns|all\n"
+	"                  what the containers may reach of the host itself: all of it,\n"
+	"                  only DNS (UDP/TCP 53) on the gateway, or nothing; the policy's\n"
+	"                  \"to\": \"host\" rules add to dns and none (default: dns with\n"
+	"                  --icc=false, else all)\n"
 	"  --masquerade=false  do not masquerade traffic leaving the subnets (the default,\n"
 	"                  as docker network create, masquerades it)\n"
 	"  --routed        hosts that route the subnets through this host reach every\n"
@@ -235,6 +240,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 		{ "internal", no_argument, NULL, 'I' },
 		{ "ip-range", required_argument, NULL, 'r' },
 		{ "routed", no_argument, NULL, 'R' },
+		{ "host-access", required_argument, NULL, 'H' },
 		{ "mtu", required_argument, NULL, 'M' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "dns", required_argument, NULL, 'D' },
@@ -289,6 +295,12 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 				return r;
 			break;
 		case 'R': o->spec.routed = true; break;
+		case 'H':
+			if (strcmp(optarg, "all") && strcmp(optarg, "dns") && strcmp(optarg, "none"))
+				return usage_err("create", "--host-access wants none, dns or all, got",
+						 optarg);
+			o->spec.host_access = optarg;
+			break;
 		case 'M':
 			v = strtol(optarg, &end, 10);
 			if (*end || v < 576 || v > 65535)
@@ -548,8 +560,9 @@ static void report_created(const struct create_opts *o)
 	snprintf(extra, sizeof(extra), " bridge=%s subnets=%s", o->spec.bridge, subnets);
 	rec.extra = extra;
 	audit_log(&rec, NULL);
-	printf("created network %s: bridge %s, subnets %s, icc %s\n", o->spec.name,
-	       o->spec.bridge, subnets, o->spec.icc ? "on" : "off");
+	printf("created network %s: bridge %s, subnets %s, icc %s, host access %s\n",
+	       o->spec.name, o->spec.bridge, subnets, o->spec.icc ? "on" : "off",
+	       o->spec.host_access ? o->spec.host_access : o->spec.icc ? "all" : "dns");
 }
 
 int cmd_create(int argc, char **argv)

@@ -43,7 +43,8 @@ static const char usage_text[] =
 	"  show     the rules in the kernel with their packet and byte counters\n"
 	"  explain  would a new connection FROM -> TO on PORT/PROTO (e.g. 5432/tcp, 53/udp,\n"
 	"           icmp) pass, and which rule decides. FROM and TO are container names,\n"
-	"           addresses or container ID prefixes. --established: a packet of a\n"
+	"           addresses or container ID prefixes; TO \"host\" is the host itself\n"
+	"           (the network's host access). --established: a packet of a\n"
 	"           connection already accepted. --file: explain FILE instead of NET's.\n"
 	"\n"
 	"Exit status: 0 success (explain: allow), 1 failure (explain: deny),\n"
@@ -425,7 +426,8 @@ static json_t *show_json(const struct knet *k, const char *path, int match)
 		}
 		json_object_set_new(groups, k->g[i].name, a);
 	}
-	return json_pack("{s:s,s:b,s:s?,s:s?,s:o,s:o,s:o}", "network", k->net, "icc", knet_icc(k),
+	return json_pack("{s:s,s:b,s:s?,s:s?,s:s?,s:o,s:o,s:o}", "network", k->net, "icc",
+			 knet_icc(k), "host_access", k->host_access[0] ? k->host_access : NULL,
 			 "file", match >= 0 ? path : NULL, "applied", NULL,
 			 "file_applied", match > 0 ? json_true() : json_false(), "rules", rules,
 			 "groups", groups);
@@ -458,7 +460,8 @@ static int policy_show(const struct netctl_paths *paths, const struct popts *o)
 		knet_free(&k);
 		return CLI_OK;
 	}
-	printf("network %s: icc %s, %s%s%s\n", k.net, knet_icc(&k) ? "on" : "off",
+	printf("network %s: icc %s, host access %s, %s%s%s\n", k.net,
+	       knet_icc(&k) ? "on" : "off", k.host_access[0] ? k.host_access : "all",
 	       k.has_mark ? "policy " : "no policy file applied", hash,
 	       match < 0 ? "" : match ? " (= policy.d file)" : " (policy.d file differs: see "
 	       "`netctl policy diff`)");
@@ -478,6 +481,7 @@ static const char *const reason_name[] = {
 	[POLICY_BY_RULE] = "rule",		[POLICY_BY_ICC] = "icc",
 	[POLICY_BY_FINAL_DROP] = "final-drop",	[POLICY_BY_ESTABLISHED] = "established",
 	[POLICY_BY_SAME] = "same-container",	[POLICY_BY_NOT_MEMBER] = "not-member",
+	[POLICY_BY_HOST_ACCESS] = "host-access",
 };
 
 /* The policy explain evaluates: --file, NET's file, or what the kernel says of icc. */
@@ -518,7 +522,11 @@ static int policy_explain_cmd(const struct netctl_paths *paths, const struct pop
 		return EXPLAIN_CANNOT;
 	}
 	fi = knet_find(&k, o->pos[1]);
-	ti = knet_find(&k, o->pos[2]);
+	/* "host" is the host itself, as in the policy file (a container named so is not). */
+	f.to_host = !strcmp(o->pos[2], POLICY_HOST_NAME);
+	ti = f.to_host ? fi : knet_find(&k, o->pos[2]);
+	if (f.to_host && nft_host_access_parse(k.host_access, &f.host) < 0)
+		f.host = NFT_HOST_ALL;	/* chains made before host access: nothing filters */
 	if (fi < 0 || ti < 0) {
 		fprintf(stderr, "netctl policy: \"%s\" is not a container of network %s (the "
 			"policy only decides between its containers)\n", o->pos[fi < 0 ? 1 : 2],
@@ -533,7 +541,7 @@ static int policy_explain_cmd(const struct netctl_paths *paths, const struct pop
 	f.from = k.m[fi].name[0] ? k.m[fi].name : NULL;
 	f.to = k.m[ti].name[0] ? k.m[ti].name : NULL;
 	f.from_member = f.to_member = true;
-	f.same = !strcmp(k.m[fi].id, k.m[ti].id);
+	f.same = !f.to_host && !strcmp(k.m[fi].id, k.m[ti].id);
 	policy_explain(&p, &f, &v);
 	if (o->json) {
 		json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "verdict",

@@ -253,9 +253,9 @@ static json_t *container_json(const struct knet *k, size_t i, const struct hostl
 static void final_drop(const struct knet *k, uint64_t *pk, uint64_t *by)
 {
 	*pk = *by = 0;
-	if (k->n_r && !knet_icc(k)) {
-		*pk = k->r[k->n_r - 1].packets;
-		*by = k->r[k->n_r - 1].bytes;
+	if (k->n_r_policy && !knet_icc(k)) {
+		*pk = k->r[k->n_r_policy - 1].packets;
+		*by = k->r[k->n_r_policy - 1].bytes;
 	}
 }
 

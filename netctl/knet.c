@@ -178,6 +178,31 @@ static int mark_cb(const char *name, void *data)
 	return 0;
 }
 
+/* The host access mode: the comment of net-<net>-host's last rule ("host-access dns"). */
+static int host_cb(const struct nft_rule_info *ri, void *data)
+{
+	struct knet *k = data;
+	const char *c = ri->comment;
+
+	if (c && str_has_prefix(c, "host-access "))
+		snprintf(k->host_access, sizeof(k->host_access), "%s", c + strlen("host-access "));
+	return 0;
+}
+
+static int read_host(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
+{
+	char chain[NFT_OBJ_NAME_MAX];
+	int r;
+
+	k->n_r_policy = k->n_r;
+	nft_net_obj(chain, sizeof(chain), "net-", k->net, "-hostpol");
+	r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
+	nft_net_obj(chain, sizeof(chain), "net-", k->net, "-host");
+	if (r >= 0)
+		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, host_cb, k, errbuf, n);
+	return r;
+}
+
 int knet_read(struct nft_conn *c, const char *net, struct knet *k, char *errbuf, size_t n)
 {
 	char chain[NFT_OBJ_NAME_MAX], m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX];
@@ -204,6 +229,8 @@ int knet_read(struct nft_conn *c, const char *net, struct knet *k, char *errbuf,
 		r = read_groups(c, k, errbuf, n);
 	if (r >= 0)
 		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
+	if (r >= 0)
+		r = read_host(c, k, errbuf, n);
 	if (r >= 0)
 		r = nft_list_chains(c, FAM, NFT_TABLE, mark_cb, k, errbuf, n);
 	if (r == -ENOMEM)
@@ -306,7 +333,7 @@ void knet_kstate_free(struct policy_kstate *ks)
 
 bool knet_icc(const struct knet *k)
 {
-	return k->n_r > 0 && k->r[k->n_r - 1].verdict == NF_ACCEPT;
+	return k->n_r_policy > 0 && k->r[k->n_r_policy - 1].verdict == NF_ACCEPT;
 }
 
 bool knet_first(const struct knet *k, size_t i)

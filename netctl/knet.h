@@ -2,7 +2,8 @@
 /*
  * What the kernel holds for one network in `table inet netctl`: its members (with the
  * names their element comments carry, "ID NAME"), its policy group sets and their
- * members, the rules of net-<net>-policy with their counters, and the policy mark.
+ * members, the rules of net-<net>-policy and net-<net>-hostpol (the policy's "host"
+ * rules) with their counters, the network's host access, and the policy mark.
  * The one read `policy diff/show/explain`, `graph` and `stats` share.
  */
 #ifndef NETCTL_KNET_H
@@ -44,8 +45,10 @@ struct knet {
 	size_t n_m, cap_m;
 	struct knet_group *g;
 	size_t n_g, cap_g;
-	struct knet_rule *r;
+	struct knet_rule *r;		/* net-<net>-policy's, then net-<net>-hostpol's */
 	size_t n_r, cap_r;
+	size_t n_r_policy;		/* how many of r[] are net-<net>-policy's */
+	char host_access[8];		/* "all", "dns", "none"; "" when unknown */
 	bool has_mark;
 	uint64_t mark_hash;		/* the hash of the applied policy file */
 };

@@ -95,6 +95,8 @@ json_t *netconf_build(const struct net_spec *s)
 		json_object_set_new(fw, "internal", json_true());
 	if (fw && s->policy_dir)
 		json_object_set_new(fw, "policyDir", json_string(s->policy_dir));
+	if (fw && s->host_access)
+		json_object_set_new(fw, "hostAccess", json_string(s->host_access));
 	plugins = json_pack("[o,o]", bridge, fw);
 	if (plugins && s->portmap && !s->internal)
 		json_array_append_new(plugins, json_pack("{s:s,s:{s:b}}", "type", "portmap",
@@ -144,6 +146,8 @@ void netconf_info(const struct conflist *cl, struct net_info *out)
 {
 	int i;
 
+	const char *host = NULL;
+
 	memset(out, 0, sizeof(*out));
 	out->icc = true;
 	for (i = 0; i < cl->n_plugins; i++) {
@@ -158,7 +162,11 @@ void netconf_info(const struct conflist *cl, struct net_info *out)
 		if (json_is_false(cni_json_get(conf, "icc")) ||
 		    (ingress && !strcmp(ingress, "isolated")))
 			out->icc = false;
+		host = json_string_value(json_object_get(conf, "hostAccess"));
 	}
+	/* As the firewall plugin reads it: all for icc on, dns for icc off. */
+	snprintf(out->host_access, sizeof(out->host_access), "%s", host && *host ? host :
+		 out->firewall ? (out->icc ? "all" : "dns") : "all");
 }
 
 int netconf_pick_subnet(const struct ip_prefix *pool, unsigned size,

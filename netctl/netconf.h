@@ -38,6 +38,7 @@ struct net_spec {
 	bool portmap, bandwidth;	/* add those plugins (with their capabilities) */
 	bool dns;			/* chain dnsname (NETCONF_DNS_DOMAIN) last */
 	const char *policy_dir;		/* the firewall's policyDir, NULL: its default */
+	const char *host_access;	/* the firewall's hostAccess, NULL: its default */
 };
 
 /**
@@ -56,6 +57,7 @@ struct net_info {
 	int n_subnets;
 	bool icc, masquerade, firewall;
 	bool routed;			/* bridge "gatewayMode": "routed" */
+	char host_access[8];		/* "all", "dns" (icc off's default), "none" */
 	unsigned mtu;
 	char store[PATH_MAX];		/* host-local's dataDir/<net> */
 };

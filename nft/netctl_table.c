@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <netinet/in.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -64,6 +65,39 @@ void nft_netctl_build_base(struct nft_batch *b)
 	nft_rb_counter(&rb);
 	nft_rb_ifname_vmap(&rb, true, "fwd-to");
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	/* Traffic from a network's bridge to the host itself: its net-N-host chain. */
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "input",
+			NF_INET_LOCAL_IN, "filter", 0);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "host-from",
+		      NFT_KEY_IFNAME, true);
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, "input");
+	nft_rb_init(&rb, "input");
+	nft_rb_ifname_vmap(&rb, false, "host-from");
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+const char *nft_host_access_name(enum nft_host_access h)
+{
+	return h == NFT_HOST_NONE ? "none" : h == NFT_HOST_DNS ? "dns" : "all";
+}
+
+int nft_host_access_parse(const char *s, enum nft_host_access *out)
+{
+	if (!strcmp(s, "all"))
+		*out = NFT_HOST_ALL;
+	else if (!strcmp(s, "dns"))
+		*out = NFT_HOST_DNS;
+	else if (!strcmp(s, "none"))
+		*out = NFT_HOST_NONE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *nft_host_comment(enum nft_host_access h)
+{
+	return h == NFT_HOST_NONE ? "host-access none" : h == NFT_HOST_DNS ? "host-access dns" :
+	       "host-access all";
 }
 
 static void add_ct_rules(struct nft_batch *b, const char *chain)
@@ -105,11 +139,74 @@ void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool 
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
+static void host_rule_icmp(struct nft_batch *b, const char *chain, int family, uint8_t lo,
+			   uint8_t hi)
+{
+	struct nft_rule_b rb;
+
+	nft_rb_init(&rb, chain);
+	nft_rb_icmp_type(&rb, family, lo, hi);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, NF_ACCEPT, NULL);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+/*
+ * net-N-host: what N's containers may reach of the host. ICMP errors (PMTU: "fragmentation
+ * needed", "packet too big") and neighbour discovery pass in every mode, since without
+ * them connections stall and IPv6 cannot even reach the gateway. "dns" also lets DNS
+ * and ping reach the bridge's own addresses (the gateway), and nothing else of the host.
+ * net-N-hostpol holds the policy's "host" rules (policy_build() refills it).
+ */
+static void build_host(struct nft_batch *b, const struct nft_net *net, const char *host,
+		       const char *hostpol)
+{
+	static const uint8_t l4[] = { IPPROTO_UDP, IPPROTO_TCP };
+	struct nft_rule_b rb;
+	size_t i;
+
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, host, -1, NULL, 0);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, hostpol, -1, NULL,
+			0);
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, host);
+	if (net->host != NFT_HOST_ALL) {
+		add_ct_rules(b, host);
+		host_rule_icmp(b, host, AF_INET, 3, 3);		/* destination unreachable */
+		host_rule_icmp(b, host, AF_INET, 11, 12);	/* time exceeded, parameter */
+		host_rule_icmp(b, host, AF_INET6, 1, 4);	/* unreach, too big, time, param */
+		host_rule_icmp(b, host, AF_INET6, 133, 133);	/* router solicitation */
+		host_rule_icmp(b, host, AF_INET6, 135, 136);	/* neighbour solicit/advert */
+	}
+	for (i = 0; net->host == NFT_HOST_DNS && i < 4; i++) {
+		nft_rb_init(&rb, host);
+		if (i < 2)
+			nft_rb_dport(&rb, l4[i], 53, 53);
+		else	/* echo request: "is my gateway there?" */
+			nft_rb_icmp_type(&rb, i == 2 ? AF_INET : AF_INET6, i == 2 ? 8 : 128,
+					 i == 2 ? 8 : 128);
+		nft_rb_fib_daddr_iif_local(&rb);
+		nft_rb_counter(&rb);
+		nft_rb_verdict(&rb, NF_ACCEPT, NULL);
+		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	}
+	if (net->host != NFT_HOST_ALL) {
+		nft_rb_init(&rb, host);
+		nft_rb_verdict(&rb, NFT_JUMP, hostpol);
+		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	}
+	nft_rb_init(&rb, host);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, net->host == NFT_HOST_ALL ? NF_ACCEPT : NF_DROP, NULL);
+	nft_rb_comment(&rb, nft_host_comment(net->host));
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
 /* @guard: create net-N-from exclusively (first creation); off for a repair. */
 static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard)
 {
 	char from[NFT_OBJ_NAME_MAX], to[NFT_OBJ_NAME_MAX], policy[NFT_OBJ_NAME_MAX];
 	char m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX], key[IFNAMSIZ] = { 0 };
+	char host[NFT_OBJ_NAME_MAX], hostpol[NFT_OBJ_NAME_MAX];
 	struct nft_elem e = { .key = key, .key_len = IFNAMSIZ, .ifname = true };
 	struct nft_rule_b rb;
 
@@ -124,6 +221,8 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	nft_net_obj(policy, sizeof(policy), "net-", net->name, "-policy");
 	nft_net_obj(m4, sizeof(m4), "members-", net->name, "");
 	nft_net_obj(m6, sizeof(m6), "members6-", net->name, "");
+	nft_net_obj(host, sizeof(host), "net-", net->name, "-host");
+	nft_net_obj(hostpol, sizeof(hostpol), "net-", net->name, "-hostpol");
 	strncpy(key, net->bridge, IFNAMSIZ - 1);
 
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, m4, NFT_KEY_IPV4, false);
@@ -162,6 +261,7 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	}
 	if (net->internal)
 		add_drop_rule(b, to);
+	build_host(b, net, host, hostpol);
 
 	e.verdict = NFT_JUMP;
 	e.chain = from;
@@ -169,6 +269,8 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-from", &e, 1);
 	e.chain = to;
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-to", &e, 1);
+	e.chain = host;
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "host-from", &e, 1);
 	e.verdict = NFT_CONTINUE;
 	e.chain = NULL;
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "bridges", &e, 1);
@@ -188,14 +290,16 @@ static int count_cb(uint64_t handle, const char *comment, void *data)
 int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t what_n,
 			 char *errbuf, size_t n)
 {
-	char chains[3][NFT_OBJ_NAME_MAX];
+	char chains[5][NFT_OBJ_NAME_MAX];
 	int i, r, rules;
 
 	snprintf(chains[0], sizeof(chains[0]), "forward");
+	snprintf(chains[3], sizeof(chains[3]), "input");
 	if (nft_net_obj(chains[1], sizeof(chains[1]), "net-", net, "-from") < 0 ||
-	    nft_net_obj(chains[2], sizeof(chains[2]), "net-", net, "-policy") < 0)
+	    nft_net_obj(chains[2], sizeof(chains[2]), "net-", net, "-policy") < 0 ||
+	    nft_net_obj(chains[4], sizeof(chains[4]), "net-", net, "-host") < 0)
 		return -EINVAL;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 5; i++) {
 		rules = 0;
 		r = nft_list_rules(c, FAM, NFT_TABLE, chains[i], count_cb, &rules, errbuf, n);
 		if (r < 0)
@@ -235,8 +339,13 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 		r = nft_chain_exists(c, FAM, NFT_TABLE, from, errbuf, n);
 		if (r < 0)
 			return r;
-		/* The base objects once: refilling forward would reset its counters. */
+		/*
+		 * The base objects once: refilling forward would reset its counters. A table
+		 * made before host access had no input chain: then it is made now.
+		 */
 		base = r ? 0 : nft_chain_exists(c, FAM, NFT_TABLE, "forward", errbuf, n);
+		if (base > 0)
+			base = nft_chain_exists(c, FAM, NFT_TABLE, "input", errbuf, n);
 		if (base < 0)
 			return base;
 		nft_batch_init(&b, ++c->seq);
@@ -512,7 +621,8 @@ static int collect_cb(const char *name, void *data)
 int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, size_t n)
 {
 	static const char *const chain_pfx[] = { "net-", "-from", "net-", "-to",
-		"net-", "-policy", "nat-", "", "nat6-", "", NULL };
+		"net-", "-policy", "net-", "-host", "net-", "-hostpol", "nat-", "", "nat6-", "",
+		NULL };
 	static const char *const set_pfx[] = { "members-", "", "members6-", "",
 		"masq-", "", "masq6-", "", NULL };
 	struct name_list chains = { .net = net, .prefixes = chain_pfx };
@@ -534,6 +644,9 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 	w.set = "fwd-to";
 	if (r >= 0)
 		r = nft_list_elems(c, FAM, NFT_TABLE, "fwd-to", rm_elem_cb, &w, errbuf, n);
+	w.set = "host-from";
+	if (r >= 0)
+		r = nft_list_elems(c, FAM, NFT_TABLE, "host-from", rm_elem_cb, &w, errbuf, n);
 	if (r >= 0)
 		r = rm_bridges(&w);
 	w.chain = "postrouting";

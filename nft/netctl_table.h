@@ -14,6 +14,13 @@
  *                      net-N-from's policy jump, is forwarded)
  *   chain net-N-policy icc on: accept; icc off: compiled policy, then drop
  *   set members-N / members6-N   container addresses, comment = container ID
+ *   chain input        hook input: iifname vmap @host-from (traffic from a bridge
+ *                      to the host itself)
+ *   chain net-N-host   host access of N: "all": accept; "dns"/"none": ct est,rel
+ *                      accept; ct invalid drop; ICMP errors and neighbour discovery
+ *                      accept; ("dns") udp/tcp dport 53 to an address of the bridge
+ *                      accept; jump net-N-hostpol; drop
+ *   chain net-N-hostpol the policy's "to": "host" rules (policy/, refilled by apply)
  *   chain postrouting  hook nat: ip saddr @masq-N jump nat-N (one rule per network)
  *   chain nat-N        ip daddr != SUBNET ip daddr != 224.0.0.0/4 masquerade
  *   chain published-only  hook forward prio -10: per masquerading network, new
@@ -49,6 +56,20 @@ struct nft_names {
 /** nft_names_push() - append @name (truncated to NFT_OBJ_NAME_MAX). 0 or -ENOMEM. */
 int nft_names_push(struct nft_names *l, const char *name);
 
+/* What a network's containers may reach of the host itself (its input hook). */
+enum nft_host_access {
+	NFT_HOST_ALL,		/* everything (the default for icc on) */
+	NFT_HOST_DNS,		/* UDP/TCP 53 to the bridge's addresses, and the policy */
+	NFT_HOST_NONE,		/* only what the policy's "host" rules allow */
+};
+
+/** nft_host_access_name() - "all", "dns", "none". */
+const char *nft_host_access_name(enum nft_host_access h);
+/** nft_host_access_parse() - "all"/"dns"/"none" into @out. 0 or -EINVAL. */
+int nft_host_access_parse(const char *s, enum nft_host_access *out);
+/** nft_host_comment() - the comment of net-N-host's last rule for @h ("host-access dns"). */
+const char *nft_host_comment(enum nft_host_access h);
+
 struct nft_net {
 	const char *name;	/* network name (name_is_safe, <= NFT_NET_NAME_MAX) */
 	const char *bridge;	/* the bridge's interface name */
@@ -57,6 +78,7 @@ struct nft_net {
 	bool icc;		/* containers of this network may talk to each other */
 	bool internal;		/* nothing forwarded between the bridge and any other
 				 * interface, either direction (an internal network) */
+	enum nft_host_access host;	/* set when the network's chains are made */
 };
 
 /*
@@ -71,7 +93,10 @@ void nft_member_comment(char *buf, size_t n, const char *id, const char *name);
 /** nft_net_obj() - "<prefix><net><suffix>", e.g. ("net-", "web", "-from"). */
 int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix);
 
-/** nft_netctl_build_base() - table and forward chain with its two vmap rules. */
+/**
+ * nft_netctl_build_base() - table, forward chain with its two vmap rules, input chain
+ * with its host-from vmap rule.
+ */
 void nft_netctl_build_base(struct nft_batch *b);
 /** nft_netctl_build_net() - the network's sets, chains, rules and vmap elements. */
 void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net);

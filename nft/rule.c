@@ -489,6 +489,47 @@ void nft_rb_fib_daddr_local(struct nft_rule_b *rb)
 	rb_text(rb, "fib daddr type local");
 }
 
+void nft_rb_fib_daddr_iif_local(struct nft_rule_b *rb)
+{
+	struct nftnl_expr *e = rb_expr(rb, "fib");
+	uint32_t local = RTN_LOCAL;
+
+	if (e) {
+		/* F_IIF: local only when the address sits on the interface it came in by. */
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR | NFTA_FIB_F_IIF);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	}
+	e_cmp(rb, NFT_CMP_EQ, &local, sizeof(local));
+	rb_text(rb, "fib daddr . iif type local");
+}
+
+void nft_rb_icmp_type(struct nft_rule_b *rb, int family, uint8_t lo, uint8_t hi)
+{
+	uint8_t proto = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	const char *name = family == AF_INET6 ? "icmpv6" : "icmp";
+	size_t keep;
+
+	if (hi < lo)
+		return rb_fail(rb, -ERANGE);
+	if (rb_family(rb, family) < 0)
+		return;
+	/* nft shows "icmp type" alone: the l4proto match is its hidden dependency. */
+	keep = rb->len;
+	nft_rb_l4proto(rb, proto);
+	rb->len = keep;
+	rb->text[keep] = '\0';
+	e_payload(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	if (lo == hi) {
+		e_cmp(rb, NFT_CMP_EQ, &lo, 1);
+		rb_text(rb, "%s type %u", name, lo);
+	} else {
+		e_cmp(rb, NFT_CMP_GTE, &lo, 1);
+		e_cmp(rb, NFT_CMP_LTE, &hi, 1);
+		rb_text(rb, "%s type %u-%u", name, lo, hi);
+	}
+}
+
 void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits)
 {
 	struct nftnl_expr *e = rb_expr(rb, "ct");

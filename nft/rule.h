@@ -86,6 +86,13 @@ void nft_rb_verdict(struct nft_rule_b *rb, int verdict, const char *chain);
 void nft_rb_masquerade(struct nft_rule_b *rb);
 /* fib daddr type local (the destination is one of this host's addresses). */
 void nft_rb_fib_daddr_local(struct nft_rule_b *rb);
+/*
+ * fib daddr . iif type local: the destination is an address of the interface the
+ * packet came in by (the gateway of the bridge it came from, not any host address).
+ */
+void nft_rb_fib_daddr_iif_local(struct nft_rule_b *rb);
+/* icmp|icmpv6 type LO or LO-HI (@family AF_INET or AF_INET6; fixes the rule's family). */
+void nft_rb_icmp_type(struct nft_rule_b *rb, int family, uint8_t lo, uint8_t hi);
 /* ct status dnat (any of @bits, from nf_conntrack_common.h: IPS_DST_NAT ...). */
 void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits);
 /* ct status != dnat: none of @bits set (the connection was not DNATed). */

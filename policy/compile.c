@@ -27,7 +27,7 @@ int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash)
 
 static const char *end_name(const struct policy *p, int g)
 {
-	return g == POLICY_ANY ? "*" : p->groups[g].name;
+	return g == POLICY_ANY ? "*" : g == POLICY_HOST ? POLICY_HOST_NAME : p->groups[g].name;
 }
 
 void policy_port_text(char *buf, size_t n, const struct policy_port *pp)
@@ -89,11 +89,14 @@ static void build_rule(struct nft_batch *b, const struct policy *p, const char *
 	struct nft_rule_b rb;
 
 	end_set(from, p, net, r->from, v6);
-	end_set(to, p, net, r->to, v6);
+	if (r->to != POLICY_HOST)
+		end_set(to, p, net, r->to, v6);
 	for (k = 0; k < n; k++) {
 		nft_rb_init(&rb, chain);
 		nft_rb_addr_set(&rb, family, true, from, false);
-		nft_rb_addr_set(&rb, family, false, to, false);
+		/* To the host: any of its addresses (net-<net>-host sees only those). */
+		if (r->to != POLICY_HOST)
+			nft_rb_addr_set(&rb, family, false, to, false);
 		if (r->n_ports)
 			nft_rb_dport(&rb, r->ports[k].proto, r->ports[k].lo, r->ports[k].hi);
 		nft_rb_counter(&rb);
@@ -108,12 +111,13 @@ static void build_rule(struct nft_batch *b, const struct policy *p, const char *
 void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 		  char (*stale)[160], size_t n_stale)
 {
-	char chain[NFT_OBJ_NAME_MAX], set[NFT_OBJ_NAME_MAX];
+	char chain[NFT_OBJ_NAME_MAX], set[NFT_OBJ_NAME_MAX], hostpol[NFT_OBJ_NAME_MAX];
 	struct nft_rule_b rb;
 	size_t i;
 	int v6;
 
-	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0) {
+	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0 ||
+	    nft_net_obj(hostpol, sizeof(hostpol), "net-", net, "-hostpol") < 0) {
 		b->err = b->err ? b->err : -EINVAL;
 		snprintf(b->err_what, sizeof(b->err_what), "policy network name");
 		return;
@@ -129,13 +133,21 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 	if (!p->icc) {
 		for (i = 0; i < p->n_rules; i++)
 			for (v6 = 0; v6 < 2; v6++)
-				build_rule(b, p, net, chain, i, v6);
+				if (!policy_rule_is_host(p, i))
+					build_rule(b, p, net, chain, i, v6);
 	}
 	nft_rb_init(&rb, chain);
 	nft_rb_counter(&rb);
 	nft_rb_verdict(&rb, p->icc ? NF_ACCEPT : NF_DROP, NULL);
 	nft_rb_comment(&rb, p->icc ? POLICY_ICC_ACCEPT : POLICY_FINAL_DROP);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	/* Made here too: a network whose chains predate host access has none yet. */
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, hostpol, -1, NULL, 0);
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, hostpol);
+	for (i = 0; i < p->n_rules; i++)
+		for (v6 = 0; v6 < 2; v6++)
+			if (policy_rule_is_host(p, i))
+				build_rule(b, p, net, hostpol, i, v6);
 	/* Stale objects go after the flush that dropped the rules using them. */
 	for (i = 0; i < n_stale; i++) {
 		if (str_has_prefix(stale[i], "pol-"))

@@ -10,7 +10,7 @@
 
 static bool end_matches(const struct policy *p, int g, const char *name)
 {
-	return g == POLICY_ANY || policy_match(p, (size_t)g, name);
+	return g == POLICY_ANY || (g >= 0 && policy_match(p, (size_t)g, name));
 }
 
 /* -1: the rule does not match; -2: it matches every protocol; else the port index. */
@@ -35,15 +35,70 @@ static void set(struct policy_verdict *v, bool allow, enum policy_reason why,
 	snprintf(v->text, sizeof(v->text), "%s", text);
 }
 
-void policy_explain(const struct policy *p, const struct policy_flow *f,
-		    struct policy_verdict *v)
+/* The first allow rule from @f->from to @to (a group or POLICY_HOST) that matches. */
+static bool match_rule(const struct policy *p, const struct policy_flow *f, bool host,
+		       struct policy_verdict *v)
 {
 	char rule[POLICY_TEXT_MAX];
 	size_t i;
 	int k;
 
+	for (i = 0; i < p->n_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (!end_matches(p, r->from, f->from) || policy_rule_is_host(p, i) != host ||
+		    (!host && !end_matches(p, r->to, f->to)))
+			continue;
+		k = rule_port(r, f);
+		if (k == -1)
+			continue;
+		v->allow = true;
+		v->reason = POLICY_BY_RULE;
+		v->rule = (int)i;
+		v->port_index = k < 0 ? -1 : k;
+		v->line = r->line;
+		policy_rule_text(rule, sizeof(rule), p, i, k < 0 ? 0 : (size_t)k);
+		snprintf(v->text, sizeof(v->text), "allow[%zu] (line %d): %s", i, r->line, rule);
+		return true;
+	}
+	return false;
+}
+
+static void explain_host(const struct policy *p, const struct policy_flow *f,
+			 struct policy_verdict *v)
+{
+	bool dns = f->port == 53 && (f->proto == IPPROTO_UDP || f->proto == IPPROTO_TCP);
+
+	if (f->established)
+		return set(v, true, POLICY_BY_ESTABLISHED,
+			   "established: packets of an accepted connection pass "
+			   "(ct state established,related accept in net-<net>-host)");
+	if (f->host == NFT_HOST_ALL)
+		return set(v, true, POLICY_BY_HOST_ACCESS,
+			   "host access all: the network's containers reach every service of "
+			   "the host");
+	if (f->host == NFT_HOST_DNS && dns)
+		return set(v, true, POLICY_BY_HOST_ACCESS,
+			   "host access dns: DNS (UDP/TCP 53) on the network's gateway "
+			   "addresses passes");
+	if (f->host == NFT_HOST_DNS && f->proto == POLICY_PROTO_ICMP)
+		return set(v, true, POLICY_BY_HOST_ACCESS,
+			   "host access dns: ping to the network's gateway addresses passes");
+	if (match_rule(p, f, true, v))
+		return;
+	snprintf(v->text, sizeof(v->text), "host access %s: no allow rule to \"host\" "
+		 "matches, so net-<net>-host drops it", nft_host_access_name(f->host));
+	v->allow = false;
+	v->reason = POLICY_BY_HOST_ACCESS;
+}
+
+void policy_explain(const struct policy *p, const struct policy_flow *f,
+		    struct policy_verdict *v)
+{
 	memset(v, 0, sizeof(*v));
 	v->rule = v->port_index = -1;
+	if (f->to_host && f->from_member)
+		return explain_host(p, f, v);
 	if (f->same)
 		return set(v, true, POLICY_BY_SAME,
 			   "same container: the traffic stays in its network namespace");
@@ -58,23 +113,8 @@ void policy_explain(const struct policy *p, const struct policy_flow *f,
 	if (p->icc)
 		return set(v, true, POLICY_BY_ICC,
 			   "icc on: same network traffic is bridged, not filtered");
-	for (i = 0; i < p->n_rules; i++) {
-		const struct policy_rule *r = &p->rules[i];
-
-		if (!end_matches(p, r->from, f->from) || !end_matches(p, r->to, f->to))
-			continue;
-		k = rule_port(r, f);
-		if (k == -1)
-			continue;
-		v->allow = true;
-		v->reason = POLICY_BY_RULE;
-		v->rule = (int)i;
-		v->port_index = k < 0 ? -1 : k;
-		v->line = r->line;
-		policy_rule_text(rule, sizeof(rule), p, i, k < 0 ? 0 : (size_t)k);
-		snprintf(v->text, sizeof(v->text), "allow[%zu] (line %d): %s", i, r->line, rule);
+	if (match_rule(p, f, false, v))
 		return;
-	}
 	set(v, false, POLICY_BY_FINAL_DROP,
 	    "final drop: no allow rule matches (icc off: everything not allowed is dropped)");
 }
@@ -211,7 +251,9 @@ static int file_texts(const struct policy *p, struct texts *t)
 	t->t = calloc(total, sizeof(*t->t));
 	if (!t->t)
 		return -ENOMEM;
-	for (i = 0; !p->icc && i < p->n_rules; i++) {
+	for (i = 0; i < p->n_rules; i++) {
+		if (p->icc && !policy_rule_is_host(p, i))
+			continue;	/* icc on: only the host rules are installed */
 		for (k = 0; k < (p->rules[i].n_ports ? p->rules[i].n_ports : 1); k++) {
 			policy_rule_text(buf, sizeof(buf), p, i, k);
 			texts_add(t, buf);

@@ -6,7 +6,9 @@
  * "nftables layout"): established packets pass before the policy; icc on means the
  * bridge switches the traffic and nothing filters it; icc off runs the allow rules in
  * file order (a group matches a container by name glob, "*" every member) and ends in
- * the final drop.
+ * the final drop. A flow to the host itself goes by net-<net>-host: host access "all"
+ * passes everything, "dns" UDP/TCP 53 and ping (to the gateway), then the "to": "host" rules,
+ * then a drop; ICMP errors and neighbour discovery pass, echo does not.
  *
  * policy_diff() compares what the kernel holds (rule comments of net-<net>-policy and
  * the group sets' members) with what a policy file would install.
@@ -18,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nft/netctl_table.h"
 #include "policy/policy.h"
 
 #define POLICY_PROTO_ICMP 1	/* IPPROTO_ICMP: ping; no port */
@@ -29,6 +32,8 @@ struct policy_flow {
 	uint8_t proto;		/* IPPROTO_TCP, _UDP, _SCTP or POLICY_PROTO_ICMP */
 	uint16_t port;		/* destination port (0 for icmp) */
 	bool established;	/* a packet of a connection already accepted */
+	bool to_host;		/* to the host itself (to: "host"); @to is then ignored */
+	enum nft_host_access host;	/* to_host: the network's host access */
 };
 
 enum policy_reason {
@@ -38,6 +43,7 @@ enum policy_reason {
 	POLICY_BY_ESTABLISHED,
 	POLICY_BY_SAME,		/* a container talking to itself */
 	POLICY_BY_NOT_MEMBER,	/* not a flow inside the network: the policy is silent */
+	POLICY_BY_HOST_ACCESS,	/* to the host: its host access mode decides */
 };
 
 struct policy_verdict {

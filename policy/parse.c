@@ -95,6 +95,9 @@ static int parse_groups(struct pctx *x, json_t *groups)
 		if (!group_name_ok(name))
 			return perr(x, path, 2, "group names are 1-%d of a-z, 0-9 and _",
 				    POLICY_GROUP_MAX);
+		if (!strcmp(name, POLICY_HOST_NAME))
+			return perr(x, path, 2, "\"host\" is reserved: in allow rules it names "
+				    "the host itself");
 		if (!json_is_array(globs) || json_array_size(globs) == 0 ||
 		    json_array_size(globs) > POLICY_MAX_GLOBS)
 			return perr(x, path, 2, "must be a list of 1-%d container name globs",
@@ -164,10 +167,17 @@ static int parse_end(struct pctx *x, struct jpos_step *path, json_t *rule, const
 	if (!v)
 		return perr(x, path, 2, "missing \"%s\"", key);
 	if (!json_is_string(v))
-		return perr(x, path, 3, "must be a group name or \"*\"");
+		return perr(x, path, 3, "must be a group name, \"*\" or (to) \"host\"");
 	s = json_string_value(v);
 	if (!strcmp(s, "*")) {
 		*out = POLICY_ANY;
+		return 0;
+	}
+	if (!strcmp(s, POLICY_HOST_NAME)) {
+		*out = POLICY_HOST;
+		if (strcmp(key, "to"))
+			return perr(x, path, 3, "\"host\" can only be a destination (\"to\"): "
+				    "what the host opens is not filtered");
 		return 0;
 	}
 	*out = policy_group_index(x->p, s);

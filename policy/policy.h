@@ -22,6 +22,8 @@
 #define POLICY_MAX_RULES 10000
 #define POLICY_MAX_PORTS 64
 #define POLICY_ANY (-1)			/* "*": every member of the network */
+#define POLICY_HOST (-2)		/* "host": the host itself (only as "to") */
+#define POLICY_HOST_NAME "host"
 
 struct policy_port {
 	uint8_t proto;			/* IPPROTO_TCP, _UDP, _SCTP */
@@ -35,7 +37,7 @@ struct policy_group {
 };
 
 struct policy_rule {
-	int from, to;			/* group index or POLICY_ANY */
+	int from, to;			/* group index, POLICY_ANY; to: also POLICY_HOST */
 	struct policy_port *ports;	/* n_ports == 0: any protocol, any port */
 	size_t n_ports;
 	int line;
@@ -60,6 +62,12 @@ int policy_parse(const char *text, size_t len, struct policy *p, char *errbuf, s
 /** policy_load() - read @path (at most POLICY_FILE_MAX bytes) and parse it. */
 int policy_load(const char *path, struct policy *p, char *errbuf, size_t n);
 void policy_free(struct policy *p);
+
+/** policy_rule_is_host() - does rule @i open something of the host (net-<net>-hostpol)? */
+static inline bool policy_rule_is_host(const struct policy *p, size_t i)
+{
+	return p->rules[i].to == POLICY_HOST;
+}
 
 /** policy_group_index() - index of group @name, or -1. */
 int policy_group_index(const struct policy *p, const char *name);
@@ -90,6 +98,7 @@ int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash);
 /**
  * policy_build() - append to @b the whole apply: group sets (kept when they exist,
  * with their elements), the refilled net-<net>-policy chain ending in a counted drop,
+ * the refilled net-<net>-hostpol chain (the "to": "host" rules, whatever icc says),
  * the deletion of @stale_sets (group sets no longer in the policy) and @stale_marks,
  * and the new mark. One batch: atomic.
  */

@@ -81,6 +81,20 @@ static int load_prev(struct cni_ctx *ctx, bool need_prev, struct fw_config *c)
 	return 0;
 }
 
+/* "hostAccess": what the containers may reach of the host itself (its input hook). */
+static int load_host_access(struct cni_ctx *ctx, struct fw_config *c)
+{
+	const char *s = NULL;
+
+	c->host = c->icc ? NFT_HOST_ALL : NFT_HOST_DNS;
+	if (cni_json_get_str(ctx->conf.root, "hostAccess", &s, &ctx->err) < 0)
+		return -EINVAL;
+	if (!s || !*s || nft_host_access_parse(s, &c->host) == 0)
+		return 0;
+	return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "unknown host access",
+			   "hostAccess \"%s\": expected \"all\", \"dns\" or \"none\"", s);
+}
+
 int fw_config_load(struct cni_ctx *ctx, bool need_prev, struct fw_config *c)
 {
 	json_t *root = ctx->conf.root;
@@ -102,6 +116,8 @@ int fw_config_load(struct cni_ctx *ctx, bool need_prev, struct fw_config *c)
 		return -EINVAL;
 	if (c->ingress == FW_INGRESS_ISOLATED)
 		c->icc = false;
+	if (load_host_access(ctx, c) < 0)
+		return -EINVAL;
 	c->name = cni_env_arg(&ctx->env, "K8S_POD_NAME");
 	if (!c->name)
 		c->name = cni_env_arg(&ctx->env, "name");

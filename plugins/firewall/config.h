@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "cni/plugin.h"
+#include "nft/netctl_table.h"
 
 #define FW_MAX_ADDRS 16
 
@@ -24,6 +25,7 @@ struct fw_config {
 	enum fw_ingress ingress;
 	bool icc;			/* containers of the network may talk to each other */
 	bool internal;			/* netctl: nothing forwarded in or out of the bridge */
+	enum nft_host_access host;	/* netctl "hostAccess": default dns for icc off */
 	const char *policy_file;	/* netctl: the network's policy file, or NULL */
 	const char *policy_dir;		/* netctl: where <net>.json is looked up */
 	/* From prevResult (ADD, CHECK; DEL when present). */

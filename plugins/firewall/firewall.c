@@ -144,7 +144,8 @@ int fw_add(struct cni_ctx *ctx)
 		goto unlock;
 	net = (struct nft_net){ .name = c.net, .bridge = c.bridge,
 				.isolate = c.ingress != FW_INGRESS_OPEN,
-				.icc = c.icc && !g.has_policy, .internal = c.internal };
+				.icc = c.icc && !g.has_policy, .internal = c.internal,
+				.host = c.host };
 	r = nft_conn_open(&conn, err, sizeof(err));
 	if (r < 0) {
 		nft_fail(ctx, r, "cannot talk to nftables", err);

@@ -14,7 +14,7 @@ ND=$NETCTL_CONFDIR/net.d
 
 out=$("$NETCTL" create web 2>&1)
 check_eq "create web: exit 0" 0 $?
-check_eq "create web: says what it made" "created network web: bridge nctl-web, subnets 10.88.0.0/24, icc on" "$out"
+check_eq "create web: says what it made" "created network web: bridge nctl-web, subnets 10.88.0.0/24, icc on, host access all" "$out"
 check "the conflist is valid JSON" jq -e . "$ND/web.conflist"
 # portmap, bandwidth and dnsname join the chain when their binaries are in CNI_PATH.
 want="bridge firewall"
@@ -108,7 +108,7 @@ check_eq "ls: v6net row" "v6net brv6 10.77.0.0/24,fd77::/64 on 0" "$(printf '%s\
 js=$("$NETCTL" ls --json)
 check_eq "ls --json: names and counts" "db:2 pooled:0 v6net:0 web:2" \
 	"$(printf '%s' "$js" | jq -r '[.[] | "\(.name):\(.containers)"] | join(" ")')"
-check_eq "ls --json: stable fields" '["bridge","conflist","containers","dns","icc","masquerade","mtu","name","plugins","policy","routed","subnets"]' \
+check_eq "ls --json: stable fields" '["bridge","conflist","containers","dns","host_access","icc","masquerade","mtu","name","plugins","policy","routed","subnets"]' \
 	"$(printf '%s' "$js" | jq -c '.[0] | keys')"
 check_eq "ls --json: db fields" "nctl-db false true 1400 $want" \
 	"$(printf '%s' "$js" | jq -c -r '.[] | select(.name=="db") | "\(.bridge) \(.icc) \(.masquerade) \(.mtu) \(.plugins | join(" "))"')"

@@ -138,6 +138,10 @@ static const char *const golden_net[] = {
 	"@pub-v6 counter accept",
 	"add rule inet netctl forward counter iifname vmap @fwd-from",
 	"add rule inet netctl forward counter oifname vmap @fwd-to",
+	"add chain inet netctl input",
+	"add map inet netctl host-from",
+	"flush chain inet netctl input",
+	"add rule inet netctl input iifname vmap @host-from",
 	"add set inet netctl members-web",
 	"add set inet netctl members6-web",
 	"add chain inet netctl net-web-from",
@@ -154,8 +158,28 @@ static const char *const golden_net[] = {
 	"add rule inet netctl net-web-to ct state established,related counter accept",
 	"add rule inet netctl net-web-to ct state invalid counter drop",
 	"add rule inet netctl net-web-to iifname @bridges counter drop",
+	"add chain inet netctl net-web-host",
+	"add chain inet netctl net-web-hostpol",
+	"flush chain inet netctl net-web-host",
+	"add rule inet netctl net-web-host ct state established,related counter accept",
+	"add rule inet netctl net-web-host ct state invalid counter drop",
+	"add rule inet netctl net-web-host icmp type 3 counter accept",
+	"add rule inet netctl net-web-host icmp type 11-12 counter accept",
+	"add rule inet netctl net-web-host icmpv6 type 1-4 counter accept",
+	"add rule inet netctl net-web-host icmpv6 type 133 counter accept",
+	"add rule inet netctl net-web-host icmpv6 type 135-136 counter accept",
+	"add rule inet netctl net-web-host udp dport 53 fib daddr . iif type local counter "
+	"accept",
+	"add rule inet netctl net-web-host tcp dport 53 fib daddr . iif type local counter "
+	"accept",
+	"add rule inet netctl net-web-host icmp type 8 fib daddr . iif type local counter accept",
+	"add rule inet netctl net-web-host icmpv6 type 128 fib daddr . iif type local counter "
+	"accept",
+	"add rule inet netctl net-web-host jump net-web-hostpol",
+	"add rule inet netctl net-web-host counter drop comment \"host-access dns\"",
 	"add element \"br-web\" to set fwd-from (web)",
 	"add element \"br-web\" to set fwd-to (web)",
+	"add element \"br-web\" to set host-from (web)",
 	"add element \"br-web\" to set bridges (web)",
 };
 
@@ -163,7 +187,7 @@ static const char *const golden_net[] = {
 static void test_netctl_layout(void **state)
 {
 	struct nft_net net = { .name = "web", .bridge = "br-web", .isolate = true,
-			       .icc = false };
+			       .icc = false, .host = NFT_HOST_DNS };
 	const struct nft_batch_op *ops;
 	struct nft_batch b;
 	size_t n, i;

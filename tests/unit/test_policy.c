@@ -23,7 +23,8 @@ static const char example[] =
 	"  \"allow\": [\n"
 	"    { \"from\": \"frontend\", \"to\": \"db\", \"ports\": [\"5432/tcp\"] },\n"
 	"    { \"from\": \"*\", \"to\": \"db\", \"ports\": [\"53/udp\", \"8000-8080/tcp\"] },\n"
-	"    { \"from\": \"db\", \"to\": \"db\" }\n"
+	"    { \"from\": \"db\", \"to\": \"db\" },\n"
+	"    { \"from\": \"frontend\", \"to\": \"host\", \"ports\": [\"443/tcp\"] }\n"
 	"  ]\n"
 	"}\n";
 
@@ -50,6 +51,12 @@ static const char *const golden[] = {
 	"add rule inet netctl net-web-policy ip6 saddr @grp6-web-db ip6 daddr @grp6-web-db "
 	"counter accept comment \"allow[2]: db -> db any\"",
 	"add rule inet netctl net-web-policy counter drop comment \"final drop\"",
+	"add chain inet netctl net-web-hostpol",
+	"flush chain inet netctl net-web-hostpol",
+	"add rule inet netctl net-web-hostpol ip saddr @grp-web-frontend tcp dport 443 counter "
+	"accept comment \"allow[3]: frontend -> host 443/tcp\"",
+	"add rule inet netctl net-web-hostpol ip6 saddr @grp6-web-frontend tcp dport 443 counter "
+	"accept comment \"allow[3]: frontend -> host 443/tcp\"",
 	"delete set inet netctl grp-web-old",
 	"delete chain inet netctl pol-web-0000000000000001",
 	NULL,	/* the new mark: its name depends on the hash */
@@ -66,8 +73,10 @@ static void test_compile_golden(void **state)
 
 	assert_int_equal(policy_parse(example, strlen(example), &p, err, sizeof(err)), 0);
 	assert_int_equal(p.n_groups, 2);
-	assert_int_equal(p.n_rules, 3);
+	assert_int_equal(p.n_rules, 4);
 	assert_int_equal(p.rules[0].line, 7);
+	assert_int_equal(p.rules[3].line, 10);
+	assert_int_equal(p.rules[3].to, POLICY_HOST);
 	assert_true(policy_match(&p, 0, "web-1"));
 	assert_false(policy_match(&p, 0, "pg"));
 	assert_true(policy_match(&p, 1, "pg-replica-2"));
@@ -85,11 +94,15 @@ static void test_compile_golden(void **state)
 	policy_free(&p);
 }
 
-/* icc true: the chain just accepts; groups still exist for later. */
+/*
+ * icc true: the chain just accepts; groups still exist for later. Rules to the host
+ * are compiled all the same (they matter when the network's host access is not "all").
+ */
 static void test_compile_icc_on(void **state)
 {
 	const char *t = "{\"version\":1,\"icc\":true,\"groups\":{\"a\":[\"x\"]},"
-			"\"allow\":[{\"from\":\"a\",\"to\":\"a\"}]}";
+			"\"allow\":[{\"from\":\"a\",\"to\":\"a\"},"
+			"{\"from\":\"*\",\"to\":\"host\",\"ports\":[\"22/tcp\"]}]}";
 	struct policy p;
 	struct nft_batch b;
 	const struct nft_batch_op *ops;
@@ -100,8 +113,10 @@ static void test_compile_icc_on(void **state)
 	nft_batch_init(&b, 1);
 	policy_build(&b, &p, "n", NULL, 0);
 	ops = nft_batch_ops(&b, &n);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 9);
 	assert_string_equal(ops[3].what, "add rule inet netctl net-n-policy counter accept comment \"icc on: accept\"");
+	assert_string_equal(ops[6].what, "add rule inet netctl net-n-hostpol ip saddr @members-n "
+			    "tcp dport 22 counter accept comment \"allow[1]: * -> host 22/tcp\"");
 	nft_batch_free(&b);
 	policy_free(&p);
 }
@@ -149,6 +164,11 @@ static void test_errors(void **state)
 	expect_error("{\"version\":1,\"icc\":\"no\"}", "icc: must be true or false");
 	expect_error("{\"version\":1,\"network\":\"../x\"}", "network: not a network name");
 	expect_error("[1]", "a policy is a JSON object");
+	expect_error("{\"version\":1,\n\"groups\":{\"a\":[\"x\"]},\"allow\":[\n"
+		     "{\"to\":\"a\",\n\"from\":\"host\"}]}",
+		     "line 4: allow[0].from: \"host\" can only be a destination");
+	expect_error("{\"version\":1,\n\"groups\":{\n\"host\":[\"x\"]}}",
+		     "line 3: groups.host: \"host\" is reserved");
 	expect_error("{\"version\":1,", "line 1:");
 }
 

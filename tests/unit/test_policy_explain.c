@@ -120,6 +120,80 @@ static void test_explain_icc_and_edges(void **state)
 	policy_free(&p);
 }
 
+static const char hostpol[] =
+	"{\n"
+	"  \"version\": 1,\n"
+	"  \"groups\": { \"web\": [\"web-*\"], \"db\": [\"pg\"] },\n"
+	"  \"allow\": [\n"
+	"    { \"from\": \"web\", \"to\": \"host\", \"ports\": [\"443/tcp\"] },\n"
+	"    { \"from\": \"web\", \"to\": \"db\", \"ports\": [\"443/tcp\"] },\n"
+	"    { \"from\": \"db\", \"to\": \"host\" }\n"
+	"  ]\n"
+	"}\n";
+
+struct host_case {
+	const char *from, *pp;
+	enum nft_host_access host;
+	bool established, allow;
+	const char *text;
+};
+
+#define HOST_DROP(mode) "host access " mode ": no allow rule to \"host\" matches, so " \
+	"net-<net>-host drops it"
+static const struct host_case host_cases[] = {
+	{ "web-1", "443/tcp", NFT_HOST_DNS, false, true,
+	  "allow[0] (line 5): web -> host 443/tcp" },
+	{ "web-1", "443/tcp", NFT_HOST_NONE, false, true,
+	  "allow[0] (line 5): web -> host 443/tcp" },
+	{ "web-1", "22/tcp", NFT_HOST_DNS, false, false, HOST_DROP("dns") },
+	{ "web-1", "icmp", NFT_HOST_DNS, false, true,
+	  "host access dns: ping to the network's gateway addresses passes" },
+	{ "web-1", "icmp", NFT_HOST_NONE, false, false, HOST_DROP("none") },
+	{ "misc", "443/tcp", NFT_HOST_DNS, false, false, HOST_DROP("dns") },
+	{ "misc", "53/udp", NFT_HOST_DNS, false, true,
+	  "host access dns: DNS (UDP/TCP 53) on the network's gateway addresses passes" },
+	{ "misc", "53/tcp", NFT_HOST_DNS, false, true,
+	  "host access dns: DNS (UDP/TCP 53) on the network's gateway addresses passes" },
+	{ "misc", "53/udp", NFT_HOST_NONE, false, false, HOST_DROP("none") },
+	{ "misc", "53/sctp", NFT_HOST_DNS, false, false, HOST_DROP("dns") },
+	{ "misc", "22/tcp", NFT_HOST_ALL, false, true,
+	  "host access all: the network's containers reach every service of the host" },
+	{ "misc", "22/tcp", NFT_HOST_NONE, true, true,
+	  "established: packets of an accepted connection pass (ct state "
+	  "established,related accept in net-<net>-host)" },
+	{ "pg", "icmp", NFT_HOST_NONE, false, true, "allow[2] (line 7): db -> host any" },
+};
+
+/* To the host: the network's host access, then the "host" rules; never group rules. */
+static void test_explain_host(void **state)
+{
+	struct policy_flow f = { .from_member = true, .to_member = true, .to_host = true };
+	struct policy_verdict v;
+	struct policy p;
+	char buf[64];
+	size_t i;
+
+	load(&p, hostpol);
+	for (i = 0; i < sizeof(host_cases) / sizeof(host_cases[0]); i++) {
+		const struct host_case *c = &host_cases[i];
+
+		f.from = c->from;
+		f.host = c->host;
+		f.established = c->established;
+		assert_int_equal(policy_parse_portproto(c->pp, &f.proto, &f.port), 0);
+		policy_explain(&p, &f, &v);
+		if (v.allow != c->allow || strcmp(v.text, c->text))
+			fail_msg("%s -> host %s: got %s \"%s\"", c->from, c->pp,
+				 v.allow ? "allow" : "deny", v.text);
+	}
+	/* A container named "host" is no target of the host rules, in explain or graph. */
+	f = (struct policy_flow){ "pg", "host", true, true, false, IPPROTO_TCP, 443, false };
+	policy_explain(&p, &f, &v);
+	assert_false(v.allow);
+	assert_int_equal(policy_flow_ports(&p, "pg", "host", buf, sizeof(buf)), 0);
+	policy_free(&p);
+}
+
 static void test_flow_ports(void **state)
 {
 	struct policy p;
@@ -253,12 +327,42 @@ static void test_diff_same_and_fresh(void **state)
 	policy_free(&p);
 }
 
+/* Host rules are rule texts like any other; with icc on they are still installed. */
+static void test_diff_host(void **state)
+{
+	static const char *const kr[] = { "allow[0]: frontend -> db 5432/tcp",
+		"final drop", "allow[2]: frontend -> host 443/tcp" };
+	struct policy_kstate k = { kr, 3, k_groups, 1 };
+	struct policy_changes out = { 0 };
+	struct policy p;
+	char line[256];
+
+	load(&p, "{\"version\":1,\"groups\":{\"frontend\":[\"web-*\"]},\"allow\":["
+		 "{\"from\":\"frontend\",\"to\":\"host\",\"ports\":[\"443/tcp\"]},"
+		 "{\"from\":\"frontend\",\"to\":\"host\",\"ports\":[\"53/udp\"]}]}");
+	assert_int_equal(policy_diff(&k, &p, members, 1, &out), 0);
+	assert_int_equal(out.n, 2);
+	policy_change_str(line, sizeof(line), &out.c[0]);
+	assert_string_equal(line, "- rule frontend -> db 5432/tcp");
+	policy_change_str(line, sizeof(line), &out.c[1]);
+	assert_string_equal(line, "+ rule frontend -> host 53/udp");
+	policy_changes_free(&out);
+	policy_free(&p);
+	load(&p, "{\"version\":1,\"icc\":true,\"groups\":{\"frontend\":[\"web-*\"]},"
+		 "\"allow\":[{\"from\":\"frontend\",\"to\":\"host\",\"ports\":[\"443/tcp\"]}]}");
+	assert_int_equal(policy_diff(&k, &p, members, 1, &out), 0);
+	assert_int_equal(out.n, 3);	/* - 5432, - final drop, + icc on: accept */
+	policy_changes_free(&out);
+	policy_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_explain_web), cmocka_unit_test(test_explain_icc_and_edges),
 		cmocka_unit_test(test_portproto), cmocka_unit_test(test_flow_ports), cmocka_unit_test(test_diff_golden),
-		cmocka_unit_test(test_diff_same_and_fresh),
+		cmocka_unit_test(test_diff_same_and_fresh), cmocka_unit_test(test_explain_host),
+		cmocka_unit_test(test_diff_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
