@@ -35,6 +35,9 @@ benches+=(
 	"spoofchk.sh|spoofchk: per-port source binding at 1000 containers, data plane and ADD"
 )
 [ -x "$HERE/bandwidth.sh" ] && benches+=("bandwidth.sh|rate limits: accuracy with iperf3")
+# DNS: ours, the reference dnsname and aardvark-dns (netavark), lookups and chain cost
+[ -x "$BIN/dnsname" ] && [ -x /usr/lib/cni/dnsname ] && command -v podman >/dev/null &&
+	[ -x /usr/lib/podman/netavark ] && benches+=("dns.sh 3|DNS: lookups and the chain's cost, ours vs reference dnsname vs aardvark-dns")
 # podman and containerd with our plugins, the reference's and netavark (needs
 # scripts/build-cnitool.sh's gocni-driver for containerd's DELs)
 [ -x "$ROOT/build/tools/gocni-driver" ] && command -v podman >/dev/null &&

@@ -193,6 +193,7 @@ static int dn_add(struct cni_ctx *ctx)
 	struct dn_config c;
 	struct dn_state s __attribute__((cleanup(state_free))) = { .lock = -1 };
 	_cleanup_free_ char *lines = NULL;
+	pid_t pid;
 	int r;
 
 	if (dn_config_load(ctx, true, &c) < 0)
@@ -207,8 +208,9 @@ static int dn_add(struct cni_ctx *ctx)
 		return cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_IO, "out of memory", "hosts");
 	if (hosts_write(ctx, &c.paths, &s.hosts) < 0)
 		return -EIO;
-	if (dn_server_pid(&c.paths) > 0)
-		r = server_reload(ctx, &c.paths);
+	pid = dn_server_pid(&c.paths);
+	if (pid > 0)
+		r = kill(pid, SIGHUP) < 0 ? -errno : 0;
 	else
 		r = server_start(ctx, &c);
 	if (r < 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 
 #include "plugins/dnsname/server.h"
@@ -166,24 +167,23 @@ static void __attribute__((noreturn)) exec_dnsmasq(const char *conf, int errfd)
  */
 static int wait_child(pid_t pid, int errfd, char *ebuf, size_t n)
 {
-	int status, i;
+	_cleanup_close_ int pidfd = pidfd_open(pid, 0);
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int status, r;
 	ssize_t got;
 
-	for (i = 0; i < 500; i++) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR)
-			return -errno;
-		poll(NULL, 0, i < 50 ? 1 : 10);
-	}
-	if (i == 500) {
+	do
+		r = pidfd >= 0 ? poll(&pfd, 1, 5000) : 1;
+	while (r < 0 && errno == EINTR);
+	if (r == 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		snprintf(ebuf, n, "dnsmasq did not start within 5 s");
 		return -ETIMEDOUT;
 	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	got = read(errfd, ebuf, n - 1);
@@ -228,15 +228,16 @@ pid_t dn_server_start(const struct dn_paths *p, char *ebuf, size_t n)
 int dn_server_stop(const struct dn_paths *p)
 {
 	pid_t pid = dn_server_pid(p);
-	int i;
+	_cleanup_close_ int pidfd = pid > 0 ? pidfd_open(pid, 0) : -1;
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 
-	if (pid > 0 && kill(pid, SIGTERM) == 0) {
-		/* not our child: gone when /proc no longer shows it running our config */
-		for (i = 0; i < 100 && is_ours(pid, p->conf); i++)
-			poll(NULL, 0, 10);
-		if (i == 100)
-			kill(pid, SIGKILL);
-	}
+	/*
+	 * Not our child: a pidfd says when it is gone (and signals the process we
+	 * checked, never a recycled pid). The next start binds the same addresses.
+	 */
+	if (pidfd >= 0 && is_ours(pid, p->conf) && pidfd_send_signal(pidfd, SIGTERM, NULL, 0) == 0 &&
+	    poll(&pfd, 1, 1000) == 0)
+		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 	unlink(p->pid);
 	unlink(p->conf);
 	unlink(p->hosts);
