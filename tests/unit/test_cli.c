@@ -148,6 +148,37 @@ static void test_build(void **state)
 	assert_null(netconf_build(&s));
 }
 
+static void test_build_internal_range(void **state)
+{
+	struct net_spec s = { .name = "in", .bridge = "nctl-in", .icc = true,
+			      .masquerade = true, .internal = true, .portmap = true };
+	json_t *j;
+	char *text;
+
+	assert_int_equal(ip_prefix_parse("10.88.0.0/24", &s.subnets[0]), 0);
+	assert_int_equal(ip_prefix_parse("fd88::/64", &s.subnets[1]), 0);
+	s.n_subnets = 2;
+	/* the range's network address is left out when it is the subnet's (and the
+	 * IPv4 broadcast address would be) */
+	assert_int_equal(ip_prefix_parse("10.88.0.0/25", &s.ip_ranges[0]), 0);
+	assert_int_equal(ip_prefix_parse("fd88::100/120", &s.ip_ranges[1]), 0);
+	s.n_ip_ranges = 2;
+	j = netconf_build(&s);
+	assert_non_null(j);
+	text = json_dumps(json_object_get(j, "plugins"), JSON_COMPACT);
+	/* internal: no ipMasq, no routes, firewall "internal", no portmap */
+	assert_string_equal(text,
+		"[{\"type\":\"bridge\",\"bridge\":\"nctl-in\",\"isGateway\":true,"
+		"\"ipMasq\":false,\"spoofchk\":true,\"capabilities\":{\"ips\":true},\"ipam\":"
+		"{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":\"10.88.0.0/24\","
+		"\"rangeStart\":\"10.88.0.1\",\"rangeEnd\":\"10.88.0.127\"}],"
+		"[{\"subnet\":\"fd88::/64\",\"rangeStart\":\"fd88::100\",\"rangeEnd\":"
+		"\"fd88::1ff\"}]],\"routes\":[]}},{\"type\":\"firewall\",\"icc\":true,"
+		"\"internal\":true}]");
+	free(text);
+	json_decref(j);
+}
+
 static void test_info(void **state)
 {
 	static const char text[] =
@@ -251,7 +282,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rate),	    cmocka_unit_test(test_publish),
 		cmocka_unit_test(test_ip),	    cmocka_unit_test(test_container),
-		cmocka_unit_test(test_build),	    cmocka_unit_test(test_info),
+		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_build_internal_range),	    cmocka_unit_test(test_info),
 		cmocka_unit_test(test_pick),	    cmocka_unit_test(test_bridge_name),
 		cmocka_unit_test(test_audit_kv),    cmocka_unit_test(test_cap_args),
 	};
