@@ -4,7 +4,8 @@
 # answer real connections from an outside netns (TCP, and a UDP range); a range bound
 # to one host address (IP:H1-H2:C1-C2) answers there only; a second container asking
 # for a range that overlaps in one port is refused as a whole, naming the owner, with
-# nothing added; disconnect removes all 100 elements.
+# nothing added; disconnect removes all 100 elements; `netctl run --publish` takes ranges
+# too.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/fwlib/fw.bash"
 . "$(dirname "$0")/fwlib/pm.bash"
@@ -66,6 +67,19 @@ cli_bad_range() {
 }
 cli_bad_range 8000-8010:80
 cli_bad_range 8010-8000:8010-8000
+
+# netctl run takes the same ranges
+NETCTL_RUNDIR=$T/run timeout 20 "$NETCTL" run --network rng --name r1 --publish 9300-9302:80-82 \
+	-- /usr/bin/python3 "$PROBE" peer tcp 82 &
+runpid=$!
+for _ in $(seq 50); do [ "$(dnat_count '^tcp\.930[0-2] ')" = 3 ] && break; sleep 0.1; done
+check_eq "netctl run --publish 9300-9302:80-82: three elements" 3 "$(dnat_count '^tcp\.930[0-2] ')"
+sleep 0.3
+check_eq "outside -> 192.168.50.1:9302 reaches the run's port 82" 192.168.50.2 \
+	"$(reach out tcp 192.168.50.1 9302)"
+kill -TERM $runpid
+wait $runpid 2>/dev/null
+check_eq "the run's elements are gone when it ends" 0 "$(dnat_count '^tcp\.930[0-2] ')"
 
 check "disconnect c1" "$NETCTL" disconnect rng c1
 check_eq "every element of c1 is gone (dnat-v4, dnat-ip-v4, pub-v4)" "" \
