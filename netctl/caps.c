@@ -11,14 +11,22 @@
 
 struct caps_set caps_default(void)
 {
-	/* moby's oci/caps/defaults.go: the set every `docker run` gets. */
+	/*
+	 * containers.conf's default_capabilities (podman): moby's set without NET_RAW (raw
+	 * sockets: forged frames, ARP and NDP), MKNOD and AUDIT_WRITE.
+	 */
 	struct caps_set s = {
 		.mask = BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FSETID) |
-			BIT(CAP_FOWNER) | BIT(CAP_MKNOD) | BIT(CAP_NET_RAW) | BIT(CAP_SETGID) |
-			BIT(CAP_SETUID) | BIT(CAP_SETFCAP) | BIT(CAP_SETPCAP) |
-			BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) |
-			BIT(CAP_AUDIT_WRITE),
+			BIT(CAP_FOWNER) | BIT(CAP_SETGID) | BIT(CAP_SETUID) | BIT(CAP_SETFCAP) |
+			BIT(CAP_SETPCAP) | BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_SYS_CHROOT) |
+			BIT(CAP_KILL),
 	};
+
+	/*
+	 * The kernel refuses to exec a file whose capabilities (ping's cap_net_raw=ep) are
+	 * outside the bounding set; inside it, no_new_privs runs the file without them.
+	 */
+	s.bound = s.mask | BIT(CAP_NET_RAW);
 	return s;
 }
 
@@ -31,6 +39,7 @@ int caps_adjust(struct caps_set *set, const char *name, bool add)
 		int bits = cap_max_bits();
 
 		set->mask = add ? (bits >= 64 ? ~0ULL : BIT(bits) - 1) : 0;
+		set->bound = set->mask;
 		return 0;
 	}
 	if (strncasecmp(name, "CAP_", 4) == 0)
@@ -43,10 +52,13 @@ int caps_adjust(struct caps_set *set, const char *name, bool add)
 	buf[4 + strlen(name)] = '\0';
 	if (cap_from_name(buf, &v) < 0 || v < 0 || v >= cap_max_bits())
 		return -EINVAL;
-	if (add)
+	if (add) {
 		set->mask |= BIT(v);
-	else
+		set->bound |= BIT(v);
+	} else {
 		set->mask &= ~BIT(v);
+		set->bound &= ~BIT(v);
+	}
 	return 0;
 }
 
@@ -58,7 +70,8 @@ int caps_apply(const struct caps_set *set)
 
 	/* The bounding set first, while we still hold CAP_SETPCAP. */
 	for (v = 0; v <= last; v++)
-		if (!(set->mask & BIT(v)) && cap_drop_bound(v) < 0 && errno != EINVAL)
+		if (!((set->mask | set->bound) & BIT(v)) && cap_drop_bound(v) < 0 &&
+		    errno != EINVAL)
 			return -errno;
 	caps = cap_init();
 	if (!caps)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * `netctl run [options] -- CMD...`: CMD in a fresh network namespace attached to
- * networks, with Docker's default capabilities and no_new_privs.
+ * networks, with podman's default capabilities and no_new_privs.
  *
  * Order, so that a crash at any instant leaves something `netctl gc` can undo: the run
  * record (our pid + start time, the netns, the attachments) is written first, then
@@ -33,6 +33,7 @@
 #include "netctl/runns.h"
 #include "netctl/runrec.h"
 #include "netlib/link.h"
+#include "netlib/netns.h"
 #include "netlib/sock.h"
 #include "util/cleanup.h"
 #include "util/str.h"
@@ -49,9 +50,10 @@ static const char usage_text[] =
 	"                  [--cap-add CAP]... [--cap-drop CAP]... -- CMD [ARG...]\n"
 	"\n"
 	"Runs CMD in a new network namespace attached to each NET (interfaces eth0,\n"
-	"eth1, ... in the order given), with Docker's default capability set adjusted by\n"
-	"--cap-add/--cap-drop (a name such as NET_ADMIN or CAP_NET_ADMIN, or ALL) and\n"
-	"no_new_privs. `--network none` gives loopback only. Without --network the\n"
+	"eth1, ... in the order given), with podman's default capability set (Docker's\n"
+	"without NET_RAW, MKNOD, AUDIT_WRITE; ping works through ICMP datagram sockets)\n"
+	"adjusted by --cap-add/--cap-drop (a name such as NET_ADMIN or CAP_NET_ADMIN, or\n"
+	"ALL) and no_new_privs. `--network none` gives loopback only. Without --network the\n"
 	"network named \"default\" is used when it exists (`netctl create default`),\n"
 	"else loopback only (said on stderr).\n"
 	"--publish, --ip and the rates apply to the first network; --alias (another name\n"
@@ -293,6 +295,21 @@ static int lo_up(const char *netns_path)
 	return r;
 }
 
+/*
+ * Without NET_RAW, ping works through ICMP datagram sockets (iputils falls back to
+ * them): let every group open one in the run's netns, as systemd does on the host.
+ */
+static int ping_unprivileged(const char *netns_path)
+{
+	_cleanup_close_ int fd = open(netns_path, O_RDONLY | O_CLOEXEC);
+	char errbuf[256];
+
+	if (fd < 0)
+		return -errno;
+	return netlib_sysctl_write(fd, "net/ipv4/ping_group_range", "0 2147483647", errbuf,
+				   sizeof(errbuf));
+}
+
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
 static void signal_set(sigset_t *s)
@@ -531,6 +548,8 @@ static int setup(const struct netctl_paths *p, const struct run_opts *o, struct 
 		r = netns_path(p->netnsdir, rec->container_id, ns_path, n);
 	if (r == 0)
 		r = lo_up(ns_path);
+	if (r == 0)
+		r = ping_unprivileged(ns_path);
 	if (r < 0)
 		fprintf(stderr, "netctl run: creating netns %s/%s: %s\n", p->netnsdir,
 			rec->container_id, strerror(-r));

@@ -45,7 +45,7 @@ for n in web-1 pg misc; do
 done
 run netctl ls
 run netctl inspect web-1
-echo "(web-1 binds port 80: Docker's default capabilities, which netctl run gives, include NET_BIND_SERVICE)"
+echo "(web-1 binds port 80: the default capabilities netctl run gives (podman's) include NET_BIND_SERVICE)"
 
 # Every flow: what `policy explain` says, and what real packets do.
 flows() {

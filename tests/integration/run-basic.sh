@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# netctl run without networks: Docker's default capabilities and no_new_privs in CMD,
+# netctl run without networks: podman's default capabilities (Docker's without NET_RAW,
+# MKNOD, AUDIT_WRITE) and no_new_privs in CMD, ping through ICMP datagram sockets,
 # --cap-add/--cap-drop, CMD's exit status (128+N when killed), signals forwarded,
 # bad input refused before anything is made, nothing left after any exit.
 . "$(dirname "$0")/../lib/common.sh"
@@ -13,19 +14,21 @@ leftovers() { ls /run/netns 2>/dev/null; ls "$NETCTL_RUNDIR/run" 2>/dev/null; }
 check_clean() { check_eq "$1: nothing left" "" "$(leftovers)"; }
 caps() { grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' | tr -s '\t ' ' ' | tr '\n' ';'; }
 
-# --- capabilities: moby's default set is 0x00000000a80425fb ---
+# --- capabilities: podman's default set is 0x00000000800405fb (moby's a80425fb without
+# NET_RAW, MKNOD, AUDIT_WRITE); the bounding set keeps NET_RAW (0x800425fb) so that
+# Debian's ping, cap_net_raw=ep, can be executed: no_new_privs runs it without it ---
 # The issue's own line, as typed (no network "default" here: loopback only).
 out=$("$NETCTL" run -- sh -c 'grep Cap /proc/self/status; grep NoNewPrivs /proc/self/status' 2>/dev/null | caps)
-check_eq "netctl run -- sh -c 'grep Cap /proc/self/status': Docker's set, NoNewPrivs 1" \
-	"CapInh: 00000000a80425fb;CapPrm: 00000000a80425fb;CapEff: 00000000a80425fb;CapBnd: 00000000a80425fb;CapAmb: 00000000a80425fb;NoNewPrivs: 1;" "$out"
+check_eq "netctl run -- sh -c 'grep Cap /proc/self/status': podman's set, NoNewPrivs 1" \
+	"CapInh: 00000000800405fb;CapPrm: 00000000800405fb;CapEff: 00000000800405fb;CapBnd: 00000000800425fb;CapAmb: 00000000800405fb;NoNewPrivs: 1;" "$out"
 out=$("$NETCTL" run --cap-drop ALL -- sh -c 'grep Cap /proc/self/status' 2>/dev/null | caps)
 check_eq "netctl run --cap-drop ALL -- sh -c 'grep Cap ...': every set zero" \
 	"CapInh: 0000000000000000;CapPrm: 0000000000000000;CapEff: 0000000000000000;CapBnd: 0000000000000000;CapAmb: 0000000000000000;" "$out"
 
 out=$("$NETCTL" run --network none -- sh -c 'cat /proc/self/status' | caps)
-d=00000000a80425fb
-check_eq "default: Docker's capability set, no_new_privs" \
-	"CapInh: $d;CapPrm: $d;CapEff: $d;CapBnd: $d;CapAmb: $d;NoNewPrivs: 1;" "$out"
+d=00000000800405fb
+check_eq "default: podman's capability set, NET_RAW in the bounding set only, no_new_privs" \
+	"CapInh: $d;CapPrm: $d;CapEff: $d;CapBnd: 00000000800425fb;CapAmb: $d;NoNewPrivs: 1;" "$out"
 out=$("$NETCTL" run --network none --cap-drop ALL -- cat /proc/self/status | caps)
 z=0000000000000000
 check_eq "--cap-drop ALL: every set empty" \
@@ -35,7 +38,31 @@ out=$("$NETCTL" run --network none --cap-drop ALL --cap-add net_admin --cap-add 
 check_eq "--cap-drop ALL --cap-add NET_ADMIN,NET_RAW" "CapEff: 0000000000003000" "$out"
 out=$("$NETCTL" run --network none --cap-drop chown --cap-drop KILL -- \
 	cat /proc/self/status | grep CapBnd | tr -s '\t ' ' ')
-check_eq "--cap-drop CHOWN,KILL from the default" "CapBnd: 00000000a80425da" "$out"
+check_eq "--cap-drop CHOWN,KILL from the default" "CapBnd: 00000000800425da" "$out"
+
+# --- least privilege: no raw socket by default, ping still works (ICMP datagram socket) ---
+raw='import socket; socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP); print("raw")'
+out=$("$NETCTL" run --network none -- /usr/bin/python3 -c "$raw" 2>&1)
+case $out in *PermissionError*) ok "default: a raw socket is refused (no NET_RAW)" ;;
+*) fail "default: a raw socket is refused (no NET_RAW)" "$out" ;; esac
+out=$("$NETCTL" run --network none --cap-add NET_RAW -- /usr/bin/python3 -c "$raw" 2>&1)
+check_eq "--cap-add NET_RAW: a raw socket opens" raw "$out"
+check_eq "the run's netns lets every group open ICMP datagram sockets" "0	2147483647" \
+	"$("$NETCTL" run --network none -- cat /proc/sys/net/ipv4/ping_group_range)"
+check "default: Debian's ping (cap_net_raw=ep file capability) execs and pings" \
+	"$NETCTL" run --network none -- ping -c 1 -W 1 127.0.0.1
+check "default: ping over IPv6 too (the same sysctl covers ICMPv6 datagram sockets)" \
+	"$NETCTL" run --network none -- ping -6 -c 1 -W 1 ::1
+# While it runs: ping's own effective set, and its socket in /proc/net/icmp (the
+# table of ICMP datagram sockets; raw sockets are in /proc/net/raw).
+out=$("$NETCTL" run --network none -- sh -c 'ping -c 4 -i 0.2 127.0.0.1 >/dev/null &
+	sleep 0.3; echo netraw $(((0x$(awk "/CapEff/{print \$2}" /proc/$!/status) >> 13) & 1)); echo icmp $(($(wc -l </proc/net/icmp) - 1));
+	echo raw $(($(wc -l </proc/net/raw) - 1)); wait' 2>&1 | tr -s '\t ' ' ' | tr '\n' ';')
+check_eq "ping runs without NET_RAW, on an ICMP datagram socket, no raw socket" \
+	"netraw 0;icmp 1;raw 0;" "$out"
+out=$("$NETCTL" run --network none --cap-drop NET_RAW -- ping -c 1 -W 1 127.0.0.1 2>&1)
+check_eq "--cap-drop NET_RAW takes it out of the bounding set too: ping cannot exec (126)" \
+	"126" "$?"
 
 # --- a fresh netns with loopback up, pinned under netctl-<id> while CMD runs ---
 out=$("$NETCTL" run --network none -- sh -c \
