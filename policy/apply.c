@@ -79,9 +79,12 @@ static int chain_cb(const char *name, void *data)
 /*
  * net-<net>-policy compared rule by rule with what policy_build() writes: per allow
  * entry, IPv4 then IPv6, a rule per port, each with its comment; then the final rule.
+ * With @host, net-<net>-hostpol: the "to": "host" entries the same way (whatever icc
+ * says), no final rule.
  */
 struct rules_cmp {
 	const struct policy *p;
+	bool host;
 	size_t i, k;
 	int v6;
 	bool final_done, mismatch;
@@ -91,16 +94,16 @@ static bool next_expected(struct rules_cmp *rc, char *buf, size_t n, int *verdic
 {
 	const struct policy *p = rc->p;
 
-	while (!p->icc && rc->i < p->n_rules) {
+	while ((rc->host || !p->icc) && rc->i < p->n_rules) {
 		size_t np = p->rules[rc->i].n_ports ? p->rules[rc->i].n_ports : 1;
 
-		if (rc->k < np) {
+		if (policy_rule_is_host(p, rc->i) == rc->host && rc->k < np) {
 			policy_rule_comment(buf, n, p, rc->i, rc->k++);
 			*verdict = NF_ACCEPT;
 			return true;
 		}
 		rc->k = 0;
-		if (rc->v6++ == 0)
+		if (policy_rule_is_host(p, rc->i) == rc->host && rc->v6++ == 0)
 			continue;
 		rc->v6 = 0;
 		rc->i++;
@@ -108,6 +111,8 @@ static bool next_expected(struct rules_cmp *rc, char *buf, size_t n, int *verdic
 	if (rc->final_done)
 		return false;
 	rc->final_done = true;
+	if (rc->host)
+		return false;
 	snprintf(buf, n, "%s", p->icc ? POLICY_ICC_ACCEPT : POLICY_FINAL_DROP);
 	*verdict = p->icc ? NF_ACCEPT : NF_DROP;
 	return true;
@@ -283,22 +288,46 @@ static int groups_match(struct nft_conn *c, const struct policy *p, const char *
  * group set and no stale one (and with @members, each group exactly its members)?
  * Fills @s (stale objects) and, with @members, @mem for the apply that follows.
  */
+/* Do @chain's rules (@host: net-<net>-hostpol's) match @p? 1 yes, 0 no, or -errno. */
+static int rules_match(struct nft_conn *c, const struct policy *p, const char *chain, bool host,
+		       char *errbuf, size_t n)
+{
+	struct rules_cmp rc = { .p = p, .host = host };
+	char want[POLICY_TEXT_MAX + 16];
+	int verdict, r;
+
+	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+	if (r <= 0)
+		return r;
+	r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, &rc, errbuf, n);
+	if (r < 0)
+		return r;
+	/* Every expected rule seen, none left over. */
+	return !rc.mismatch && !next_expected(&rc, want, sizeof(want), &verdict) &&
+	       rc.final_done;
+}
+
 static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, bool members,
 			struct members *mem, char *errbuf, size_t n)
 {
-	struct rules_cmp rc = { .p = s->p };
+	char hostpol[NFT_OBJ_NAME_MAX];
 	size_t g;
 	int r;
 
+	if (nft_net_obj(hostpol, sizeof(hostpol), "net-", s->net, "-hostpol") < 0)
+		return -EINVAL;
 	r = nft_list_chains(c, FAM, NFT_TABLE, chain_cb, s, errbuf, n);
 	if (r >= 0)
 		r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, s, errbuf, n);
-	if (r >= 0)
-		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, &rc, errbuf, n);
 	if (r < 0)
 		return r;
-	if (!s->mark_found || s->n || rc.mismatch || !rc.final_done)
+	if (!s->mark_found || s->n)
 		return 0;
+	r = rules_match(c, s->p, chain, false, errbuf, n);
+	if (r == 1)
+		r = rules_match(c, s->p, hostpol, true, errbuf, n);
+	if (r <= 0)
+		return r;
 	for (g = 0; g < s->p->n_groups * 2; g++)
 		if (!s->have_set[g])
 			return 0;

@@ -39,7 +39,8 @@ JSON
 cat >"$T/B.json" <<'JSON'
 { "version": 1, "network": "shop",
   "groups": { "frontend": ["web-1*"], "db": ["pg-*", "cache-*"] },
-  "allow": [ { "from": "frontend", "to": "db", "ports": ["5432/tcp", "6379/tcp"] } ] }
+  "allow": [ { "from": "frontend", "to": "db", "ports": ["5432/tcp", "6379/tcp"] },
+             { "from": "db", "to": "host", "ports": ["9100/tcp"] } ] }
 JSON
 
 addr() { ip -n "$1" -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1; }
@@ -61,6 +62,31 @@ FRONT_B=$(printf '%s\n' "${IP[web-1]}" | sort | tr '\n' ' ')
 DB_B=$(printf '%s\n' "${IP[pg-1]}" "${IP[cache-1]}" | sort | tr '\n' ' ')
 check_eq "B: frontend holds web-1" "$FRONT_B" "$(elems grp-shop-frontend)"
 check_eq "B: db holds pg-1 and cache-1" "$DB_B" "$(elems grp-shop-db)"
+
+# "Already applied" is read from the kernel: the same file again changes nothing; a
+# second mark, a rule gone, a group element gone or one too many are repaired.
+out=$("$NETCTL" policy apply shop "$T/B.json" 2>&1)
+case $out in *"unchanged (already applied)"*) ok "apply B again: unchanged" ;;
+*) fail "apply B again: unchanged" "$out" ;; esac
+repaired() { # LABEL : apply B repairs what LABEL broke
+	local out
+	out=$("$NETCTL" policy apply shop "$T/B.json" 2>&1)
+	case $out in *"unchanged"*) fail "$1: apply B repairs it" "$out" ;;
+	*) ok "$1: apply B repairs it" ;; esac
+}
+nft add chain inet netctl pol-shop-0123456789abcdef
+repaired "a second mark"
+check_eq "...one mark again" "$MARK_B" "$(marks)"
+nft delete rule inet netctl net-shop-policy handle \
+	"$(nft -a list chain inet netctl net-shop-policy | grep -m1 'allow\[0\]' | sed 's/.*# handle //')"
+repaired "a rule deleted"
+check_eq "...the rules again" "$RULES_B" "$(rules)"
+nft delete element inet netctl grp-shop-db "{ ${IP[pg-1]} }"
+repaired "a member missing from its group"
+nft add element inet netctl grp-shop-frontend "{ ${IP[pg-1]} comment \"id-stale\" }"
+repaired "an address in a group it does not belong to"
+check_eq "...frontend again" "$FRONT_B" "$(elems grp-shop-frontend)"
+check_eq "...db again" "$DB_B" "$(elems grp-shop-db)"
 
 # state_is_b LABEL : the kernel holds exactly policy B.
 state_is_b() {
