@@ -22,6 +22,7 @@
 #include "netctl/netconf.h"
 #include "netctl/paths.h"
 #include "netlib/link.h"
+#include "netlib/netns.h"
 #include "netlib/sock.h"
 #include "nft/conn.h"
 #include "nft/netctl_table.h"
@@ -474,6 +475,15 @@ static int make_bridge(const struct create_opts *o, bool *made, char *err, size_
 	}
 	if (r == 0)
 		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err, n);
+	if (r == 0 && *made) {
+		/* Its link-local without DAD, as its gateways: while tentative the host
+		 * sends no solicitation for what it forwards, and a container's first
+		 * IPv6 packets to an icc=false peer are lost (best effort: IPv6 may be off). */
+		char key[96], ignore[128];
+
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", o->spec.bridge);
+		netlib_sysctl_write(-1, key, "0", ignore, sizeof(ignore));
+	}
 	if (r == 0) {
 		struct netlib_link_set ls = netlib_link_set_init();
 

@@ -31,6 +31,22 @@ static int route_peers(const char *br, char *ebuf, size_t n)
 	return netlib_sysctl_write(-1, "net/ipv4/ip_forward", "1", ebuf, n);
 }
 
+/*
+ * The bridge's link-local appears with its first port's carrier and, with DAD, stays
+ * tentative for a second or two; meanwhile the kernel sends no neighbour solicitation
+ * for packets it forwards (it has no source for them), so a container's first IPv6
+ * packets to a peer routed through the host (icc=false) are lost. Its gateway
+ * addresses already skip DAD; so does its link-local, unless the config asks for DAD.
+ * Best effort: a host without IPv6 has no such file.
+ */
+static void bridge_no_dad(const char *br)
+{
+	char key[96], ignore[128];
+
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", br);
+	netlib_sysctl_write(-1, key, "0", ignore, sizeof(ignore));
+}
+
 int br_ensure_bridge(struct netlib_nl *nl, const struct br_conf *c, struct netlib_link *br,
 		     char *ebuf, size_t n)
 {
@@ -59,6 +75,8 @@ int br_ensure_bridge(struct netlib_nl *nl, const struct br_conf *c, struct netli
 		snprintf(ebuf, n, "%s already exists but is not a bridge", c->bridge);
 		return -EEXIST;
 	}
+	if (!c->enable_dad)
+		bridge_no_dad(c->bridge);
 	if (!(br->flags & IFF_UP))
 		ls.up = NETLIB_ON;
 	if (c->promisc && !(br->flags & IFF_PROMISC))
