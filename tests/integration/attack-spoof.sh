@@ -115,6 +115,12 @@ case $out in *"spoofchk is not in place"*"$P4"*) ok "CHECK names the missing bin
 *) fail "CHECK names the missing binding" "$out" ;; esac
 check "netctl gc" "$NETCTL" gc
 check "netctl check shop after gc: ok" "$NETCTL" check shop
+nft flush table bridge netctl
+check_fails "after a flush of table bridge netctl, CHECK fails" "$NETCTL" check shop pg
+check "netctl gc puts the rules back" "$NETCTL" gc
+check "netctl check shop after that: ok" "$NETCTL" check shop
+check_eq "one copy of each rule" "1" \
+	"$(nft list chain bridge netctl spoofchk | grep -c 'jump spoof-port')"
 
 # (d) a container that changes its own address or MAC reaches nobody
 ip -n evil addr add 10.77.0.200/24 dev eth0
