@@ -14,7 +14,9 @@
  * plugins it execs inherit the fd (named in $NETCTL_NET_LOCK_FDS) and find the lock
  * already theirs instead of waiting for their own parent. A plugin run by any other
  * runtime takes the lock itself. Taking a lock this process already holds only
- * counts a reference. A wait is bounded ($NETCTL_LOCK_TIMEOUT seconds, default 60):
+ * counts a reference. A plugin that starts a daemon must not let it inherit the
+ * descriptors netctl passed down (dnsname closes them: close_range), or the daemon
+ * would hold the lock for good. A wait is bounded ($NETCTL_LOCK_TIMEOUT seconds, default 60):
  * then the error is CNI code 11 "try again later" and names the holder (its PID and
  * command line, written into the lock file).
  */

@@ -151,6 +151,36 @@ for d in 20 50 80; do
 	check "bare firewall DEL ($d ms)" bare_del
 done
 
+# DEL when someone else removes one of its elements between its read and its delete
+# (a writer that ignores our lock): its batch, delayed 400 ms, meets ENOENT; it reads
+# again and succeeds (DEL is idempotent), leaving nothing of web-1b.
+cat >"$T/slowdel" <<EOF
+#!/bin/sh
+ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}detect_leaks=0 exec strace -f -qq -o $T/del.trace \\
+	-e trace=sendmsg -e inject=sendmsg:delay_enter=400000 $BIN/firewall "\$@"
+EOF
+chmod +x "$T/slowdel"
+fwb() { # CMD [BINARY]: the firewall for web-1b (10.95.0.201, frontend of B)
+	fw_conf shop nctl-shop web-1b 10.95.0.201/24 '"ingressPolicy":"isolated"' |
+		CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=web-1b" CNI_COMMAND=$1 \
+		CNI_CONTAINERID=id-web-1b CNI_NETNS=/run/netns/web-2 CNI_IFNAME=eth0 \
+		CNI_PATH=$BIN "${2:-$BIN/firewall}"
+}
+ip link add vh-web-1b type veth peer name eth1 netns web-2
+ip link set vh-web-1b master nctl-shop up
+check "ADD web-1b (bare)" fwb ADD
+check_eq "web-1b is in frontend" "${FRONT_B}10.95.0.201 " "$(elems grp-shop-frontend)"
+fwb DEL "$T/slowdel" >"$T/del.out" 2>&1 &
+delpid=$!
+for _ in $(seq 100); do grep -q "firewall DEL id-web-1b" "$NETCTL_STATEDIR/locks/shop.lock" && break; sleep 0.02; done
+sleep 0.15
+nft delete element inet netctl grp-shop-frontend '{ 10.95.0.201 }'
+wait $delpid
+check_eq "the DEL racing a foreign delete succeeds" "0 " "$? $(cat "$T/del.out")"
+check_eq "...after a second batch (it read again)" 2 "$(grep -c '^[0-9]* *sendmsg(' "$T/del.trace")"
+check_eq "...and leaves nothing of web-1b" "" "$(nft list table inet netctl | grep -o '10\.95\.0\.201')"
+ip link del vh-web-1b
+
 # Real traffic under B: web-1 reaches cache-1:6379 and pg-1:5432; pg-1 does not reach web-1.
 serve cache-1 tcp 6379
 serve pg-1 tcp 5432
