@@ -122,12 +122,17 @@ static int load_addrs(struct cni_ctx *ctx, struct dn_config *c)
 		if (ip->has_gateway)
 			add_unique(c->gateways, &c->n_gateways, &ip->gateway);
 	}
-	if (!c->n_addrs || !c->n_gateways)
+	if (!c->n_addrs)
 		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "dnsname needs the container's address and its gateway",
-				   "prevResult has %d container address(es) and %d gateway(s): "
-				   "chain dnsname after a bridge with isGateway", c->n_addrs,
-				   c->n_gateways);
+				   "dnsname needs the container's address",
+				   "prevResult has no address of the container: chain dnsname "
+				   "after a bridge (or another plugin that gives it addresses)");
+	/*
+	 * No gateway (an internal network: podman's --internal sets isGateway false): no
+	 * address to serve on, so no server, as with the reference, whose dnsmasq then
+	 * listens nowhere; the container starts, without names.
+	 */
+	c->no_server = !c->n_gateways;
 	return 0;
 }
 

@@ -36,6 +36,7 @@ struct dn_config {
 	int n_addrs;
 	struct ip_addr gateways[DN_MAX_ADDRS];
 	int n_gateways;
+	bool no_server;		/* no gateway in prevResult: nothing to serve on */
 };
 
 /**

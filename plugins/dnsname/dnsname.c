@@ -198,6 +198,8 @@ static int dn_add(struct cni_ctx *ctx)
 
 	if (dn_config_load(ctx, true, &c) < 0)
 		return -EINVAL;
+	if (c.no_server)
+		return 0;
 	lines = block_lines(&c);
 	if (!lines)
 		return cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_IO, "out of memory", "hosts");
@@ -293,6 +295,8 @@ static int dn_check(struct cni_ctx *ctx)
 
 	if (dn_config_load(ctx, true, &c) < 0)
 		return -EINVAL;
+	if (c.no_server)
+		return 0;
 	r = state_open(ctx, &c.paths, c.net, false, &s);
 	if (r < 0 || !dn_hosts_find(&s.hosts, ctx->env.container_id, ctx->env.ifname))
 		return cni_err_set(&ctx->err, CNI_ERR_UNKNOWN_CONTAINER,

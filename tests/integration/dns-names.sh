@@ -100,6 +100,13 @@ check "ADD with a hex container ID" dn_direct ADD
 check_eq "the short ID resolves" "10.89.0.99 10.89.0.99" "$(lookup c2 0123456789ab) $(lookup c2 0123456789ab.dns.podman)"
 check "DEL it" dn_direct DEL
 check_eq "IDs that are not hex give no (shared) short name" "" "$(grep -v '^#' /run/netctl/dnsname/dn/hosts | grep -o ' cnitool-[^ ]*')"
+# no gateway in prevResult (an internal network): ADD succeeds, nothing is served
+out=$(jq -c '.plugins[1] + {cniVersion: "1.0.0", name: "dn", prevResult: {cniVersion: "1.0.0",
+	interfaces: [{name: "dn0"}, {name: "eth0", sandbox: "/run/netns/c4"}],
+	ips: [{address: "10.89.0.98/24", interface: 1}]}}' "$T/netd/dn.conflist" |
+	CNI_COMMAND=ADD CNI_CONTAINERID=nogw CNI_NETNS=/run/netns/c4 CNI_IFNAME=eth0 \
+	CNI_ARGS=K8S_POD_NAME=nogw "$BIN/dnsname")
+check_eq "no gateway: ADD passes prevResult through, no nameserver added" "null 10.89.0.98/24" "$(jq -r '"\(.dns.nameservers) \(.ips[0].address)"' <<<"$out")"
 check_eq "nothing written for the bad input" "$before" "$(md5sum /run/netctl/dnsname/dn/hosts)"
 
 # the last DEL stops the server

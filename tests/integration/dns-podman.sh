@@ -3,7 +3,8 @@
 # DNS chains our dnsname, and `podman run --name` containers find each other by name,
 # by --network-alias and by short ID (busybox nslookup, which reads the resolv.conf
 # podman wrote from our ADD result); a container of another network does not resolve;
-# `podman rm` and `podman network rm` leave no dnsmasq.
+# podman chains no dnsname on an --internal network; `podman rm` and
+# `podman network rm` leave no dnsmasq.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
 . "$(dirname "$0")/../lib/podman.bash"
@@ -35,10 +36,15 @@ check_eq "... by its short ID" "$dbip" "$(grep -A2 '^Name:' <<<"$out" | awk '/^A
 out=$(ask dn2 db)
 check_eq "a container of another network does not find db" "" \
 	"$(grep -A2 '^Name:' <<<"$out" | awk '/^Address/ {print $2}')"
-check "podman rm -f db far" pm rm -f -t 0 db far
+check "podman network create dni --internal (DNS on)" pm network create dni --internal --subnet 10.99.3.0/24
+check_eq "podman leaves dnsname out of an --internal network (no gateway to serve on)" \
+	'false ["bridge","portmap","firewall","tuning"]' \
+	"$(jq -c '.plugins[0].isGateway' "$T/cni/dni.conflist") $(jq -c '[.plugins[].type]' "$T/cni/dni.conflist")"
+check "a container starts on it" sleeper inner dni
+check "podman rm -f db far inner" pm rm -f -t 0 db far inner
 check_eq "podman has no container left" "" "$(pm ps -aq)"
 check_eq "no dnsmasq left after the last container" "" "$(dnsmasq_pids)"
-check "podman network rm dn1 dn2" pm network rm dn1 dn2
+check "podman network rm dn1 dn2 dni" pm network rm dn1 dn2 dni
 check_eq "nothing left (veths, store, nft elements, DNS state)" "" \
 	"$(for n in dn1 dn2; do leaks /var/lib/cni/networks/$n; done | sort -u; ls /run/netctl/dnsname 2>/dev/null)"
 done_testing
