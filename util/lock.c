@@ -118,37 +118,45 @@ static bool still_linked(int fd, const char *path)
 	       a.st_ino == b.st_ino;
 }
 
-int lock_take_timed(const char *path, int timeout_ms, const char *what, bool inherit,
-		    char *holder, size_t holder_n)
+/* flock @fd, polled until @deadline, so the wait is bounded without signals. */
+static int flock_until(int fd, long long deadline)
 {
-	long long deadline = now_ms(CLOCK_MONOTONIC) + timeout_ms;
-	int fd, r, wait = 1;
+	int wait = 1;
 
-again:
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | (inherit ? 0 : O_CLOEXEC), 0600);
-	if (fd < 0)
-		return -errno;
-	/* Polled, so the wait is bounded without signals: holders keep it for ms. */
-	while ((r = flock(fd, LOCK_EX | LOCK_NB)) < 0) {
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		long long left = deadline - now_ms(CLOCK_MONOTONIC);
 
 		if (errno == EINTR)
 			continue;
-		if (errno != EWOULDBLOCK || left <= 0)
-			break;
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		if (left <= 0)
+			return -EAGAIN;
 		sleep_ms(wait < left ? wait : (int)left);
 		wait = wait * 2 > POLL_MAX_MS ? POLL_MAX_MS : wait * 2;
 	}
-	if (r < 0) {
-		r = errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return 0;
+}
+
+int lock_take_timed(const char *path, int timeout_ms, const char *what, bool inherit,
+		    char *holder, size_t holder_n)
+{
+	long long deadline = now_ms(CLOCK_MONOTONIC) + timeout_ms;
+	int fd, r;
+
+	for (;;) {
+		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | (inherit ? 0 : O_CLOEXEC), 0600);
+		if (fd < 0)
+			return -errno;
+		r = flock_until(fd, deadline);
+		if (r == 0 && still_linked(fd, path))
+			break;
 		if (r == -EAGAIN && holder)
 			lock_holder_text(fd, holder, holder_n);
 		close(fd);
-		return r;
-	}
-	if (!still_linked(fd, path)) {
-		close(fd);
-		goto again;
+		if (r < 0)
+			return r;
+		/* Locked a file its holder had unlinked: the path names a new one now. */
 	}
 	record_holder(fd, what);
 	return fd;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,6 +110,40 @@ static void test_timed_names_holder(void **state)
 	close(again);
 }
 
+/* A holder that unlinks its lock file (netctl rm) before it lets go. */
+static int child_unlinks(void)
+{
+	int fd = lock_take_timed(path, 0, "unlinker", false, NULL, 0);
+
+	if (fd < 0)
+		return 1;
+	usleep(150 * 1000);
+	unlink(path);
+	return 0;	/* exit: the flock goes with the last descriptor */
+}
+
+static void test_unlinked_reopened(void **state)
+{
+	struct stat a, b;
+	int fd, st;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/gone.lock", dir);
+	pid = fork();
+	if (pid == 0)
+		_exit(child_unlinks());
+	usleep(50 * 1000);
+	/* Waits on the old file, gets it once the child is gone, then takes the new one. */
+	fd = lock_take_timed(path, 2000, "waiter", false, NULL, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(st, 0);
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(stat(path, &b), 0);
+	assert_true(a.st_ino == b.st_ino && a.st_nlink == 1);
+	close(fd);
+}
+
 static int child_net_lock(void)
 {
 	struct cni_err err = { 0 };
@@ -158,6 +193,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_timeout_parse),
 		cmocka_unit_test_setup_teardown(test_timed_names_holder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_net_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unlinked_reopened, setup, teardown),
 	};
 
 	if (argc == 2 && !strcmp(argv[1], "net-lock"))
