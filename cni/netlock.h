@@ -6,8 +6,8 @@
  * shared nft objects, a plugin's per-network file such as a hosts file). Plugins and
  * netctl take it alike; see doc/policy.md "Locks" for who holds it and the order.
  *
- * Lock order (never the reverse, so nothing deadlocks): the network list's lock
- * (<confdir>/net.d/.lock, create/rm), then network locks (several only in name order,
+ * Lock order (never the reverse, so nothing deadlocks): gc's own lock, the network
+ * list's lock (<confdir>/net.d/.lock, create/rm), then network locks (several only in name order,
  * `netctl gc`), then the result-cache lock, then host-local's store lock.
  *
  * netctl takes a network's lock with @share before it runs the plugin chain: the
