@@ -10,6 +10,8 @@
 #      reference's, through `netctl cni` (plugin time, as chain.sh): the first ADD of
 #      a network (it starts the server), then 30 more ADDs and their DELs (the last DEL
 #      stops it), medians; 5 rounds.
+#   3. dnsname alone: CPU time (user+sys) per exec of ours and the reference's, less
+#      the harness's own (the same loop exec'ing /bin/true): robust to a loaded machine.
 . "$(dirname "$0")/sandboxed.sh"
 . "$ROOT/tests/lib/podman.bash"
 
@@ -148,3 +150,44 @@ cline add "ADD (server running)"
 cline del "DEL (others remain)"
 cline last "last DEL (stops the server)"
 echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- 3. dnsname alone, CPU time: robust to a loaded machine (wall time is not) ----
+# 200 ADDs then DELs of the plugin by itself on a running network, each exec's user+sys
+# time (the children's, from /proc/self/stat) against the reference's.
+declare -A DNB=([ours]=10.95 [ref]=10.96)
+for who in ours ref; do
+	ip link add bdn$who type bridge && ip addr add "${DNB[$who]}.0.1/16" dev bdn$who &&
+		ip link set bdn$who up
+done
+cputicks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }	# $$: the bash -c below
+dn_conf() {
+	local sub=10.95
+	[ "$1" = ref ] && sub=10.96
+	printf '{"cniVersion":"1.0.0","name":"cpu%s","type":"dnsname","domainName":"dns.podman","prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"bdn%s"},{"name":"eth0","sandbox":"/run/netns/x"}],"ips":[{"address":"%s.%d.%d/16","gateway":"%s.0.1","interface":1}]}}' \
+		"$1" "$1" $sub $(($2 / 250)) $(($2 % 250 + 2)) $sub
+}
+dn_run() {	# WHO CMD I
+	dn_conf "$1" "$3" | CNI_COMMAND=$2 CNI_CONTAINERID=id$3 CNI_NETNS=/run/netns/x CNI_IFNAME=eth0 \
+		CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=c$3" CNI_PATH=/nonexistent "${CP[$1]}/dnsname" >/dev/null
+}
+echo
+echo "dnsname alone on a running network: CPU time (user+sys) per exec, 200 each, in ms;"
+echo "net: less the harness (the same loop exec'ing /bin/true)"
+mkdir -p "$T/floor" && ln -sf /bin/true "$T/floor/dnsname"
+printf '%-12s %9s %9s %9s %9s %9s %7s\n' "" ours ref harness "ours net" "ref net" ratio
+declare -A CPU=()
+for who in ours ref; do dn_run $who ADD 0; done	# the servers run
+for cmd in ADD DEL; do
+	for who in ours ref floor; do
+		bash -c "$(declare -f dn_conf dn_run cputicks); declare -A CP=([ours]=$BIN [ref]=$REF [floor]=$T/floor)
+			a=\$(cputicks); for ((i = 1; i <= 200; i++)); do dn_run $who $cmd \$i; done
+			echo \$((\$(cputicks) - a))" >"$T/cpu.$who.$cmd"
+		CPU[$who.$cmd]=$(awk -v t="$(cat "$T/cpu.$who.$cmd")" -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { printf "%.2f", t / hz * 1000 / 200 }')
+	done
+	o=$(awk -v a="${CPU[ours.$cmd]}" -v f="${CPU[floor.$cmd]}" 'BEGIN { printf "%.2f", a - f }')
+	r=$(awk -v a="${CPU[ref.$cmd]}" -v f="${CPU[floor.$cmd]}" 'BEGIN { printf "%.2f", a - f }')
+	printf '%-12s %9s %9s %9s %9s %9s %7s\n' "$cmd" "${CPU[ours.$cmd]}" "${CPU[ref.$cmd]}" \
+		"${CPU[floor.$cmd]}" "$o" "$r" "$(ratio "$o" "$r")"
+done
+for who in ours ref; do dn_run $who DEL 0; done
