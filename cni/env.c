@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
 
 #include "cni/env.h"
 #include "util/str.h"
@@ -125,4 +130,27 @@ int cni_env_parse(struct cni_env *env, struct cni_err *err)
 				   "CNI_IFNAME='%s': 1-15 bytes, no '/', ':' or white space",
 				   env->ifname);
 	return parse_args(env, err);
+}
+
+int cni_netns_check(const char *netns, struct cni_err *err)
+{
+	int fd, type;
+
+	if (!netns)
+		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_NETNS is not set",
+				   "ADD needs CNI_NETNS, the container's network namespace");
+	fd = open(netns, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return cni_err_set(err, CNI_ERR_INVALID_ENV,
+				   "CNI_NETNS is not a network namespace", "CNI_NETNS=%s: %s",
+				   netns, strerror(errno));
+	/* nsfs answers NS_GET_NSTYPE; any other file (a bind mount gone stale: a plain
+	 * empty file, a directory, /dev/null) answers ENOTTY. */
+	type = ioctl(fd, NS_GET_NSTYPE);
+	close(fd);
+	if (type == CLONE_NEWNET)
+		return 0;
+	return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_NETNS is not a network namespace",
+			   "CNI_NETNS=%s: %s", netns, type < 0 ? "not a namespace file" :
+			   "a namespace of another type (pid, mount, uts, ...)");
 }

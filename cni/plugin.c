@@ -149,6 +149,15 @@ static int run(const struct cni_plugin_ops *ops, struct cni_ctx *ctx, const char
 	if (command_allowed(ctx, &ctx->err) < 0 || load_prev(ctx) < 0 ||
 	    check_runtime_keys(ops, ctx) < 0)
 		return -EINVAL;
+	/*
+	 * Before any change, in one place for every plugin: an ADD into a path that is
+	 * gone or is no network namespace would otherwise half-work (host side made, or
+	 * qdiscs put on for a container that does not exist). IPAM plugins never enter
+	 * the namespace, and runtimes call them with whatever the main plugin got.
+	 */
+	if (ctx->env.cmd == CNI_CMD_ADD && !ops->is_ipam && cni_netns_check(ctx->env.netns,
+									      &ctx->err) < 0)
+		return -EINVAL;
 	if (ctx->env.cmd == CNI_CMD_ADD) {
 		ctx->result = cni_result_new();
 		if (!ctx->result)

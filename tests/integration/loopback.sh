@@ -59,5 +59,7 @@ check_eq "prevResult passes through" "eth0 10.1.0.2/24" \
 	"$(echo "$out" | json_get '"\(.interfaces[0].name) \(.ips[0].address)"')"
 
 out=$(conf 1.0.0 | plugin loopback ADD nid /run/netns/nope eth0)
-check_eq "ADD with a missing netns fails with code 5" 5 "$(echo "$out" | json_get .code)"
+# Every plugin refuses it before doing anything (cni/env.c, fault-netns.sh): code 4.
+check_eq "ADD with a missing netns fails with code 4 (invalid environment)" 4 \
+	"$(echo "$out" | json_get .code)"
 done_testing

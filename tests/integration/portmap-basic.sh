@@ -131,6 +131,7 @@ check_eq "markMasqBit 40 refused (code 7)" 7 "$(echo "$out" | jq -r .code)"
 check "CHECK c1 (dual stack)" pm CHECK c1 "$A1" "$M1"
 check "CHECK c2 (v4 only)" pm CHECK c2 "$A2" '[{"hostPort":8081,"containerPort":80}]'
 A3='["fd70::7/64"]' M3='[{"hostPort":7070,"containerPort":80}]'
+mkns c3		# ADD wants a real network namespace (only its mapping is used here)
 check "ADD c3 (v6 only) 7070 -> 80" pm ADD c3 "$A3" "$M3"
 check "CHECK c3 (v6 only)" pm CHECK c3 "$A3" "$M3"
 check "DEL c3" pm DEL c3 "$A3" "$M3"
