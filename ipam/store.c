@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ static int check_data_dir(const char *data_dir, struct cni_err *err)
 				 "ipam.dataDir is not a directory", "%s exists and is not a "
 				 "directory", data_dir);
 }
+
+static void clean_dead_writers(struct ipam_store *s);
 
 int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *network,
 		    bool create, struct cni_err *err)
@@ -77,7 +80,75 @@ int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *netw
 		ipam_store_close(s);
 		return store_fail(err, r, CNI_ERR_IO, "cannot lock the IPAM store", lock);
 	}
+	clean_dead_writers(s);
 	return 0;
+}
+
+/*
+ * "<name>.tmp.<pid>": the pid of the writer, or 0 when @name is no temporary file.
+ * Names are those store_write() makes (an address, last_reserved_ip.N).
+ */
+static pid_t tmp_writer(const char *name);
+
+/*
+ * A writer killed between creating its temporary file and renaming it leaves the file
+ * behind. Every writer holds the lock, so under it a file whose writer is dead is
+ * garbage; a live pid (reused) is left for GC. Cheap: the directory is empty but for
+ * such leftovers, and absent until the first write.
+ */
+static void clean_dead_writers(struct ipam_store *s)
+{
+	_cleanup_close_ int fd = openat(s->dirfd, IPAM_TMP_DIR,
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	pid_t pid;
+	DIR *d;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d)
+		return;
+	fd = -1;	/* the DIR owns it now */
+	while ((de = readdir(d))) {
+		pid = tmp_writer(de->d_name);
+		if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}
+
+/*
+ * Write @body as @name atomically: a temporary file in IPAM_TMP_DIR, fsynced, renamed
+ * over @name, the store directory fsynced. The caller holds the lock.
+ */
+static int store_write(struct ipam_store *s, const char *name, const char *body)
+{
+	_cleanup_close_ int tmpdir = -1, fd = -1;
+	char tmp[NAME_MAX + 1];
+	int r;
+
+	if (mkdirat(s->dirfd, IPAM_TMP_DIR, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	tmpdir = openat(s->dirfd, IPAM_TMP_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tmpdir < 0)
+		return -errno;
+	r = str_printf(tmp, sizeof(tmp), "%s.tmp.%d", name, (int)getpid());
+	if (r < 0)
+		return r;
+	fd = openat(tmpdir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, body, strlen(body));
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0 && renameat(tmpdir, tmp, s->dirfd, name) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(tmpdir, tmp, 0);
+		return r;
+	}
+	return fsync(s->dirfd) < 0 ? -errno : 0;
 }
 
 void ipam_store_close(struct ipam_store *s)
@@ -106,7 +177,7 @@ int ipam_store_reserve(struct ipam_store *s, const struct ip_addr *addr, const c
 	    path_join(path, sizeof(path), s->dir, name) < 0)
 		return cni_err_set_errno(err, -ENAMETOOLONG, CNI_ERR_INTERNAL,
 					 "a reservation does not fit", "%s", name);
-	r = file_write_atomic(path, body, strlen(body), 0600);
+	r = store_write(s, name, body);
 	if (r < 0)
 		return store_fail(err, r, CNI_ERR_IO, "cannot write a reservation", path);
 	return 1;
@@ -174,7 +245,7 @@ int ipam_store_last_set(struct ipam_store *s, int set, const struct ip_addr *add
 	if (path_join(path, sizeof(path), s->dir, file) < 0)
 		return cni_err_set_errno(err, -ENAMETOOLONG, CNI_ERR_INTERNAL,
 					 "a store path does not fit", "%s", file);
-	r = file_write_atomic(path, name, strlen(name), 0600);
+	r = store_write(s, file, name);
 	if (r < 0)
 		return store_fail(err, r, CNI_ERR_IO, "cannot write the IPAM store", path);
 	return 0;
@@ -294,34 +365,40 @@ int ipam_store_scan(struct ipam_store *s, int (*fn)(const struct ipam_entry *e, 
 }
 
 /* "<address>.tmp.<digits>" or "last_reserved_ip.<digits>.tmp.<digits>" */
-static bool is_our_tmp(const char *name)
+static pid_t tmp_writer(const char *name)
 {
 	char base[IP_STR_MAX];
 	struct ip_addr a;
 	const char *t = strstr(name, ".tmp.");
+	unsigned long pid;
 	size_t n;
+	bool ok;
 
-	if (!t || !t[5] || strspn(t + 5, "0123456789") != strlen(t + 5))
-		return false;
+	if (!t || !t[5] || strspn(t + 5, "0123456789") != strlen(t + 5) || strlen(t + 5) > 9)
+		return 0;
 	n = (size_t)(t - name);
 	if (n >= sizeof(base))
-		return false;
+		return 0;
 	memcpy(base, name, n);
 	base[n] = '\0';
 	if (str_has_prefix(base, LAST_PREFIX))
-		return base[strlen(LAST_PREFIX)] &&
-		       strspn(base + strlen(LAST_PREFIX), "0123456789") ==
-			       strlen(base + strlen(LAST_PREFIX));
-	return ip_addr_parse(base, &a) == 0;
+		ok = base[strlen(LAST_PREFIX)] &&
+		     strspn(base + strlen(LAST_PREFIX), "0123456789") ==
+			     strlen(base + strlen(LAST_PREFIX));
+	else
+		ok = ip_addr_parse(base, &a) == 0;
+	pid = strtoul(t + 5, NULL, 10);
+	return ok && pid > 0 ? (pid_t)pid : 0;
 }
 
-int ipam_store_clean_tmp(struct ipam_store *s)
+/* Remove every temporary file of directory @dirfd (not closed). Return how many. */
+static int clean_tmp_in(int dirfd)
 {
 	struct dirent *de;
 	DIR *d;
 	int fd, n = 0;
 
-	fd = dup(s->dirfd);
+	fd = dup(dirfd);
 	if (fd < 0)
 		return -errno;
 	d = fdopendir(fd);
@@ -332,10 +409,25 @@ int ipam_store_clean_tmp(struct ipam_store *s)
 	}
 	rewinddir(d);
 	while ((de = readdir(d)))
-		if (is_our_tmp(de->d_name) && unlinkat(s->dirfd, de->d_name, 0) == 0)
+		if (tmp_writer(de->d_name) && unlinkat(dirfd, de->d_name, 0) == 0)
 			n++;
 	closedir(d);
 	return n;
+}
+
+int ipam_store_clean_tmp(struct ipam_store *s)
+{
+	_cleanup_close_ int tmpdir = openat(s->dirfd, IPAM_TMP_DIR,
+					    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int n, m = 0;
+
+	/* In the store itself: what netctl wrote before IPAM_TMP_DIR existed. */
+	n = clean_tmp_in(s->dirfd);
+	if (n >= 0 && tmpdir >= 0)
+		m = clean_tmp_in(tmpdir);
+	if (n >= 0 && m < 0)
+		n = m;
+	return n < 0 ? n : n + m;
 }
 
 void ipam_bad_add(struct ipam_bad *b, const struct ipam_entry *e)

@@ -7,6 +7,12 @@
  *	<dataDir>/<network>/<address>             "<containerID>\r\n<ifname>" (older
  *	                                          versions wrote "<containerID>" only)
  *	<dataDir>/<network>/last_reserved_ip.<N>  the last address given from range set N
+ *	<dataDir>/<network>/.netctl-tmp/          netctl's writes in progress,
+ *	                                          "<name>.tmp.<pid>", renamed into place
+ *
+ * Temporary files live in their own directory so that the next locked operation can
+ * remove a killed writer's leftovers by reading a directory that is almost always
+ * empty, instead of every reservation (ADD and DEL stay flat as the store grows).
  *
  * Files are read bounded and validated; anything else found under an address's name
  * is reported as bad and never trusted (nor deleted).
@@ -25,6 +31,7 @@
 #define IPAM_DEFAULT_DATA_DIR "/var/lib/cni/networks"
 #define IPAM_STORE_FILE_MAX 4096	/* a reservation file above this is bad */
 #define IPAM_ID_MAX 256			/* container IDs, as cni/env.c accepts them */
+#define IPAM_TMP_DIR ".netctl-tmp"
 
 struct ipam_store {
 	char dir[PATH_MAX];
@@ -94,8 +101,9 @@ int ipam_store_scan(struct ipam_store *s, int (*fn)(const struct ipam_entry *e, 
 		    void *data);
 
 /**
- * ipam_store_clean_tmp() - remove temporary files a crashed writer left behind
- * ("<address or last_reserved_ip.N>.tmp.<pid>"). Call with the lock held.
+ * ipam_store_clean_tmp() - remove every temporary file a crashed writer left behind
+ * ("<address or last_reserved_ip.N>.tmp.<pid>", in IPAM_TMP_DIR, or in the store itself
+ * as older netctl versions wrote them). For GC; call with the lock held.
  * Return: how many were removed, or -errno.
  */
 int ipam_store_clean_tmp(struct ipam_store *s);

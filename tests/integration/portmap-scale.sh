@@ -14,6 +14,9 @@ now() { date +%s%N; }
 
 # The bridge named in prevResult: snat sets route_localnet on it.
 ip link add br0 type bridge
+# ADD wants a real network namespace; portmap never enters it, so all share one.
+mkns pmscale
+mkns dup
 for i in $(seq 1 $N); do
 	pm_conf "c$i" "$(addr "$i")" "[{\"hostPort\":$((20000 + i)),\"containerPort\":80}]" >"$T/c$i.json"
 	pm_conf "c$i" "[]" "" >"$T/c$i.bare.json"
@@ -22,7 +25,7 @@ done
 fails=0
 for i in $(seq 1 $N); do
 	t0=$(now)
-	plugin portmap ADD "id-c$i" "/run/netns/c$i" eth0 <"$T/c$i.json" >/dev/null || fails=$((fails + 1))
+	plugin portmap ADD "id-c$i" /run/netns/pmscale eth0 <"$T/c$i.json" >/dev/null || fails=$((fails + 1))
 	echo $(( ($(now) - t0) / 1000 )) >>"$T/add.us"
 done
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -38,7 +41,7 @@ check_eq "pub-v4 holds $N elements" $N "$(set_count pub-v4)"
 out=$(pm ADD dup "[\"10.99.0.1/16\"]" '[{"hostPort":20250,"containerPort":80}]')
 check_eq "host port 20250 asked again: refused naming id-c250" yes \
 	"$(echo "$out" | jq -r 'if (.details | test("id-c250 ")) then "yes" else . end')"
-check "CHECK c400" sh -c "$(declare -f plugin); BIN=$BIN; plugin portmap CHECK id-c400 /run/netns/c400 eth0 <$T/c400.json"
+check "CHECK c400" sh -c "$(declare -f plugin); BIN=$BIN; plugin portmap CHECK id-c400 /run/netns/pmscale eth0 <$T/c400.json"
 # Last 50 ADDs must not cost much more than the first 50 (flat, element ops only).
 # Generous: other work on this 2-core machine makes single runs noisy.
 check "ADD cost flat: median of the last 50 within 2x + 3 ms of the first 50's ($first vs $last us)" \

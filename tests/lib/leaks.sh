@@ -28,9 +28,11 @@ leaks() {
 		ip -n "$ns" -o link show | awk -F': ' -v ns="$ns" '$2 != "lo" {print "in " ns ": " $2}'
 	done
 	if [ -d "$store" ]; then
-		ls -A "$store" | grep -v -e '^lock$' -e '^last_reserved_ip' -e '^\.netctl-attachments$' |
-			sed 's/^/store: /'
+		ls -A "$store" | grep -v -e '^lock$' -e '^last_reserved_ip' -e '^\.netctl-attachments$' \
+			-e '^\.netctl-tmp$' | sed 's/^/store: /'
 		ls -A "$store/.netctl-attachments" 2>/dev/null | sed 's/^/attachment index: /'
+		# a killed writer's temporary file: the next locked operation removes it
+		ls -A "$store/.netctl-tmp" 2>/dev/null | sed 's/^/store: .netctl-tmp\//'
 		for f in "$store/lock"; do
 			[ -e "$f" ] || continue
 			flock -n -x "$f" true || echo "store lock held: $f"

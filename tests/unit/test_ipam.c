@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "ipam/alloc.h"
 #include "ipam/index.h"
@@ -634,6 +635,53 @@ static void test_gc(void **state)
 	store_teardown(&t);
 }
 
+/* A pid that is certainly dead: a child that has been waited for. */
+static pid_t dead_pid(void)
+{
+	pid_t p = fork();
+
+	if (p == 0)
+		_exit(0);
+	assert_true(p > 0);
+	assert_int_equal(waitpid(p, NULL, 0), p);
+	return p;
+}
+
+/*
+ * Writes go through IPAM_TMP_DIR; the next open of the store (any locked operation,
+ * ADD and DEL included) removes what a dead writer left there, and only that.
+ */
+static void test_tmp_dead_writers(void **state)
+{
+	struct cni_err err = { 0 };
+	struct tmpstore t;
+	struct ip_addr a;
+	char dead[64], live[64];
+
+	store_setup(&t);
+	assert_int_equal(ip_addr_parse("10.0.0.9", &a), 0);
+	assert_int_equal(ipam_store_reserve(&t.st, &a, "c9", "eth0", &err), 1);
+	assert_true(has_file(&t, "10.0.0.9"));
+	assert_true(has_file(&t, IPAM_TMP_DIR));
+	snprintf(dead, sizeof(dead), IPAM_TMP_DIR "/10.0.0.7.tmp.%d", (int)dead_pid());
+	snprintf(live, sizeof(live), IPAM_TMP_DIR "/10.0.0.8.tmp.%d", (int)getpid());
+	put_file(&t, dead, "c7\r\neth0");
+	put_file(&t, live, "c8\r\neth0");
+	put_file(&t, IPAM_TMP_DIR "/README", "not ours");
+	ipam_store_close(&t.st);
+	assert_int_equal(ipam_store_open(&t.st, t.data, "net1", false, &err), 0);
+	assert_false(has_file(&t, dead));
+	assert_true(has_file(&t, live));		/* a live writer's (or a reused pid) */
+	assert_true(has_file(&t, IPAM_TMP_DIR "/README"));
+	assert_true(has_file(&t, "10.0.0.9"));
+	/* GC takes every temporary file, live pid or not, old layout too. */
+	put_file(&t, "10.0.0.6.tmp.1", "c6\r\neth0");
+	assert_int_equal(ipam_store_clean_tmp(&t.st), 2);
+	assert_false(has_file(&t, live));
+	assert_false(has_file(&t, "10.0.0.6.tmp.1"));
+	store_teardown(&t);
+}
+
 /* The attachment index: a hint that ADD and DEL trust only after checking it. */
 static void test_index(void **state)
 {
@@ -698,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_release_semantics),
 		cmocka_unit_test(test_holds),
 		cmocka_unit_test(test_gc),
+		cmocka_unit_test(test_tmp_dead_writers),
 		cmocka_unit_test(test_index),
 	};
 
