@@ -154,6 +154,7 @@ echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 # ---- 3. dnsname alone, CPU time: robust to a loaded machine (wall time is not) ----
 # 200 ADDs then DELs of the plugin by itself on a running network, each exec's user+sys
 # time (the children's, from /proc/self/stat) against the reference's.
+ip netns add x	# CNI_NETNS must be a network namespace
 declare -A DNB=([ours]=10.95 [ref]=10.96)
 for who in ours ref; do
 	ip link add bdn$who type bridge && ip addr add "${DNB[$who]}.0.1/16" dev bdn$who &&
@@ -168,7 +169,8 @@ dn_conf() {
 }
 dn_run() {	# WHO CMD I
 	dn_conf "$1" "$3" | CNI_COMMAND=$2 CNI_CONTAINERID=id$3 CNI_NETNS=/run/netns/x CNI_IFNAME=eth0 \
-		CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=c$3" CNI_PATH=/nonexistent "${CP[$1]}/dnsname" >/dev/null
+		CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=c$3" CNI_PATH=/nonexistent "${CP[$1]}/dnsname" \
+		>/dev/null || echo "bench/dns.sh: dnsname $1 $2 c$3 failed" >&2
 }
 echo
 echo "dnsname alone on a running network: CPU time (user+sys) per exec, 200 each, in ms;"
