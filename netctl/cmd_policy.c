@@ -158,7 +158,7 @@ static int policy_check(const struct netctl_paths *paths, const struct popts *o)
 	char path[PATH_MAX];
 	const char *net = NULL, *file = NULL;
 	struct policy p;
-	size_t i, n = 0;
+	size_t i, nft = 0, n_host = 0;
 
 	if (o->n_pos != 1)
 		return usage_error("check takes one FILE or NET", NULL);
@@ -168,11 +168,20 @@ static int policy_check(const struct netctl_paths *paths, const struct popts *o)
 		net = o->pos[0];
 	if (load_policy(paths, net, file, &p, path, sizeof(path)) < 0)
 		return CLI_FAILED;
-	for (i = 0; i < p.n_rules; i++)
-		n += p.rules[i].n_ports ? p.rules[i].n_ports : 1;
-	printf("%s: ok: network %s, icc %s, %zu groups, %zu allow rules (%zu nft rules per "
-	       "address family)\n", path, p.network[0] ? p.network : (net ? net : "(any)"),
-	       p.icc ? "on" : "off", p.n_groups, p.n_rules, p.icc ? 0 : n);
+	for (i = 0; i < p.n_rules; i++) {
+		size_t k = p.rules[i].n_ports ? p.rules[i].n_ports : 1;
+
+		if (policy_rule_is_host(&p, i)) {
+			n_host++;
+			nft += k;	/* installed whatever icc says */
+		} else if (!p.icc) {
+			nft += k;
+		}
+	}
+	printf("%s: ok: network %s, icc %s, %zu groups, %zu allow rules (%zu to the host; "
+	       "%zu nft rules per address family)\n", path,
+	       p.network[0] ? p.network : (net ? net : "(any)"), p.icc ? "on" : "off",
+	       p.n_groups, p.n_rules, n_host, nft);
 	policy_free(&p);
 	return CLI_OK;
 }

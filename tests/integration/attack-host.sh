@@ -57,7 +57,10 @@ check_eq "net-iso-host ends in the dns mode's drop" 'counter drop comment "host-
 	"$(nft list chain inet netctl net-iso-host | sed 's/packets [0-9]* bytes [0-9]* //' |
 	   grep -o 'counter drop comment.*')"
 
-# The host's services, IPv4 and IPv6 on every address (the sandbox is the "host").
+# The host's services, IPv4 and IPv6 on every address (the sandbox is the "host"),
+# which has a LAN address too.
+ip link add lan0 type veth peer name lan0p && ip addr add 192.168.77.1/24 dev lan0 &&
+	ip link set lan0p up && ip link set lan0 up
 serve_peer() { /usr/bin/python3 "$PROBE" peer6 "$1" "$2" & SERVERS+=($!); }
 for p in 7000 53 8443; do serve_peer tcp $p; done
 for p in 7001 53; do serve_peer udp $p; done
@@ -80,6 +83,7 @@ done
 check_fails "icc off: TCP to another network's gateway refused" reach misc tcp 10.94.2.1 7000
 check_fails "icc off: UDP to another network's gateway refused" reach misc udp 10.94.2.1 7001
 check_fails "icc off: DNS on another network's gateway refused" reach misc udp 10.94.2.1 53
+check_fails "icc off: TCP to the host's LAN address refused" reach misc tcp 192.168.77.1 7000
 check "icc off: ping to its gateway passes (dns mode)" ip netns exec misc ping -c 1 -W 1 10.94.1.1
 check_fails "icc off: ping to another network's gateway refused" \
 	ip netns exec misc ping -c 1 -W 1 10.94.2.1
@@ -100,6 +104,22 @@ try: s.recv(10); print('answer')
 except ConnectionRefusedError: print('refused')
 except OSError as e: print('timeout')" 2>&1)
 check_eq "ICMP port unreachable from the container reaches the host" refused "$out"
+# PMTU: the container answers the host's DF datagram with "fragmentation needed, MTU
+# 1280" (related to the host's flow): the host learns the path MTU. In dns and none.
+pmtu() {	# pmtu NS GW ADDR : the MTU the host learned for ADDR
+	local f=$T/pmtu.$1 mtu
+	timeout 10 /usr/bin/python3 "$PMTU" host "$3" 7300 "$f" >"$f.out" 2>&1 &
+	for _ in $(seq 50); do [ -e "$f" ] && break; sleep 0.1; done
+	ip netns exec "$1" timeout 3 /usr/bin/python3 "$PMTU" forge "$2" "$3" 7300 "$(cat "$f")" 1280
+	touch "$f.done"
+	wait $!
+	cat "$f.out"
+}
+PMTU=$ROOT/tests/integration/fwlib/pmtu.py
+check_eq "PMTU: fragmentation needed from the container reaches the host (dns)" 1280 \
+	"$(pmtu misc 10.94.1.1 "$misc4")"
+check_eq "PMTU: the same on a hostAccess none network" 1280 \
+	"$(pmtu n1 10.94.4.1 "$(ip -n n1 -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)")"
 # IPv6: neighbour discovery to the gateway works from scratch, services stay closed.
 misc6=$(ip -n misc -6 -o addr show eth0 scope global | awk '{print $4}' | cut -d/ -f1)
 ip -n misc -6 neigh flush dev eth0
@@ -142,6 +162,7 @@ check "icc on: TCP to a host service on the gateway" reach o1 tcp 10.94.2.1 7000
 check "icc on: UDP to a host service on the gateway" reach o1 udp 10.94.2.1 7001
 check "icc on: TCP to another network's gateway" reach o1 tcp 10.94.1.1 7000
 check "icc on: ping to the gateway" ip netns exec o1 ping -c 1 -W 1 10.94.2.1
+check "icc on: TCP to the host's LAN address" reach o1 tcp 192.168.77.1 7000
 check "icc off, hostAccess all: TCP to a host service" reach c1 tcp 10.94.3.1 7000
 check "icc off, hostAccess all: UDP to a host service" reach c1 udp 10.94.3.1 7001
 
@@ -186,6 +207,7 @@ if add ref r1 "$REF" 2>"$T/ref.err"; then
 	echo "# reference: TCP to a host service on its gateway: $(try r1 tcp 10.94.9.1 7000)"
 	echo "# reference: UDP to a host service on its gateway: $(try r1 udp 10.94.9.1 7001)"
 	echo "# reference: TCP to another network's gateway: $(try r1 tcp 10.94.2.1 7000)"
+	echo "# reference: TCP to the host's LAN address: $(try r1 tcp 192.168.77.1 7000)"
 	echo "# reference: DNS over UDP on its gateway: $(try r1 udp 10.94.9.1 53)"
 	echo "# reference: (it has no host access control: everything of the host is open)"
 	CNI_PATH=$REF "$NETCTL" cni del "$T/ref.conflist" /run/netns/r1 --id id-r1 >/dev/null 2>&1
