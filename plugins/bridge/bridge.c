@@ -29,6 +29,12 @@
 #define CONT_IDX 2	/* interfaces: bridge, host veth, container */
 #define ALIAS_PREFIX "netctl/"	/* host veth ifalias: netctl/<containerID>/<ifname> */
 
+/* spoofchk: the port's MAC and addresses (nft/spoofchk.h). */
+struct spoof {
+	struct nft_spoof_port p;
+	struct ip_addr addrs[CNI_MAX_IPS];
+};
+
 struct br_run {
 	struct cni_ctx *ctx;
 	struct br_conf c;
@@ -36,6 +42,7 @@ struct br_run {
 	int ns_fd;
 	char hostveth[IFNAMSIZ];
 	struct netlib_link br, hv, cv;
+	struct spoof sp;	/* ADD: bound once sp.p.port is set */
 	char ebuf[1024];
 };
 
@@ -298,11 +305,6 @@ static int masq_attach(struct br_run *b, const struct cni_result *res)
 }
 
 /* spoofchk: what the container on @port may send from, taken from @res's @idx. */
-struct spoof {
-	struct nft_spoof_port p;
-	struct ip_addr addrs[CNI_MAX_IPS];
-};
-
 static void spoof_port(struct br_run *b, const char *port, const uint8_t mac[6],
 		       const struct cni_result *res, int idx, struct spoof *s)
 {
@@ -395,6 +397,16 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	if (r < 0)
 		return r;
 	r = calc_gateways(b, res);
+	/* bound before the container interface is up: no frame of it goes unchecked */
+	if (r == 0 && b->c.spoofchk) {
+		spoof_port(b, b->hv.name, b->cv.mac, res, CONT_IDX, &b->sp);
+		r = nft_spoofchk_attach(&b->sp.p, b->ctx->env.container_id, b->ebuf,
+					sizeof(b->ebuf));
+		if (r < 0) {
+			b->sp.p.port = NULL;
+			fail(b, r, "cannot set up spoofchk");
+		}
+	}
 	if (r == 0) {
 		r = br_cont_setup(&b->cont, b->ns_fd, b->ctx->env.ifname, b->cv.index, res,
 				  CONT_IDX, (b->c.enable_dad ? BR_CONT_DAD : 0) |
@@ -414,6 +426,8 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 		r = masq_attach(b, res);
 	if (r < 0 && !b->c.icc)
 		icc_proxies(b, res, false);
+	if (r < 0 && b->sp.p.port)
+		spoof_detach(b, &b->sp.p);
 	if (r < 0)
 		ipam_del(b);
 	return r;
@@ -424,8 +438,7 @@ static int br_add(struct cni_ctx *ctx)
 	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
 	struct cni_result *res = ctx->result;
 	char alias[sizeof(b.hv.alias)];
-	bool layer3 = false, spoofed = false;
-	struct spoof sp;
+	bool layer3 = false;
 	int r;
 
 	if (br_conf_parse(ctx, &b.c, true) < 0)
@@ -465,22 +478,15 @@ static int br_add(struct cni_ctx *ctx)
 	}
 	if (r == 0)
 		r = fill_interfaces(&b, res);
-	if (r == 0 && b.c.spoofchk) {
-		spoof_port(&b, b.hv.name, b.cv.mac, res, CONT_IDX, &sp);
-		r = nft_spoofchk_attach(&sp.p, ctx->env.container_id, b.ebuf, sizeof(b.ebuf));
-		if (r < 0)
-			fail(&b, r, "cannot set up spoofchk");
-		spoofed = r == 0;
-	}
 	if (r == 0 && b.c.macspoofchk) {
 		r = nft_macspoof_attach(b.hv.name, b.cv.mac, ctx->env.container_id, b.ebuf,
 					sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot set up macspoofchk");
 	}
-	if (r < 0 && spoofed)
-		spoof_detach(&b, &sp.p);
 	if (r < 0 && layer3) {
+		if (b.sp.p.port)
+			spoof_detach(&b, &b.sp.p);
 		if (b.c.ip_masq)
 			masq_detach(&b);
 		if (!b.c.icc)
