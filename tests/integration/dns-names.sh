@@ -22,6 +22,13 @@ check "ADD client on the same network" dns_add dn c2 client
 check "ADD far on another network" dns_add far c3 far
 check_eq "one dnsmasq per network" 2 "$(dnsmasq_pids | wc -l)"
 
+# the one program product code starts: clean environment, no fd of ours, not our child
+pid=$(cat /run/netctl/dnsname/dn/pid)
+check_eq "dnsmasq runs with an empty environment" 0 "$(tr '\0' '\n' <"/proc/$pid/environ" | grep -c .)"
+check_eq "dnsmasq holds no file of ours (lock, state), stdio on /dev/null" "/dev/null /dev/null /dev/null" \
+	"$(ls -l "/proc/$pid/fd" | grep -E 'lock|/netctl|/tmp'; readlink "/proc/$pid/fd/0" "/proc/$pid/fd/1" "/proc/$pid/fd/2" | paste -sd' ')"
+check_eq "dnsmasq is no child of its caller, in a session of its own, unprivileged" "1 dnsmasq" \
+	"$(awk '/^PPid:/ {print ($2 != '"$$"')}' "/proc/$pid/status") $(ps -o user= -p "$pid")"
 check_eq "dig A web" "10.89.0.2" "$(lookup c2 web)"
 check_eq "dig AAAA web" "fd89::2" "$(lookup c2 web AAAA)"
 check_eq "dig web.dns.podman (the domain)" "10.89.0.2" "$(lookup c2 web.dns.podman)"
