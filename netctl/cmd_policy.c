@@ -365,6 +365,11 @@ static int policy_apply_cmd(const struct netctl_paths *paths, const struct popts
 			       "container's ADD applies it\n", path, o->pos[0]);
 		else if (r == 0 && !o->force)
 			printf("policy of %s unchanged (already applied)\n", o->pos[0]);
+		else if (ch.n == 0 && !o->force)
+			/* Same rules and members, yet not what the kernel held: a second
+			 * mark, a stray or missing group element, a rule changed by hand. */
+			printf("applied %s to network %s (the kernel differed from it: "
+			       "repaired)\n", path, o->pos[0]);
 		else
 			printf("applied %s to network %s (%zu changes)\n", path, o->pos[0], ch.n);
 	}

@@ -75,7 +75,9 @@ repaired() { # LABEL : apply B repairs what LABEL broke
 	*) ok "$1: apply B repairs it" ;; esac
 }
 nft add chain inet netctl pol-shop-0123456789abcdef
-repaired "a second mark"
+out=$("$NETCTL" policy apply shop "$T/B.json" 2>&1)
+check_eq "a second mark: apply B repairs it, and says so" \
+	"applied $NETCTL_CONFDIR/policy.d/shop.json to network shop (the kernel differed from it: repaired)" "$out"
 check_eq "...one mark again" "$MARK_B" "$(marks)"
 nft delete rule inet netctl net-shop-policy handle \
 	"$(nft -a list chain inet netctl net-shop-policy | grep -m1 'allow\[0\]' | sed 's/.*# handle //')"
