@@ -25,7 +25,7 @@ tuning_plugin() {
 conf=$T/vg.conflist
 cat >"$conf" <<EOF
 { "cniVersion": "1.1.0", "name": "vg", "plugins": [
-  { "type": "bridge", "bridge": "nvg0", "isGateway": true, "ipMasq": true,
+  { "type": "bridge", "bridge": "nvg0", "isGateway": true, "ipMasq": true, "spoofchk": true,
     "ipam": { "type": "host-local", "dataDir": "$T/ipam", "ranges": [[{ "subnet": "10.83.0.0/24" }]] } },
   { "type": "firewall" }$(later_plugins)$(tuning_plugin) ] }
 EOF
