@@ -11,11 +11,13 @@
 #include "netctl/cliparse.h"
 #include "netctl/paths.h"
 #include "cni/env.h"
+#include "util/dnsname.h"
 #include "util/str.h"
 
 static const char connect_usage[] =
 	"usage: netctl connect NET CONTAINER [--ip IP] [--publish [HOSTIP:]H:C[/PROTO]]...\n"
-	"                      [--rate-in R] [--rate-out R] [--name N] [--ifname IF] [--json]\n"
+	"                      [--rate-in R] [--rate-out R] [--name N] [--alias NAME]...\n"
+	"                      [--ifname IF] [--json]\n"
 	"\n"
 	"Attaches CONTAINER to network NET: runs NET's plugin chain (ADD) on the container's\n"
 	"network namespace as libcni does, caches the result, undoes everything on failure.\n"
@@ -31,7 +33,9 @@ static const char connect_usage[] =
 	"  --rate-in R      limit traffic into the container; --rate-out R: out of it\n"
 	"                   (needs a bandwidth plugin). R: 10mbit, 1gbit, 500kbit, bits/s,\n"
 	"                   or bytes/s as 2mbps\n"
-	"  --name N         the name policy groups match (default: the netns name)\n"
+	"  --name N         the name policy groups match and DNS answers for (default:\n"
+	"                   the netns name)\n"
+	"  --alias NAME     another name DNS answers for on NET (dnsname), repeatable\n"
 	"  --ifname IF      interface inside the container (default eth0)\n"
 	"  --json           print the CNI result\n"
 	"\n"
@@ -58,6 +62,7 @@ static const char check_usage[] =
 struct opts {
 	const char *net, *container, *ifname, *ip, *name;
 	json_t *ports;
+	json_t *aliases;	/* --alias: runtimeConfig.aliases for dnsname */
 	uint64_t rate_in, rate_out;
 	bool json;
 	struct cli_container c;
@@ -80,6 +85,7 @@ static int parse(const char *cmd, int argc, char **argv, struct opts *o, int min
 		{ "rate-in", required_argument, NULL, 'I' },
 		{ "rate-out", required_argument, NULL, 'O' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "alias", required_argument, NULL, 'a' },
 		{ "ifname", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -118,6 +124,13 @@ static int parse(const char *cmd, int argc, char **argv, struct opts *o, int min
 					   optarg);
 			break;
 		case 'n': o->name = optarg; break;
+		case 'a':
+			if (!dns_name_valid(optarg))
+				return bad(cmd, "--alias wants a host name, got", optarg);
+			if (!o->aliases)
+				o->aliases = json_array();
+			json_array_append_new(o->aliases, json_string(optarg));
+			break;
 		case 'f': o->ifname = optarg; break;
 		case 'j': o->json = true; break;
 		case 'h': fputs(usage, stdout); return -1;
@@ -205,7 +218,7 @@ int cmd_connect(int argc, char **argv)
 		.net = o.net, .netns = o.c.netns, .container_id = o.c.id,
 		.name = o.name ? o.name : (o.c.name[0] ? o.c.name : NULL),
 		.ifname = o.ifname, .ip = o.ip, .port_mappings = o.ports,
-		.rate_in = o.rate_in, .rate_out = o.rate_out,
+		.rate_in = o.rate_in, .rate_out = o.rate_out, .aliases = o.aliases,
 	};
 	if (attach_add(&a, &result, &err) < 0) {
 		r = report("connect", o.net, &err);
@@ -215,6 +228,7 @@ int cmd_connect(int argc, char **argv)
 	json_decref(result);
 out:
 	json_decref(o.ports);
+	json_decref(o.aliases);
 	return r < 0 ? CLI_OK : r;
 }
 

@@ -52,11 +52,13 @@ NETCTL=$BIN/netctl
 export NETCTL_CONFDIR=$T/conf
 check "netctl create iso --icc=false (DNS on)" "$NETCTL" create iso --icc=false --subnet 10.97.0.0/24
 for n in i1 i2; do mkns $n; ns_resolv $n 10.97.0.1; done
-check "connect i1 --name alpha" "$NETCTL" connect iso i1 --name alpha
+check "connect i1 --name alpha --alias first" "$NETCTL" connect iso i1 --name alpha --alias first
 check "connect i2 --name beta" "$NETCTL" connect iso i2 --name beta
 check_eq "icc=false: beta resolves (UDP)" "10.97.0.3" "$(lookup i1 beta)"
 check_eq "icc=false: beta resolves (TCP)" "10.97.0.3" "$(in_ns i1 dig +tcp +short +time=1 +tries=2 beta)"
 check_eq "icc=false: getaddrinfo of alpha" "10.97.0.2" "$(gai i2 alpha v4)"
+check_eq "icc=false: alpha's alias (netctl connect --alias)" "10.97.0.2" "$(lookup i2 first)"
+check_fails "connect --alias 'a/b' is refused" "$NETCTL" connect iso i2 --alias a/b
 check_fails "icc=false: the policy still blocks alpha -> beta" ip netns exec i1 ping -c1 -W1 10.97.0.3
 check "rm iso --force" "$NETCTL" rm iso --force
 
