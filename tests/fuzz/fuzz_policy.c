@@ -35,6 +35,10 @@ static void explain(const struct policy *p)
 
 			policy_explain(p, &f, &v);
 			policy_flow_ports(p, names[i], names[j], buf, sizeof(buf));
+			/* the same flow to the host, in each host access mode */
+			f.to_host = true;
+			f.host = (enum nft_host_access)(j % 3);
+			policy_explain(p, &f, &v);
 		}
 	}
 	if (policy_diff(&k, p, members, 3, &ch) == 0)
