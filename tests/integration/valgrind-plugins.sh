@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # valgrind (memcheck, --leak-check=full, definite leaks are errors) on every plugin
-# of the chain bridge + host-local + firewall (+ bandwidth, portmap, tuning when built) and
+# of the chain bridge + host-local + firewall (+ bandwidth, portmap, tuning, dnsname when built) and
 # loopback, through ADD, CHECK, DEL and GC, and on netctl itself: no error, no leak.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
@@ -18,6 +18,9 @@ for p in "$BIN"/*; do
 	chmod +x "$T/vbin/$n"
 done
 caps='{}'
+dnsname_plugin() {
+	[ ! -x "$BIN/dnsname" ] || printf ', { "type": "dnsname", "domainName": "vg.test", "resolvConf": "/dev/null" }'
+}
 tuning_plugin() {
 	[ ! -x "$BIN/tuning" ] || printf ', { "type": "tuning", "dataDir": "%s", "mtu": 1400, "txQLen": 500, "sysctl": { "net.ipv4.conf.IFNAME.arp_filter": "1" } }' "$T/tuning"
 }
@@ -27,7 +30,7 @@ cat >"$conf" <<EOF
 { "cniVersion": "1.1.0", "name": "vg", "plugins": [
   { "type": "bridge", "bridge": "nvg0", "isGateway": true, "ipMasq": true, "spoofchk": true,
     "ipam": { "type": "host-local", "dataDir": "$T/ipam", "ranges": [[{ "subnet": "10.83.0.0/24" }]] } },
-  { "type": "firewall" }$(later_plugins)$(tuning_plugin) ] }
+  { "type": "firewall" }$(later_plugins)$(tuning_plugin)$(dnsname_plugin) ] }
 EOF
 cat >"$T/lo.conf" <<'EOF'
 { "cniVersion": "1.1.0", "name": "lo", "type": "loopback" }
