@@ -81,6 +81,14 @@ static int open_cont(struct br_run *b)
 	return r < 0 ? fail(b, r, "cannot talk to the kernel in the container's netns") : 0;
 }
 
+/* Drop the container's spoofchk elements: by key from @p, or (NULL) by comment. */
+static void spoof_detach(struct br_run *b, const struct nft_spoof_port *p)
+{
+	char ignore[256];
+
+	nft_spoofchk_detach(p, b->ctx->env.container_id, ignore, sizeof(ignore));
+}
+
 /* The veth, container end born in the netns. A host end left by a crashed ADD of the
  * same (containerID, ifname) is ours: remove it and try once more. */
 static int make_veth(struct br_run *b)
@@ -109,6 +117,9 @@ static int make_veth(struct br_run *b)
 						 "%s exists in %s", ifname, b->ctx->env.netns);
 		if (netlib_link_del(&b->host, 0, b->hostveth, b->ebuf, sizeof(b->ebuf)) < 0)
 			break;
+		/* its spoofchk elements name the old veth's MAC: found by comment */
+		if (b->c.spoofchk)
+			spoof_detach(b, NULL);
 	}
 	if (r < 0)
 		return fail(b, r, "cannot create the veth pair");
@@ -323,13 +334,6 @@ static void spoof_port(struct br_run *b, const char *port, const uint8_t mac[6],
 	}
 	s->p.addrs = s->addrs;
 	s->p.n_addrs = n;
-}
-
-static void spoof_detach(struct br_run *b, const struct nft_spoof_port *p)
-{
-	char ignore[256];
-
-	nft_spoofchk_detach(p, b->ctx->env.container_id, ignore, sizeof(ignore));
 }
 
 /* ipMasq without "routed": the network's published-only rule is in place. */

@@ -165,9 +165,16 @@ check "(e) d2's DAD finds the duplicate (its solicitation from :: passed)" \
 check "(e) d1 pings its gateway's link-local from its own link-local" \
 	ip netns exec d1 ping -6 -c1 -W2 "$(ip -6 -o addr show dev cni-dad scope link |
 	awk '{print $4}' | cut -d/ -f1)%eth0"
+# an ADD retried after a crash (same ID, its host veth left over, a new netns): the
+# old veth goes, and its binding with it (host-local then refuses the second ADD)
+mkns d1b
+check_fails "ADD cid-d1 again into a new netns (a crash retry) is refused by IPAM" \
+	plugin bridge ADD cid-d1 /run/netns/d1b eth0 <<<"$dconf"
+check_eq "the old veth's binding did not outlive it" "0" \
+	"$(nft list table bridge netctl | grep -c 'cid-d1')"
 for i in 1 2; do
 	check "DEL d1 without prevResult (#$i): its elements found by comment" \
-		plugin bridge DEL cid-d1 /run/netns/d1 eth0 <<<"$dconf"
+		plugin bridge DEL cid-d1 /run/netns/d1b eth0 <<<"$dconf"
 done
 check_eq "after DEL d1 none of its elements is left" "0" \
 	"$(nft list table bridge netctl | grep -c 'cid-d1')"
