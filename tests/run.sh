@@ -105,7 +105,7 @@ run_integration() {
 # A short integration subset with the ASan+UBSan plugins and netctl: any report, even
 # from a process whose exit status nobody reads, lands in $SAN_LOGS and fails the test.
 SAN_INTEGRATION=(real-cnitool.sh fault-env.sh fault-kill.sh load-chain.sh cli-attach.sh cli-net.sh
-	bandwidth-cni.sh)
+	bandwidth-cni.sh dns-names.sh dns-run.sh)
 run_san_integration() {
 	local t list=()
 	for t in "${SAN_INTEGRATION[@]}"; do list+=("tests/integration/$t"); done
