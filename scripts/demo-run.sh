@@ -99,6 +99,10 @@ else
 	echo "  netctl run --network web --publish 8080:80 -- SERVER"
 fi
 
+say "== Names: networks have DNS (netctl create's default); a run finds the others by name"
+run netctl run --network shop --name look -- getent hosts pg web-1
+run netctl run --network shop --hostname box -- sh -c 'hostname; cat /etc/resolv.conf'
+
 say "== Stop the runs (each detaches itself), remove the networks"
 run kill -TERM "${PID[@]}"
 for n in web-1 pg misc; do wait "${PID[$n]}" || true; done
