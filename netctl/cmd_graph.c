@@ -22,8 +22,10 @@ static const char usage_text[] =
 	"\n"
 	"Prints network NET as a Graphviz DOT digraph: its containers, the groups of its\n"
 	"policy as clusters, and an edge FROM -> TO labelled with the ports wherever the\n"
-	"policy lets FROM open connections to TO (icc on: every pair, \"any\"). The policy\n"
-	"is NET's file in policy.d, or FILE. Render with: netctl graph NET | dot -Tsvg\n"
+	"policy lets FROM open connections to TO (icc on: every pair, \"any\"), and to a\n"
+	"node \"host\" with what each container may open to the host itself (the network's\n"
+	"host access and the policy's \"to\": \"host\" rules). The policy is NET's file in\n"
+	"policy.d, or FILE. Render with: netctl graph NET | dot -Tsvg\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 bad command line.\n";
 
@@ -72,6 +74,33 @@ static int home_group(const struct policy *p, const struct knet *k, size_t i)
 	return -1;
 }
 
+/* The host as a node, and what each container may open to it (net-<net>-host). */
+static void host_edges(const struct policy *p, const struct knet *k)
+{
+	enum nft_host_access host;
+	char ports[1024];
+	bool node = false;
+	size_t i;
+
+	if (nft_host_access_parse(k->host_access, &host) < 0)
+		host = NFT_HOST_ALL;	/* chains made before host access: nothing filters */
+	for (i = 0; i < k->n_m; i++) {
+		if (!knet_first(k, i) ||
+		    !policy_host_ports(p, k->m[i].name[0] ? k->m[i].name : NULL, host, ports,
+				       sizeof(ports)))
+			continue;
+		if (!node)
+			printf("\t\"@host\" [label=\"host (host access %s)\", shape=house];\n",
+			       nft_host_access_name(host));
+		node = true;
+		printf("\t");
+		dot_str(k->m[i].id);
+		printf(" -> \"@host\" [label=");
+		dot_str(ports);
+		printf(", style=dashed];\n");
+	}
+}
+
 static void graph(const struct policy *p, const struct knet *k)
 {
 	char ports[1024];
@@ -111,6 +140,7 @@ static void graph(const struct policy *p, const struct knet *k)
 			printf("];\n");
 		}
 	}
+	host_edges(p, k);
 	printf("}\n");
 }
 

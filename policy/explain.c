@@ -161,6 +161,36 @@ int policy_flow_ports(const struct policy *p, const char *from, const char *to, 
 	return hits;
 }
 
+int policy_host_ports(const struct policy *p, const char *from, enum nft_host_access host,
+		      char *buf, size_t n)
+{
+	char port[32];
+	size_t i, k;
+
+	buf[0] = '\0';
+	if (host == NFT_HOST_ALL) {
+		snprintf(buf, n, "any");
+		return 1;
+	}
+	if (host == NFT_HOST_DNS)
+		snprintf(buf, n, "53/udp, 53/tcp, icmp");	/* to the gateway */
+	for (i = 0; i < p->n_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (!policy_rule_is_host(p, i) || !end_matches(p, r->from, from))
+			continue;
+		if (!r->n_ports) {
+			snprintf(buf, n, "any");
+			return 1;
+		}
+		for (k = 0; k < r->n_ports; k++) {
+			policy_port_text(port, sizeof(port), &r->ports[k]);
+			append(buf, n, port);
+		}
+	}
+	return buf[0] != '\0';
+}
+
 int policy_parse_portproto(const char *s, uint8_t *proto, uint16_t *port)
 {
 	unsigned long n;

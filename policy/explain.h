@@ -67,6 +67,15 @@ void policy_explain(const struct policy *p, const struct policy_flow *f,
 int policy_flow_ports(const struct policy *p, const char *from, const char *to, char *buf,
 		      size_t n);
 
+/**
+ * policy_host_ports() - what container @from may open to the host itself under host
+ * access @host and @p's "to": "host" rules, as text: "any" (all, or a rule without
+ * ports), "53/udp, 53/tcp, icmp, 443/tcp" (dns and a rule), or "". Return 1 when
+ * anything passes, else 0.
+ */
+int policy_host_ports(const struct policy *p, const char *from, enum nft_host_access host,
+		      char *buf, size_t n);
+
 /** policy_parse_portproto() - "5432/tcp", "53/udp", "icmp" (or "ping"). 0 or -EINVAL. */
 int policy_parse_portproto(const char *s, uint8_t *proto, uint16_t *port);
 

@@ -36,11 +36,15 @@ dotout=$("$NETCTL" graph web)
 check_eq "graph exits 0" 0 $?
 case $dotout in *'subgraph "cluster_frontend" {'*'label="frontend";'*'"id-web-1" [label="web-1\n'*) ok "groups are clusters holding their containers" ;;
 *) fail "groups are clusters holding their containers" "$dotout" ;; esac
-edges=$(echo "$dotout" | grep -- '->' | sort)
+edges=$(echo "$dotout" | grep -- '->' | grep -v '"@host"' | sort)
 want='	"id-web-1" -> "id-pg" [label="5432/tcp, 53/udp"];
 	"id-web-2" -> "id-pg" [label="5432/tcp, 53/udp"];'
 check_eq "edges are exactly the allowed flows" "$want" "$edges"
 check "misc (no group) is a node" grep -q '"id-misc" \[label="misc' <<<"$dotout"
+check_eq "every container has an edge to the host: DNS and ping (icc off: host access dns)" 4 \
+	"$(grep -c -- '-> "@host" \[label="53/udp, 53/tcp, icmp", style=dashed\]' <<<"$dotout")"
+check "the host is a node named with its host access" \
+	grep -q '"@host" \[label="host (host access dns)", shape=house\]' <<<"$dotout"
 if command -v dot >/dev/null; then
 	check "dot renders it" sh -c "echo '$dotout' | dot -Tsvg >/dev/null"
 fi

@@ -186,6 +186,17 @@ static void test_explain_host(void **state)
 			fail_msg("%s -> host %s: got %s \"%s\"", c->from, c->pp,
 				 v.allow ? "allow" : "deny", v.text);
 	}
+	/* netctl graph's edges to the host */
+	assert_int_equal(policy_host_ports(&p, "web-1", NFT_HOST_DNS, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "53/udp, 53/tcp, icmp, 443/tcp");
+	assert_int_equal(policy_host_ports(&p, "web-1", NFT_HOST_NONE, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "443/tcp");
+	assert_int_equal(policy_host_ports(&p, "misc", NFT_HOST_NONE, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(policy_host_ports(&p, "pg", NFT_HOST_NONE, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "any");
+	assert_int_equal(policy_host_ports(&p, "misc", NFT_HOST_ALL, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "any");
 	/* A container named "host" is no target of the host rules, in explain or graph. */
 	f = (struct policy_flow){ "pg", "host", true, true, false, IPPROTO_TCP, 443, false };
 	policy_explain(&p, &f, &v);
