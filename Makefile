@@ -46,12 +46,17 @@ LIBNETCTL := $(BUILD)/libnetctl.a
 
 PLUGINS     := $(notdir $(patsubst %/,%,$(dir $(wildcard plugins/*/main.c))))
 PLUGIN_BINS := $(PLUGINS:%=$(BUILD)/bin/%)
-NETCTL_SRCS := $(wildcard netctl/*.c)
-NETCTL_BIN  := $(if $(wildcard netctl/main.c),$(BUILD)/bin/netctl)
+# netctl/core/: the libcni-like runtime (chains, cache, attachments, run records), a
+# library the commands and the tests link; netctl/cli/: main and the commands.
+CORE_SRCS   := $(wildcard netctl/core/*.c)
+LIBCORE     := $(BUILD)/libnetctl-core.a
+NETCTL_SRCS := $(wildcard netctl/cli/*.c)
+NETCTL_BIN  := $(if $(wildcard netctl/cli/main.c),$(BUILD)/bin/netctl)
 
 # Everything but main.c also goes into an archive per program, so unit tests can link
 # a program's logic: $(BUILD)/prog/lib<name>.a.
-PROG_ARCHIVES := $(PLUGINS:%=$(BUILD)/prog/lib%.a) $(if $(NETCTL_SRCS),$(BUILD)/prog/libnetctl-cli.a)
+PROG_ARCHIVES := $(PLUGINS:%=$(BUILD)/prog/lib%.a) $(if $(NETCTL_SRCS),$(BUILD)/prog/libnetctl-cli.a) \
+		 $(LIBCORE)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -70,7 +75,7 @@ FUZZ_LINK :=
 endif
 FUZZ_SECONDS ?= 60
 
-ALL_SRCS := $(LIB_SRCS) $(wildcard plugins/*/*.c) $(NETCTL_SRCS) $(wildcard tests/unit/*.c) \
+ALL_SRCS := $(LIB_SRCS) $(wildcard plugins/*/*.c) $(CORE_SRCS) $(NETCTL_SRCS) $(wildcard tests/unit/*.c) \
 	    $(wildcard tests/fuzz/*.c)
 
 .PHONY: all check unit integration demo install clean check-layers bench deps fuzz tools
@@ -93,11 +98,15 @@ $(BUILD)/bin/%: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(basename $$(wildca
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(PLUGIN_USES_$*) $(LIBNETCTL) $(LIBS)
 
-$(BUILD)/bin/netctl: $(NETCTL_SRCS:%.c=$(BUILD)/obj/%.o) $(LIBNETCTL)
+$(LIBCORE): $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBNETCTL) $(LIBS)
+	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/prog/libnetctl-cli.a: $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out netctl/main.c,$(NETCTL_SRCS)))
+$(BUILD)/bin/netctl: $(NETCTL_SRCS:%.c=$(BUILD)/obj/%.o) $(LIBCORE) $(LIBNETCTL)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCORE) $(LIBNETCTL) $(LIBS)
+
+$(BUILD)/prog/libnetctl-cli.a: $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out netctl/cli/main.c,$(NETCTL_SRCS)))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 

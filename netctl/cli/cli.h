@@ -16,7 +16,7 @@ int cmd_policy(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 /** cmd_stats() - `netctl stats [NET|CONTAINER] [--watch N] [--json]`. */
 int cmd_stats(int argc, char **argv);
-/** cmd_connect() - `netctl connect NET CONTAINER [options]` (netctl/attach.h). */
+/** cmd_connect() - `netctl connect NET CONTAINER [options]` (netctl/core/attach.h). */
 int cmd_connect(int argc, char **argv);
 /** cmd_disconnect() - `netctl disconnect NET CONTAINER`. */
 int cmd_disconnect(int argc, char **argv);

@@ -10,7 +10,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "netctl/cliparse.h"
+#include "netctl/cli/cliparse.h"
 #include "util/hash.h"
 #include "util/ip.h"
 #include "util/str.h"

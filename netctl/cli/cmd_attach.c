@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-/* `netctl connect`, `netctl disconnect`, `netctl check`: attachments (netctl/attach.h). */
+/* `netctl connect`, `netctl disconnect`, `netctl check`: attachments (netctl/core/attach.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "netctl/attach.h"
-#include "netctl/cli.h"
-#include "netctl/cliparse.h"
-#include "netctl/paths.h"
+#include "netctl/core/attach.h"
+#include "netctl/cli/cli.h"
+#include "netctl/cli/cliparse.h"
+#include "netctl/core/paths.h"
 #include "cni/env.h"
 #include "util/dnsname.h"
 #include "util/str.h"

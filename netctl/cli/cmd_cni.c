@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "cni/env.h"
-#include "netctl/chain.h"
-#include "netctl/cli.h"
+#include "netctl/core/chain.h"
+#include "netctl/cli/cli.h"
 #include "util/hash.h"
 #include "util/str.h"
 

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netctl/cli.h"
-#include "netctl/knet.h"
-#include "netctl/paths.h"
+#include "netctl/cli/cli.h"
+#include "netctl/core/knet.h"
+#include "netctl/core/paths.h"
 #include "policy/explain.h"
 #include "util/str.h"
 

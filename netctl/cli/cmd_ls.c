@@ -15,11 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netctl/attach.h"
-#include "netctl/cli.h"
-#include "netctl/cliparse.h"
-#include "netctl/netconf.h"
-#include "netctl/paths.h"
+#include "netctl/core/attach.h"
+#include "netctl/cli/cli.h"
+#include "netctl/cli/cliparse.h"
+#include "netctl/core/netconf.h"
+#include "netctl/core/paths.h"
 #include "util/str.h"
 
 static const char ls_usage[] =

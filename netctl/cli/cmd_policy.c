@@ -14,9 +14,9 @@
 #include <jansson.h>
 
 #include "cni/netlock.h"
-#include "netctl/cli.h"
-#include "netctl/knet.h"
-#include "netctl/paths.h"
+#include "netctl/cli/cli.h"
+#include "netctl/core/knet.h"
+#include "netctl/core/paths.h"
 #include "policy/explain.h"
 #include "policy/policy.h"
 #include "util/cleanup.h"

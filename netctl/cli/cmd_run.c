@@ -24,14 +24,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "netctl/attach.h"
-#include "netctl/caps.h"
-#include "netctl/cli.h"
-#include "netctl/cliparse.h"
-#include "netctl/netns.h"
-#include "netctl/paths.h"
-#include "netctl/runns.h"
-#include "netctl/runrec.h"
+#include "netctl/core/attach.h"
+#include "netctl/core/caps.h"
+#include "netctl/cli/cli.h"
+#include "netctl/cli/cliparse.h"
+#include "netctl/core/netns.h"
+#include "netctl/core/paths.h"
+#include "netctl/core/runns.h"
+#include "netctl/core/runrec.h"
 #include "netlib/link.h"
 #include "netlib/netns.h"
 #include "netlib/sock.h"

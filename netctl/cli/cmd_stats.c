@@ -17,8 +17,8 @@
 #include <jansson.h>
 #include <linux/netfilter.h>
 
-#include "netctl/cli.h"
-#include "netctl/knet.h"
+#include "netctl/cli/cli.h"
+#include "netctl/core/knet.h"
 #include "netlib/link.h"
 #include "nft/netctl_table.h"
 #include "nft/read.h"

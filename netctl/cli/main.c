@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netctl/cli.h"
+#include "netctl/cli/cli.h"
 #include "util/cleanup.h"
 
 struct command {

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netctl/attach.h"
-#include "netctl/audit.h"
-#include "netctl/cache.h"
-#include "netctl/paths.h"
+#include "netctl/core/attach.h"
+#include "netctl/core/audit.h"
+#include "netctl/core/cache.h"
+#include "netctl/core/paths.h"
 #include "netlib/link.h"
 #include "netlib/sock.h"
 #include "util/str.h"

@@ -6,7 +6,7 @@
  * ("IgnoreUnknown=1;K8S_POD_NAME=<name>") and ports, rates and a fixed address as
  * capability arguments (given as runtimeConfig only to plugins that declare them),
  * runs the chain like libcni with rollback on failure, caches the result in
- * <statedir>/results, and writes one audit line per change (netctl/audit.h).
+ * <statedir>/results, and writes one audit line per change (netctl/core/audit.h).
  */
 #ifndef NETCTL_ATTACH_H
 #define NETCTL_ATTACH_H
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "netctl/chain.h"
+#include "netctl/core/chain.h"
 
 #define ATTACH_DEFAULT_IFNAME "eth0"
 

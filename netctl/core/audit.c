@@ -4,7 +4,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "netctl/audit.h"
+#include "netctl/core/audit.h"
 #include "util/audit.h"
 
 void audit_log(const struct audit_rec *rec, const struct cni_err *err)

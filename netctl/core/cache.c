@@ -11,7 +11,7 @@
 
 #include "cni/conf.h"
 #include "cni/env.h"
-#include "netctl/cache.h"
+#include "netctl/core/cache.h"
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/str.h"

@@ -5,7 +5,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-#include "netctl/caps.h"
+#include "netctl/core/caps.h"
 
 #define BIT(c) (1ULL << (c))
 

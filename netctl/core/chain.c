@@ -15,8 +15,8 @@
 #include "cni/env.h"
 #include "cni/exec.h"
 #include "cni/netlock.h"
-#include "netctl/cache.h"
-#include "netctl/chain.h"
+#include "netctl/core/cache.h"
+#include "netctl/core/chain.h"
 #include "util/str.h"
 
 /* One attachment's runtime values: the request's, or a cached entry's (GC). */

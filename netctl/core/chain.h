@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "cni/error.h"
-#include "netctl/conflist.h"
+#include "netctl/core/conflist.h"
 
 #define CHAIN_MAX_VALID 4096
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cni/result.h"
-#include "netctl/chain.h"
+#include "netctl/core/chain.h"
 
 /* Every key of @obj that a Go decoder would read as @name. */
 static void drop_key(json_t *obj, const char *name)

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "cni/conf.h"
-#include "netctl/conflist.h"
+#include "netctl/core/conflist.h"
 #include "util/file.h"
 #include "util/str.h"
 

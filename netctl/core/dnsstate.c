@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "netctl/conflist.h"
-#include "netctl/dnsstate.h"
+#include "netctl/core/conflist.h"
+#include "netctl/core/dnsstate.h"
 #include "util/cleanup.h"
 #include "util/str.h"
 

@@ -8,8 +8,8 @@
 #ifndef NETCTL_DNSSTATE_H
 #define NETCTL_DNSSTATE_H
 
-#include "netctl/chain.h"
-#include "netctl/paths.h"
+#include "netctl/core/chain.h"
+#include "netctl/core/paths.h"
 
 #define DNSSTATE_DIR "/run/netctl/dnsname"
 

@@ -10,8 +10,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "netctl/knet.h"
-#include "netctl/paths.h"
+#include "netctl/core/knet.h"
+#include "netctl/core/paths.h"
 #include "nft/netctl_table.h"
 #include "nft/read.h"
 #include "util/str.h"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "netctl/netconf.h"
+#include "netctl/core/netconf.h"
 #include "util/hash.h"
 #include "util/str.h"
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
-#include "netctl/conflist.h"
+#include "netctl/core/conflist.h"
 #include "util/ip.h"
 
 #define NETCONF_MAX_SUBNETS 8

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "netctl/netns.h"
+#include "netctl/core/netns.h"
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/str.h"

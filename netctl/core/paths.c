@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netctl/paths.h"
+#include "netctl/core/paths.h"
 #include "util/cleanup.h"
 #include "util/str.h"
 

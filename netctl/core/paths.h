@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "cni/error.h"
-#include "netctl/conflist.h"
+#include "netctl/core/conflist.h"
 
 #define NETCTL_DEFAULT_CONFDIR "/etc/netctl"
 #define NETCTL_DEFAULT_STATEDIR "/var/lib/netctl"

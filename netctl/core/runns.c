@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <sys/mount.h>
 
-#include "netctl/runns.h"
+#include "netctl/core/runns.h"
 #include "util/file.h"
 #include "util/str.h"
 

@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "cni/env.h"
-#include "netctl/runrec.h"
+#include "netctl/core/runrec.h"
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/str.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netctl/cliparse.h"
+#include "netctl/cli/cliparse.h"
 #include "util/audit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

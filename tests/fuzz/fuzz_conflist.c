@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netctl/chain.h"
-#include "netctl/conflist.h"
-#include "netctl/netconf.h"
+#include "netctl/core/chain.h"
+#include "netctl/core/conflist.h"
+#include "netctl/core/netconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# netctl connect/check/disconnect over netctl/attach.c on a hand-written network
+# netctl connect/check/disconnect over netctl/core/attach.c on a hand-written network
 # (bridge + host-local + firewall): real pings between two connected netns, the
 # CONTAINER forms (name, path, PID), the cache, the audit lines of netctl and of the
 # plugins (NETCTL_AUDIT_FILE), and nothing left after disconnect.

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <sys/capability.h>
 
-#include "netctl/caps.h"
+#include "netctl/core/caps.h"
 
 static void test_default_set(void **state)
 {

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netctl/cache.h"
-#include "netctl/chain.h"
-#include "netctl/conflist.h"
+#include "netctl/core/cache.h"
+#include "netctl/core/chain.h"
+#include "netctl/core/conflist.h"
 
 static int parse(const char *text, struct conflist *cl, struct cni_err *err)
 {

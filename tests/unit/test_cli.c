@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netctl/attach.h"
-#include "netctl/cliparse.h"
-#include "netctl/netconf.h"
+#include "netctl/core/attach.h"
+#include "netctl/cli/cliparse.h"
+#include "netctl/core/netconf.h"
 #include "util/audit.h"
 
 static void test_rate(void **state)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netctl/runns.h"
+#include "netctl/core/runns.h"
 #include "plugins/dnsname/config.h"
 #include "plugins/dnsname/hosts.h"
 #include "plugins/dnsname/probe.h"
