@@ -38,6 +38,21 @@ int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const 
 	return str_printf(buf, n, "%s%s%s", prefix, net, suffix);
 }
 
+/* Traffic from a network's bridge to the host itself: its net-N-host chain. */
+static void build_input_base(struct nft_batch *b)
+{
+	struct nft_rule_b rb;
+
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "input",
+			NF_INET_LOCAL_IN, "filter", 0);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "host-from",
+		      NFT_KEY_IFNAME, true);
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, "input");
+	nft_rb_init(&rb, "input");
+	nft_rb_ifname_vmap(&rb, false, "host-from");
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
 void nft_netctl_build_base(struct nft_batch *b)
 {
 	struct nft_rule_b rb;
@@ -65,15 +80,7 @@ void nft_netctl_build_base(struct nft_batch *b)
 	nft_rb_counter(&rb);
 	nft_rb_ifname_vmap(&rb, true, "fwd-to");
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
-	/* Traffic from a network's bridge to the host itself: its net-N-host chain. */
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "input",
-			NF_INET_LOCAL_IN, "filter", 0);
-	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "host-from",
-		      NFT_KEY_IFNAME, true);
-	nft_batch_flush_chain(b, FAM, NFT_TABLE, "input");
-	nft_rb_init(&rb, "input");
-	nft_rb_ifname_vmap(&rb, false, "host-from");
-	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	build_input_base(b);
 }
 
 const char *nft_host_access_name(enum nft_host_access h)
@@ -312,8 +319,58 @@ int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t
 	return 1;
 }
 
+struct host_walk {
+	int rules;
+	char last[NFT_COMMENT_MAX + 1];	/* the last rule's comment: the mode */
+};
+
+static int host_walk_cb(uint64_t handle, const char *comment, void *data)
+{
+	struct host_walk *w = data;
+
+	w->rules++;
+	snprintf(w->last, sizeof(w->last), "%s", comment ? comment : "");
+	return 0;
+}
+
 /*
- * The usual case costs one small dump: net-N-from has its rules. An empty one means
+ * net-N-host in the mode the configuration asks for: one more small dump per ADD. A
+ * network whose chains an older netctl made has none (its host was open), and an
+ * admin may have changed "hostAccess": then the host chains (and the input chain's
+ * vmap rule) are made or refilled in one batch. Container work stays elements only:
+ * this writes rules only when the mode changes. Return 0 (as asked), 1 (rebuilt:
+ * net-N-hostpol may be new, the policy goes on again) or -errno.
+ */
+static int ensure_host(struct nft_conn *c, const struct nft_net *net, char *errbuf,
+		       size_t n)
+{
+	char host[NFT_OBJ_NAME_MAX], hostpol[NFT_OBJ_NAME_MAX], key[IFNAMSIZ] = { 0 };
+	struct nft_elem e = { .key = key, .key_len = IFNAMSIZ, .ifname = true,
+			      .verdict = NFT_JUMP, .chain = host, .comment = net->name };
+	struct host_walk w = { 0 };
+	struct nft_batch b;
+	int r;
+
+	nft_net_obj(host, sizeof(host), "net-", net->name, "-host");
+	nft_net_obj(hostpol, sizeof(hostpol), "net-", net->name, "-hostpol");
+	r = nft_list_rules(c, FAM, NFT_TABLE, host, host_walk_cb, &w, errbuf, n);
+	if (r < 0)
+		return r;
+	if (w.rules && !strcmp(w.last, nft_host_comment(net->host)))
+		return 0;
+	strncpy(key, net->bridge, IFNAMSIZ - 1);
+	nft_batch_init(&b, ++c->seq);
+	build_input_base(&b);
+	build_host(&b, net, host, hostpol);
+	nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, "host-from", &e, 1);
+	r = nft_batch_send(c, &b, errbuf, n);
+	c->seq = b.seq;
+	nft_batch_free(&b);
+	return r < 0 ? r : 1;
+}
+
+/*
+ * The usual case costs two small dumps: net-N-from has its rules, net-N-host its mode. An empty one means
  * someone flushed our table (`nft flush table inet netctl`, or a ruleset reload that
  * kept the objects): its rules and forward's are put back in one batch, since an ADD
  * that went on would leave the network wide open without saying so.
@@ -334,8 +391,10 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 	for (tries = 0; tries < 3; tries++) {
 		rules = 0;
 		r = nft_list_rules(c, FAM, NFT_TABLE, from, count_cb, &rules, errbuf, n);
-		if (r < 0 || rules > 0)
-			return r < 0 ? r : 0;
+		if (r < 0)
+			return r;
+		if (rules > 0)
+			return ensure_host(c, net, errbuf, n);
 		r = nft_chain_exists(c, FAM, NFT_TABLE, from, errbuf, n);
 		if (r < 0)
 			return r;

@@ -109,9 +109,11 @@ void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool 
 /**
  * nft_netctl_ensure_net() - make the network's objects unless they are there, and put
  * its rules back when someone flushed them (net-<net>-policy then holds the default:
- * the caller re-applies a policy).
- * Return 0, 1 when the rules were put back, or -errno with the failing object named
- * in @errbuf.
+ * the caller re-applies a policy); make or refill net-<net>-host when it is missing
+ * (chains of an older netctl) or in another mode than @net->host (then too the caller
+ * re-applies the policy, whose host rules may have had no chain).
+ * Return 0, 1 when rules were put back or remade, or -errno with the failing object
+ * named in @errbuf.
  */
 int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *errbuf,
 			  size_t n);

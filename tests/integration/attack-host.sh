@@ -166,6 +166,20 @@ check "icc on: TCP to the host's LAN address" reach o1 tcp 192.168.77.1 7000
 check "icc off, hostAccess all: TCP to a host service" reach c1 tcp 10.94.3.1 7000
 check "icc off, hostAccess all: UDP to a host service" reach c1 udp 10.94.3.1 7001
 
+# --- the mode follows the configuration: an edited hostAccess, or host chains that an
+# older netctl never made, are (re)made by the next ADD on the network ---
+sed -i 's/"hostAccess": "all"/"hostAccess": "none"/' "$T/isoall.conflist"
+check "ADD c2 to isoall after its hostAccess became none" add isoall c2
+check_eq "net-isoall-host is in the none mode now" 'counter drop comment "host-access none"' \
+	"$(nft list chain inet netctl net-isoall-host | sed 's/packets [0-9]* bytes [0-9]* //' |
+	   grep -o 'counter drop comment.*')"
+check_fails "... and c1 no longer reaches the host service" reach c1 tcp 10.94.3.1 7000
+nft flush chain inet netctl net-open-host
+check "ADD o2 to open, whose net-open-host has no rules (as made by an older netctl)" add open o2
+check_eq "net-open-host is back, mode all" 'counter accept comment "host-access all"' \
+	"$(nft list chain inet netctl net-open-host | sed 's/packets [0-9]* bytes [0-9]* //' |
+	   grep -o 'counter accept comment.*')"
+
 # --- host access none: not even DNS ---
 check_fails "hostAccess none: DNS over UDP refused" reach n1 udp 10.94.4.1 53
 check_fails "hostAccess none: DNS over TCP refused" reach n1 tcp 10.94.4.1 53
@@ -189,7 +203,7 @@ check_eq "hostAccess some: code 7" 7 "$(echo "$out" | jq -r .code)"
 check "rm hx" "$NETCTL" rm hx
 
 # --- DEL: nothing of the containers is left; rm removes the network's host chains ---
-for c in web-1:iso misc:iso o1:open c1:isoall n1:isonone; do
+for c in web-1:iso misc:iso o1:open o2:open c1:isoall c2:isoall n1:isonone; do
 	check "DEL ${c%%:*}" "$NETCTL" cni del "$T/${c#*:}.conflist" "/run/netns/${c%%:*}" \
 		--id "id-${c%%:*}"
 done
