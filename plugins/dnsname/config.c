@@ -133,6 +133,10 @@ static int load_addrs(struct cni_ctx *ctx, struct dn_config *c)
 	 * listens nowhere; the container starts, without names.
 	 */
 	c->no_server = !c->n_gateways;
+	/* the bridge: a chained bridge plugin's result lists it first, on the host */
+	if (p->n_interfaces && !p->interfaces[0].sandbox[0] &&
+	    cni_ifname_valid(p->interfaces[0].name))
+		snprintf(c->bridge, sizeof(c->bridge), "%s", p->interfaces[0].name);
 	return 0;
 }
 

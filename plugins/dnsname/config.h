@@ -37,6 +37,7 @@ struct dn_config {
 	struct ip_addr gateways[DN_MAX_ADDRS];
 	int n_gateways;
 	bool no_server;		/* no gateway in prevResult: nothing to serve on */
+	char bridge[16];	/* prevResult's first interface on the host, "" if none */
 };
 
 /**

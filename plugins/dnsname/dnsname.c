@@ -306,12 +306,16 @@ static int dn_check(struct cni_ctx *ctx)
 	if (dn_server_pid(&c.paths) <= 0)
 		return cni_err_set(&ctx->err, CNI_ERR_IO, "the network's DNS server is not running",
 				   "no live dnsmasq for %s (pid file %s)", c.net, c.paths.pid);
-	/* it answers for the container: its first name, each address on its family's gateway */
+	/*
+	 * It answers the container, asked from the container's netns (the server takes
+	 * only what arrives on its bridge): its first name, each address on its family's
+	 * gateway.
+	 */
 	for (i = 0; i < c.n_addrs && c.n_names; i++)
 		for (j = 0; j < c.n_gateways; j++) {
 			if (c.gateways[j].family != c.addrs[i].family)
 				continue;
-			r = dn_probe(&c.gateways[j], c.names[0], &c.addrs[i]);
+			r = dn_probe(&c.gateways[j], c.names[0], &c.addrs[i], ctx->env.netns);
 			if (r < 0)
 				return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
 							 "the network's DNS server does not answer "

@@ -22,8 +22,11 @@ int dn_answer_has(const uint8_t *buf, size_t len, uint16_t id, const struct ip_a
 
 /**
  * dn_probe() - ask @server:53 for @name's address of @want's family, two tries of
- * 500 ms. Return 0 when @want is in the answer, -ENOENT when not, -ETIMEDOUT, -errno.
+ * 500 ms, from the network namespace at @netns (the container's: the server answers
+ * only what arrives on its bridge), or from ours when @netns is NULL.
+ * Return 0 when @want is in the answer, -ENOENT when not, -ETIMEDOUT, -errno.
  */
-int dn_probe(const struct ip_addr *server, const char *name, const struct ip_addr *want);
+int dn_probe(const struct ip_addr *server, const char *name, const struct ip_addr *want,
+	     const char *netns);
 
 #endif

@@ -80,10 +80,23 @@ char *dn_conf_text(const struct dn_config *c, char upstreams[][64], int n_up,
 	if (!f)
 		return NULL;
 	fprintf(f, "# netctl dnsname: the resolver of network %s (generated at each start)\n"
-		"port=53\nbind-interfaces\n", c->net);
-	for (i = 0; i < c->n_gateways; i++) {
-		ip_addr_format(&c->gateways[i], ip, sizeof(ip));
-		fprintf(f, "listen-address=%s\n", ip);
+		"port=53\n", c->net);
+	/*
+	 * On the bridge: bind-dynamic binds its addresses only (the gateways, and any
+	 * added later) and, unlike bind-interfaces, drops a query that arrives on another
+	 * interface, so a container of another network cannot ask this one's names of
+	 * the gateway address (the host routes it there). Without a bridge name, the
+	 * gateway addresses alone.
+	 */
+	if (c->bridge[0]) {
+		/* interface= alone would add lo (127.0.0.1:53, taken by the next network) */
+		fprintf(f, "bind-dynamic\ninterface=%s\nexcept-interface=lo\n", c->bridge);
+	} else {
+		fprintf(f, "bind-interfaces\n");
+		for (i = 0; i < c->n_gateways; i++) {
+			ip_addr_format(&c->gateways[i], ip, sizeof(ip));
+			fprintf(f, "listen-address=%s\n", ip);
+		}
 	}
 	/* nothing from the host's own files: only our hosts file and our upstreams */
 	fprintf(f, "no-hosts\nno-resolv\nno-poll\naddn-hosts=%s\npid-file=%s\n",

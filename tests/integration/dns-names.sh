@@ -40,6 +40,10 @@ check_eq "web finds client" "10.89.0.3" "$(gai c1 client v4)"
 check_eq "another network's name: no answer" "" "$(lookup c2 far)"
 check_fails "another network's name: getaddrinfo fails" in_ns c2 getent ahosts far
 check_eq "far does not see web" "" "$(lookup c3 web)"
+ip -n c3 route add 10.89.0.1/32 via 10.90.0.1	# a path to dn's gateway address (on the host)
+check_eq "far asking dn's server directly (the host routes it there) gets no answer" "" \
+	"$(in_ns c3 dig +short +time=1 +tries=1 @10.89.0.1 web 2>/dev/null | grep -v '^;')"
+check "... while the route is there: far reaches dn's gateway" ip netns exec c3 ping -c1 -W2 10.89.0.1
 check_eq "far resolves itself" "10.90.0.2" "$(lookup c3 far)"
 check_eq "an upstream name through the test resolver" "192.0.2.7" "$(lookup c2 www.example.test)"
 check_eq "getaddrinfo of an upstream name" "2001:db8::7" "$(gai c2 www.example.test v6)"

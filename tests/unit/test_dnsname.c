@@ -87,8 +87,14 @@ static void test_conf_text(void **state)
 	ip_addr_parse("fd88::1", &c.gateways[1]);
 	dn_paths_init(&c.paths, "/run/x", "web");
 	t = dn_conf_text(&c, up, 2, "dnsmasq", &len);
-	assert_non_null(strstr(t, "\nlisten-address=10.88.0.1\nlisten-address=fd88::1\n"));
-	assert_non_null(strstr(t, "\nbind-interfaces\n"));
+	assert_non_null(strstr(t, "\nbind-interfaces\nlisten-address=10.88.0.1\nlisten-address=fd88::1\n"));
+	free(t);
+	/* with the bridge's name: bind-dynamic on it (queries from other interfaces dropped) */
+	snprintf(c.bridge, sizeof(c.bridge), "%s", "br0");
+	t = dn_conf_text(&c, up, 2, "dnsmasq", &len);
+	assert_non_null(strstr(t, "\nbind-dynamic\ninterface=br0\nexcept-interface=lo\n"));
+	assert_null(strstr(t, "listen-address"));
+	assert_null(strstr(t, "bind-interfaces"));
 	assert_non_null(strstr(t, "\nno-hosts\nno-resolv\n"));
 	assert_non_null(strstr(t, "\naddn-hosts=/run/x/web/hosts\npid-file=/run/x/web/pid\n"));
 	assert_non_null(strstr(t, "\nlocal=/dns.podman/\n"));
