@@ -39,7 +39,7 @@ ALL_LDFLAGS := $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
 LIBS    := $(PKG_LIBS)
 
 # The layers below the programs go into one archive; programs pull only what they use.
-LIB_DIRS := util cni netlib nft ipam policy
+LIB_DIRS := util cni netlib nft ruleset ipam policy
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIBNETCTL := $(BUILD)/libnetctl.a

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "nft/spoofchk.h"
+#include "ruleset/spoofchk.h"
 
 static long long now_us(void)
 {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/spoofchk.sh [SECONDS] [ROUNDS] [N] [ADDS] : what the bridge's per-port source
-# binding (spoofchk, nft/spoofchk.h) costs, on one bridge with N containers (default
+# binding (spoofchk, ruleset/spoofchk.h) costs, on one bridge with N containers (default
 # 1000), every one of them bound:
 #   - data plane: TCP throughput (iperf3, one stream, SECONDS each after 1 s of warm-up,
 #     default 2; ROUNDS default 15) between two bound

@@ -9,7 +9,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 #include "policy/policy.h"
 #include "util/str.h"
 

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 #include "policy/policy.h"
 
 #define POLICY_PROTO_ICMP 1	/* IPPROTO_ICMP: ping; no port */

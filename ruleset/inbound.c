@@ -7,8 +7,8 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "nft/inbound.h"
-#include "nft/netctl_table.h"
+#include "ruleset/inbound.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
 #include "util/str.h"
 

@@ -15,8 +15,8 @@
  * drops: an accept elsewhere (the firewall's forward chain) cannot open what it shuts.
  * A network made "routed" (bridge "gatewayMode": "routed") has no rule.
  */
-#ifndef NETCTL_NFT_INBOUND_H
-#define NETCTL_NFT_INBOUND_H
+#ifndef NETCTL_RULESET_INBOUND_H
+#define NETCTL_RULESET_INBOUND_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,8 +7,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "nft/loopback.h"
-#include "nft/netctl_table.h"
+#include "ruleset/loopback.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
 
 #define FAM NFPROTO_INET

@@ -14,10 +14,10 @@
  * route_localnet on a bridge, a host service bound to 127.0.0.1 (CVE-2020-8558). The
  * host's own connections to 127.0.0.1:PORT leave through output, and their replies
  * reach prerouting addressed to the bridge (un-NATed after this chain): untouched.
- * The portmap plugin makes the chain with its DNAT chains (nft/portmap.h).
+ * The portmap plugin makes the chain with its DNAT chains (ruleset/portmap.h).
  */
-#ifndef NETCTL_NFT_LOOPBACK_H
-#define NETCTL_NFT_LOOPBACK_H
+#ifndef NETCTL_RULESET_LOOPBACK_H
+#define NETCTL_RULESET_LOOPBACK_H
 
 #include <stddef.h>
 

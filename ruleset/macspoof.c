@@ -10,8 +10,8 @@
 
 #include "nft/batch.h"
 #include "nft/conn.h"
-#include "nft/macspoof.h"
-#include "nft/netctl_table.h"
+#include "ruleset/macspoof.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
 
 #define FAM NFPROTO_BRIDGE

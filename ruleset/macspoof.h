@@ -13,8 +13,8 @@
  *
  * The chain and its rule are made once; a container ADD/DEL changes two elements.
  */
-#ifndef NETCTL_NFT_MACSPOOF_H
-#define NETCTL_NFT_MACSPOOF_H
+#ifndef NETCTL_RULESET_MACSPOOF_H
+#define NETCTL_RULESET_MACSPOOF_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

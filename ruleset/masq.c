@@ -6,8 +6,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "nft/masq.h"
-#include "nft/netctl_table.h"
+#include "ruleset/masq.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
 
 #define FAM NFPROTO_INET

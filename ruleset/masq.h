@@ -5,8 +5,8 @@
  * masquerades everything not bound for the subnet or multicast. The first attach of
  * a network makes its chain and rule; later ones add one element.
  */
-#ifndef NETCTL_NFT_MASQ_H
-#define NETCTL_NFT_MASQ_H
+#ifndef NETCTL_RULESET_MASQ_H
+#define NETCTL_RULESET_MASQ_H
 
 #include <stdbool.h>
 #include <stddef.h>

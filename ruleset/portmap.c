@@ -10,9 +10,9 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "nft/loopback.h"
-#include "nft/netctl_table.h"
-#include "nft/portmap.h"
+#include "ruleset/loopback.h"
+#include "ruleset/table.h"
+#include "ruleset/portmap.h"
 #include "nft/read.h"
 #include "util/str.h"
 
@@ -184,7 +184,7 @@ void nft_pm_build_base(struct nft_batch *b)
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, "output");
 	build_dnat_rules(b, "prerouting");
 	build_dnat_rules(b, "output");
-	/* Before any DNAT: 127.0.0.1 and ::1 only from lo (nft/loopback.h). */
+	/* Before any DNAT: 127.0.0.1 and ::1 only from lo (ruleset/loopback.h). */
 	nft_lo_build(b);
 }
 

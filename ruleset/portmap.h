@@ -12,7 +12,7 @@
  *   chain prerouting  hook nat prio dstnat: fib daddr type local dnat ... map @dnat-*
  *   chain output      hook nat prio dstnat: the same for connections from the host
  *   chain loopback-only hook prerouting prio raw: 127.0.0.0/8 and ::1 not from lo
- *                   dropped before any DNAT (nft/loopback.h)
+ *                   dropped before any DNAT (ruleset/loopback.h)
  *   chain postrouting hook nat: ct status dnat ip saddr 127.0.0.0/8 masquerade (snat);
  *                   ct status dnat ip saddr SUBNET ip daddr SUBNET masquerade (hairpin,
  *                   one rule per container subnet, comment "net:NET hairpin:SUBNET")
@@ -23,8 +23,8 @@
  * to two networks) from touching another network's elements, the maps being shared.
  * Below, @id is that whole tag.
  */
-#ifndef NETCTL_NFT_PORTMAP_H
-#define NETCTL_NFT_PORTMAP_H
+#ifndef NETCTL_RULESET_PORTMAP_H
+#define NETCTL_RULESET_PORTMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

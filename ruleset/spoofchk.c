@@ -11,9 +11,9 @@
 
 #include "nft/batch.h"
 #include "nft/conn.h"
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
-#include "nft/spoofchk.h"
+#include "ruleset/spoofchk.h"
 
 #define FAM NFPROTO_BRIDGE
 #define PRIO (-300)	/* before the bridge or the host sees the frame */

@@ -5,7 +5,7 @@
  * advertisements only about its own addresses, and no router advertisement or redirect.
  * It must happen at L2, before the bridge forwards a frame or hands it to the host
  * (whose neighbour table would learn from a forged ARP), so it lives in the bridge
- * family's table, next to macspoofchk (nft/macspoof.h):
+ * family's table, next to macspoofchk (ruleset/macspoof.h):
  *
  *   table bridge netctl
  *     set spoof-ports ifname               ports bound, comment = container ID
@@ -25,8 +25,8 @@
  * them by key: O(1) either way. Every drop has a counter and a comment saying what it
  * stops.
  */
-#ifndef NETCTL_NFT_SPOOFCHK_H
-#define NETCTL_NFT_SPOOFCHK_H
+#ifndef NETCTL_RULESET_SPOOFCHK_H
+#define NETCTL_RULESET_SPOOFCHK_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

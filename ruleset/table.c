@@ -9,9 +9,9 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "nft/inbound.h"
-#include "nft/netctl_table.h"
-#include "nft/portmap.h"
+#include "ruleset/inbound.h"
+#include "ruleset/table.h"
+#include "ruleset/portmap.h"
 #include "nft/read.h"
 #include "util/str.h"
 
@@ -711,7 +711,7 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 	w.chain = "postrouting";
 	if (r >= 0)
 		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", rm_rule_cb, &w, errbuf, n);
-	w.chain = NFT_INBOUND_CHAIN;	/* "net:N published-only" (nft/inbound.h) */
+	w.chain = NFT_INBOUND_CHAIN;	/* "net:N published-only" (ruleset/inbound.h) */
 	if (r >= 0)
 		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, rm_rule_cb, &w, errbuf,
 				   n);

@@ -3,7 +3,7 @@
  * The layout of `table inet netctl` (DESIGN.md "nftables layout"):
  *
  *   chain forward      hook forward: ct status dnat to @pub-v4/@pub-v6 (published
- *                      ports, nft/portmap.h) accept; iifname vmap @fwd-from;
+ *                      ports, ruleset/portmap.h) accept; iifname vmap @fwd-from;
  *                      oifname vmap @fwd-to
  *   set bridges        the bridges of every network we know
  *   chain net-N-from   ct est,rel accept; ct invalid drop; oifname BR jump net-N-policy;
@@ -25,16 +25,16 @@
  *   chain nat-N        ip daddr != SUBNET ip daddr != 224.0.0.0/4 masquerade
  *   chain published-only  hook forward prio -10: per masquerading network, new
  *                      connections into its bridge from elsewhere dropped unless
- *                      DNATed (nft/inbound.h; rule comment "net:N published-only")
+ *                      DNATed (ruleset/inbound.h; rule comment "net:N published-only")
  *   chain loopback-only   hook prerouting prio raw: 127/8 and ::1 not from lo
- *                      dropped (nft/loopback.h, made with portmap's chains)
+ *                      dropped (ruleset/loopback.h, made with portmap's chains)
  *
  * A network's objects are made once, in one batch guarded by NLM_F_EXCL on its first
  * chain, so two first ADDs racing make them exactly once. After that a container
  * ADD/DEL changes set elements only. Only this table is ever written.
  */
-#ifndef NETCTL_NFT_NETCTL_TABLE_H
-#define NETCTL_NFT_NETCTL_TABLE_H
+#ifndef NETCTL_RULESET_TABLE_H
+#define NETCTL_RULESET_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -8,8 +8,9 @@ declare -A allowed=(
 	[cni]="cni util"
 	[netlib]="netlib util"
 	[nft]="nft util"
+	[ruleset]="ruleset nft util"
 	[ipam]="ipam cni util"
-	[policy]="policy nft util"
+	[policy]="policy ruleset nft util"
 )
 bad=0
 for dir in "${!allowed[@]}"; do

@@ -111,7 +111,7 @@ static json_t *net_json(const struct netctl_paths *p, const char *net, struct cn
 		      "bridge", ni.bridge, "subnets", subnets_json(&ni), "icc", ni.icc,
 		      "masquerade", ni.masquerade, "mtu",
 		      ni.mtu ? json_integer(ni.mtu) : json_null(), "plugins", plugins);
-	/* bridge gatewayMode routed: outside hosts reach every port (nft/inbound.h) */
+	/* bridge gatewayMode routed: outside hosts reach every port (ruleset/inbound.h) */
 	if (o)
 		json_object_set_new(o, "routed", json_boolean(ni.routed));
 	/* dnsname's domain: containers resolve NAME and NAME.<dns> */

@@ -25,7 +25,7 @@
 #include "netlib/netns.h"
 #include "netlib/sock.h"
 #include "nft/conn.h"
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 #include "util/file.h"
 #include "util/str.h"
 

@@ -20,7 +20,7 @@
 #include "netctl/cli/cli.h"
 #include "netctl/core/knet.h"
 #include "netlib/link.h"
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
 #include "util/str.h"
 

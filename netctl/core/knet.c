@@ -12,7 +12,7 @@
 
 #include "netctl/core/knet.h"
 #include "netctl/core/paths.h"
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
 #include "util/str.h"
 

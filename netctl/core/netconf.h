@@ -33,7 +33,7 @@ struct net_spec {
 	bool internal;			/* no route out, nothing forwarded in or out */
 	struct ip_prefix ip_ranges[NETCONF_MAX_SUBNETS];	/* allocate from these */
 	int n_ip_ranges;
-	bool routed;			/* bridge "gatewayMode": "routed" (nft/inbound.h) */
+	bool routed;			/* bridge "gatewayMode": "routed" (ruleset/inbound.h) */
 	unsigned mtu;			/* 0: the default */
 	bool portmap, bandwidth;	/* add those plugins (with their capabilities) */
 	bool dns;			/* chain dnsname (NETCONF_DNS_DOMAIN) last */

@@ -15,10 +15,10 @@
 #include "cni/exec.h"
 #include "netlib/addr.h"
 #include "netlib/netns.h"
-#include "nft/macspoof.h"
-#include "nft/inbound.h"
-#include "nft/masq.h"
-#include "nft/spoofchk.h"
+#include "ruleset/macspoof.h"
+#include "ruleset/inbound.h"
+#include "ruleset/masq.h"
+#include "ruleset/spoofchk.h"
 #include "plugins/bridge/bridge.h"
 #include "plugins/bridge/config.h"
 #include "plugins/bridge/cont.h"
@@ -29,7 +29,7 @@
 #define CONT_IDX 2	/* interfaces: bridge, host veth, container */
 #define ALIAS_PREFIX "netctl/"	/* host veth ifalias: netctl/<containerID>/<ifname> */
 
-/* spoofchk: the port's MAC and addresses (nft/spoofchk.h). */
+/* spoofchk: the port's MAC and addresses (ruleset/spoofchk.h). */
 struct spoof {
 	struct nft_spoof_port p;
 	struct ip_addr addrs[CNI_MAX_IPS];

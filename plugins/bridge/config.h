@@ -16,11 +16,11 @@ struct br_conf {
 	bool ipv6_link_local;		/* keep IPv6 on an IPv4-only container interface */
 	bool disable_container_iface, port_isolation;
 	bool icc;			/* false: ports isolated, peers routed by the host */
-	bool ip_masq;			/* through nft/masq.h (table inet netctl) */
+	bool ip_masq;			/* through ruleset/masq.h (table inet netctl) */
 	bool routed;			/* "gatewayMode": "routed": with ipMasq, outside
-					 * hosts reach every port (nft/inbound.h) */
-	bool macspoofchk;		/* through nft/macspoof.h (table bridge netctl) */
-	bool spoofchk;			/* MAC, IP, ARP, NDP binding (nft/spoofchk.h);
+					 * hosts reach every port (ruleset/inbound.h) */
+	bool macspoofchk;		/* through ruleset/macspoof.h (table bridge netctl) */
+	bool spoofchk;			/* MAC, IP, ARP, NDP binding (ruleset/spoofchk.h);
 					 * default on with icc false; without IPAM it
 					 * is macspoofchk */
 	unsigned mtu;			/* 0 = kernel default */

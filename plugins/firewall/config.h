@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "cni/plugin.h"
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 
 #define FW_MAX_ADDRS 16
 

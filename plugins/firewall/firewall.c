@@ -13,7 +13,7 @@
 
 #include "cni/netlock.h"
 #include "nft/batch.h"
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
 #include "plugins/firewall/brport.h"
 #include "plugins/firewall/config.h"

@@ -7,7 +7,7 @@
 
 #include <linux/netfilter.h>
 
-#include "nft/netctl_table.h"
+#include "ruleset/table.h"
 #include "nft/read.h"
 #include "plugins/firewall/groups.h"
 #include "util/str.h"

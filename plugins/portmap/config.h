@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "cni/plugin.h"
-#include "nft/portmap.h"
+#include "ruleset/portmap.h"
 
 #define PM_MAX_ENTRIES 1024	/* a published range is one entry per port */
 

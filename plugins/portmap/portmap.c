@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The portmap plugin: each (mapping, container address) becomes one element of a dnat
- * map in table inet netctl, its comment the container ID (nft/portmap.h). ADD refuses
+ * map in table inet netctl, its comment the container ID (ruleset/portmap.h). ADD refuses
  * a host port another container holds, naming it; DEL removes only this container's
  * elements; CHECK looks each mapping up; GC walks the maps.
  */
@@ -11,8 +11,8 @@
 
 #include "cni/netlock.h"
 #include "netlib/netns.h"
-#include "nft/netctl_table.h"
-#include "nft/portmap.h"
+#include "ruleset/table.h"
+#include "ruleset/portmap.h"
 #include "plugins/portmap/config.h"
 #include "plugins/portmap/portmap.h"
 

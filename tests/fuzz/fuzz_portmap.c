@@ -2,13 +2,13 @@
 /*
  * Fuzz target: a portmap plugin's stdin (config, runtimeConfig.portMappings, options,
  * prevResult) through the plugin's loader, then every mapping through the key, data
- * and text builders of nft/portmap.
+ * and text builders of ruleset/portmap.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "nft/portmap.h"
+#include "ruleset/portmap.h"
 #include "plugins/portmap/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,7 +4,7 @@
 cd "$ROOT"
 check "layers: includes point only down (DESIGN.md)" scripts/check-layers.sh
 hits=$(grep -rnE '(system|popen)[[:space:]]*\(|exec[lv]p?e?[[:space:]]*\(' \
-	--include='*.c' --include='*.h' util cni netlib nft ipam policy plugins netctl 2>/dev/null |
+	--include='*.c' --include='*.h' util cni netlib nft ruleset ipam policy plugins netctl 2>/dev/null |
 	grep -v '^netctl/cli/cmd_run.c:' |	# netctl run execs the user's CMD, its job
 	grep -v '^plugins/dnsname/server.c:.*execve(DN_DNSMASQ,' || true)	# the one program we start
 

@@ -16,11 +16,11 @@
 
 #include "nft/batch.h"
 #include "nft/conn.h"
-#include "nft/loopback.h"
-#include "nft/netctl_table.h"
-#include "nft/portmap.h"
+#include "ruleset/loopback.h"
+#include "ruleset/table.h"
+#include "ruleset/portmap.h"
 #include "nft/rule.h"
-#include "nft/spoofchk.h"
+#include "ruleset/spoofchk.h"
 
 static struct ip_prefix pfx(const char *s)
 {
