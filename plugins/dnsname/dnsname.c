@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "cni/netlock.h"
@@ -99,6 +100,11 @@ static int server_start(struct cni_ctx *ctx, const struct dn_config *c)
 	int n = dn_upstreams_read(c->resolv_conf, STUB_UPSTREAMS, up, DN_MAX_UPSTREAMS), r;
 	pid_t pid;
 
+	if (access(DN_DNSMASQ, X_OK) != 0)
+		return cni_err_set_errno(&ctx->err, -errno, CNI_ERR_IO,
+					 "the DNS server is not installed",
+					 "%s: %s (Debian: apt-get install dnsmasq-base)", DN_DNSMASQ,
+					 strerror(errno));
 	if (n < 0)
 		n = 0;	/* no resolv.conf: names of other domains are refused */
 	text = dn_conf_text(c, up, n, server_user(), &len);
