@@ -187,11 +187,14 @@ static void result_dns(struct cni_result *res, const struct dn_config *c)
 		snprintf(d->search[d->n_search++], CNI_DNS_STR, "%s", c->domain);
 }
 
+/* A failed ADD: the hosts file as it was; the network's first ADD leaves no directory. */
 static int restore(const struct dn_paths *p, const char *old_text)
 {
-	if (!old_text)
-		return unlink(p->hosts);
-	return file_write_atomic(p->hosts, old_text, strlen(old_text), 0644);
+	if (old_text)
+		return file_write_atomic(p->hosts, old_text, strlen(old_text), 0644);
+	unlink(p->hosts);
+	rmdir(p->dir);	/* fails, as it should, if anything else is there */
+	return 0;
 }
 
 static int dn_add(struct cni_ctx *ctx)

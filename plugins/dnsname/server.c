@@ -202,7 +202,7 @@ static int wait_child(pid_t pid, int errfd, char *ebuf, size_t n)
 		return 0;
 	got = read(errfd, ebuf, n - 1);
 	ebuf[got > 0 ? got : 0] = '\0';
-	str_trim(ebuf);
+	memmove(ebuf, str_trim(ebuf), strlen(str_trim(ebuf)) + 1);	/* dnsmasq starts with "\n" */
 	if (!ebuf[0])
 		snprintf(ebuf, n, "%s exited with status %d", DN_DNSMASQ,
 			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));

@@ -120,6 +120,19 @@ out=$(jq -c '.plugins[1] + {cniVersion: "1.0.0", name: "dn", prevResult: {cniVer
 check_eq "no gateway: ADD passes prevResult through, no nameserver added" "null 10.89.0.98/24" "$(jq -r '"\(.dns.nameservers) \(.ips[0].address)"' <<<"$out")"
 check_eq "nothing written for the bad input" "$before" "$(md5sum /run/netctl/dnsname/dn/hosts)"
 
+# the gateway's port 53 taken: the network's first ADD fails with dnsmasq's words, leaves nothing
+ip link add tk0 type bridge && ip addr add 10.88.77.1/24 dev tk0 && ip link set tk0 up
+python3 -c 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("10.88.77.1", 53)); time.sleep(5)' &
+squatter=$!
+sleep 0.3
+out=$(printf '{"cniVersion":"1.0.0","name":"tk","type":"dnsname","prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"tk0"},{"name":"eth0","sandbox":"/run/netns/c4"}],"ips":[{"address":"10.88.77.2/24","gateway":"10.88.77.1","interface":1}]}}' |
+	CNI_COMMAND=ADD CNI_CONTAINERID=tk CNI_NETNS=/run/netns/c4 CNI_IFNAME=eth0 CNI_ARGS=K8S_POD_NAME=tk "$BIN/dnsname")
+check_eq "port 53 taken: code 5 with dnsmasq's reason" "5 dnsmasq: failed to create listening socket for 10.88.77.1: Address already in use" \
+	"$(jq -r '"\(.code) \(.details)"' <<<"$out")"
+check_eq "... and nothing left of the network's DNS state" "" "$(ls /run/netctl/dnsname/tk 2>&1 | grep -v 'No such')"
+kill $squatter 2>/dev/null; wait $squatter 2>/dev/null
+ip link del tk0
+
 # the last DEL stops the server
 check "DEL web" dns_del dn c1
 check "DEL client" dns_del dn c2

@@ -85,7 +85,8 @@ gai() {
 kill9() {
 	kill -9 "$1" 2>/dev/null
 	for _ in $(seq 100); do
-		[ -s "/proc/$1/cmdline" ] || return 0
+		# (procfs files have size 0: read it)
+		[ -n "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ] || return 0
 		sleep 0.02
 	done
 }
