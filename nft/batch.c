@@ -242,6 +242,8 @@ static void batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int fam
 	if (msg_type == NFT_MSG_NEWSET) {
 		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, sh->key_type);
 		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sh->key_len);
+		if (sh->interval)
+			nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_INTERVAL);
 		if (map) {
 			nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
 			nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE,
@@ -334,6 +336,8 @@ static int elem_fill(struct nftnl_set *s, const struct nft_elem *e)
 	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, e->key, (uint32_t)e->key_len);
 	if (e->data)
 		nftnl_set_elem_set(el, NFTNL_SET_ELEM_DATA, e->data, (uint32_t)e->data_len);
+	if (e->flags)
+		nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_FLAGS, e->flags);
 	if (e->verdict != NFT_CONTINUE) {
 		nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_VERDICT, (uint32_t)e->verdict);
 		if (e->chain)
@@ -375,7 +379,8 @@ static void elem_str(const struct nft_elem *e, char *buf, size_t n)
 }
 
 static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int family,
-			const char *table, const char *set, const struct nft_elem *e, size_t n)
+			const char *table, const char *set, const struct nft_elem *e, size_t n,
+			uint32_t set_id)
 {
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
@@ -390,6 +395,8 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 		return batch_fail(b, -ENOMEM, "elements");
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
+	if (set_id)	/* a set of this batch the kernel names itself ("__set%d") */
+		nftnl_set_set_u32(s, NFTNL_SET_ID, set_id);
 	for (i = 0; i < n; i++) {
 		/* NFT_DATA_VALUE_MAXLEN: the longest key (a concatenation) the kernel takes */
 		if (!e[i].key_len || e[i].key_len > NFT_DATA_VALUE_MAXLEN ||
@@ -421,8 +428,44 @@ void nft_batch_elems(struct nft_batch *b, bool add, uint16_t flags, int family,
 
 	for (i = 0; i < n; i += k) {
 		k = n - i < MAX_ELEMS_PER_MSG ? n - i : MAX_ELEMS_PER_MSG;
-		elems_chunk(b, add, flags, family, table, set, e + i, k);
+		elems_chunk(b, add, flags, family, table, set, e + i, k, 0);
 	}
+}
+
+uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
+			    const struct nft_set_shape *sh, const struct nft_elem *e, size_t n,
+			    const char *text)
+{
+	struct nftnl_set *s;
+	struct nlmsghdr *nlh;
+	char *p = batch_room(b);
+	uint32_t id = b->seq, flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
+	size_t i, k;
+
+	if (!p)
+		return 0;
+	s = nftnl_set_alloc();
+	if (!s) {
+		batch_fail(b, -ENOMEM, "set");
+		return 0;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, NFT_ANON_SET);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)family);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, sh->key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sh->key_len);
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, flags | (sh->interval ? NFT_SET_INTERVAL : 0));
+	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWSET, (uint16_t)family,
+				    NLM_F_CREATE | NLM_F_ACK, b->seq);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	batch_commit(b, nlh, "add set %s %s { %s }", fam_str(family), table, text ? text : "");
+	for (i = 0; i < n; i += k) {
+		k = n - i < MAX_ELEMS_PER_MSG ? n - i : MAX_ELEMS_PER_MSG;
+		elems_chunk(b, true, NLM_F_CREATE, family, table, NFT_ANON_SET, e + i, k, id);
+	}
+	return id;
 }
 
 void nft_batch_flush_set(struct nft_batch *b, int family, const char *table, const char *set)

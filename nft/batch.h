@@ -76,6 +76,7 @@ struct nft_set_shape {
 	uint32_t key_type, key_len;
 	uint32_t data_type, data_len;
 	bool host_order;	/* a string key (ifname): tells `nft list` how to show it */
+	bool interval;		/* NFT_SET_INTERVAL: elements are ranges (start, end) */
 };
 /* nft's datatype ids (nftables include/datatype.h) and their sizes in bytes. */
 enum nft_dtype {
@@ -109,10 +110,20 @@ struct nft_elem {
 	const char *chain;	/* for jump/goto */
 	const char *comment;	/* NULL: none */
 	bool ifname;		/* the key is an interface name (only for messages) */
+	uint32_t flags;		/* NFT_SET_ELEM_INTERVAL_END: ends a range (interval sets) */
 };
 /** nft_batch_elems() - add (@add) or delete @n elements of @set in one message. */
 void nft_batch_elems(struct nft_batch *b, bool add, uint16_t flags, int family,
 		     const char *table, const char *set, const struct nft_elem *e, size_t n);
+
+/**
+ * nft_batch_anon_set() - an anonymous constant set of @sh (nft's "{ 80, 443 }") with
+ * its @n elements, for the next rule that looks it up by the returned set id
+ * (nft_rb_lookup_anon()); the kernel deletes it with that rule.
+ */
+uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
+			    const struct nft_set_shape *sh, const struct nft_elem *e, size_t n,
+			    const char *text);
 
 /** nft_batch_flush_set() - remove every element of @set. */
 void nft_batch_flush_set(struct nft_batch *b, int family, const char *table, const char *set);

@@ -213,6 +213,13 @@ void nft_rb_ifname_set(struct nft_rule_b *rb, bool out, const char *set)
 	rb_text(rb, "%s @%s", out ? "oifname" : "iifname", set);
 }
 
+void nft_rb_ifname_not_set(struct nft_rule_b *rb, bool out, const char *set)
+{
+	e_meta(rb, out ? NFT_META_OIFNAME : NFT_META_IIFNAME);
+	e_lookup(rb, set, true, false);
+	rb_text(rb, "%s != @%s", out ? "oifname" : "iifname", set);
+}
+
 void nft_rb_ifname_vmap(struct nft_rule_b *rb, bool out, const char *map)
 {
 	e_meta(rb, out ? NFT_META_OIFNAME : NFT_META_IIFNAME);
@@ -408,6 +415,31 @@ void nft_rb_dport(struct nft_rule_b *rb, uint8_t proto, uint16_t lo, uint16_t hi
 		e_cmp(rb, NFT_CMP_LTE, &nhi, 2);
 		rb_text(rb, "%s dport %u-%u", proto_name(proto), lo, hi);
 	}
+}
+
+void nft_rb_dport_anon(struct nft_rule_b *rb, uint8_t proto, uint32_t set_id,
+		       const char *elems)
+{
+	struct nftnl_expr *e;
+	size_t keep;
+
+	if (!set_id || !proto_name(proto))
+		return rb_fail(rb, -EINVAL);
+	if (rb->l4proto != proto) {
+		/* hidden dependency, as in nft_rb_dport() */
+		keep = rb->len;
+		nft_rb_l4proto(rb, proto);
+		rb->len = keep;
+		rb->text[keep] = '\0';
+	}
+	e_payload(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+	e = rb_expr(rb, "lookup");
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, NFT_ANON_SET);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
+	rb_text(rb, "%s dport { %s }", proto_name(proto), elems);
 }
 
 void nft_rb_counter(struct nft_rule_b *rb)

@@ -26,6 +26,7 @@ struct nftnl_rule;
 
 #define NFT_RULE_TEXT_MAX 512
 #define NFT_COMMENT_MAX 128	/* nft's own limit for rule and element comments */
+#define NFT_ANON_SET "__set%d"	/* the kernel picks the number (as for nft's sets) */
 
 /* ct state bits as the kernel has them (nf_conntrack_common.h). */
 #define NFT_CT_INVALID		(1u << 0)
@@ -50,6 +51,8 @@ void nft_rb_free(struct nft_rule_b *rb);
 void nft_rb_ifname(struct nft_rule_b *rb, bool out, const char *name, bool neg);
 /* iifname/oifname @SET */
 void nft_rb_ifname_set(struct nft_rule_b *rb, bool out, const char *set);
+/* iifname/oifname != @SET */
+void nft_rb_ifname_not_set(struct nft_rule_b *rb, bool out, const char *set);
 /* iifname/oifname vmap @MAP (ends the rule: a verdict). */
 void nft_rb_ifname_vmap(struct nft_rule_b *rb, bool out, const char *map);
 /* iifname . ether saddr @SET (@neg: != @SET); bridge family. */
@@ -108,6 +111,13 @@ void nft_rb_dnat_map(struct nft_rule_b *rb, int family, bool by_daddr, const cha
  * forward) is one of the set's address/protocol/port triples.
  */
 void nft_rb_daddr_port_set(struct nft_rule_b *rb, int family, const char *set);
+/*
+ * tcp/udp/sctp dport @NFT_ANON_SET: the destination port looked up in the anonymous
+ * set the same batch made with @set_id (nft_batch_anon_set()); @elems its elements as
+ * text ("80, 8000-8100"). Adds the l4proto match when missing.
+ */
+void nft_rb_dport_anon(struct nft_rule_b *rb, uint8_t proto, uint32_t set_id,
+		       const char *elems);
 /* comment "TEXT" (kept in the rule's userdata, as nft does). */
 void nft_rb_comment(struct nft_rule_b *rb, const char *comment);
 

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include "ruleset/inbound.h"
@@ -66,9 +67,17 @@ void nft_netctl_build_base(struct nft_batch *b)
 		      NFT_KEY_IFNAME, true);
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "bridges",
 		      NFT_KEY_IFNAME, false);
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PUBSRC_MAP,
+		      NFT_KEY_IFNAME, true);
 	nft_pm_build_pub(b);
 	/* Flush and refill in one transaction: idempotent, never a gap. */
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, "forward");
+	/* Who may open a published port: net-N-pubsrc (a policy's), before it passes. */
+	nft_rb_init(&rb, "forward");
+	nft_rb_ct_state(&rb, NFT_CT_NEW);
+	nft_rb_ct_status(&rb, IPS_DST_NAT);
+	nft_rb_ifname_vmap(&rb, true, NFT_PUBSRC_MAP);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	/* Published ports (portmap) pass every network's isolation, and only those. */
 	nft_pm_build_pub_accept(b, "forward");
 	/* Counted first: every forwarded packet, ours or not, is one we looked at. */
@@ -214,6 +223,7 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	char from[NFT_OBJ_NAME_MAX], to[NFT_OBJ_NAME_MAX], policy[NFT_OBJ_NAME_MAX];
 	char m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX], key[IFNAMSIZ] = { 0 };
 	char host[NFT_OBJ_NAME_MAX], hostpol[NFT_OBJ_NAME_MAX];
+	char egress[NFT_OBJ_NAME_MAX], pubsrc[NFT_OBJ_NAME_MAX];
 	struct nft_elem e = { .key = key, .key_len = IFNAMSIZ, .ifname = true };
 	struct nft_rule_b rb;
 
@@ -230,6 +240,8 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	nft_net_obj(m6, sizeof(m6), "members6-", net->name, "");
 	nft_net_obj(host, sizeof(host), "net-", net->name, "-host");
 	nft_net_obj(hostpol, sizeof(hostpol), "net-", net->name, "-hostpol");
+	nft_net_obj(egress, sizeof(egress), "net-", net->name, "-egress");
+	nft_net_obj(pubsrc, sizeof(pubsrc), "net-", net->name, "-pubsrc");
 	strncpy(key, net->bridge, IFNAMSIZ - 1);
 
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, m4, NFT_KEY_IPV4, false);
@@ -239,6 +251,9 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 			NFT_TABLE, from, -1, NULL, 0);
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, to, -1, NULL, 0);
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, policy, -1, NULL, 0);
+	/* A policy (version 2) fills these; empty, they decide nothing. */
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, egress, -1, NULL, 0);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, pubsrc, -1, NULL, 0);
 	nft_netctl_build_policy_default(b, net->name, net->icc);
 
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, from);
@@ -257,6 +272,11 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	}
 	if (net->internal)
 		add_drop_rule(b, from);
+	/* Leaving for outside (no bridge of ours): the policy's egress rules. */
+	nft_rb_init(&rb, from);
+	nft_rb_ifname_not_set(&rb, true, "bridges");
+	nft_rb_verdict(&rb, NFT_JUMP, egress);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, to);
 	add_ct_rules(b, to);
 	if (net->isolate) {
@@ -278,6 +298,8 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-to", &e, 1);
 	e.chain = host;
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "host-from", &e, 1);
+	e.chain = pubsrc;
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PUBSRC_MAP, &e, 1);
 	e.verdict = NFT_CONTINUE;
 	e.chain = NULL;
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "bridges", &e, 1);
@@ -634,8 +656,9 @@ static bool is_net_obj(const char *name, const char *net, const char *const *nam
 		if (!strcmp(name, want))
 			return true;
 	}
-	for (i = 0; i < 3; i++) {
-		const char *pfx = i == 2 ? "pol-" : i ? "grp6-" : "grp-", *rest;
+	for (i = 0; i < 5; i++) {
+		static const char *const pfxs[] = { "grp-", "grp6-", "pol-", "addr-", "addr6-" };
+		const char *pfx = pfxs[i], *rest;
 
 		snprintf(want, sizeof(want), "%s%s-", pfx, net);
 		if (strncmp(name, want, strlen(want)))
@@ -680,7 +703,8 @@ static int collect_cb(const char *name, void *data)
 int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, size_t n)
 {
 	static const char *const chain_pfx[] = { "net-", "-from", "net-", "-to",
-		"net-", "-policy", "net-", "-host", "net-", "-hostpol", "nat-", "", "nat6-", "",
+		"net-", "-policy", "net-", "-host", "net-", "-hostpol", "net-", "-egress",
+		"net-", "-pubsrc", "nat-", "", "nat6-", "",
 		NULL };
 	static const char *const set_pfx[] = { "members-", "", "members6-", "",
 		"masq-", "", "masq6-", "", NULL };
@@ -706,6 +730,9 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 	w.set = "host-from";
 	if (r >= 0)
 		r = nft_list_elems(c, FAM, NFT_TABLE, "host-from", rm_elem_cb, &w, errbuf, n);
+	w.set = NFT_PUBSRC_MAP;
+	if (r >= 0)
+		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_PUBSRC_MAP, rm_elem_cb, &w, errbuf, n);
 	if (r >= 0)
 		r = rm_bridges(&w);
 	w.chain = "postrouting";

@@ -2,13 +2,16 @@
 /*
  * The layout of `table inet netctl` (DESIGN.md "nftables layout"):
  *
- *   chain forward      hook forward: ct status dnat to @pub-v4/@pub-v6 (published
+ *   chain forward      hook forward: ct state new ct status dnat oifname vmap
+ *                      @pub-src (jump net-N-pubsrc: a policy's sources of published
+ *                      ports); ct status dnat to @pub-v4/@pub-v6 (published
  *                      ports, ruleset/portmap.h) accept; iifname vmap @fwd-from;
  *                      oifname vmap @fwd-to
  *   set bridges        the bridges of every network we know
  *   chain net-N-from   ct est,rel accept; ct invalid drop; oifname BR jump net-N-policy;
  *                      oifname @bridges drop (only when N is isolated);
- *                      drop (only when N is internal)
+ *                      drop (only when N is internal); oifname != @bridges jump
+ *                      net-N-egress (a policy's egress rules, to outside)
  *   chain net-N-to     ct est,rel accept; ct invalid drop; iifname @bridges drop (same);
  *                      drop (internal: only same-bridge traffic, which went through
  *                      net-N-from's policy jump, is forwarded)
@@ -21,6 +24,7 @@
  *                      accept; ("dns") udp/tcp dport 53 to an address of the bridge
  *                      accept; jump net-N-hostpol; drop
  *   chain net-N-hostpol the policy's "to": "host" rules (policy/, refilled by apply)
+ *   chain net-N-egress / net-N-pubsrc  version 2 policies' rules (policy/compile_v2.c)
  *   chain postrouting  hook nat: ip saddr @masq-N jump nat-N (one rule per network)
  *   chain nat-N        ip daddr != SUBNET ip daddr != 224.0.0.0/4 masquerade
  *   chain published-only  hook forward prio -10: per masquerading network, new
@@ -44,6 +48,7 @@
 #include "util/ip.h"
 
 #define NFT_TABLE "netctl"
+#define NFT_PUBSRC_MAP "pub-src"	/* oifname : jump net-<net>-pubsrc (policy v2) */
 #define NFT_NET_NAME_MAX 64	/* keeps "grp-<net>-<group>" within nft's limits */
 #define NFT_OBJ_NAME_MAX 160
 

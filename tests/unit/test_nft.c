@@ -129,9 +129,11 @@ static const char *const golden_net[] = {
 	"add map inet netctl fwd-from",
 	"add map inet netctl fwd-to",
 	"add set inet netctl bridges",
+	"add map inet netctl pub-src",
 	"add set inet netctl pub-v4",
 	"add set inet netctl pub-v6",
 	"flush chain inet netctl forward",
+	"add rule inet netctl forward ct state new ct status dnat oifname vmap @pub-src",
 	"add rule inet netctl forward ct status dnat ip daddr . meta l4proto . th dport "
 	"@pub-v4 counter accept",
 	"add rule inet netctl forward ct status dnat ip6 daddr . meta l4proto . th dport "
@@ -147,6 +149,8 @@ static const char *const golden_net[] = {
 	"add chain inet netctl net-web-from",
 	"add chain inet netctl net-web-to",
 	"add chain inet netctl net-web-policy",
+	"add chain inet netctl net-web-egress",
+	"add chain inet netctl net-web-pubsrc",
 	"flush chain inet netctl net-web-policy",
 	"add rule inet netctl net-web-policy counter drop",
 	"flush chain inet netctl net-web-from",
@@ -154,6 +158,7 @@ static const char *const golden_net[] = {
 	"add rule inet netctl net-web-from ct state invalid counter drop",
 	"add rule inet netctl net-web-from oifname \"br-web\" counter jump net-web-policy",
 	"add rule inet netctl net-web-from oifname @bridges counter drop",
+	"add rule inet netctl net-web-from oifname != @bridges jump net-web-egress",
 	"flush chain inet netctl net-web-to",
 	"add rule inet netctl net-web-to ct state established,related counter accept",
 	"add rule inet netctl net-web-to ct state invalid counter drop",
@@ -180,6 +185,7 @@ static const char *const golden_net[] = {
 	"add element \"br-web\" to set fwd-from (web)",
 	"add element \"br-web\" to set fwd-to (web)",
 	"add element \"br-web\" to set host-from (web)",
+	"add element \"br-web\" to set pub-src (web)",
 	"add element \"br-web\" to set bridges (web)",
 };
 
