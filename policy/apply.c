@@ -11,6 +11,7 @@
 #include "nft/conn.h"
 #include "ruleset/table.h"
 #include "nft/read.h"
+#include "policy/apply.h"
 #include "policy/policy.h"
 #include "util/str.h"
 
@@ -26,6 +27,7 @@ struct kpol {
 	size_t n;
 	bool mark_found;
 	bool *have_set;			/* [group * 2 + v6]: the group's set exists */
+	bool *have_addr;		/* [group * 2 + v6]: its address set (v2) exists */
 };
 
 static int add_stale(struct kpol *s, const char *name)
@@ -36,6 +38,30 @@ static int add_stale(struct kpol *s, const char *name)
 	return 0;
 }
 
+/* Address sets (v2): the policy's own, and any other (of a group gone, or without
+ * CIDRs now, or under a version 1 policy) is stale. */
+static int addr_set_cb(struct kpol *s, const char *name)
+{
+	char pfx[NFT_OBJ_NAME_MAX];
+	int v6, g;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		const char *rest;
+
+		snprintf(pfx, sizeof(pfx), "%s%s-", v6 ? "addr6-" : "addr-", s->net);
+		if (!str_has_prefix(name, pfx))
+			continue;
+		rest = name + strlen(pfx);
+		if (!*rest || strpbrk(rest, "-."))
+			continue;
+		g = policy_group_index(s->p, rest);
+		if (g < 0 || s->p->version < 2 || !s->p->groups[g].n_cidrs)
+			return add_stale(s, name);
+		s->have_addr[g * 2 + v6] = true;
+	}
+	return 0;
+}
+
 /* Group sets of this network: the policy's own, and the ones it no longer has. */
 static int set_cb(const char *name, void *data)
 {
@@ -43,6 +69,8 @@ static int set_cb(const char *name, void *data)
 	char pfx[NFT_OBJ_NAME_MAX];
 	int v6, g;
 
+	if (str_has_prefix(name, "addr"))
+		return addr_set_cb(s, name);
 	for (v6 = 0; v6 < 2; v6++) {
 		const char *rest;
 
@@ -323,13 +351,20 @@ static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, b
 		return r;
 	if (!s->mark_found || s->n)
 		return 0;
-	r = rules_match(c, s->p, chain, false, errbuf, n);
-	if (r == 1)
-		r = rules_match(c, s->p, hostpol, true, errbuf, n);
+	if (s->p->version >= 2) {
+		r = policy_v2_holds(c, s->p, s->net, errbuf, n);
+	} else {
+		r = rules_match(c, s->p, chain, false, errbuf, n);
+		if (r == 1)
+			r = rules_match(c, s->p, hostpol, true, errbuf, n);
+		/* A version 2 policy's egress or pubsrc rules left: not this policy. */
+		if (r == 1)
+			r = policy_v1_leftovers(c, s->net, errbuf, n) == 0;
+	}
 	if (r <= 0)
 		return r;
 	for (g = 0; g < s->p->n_groups * 2; g++)
-		if (!s->have_set[g])
+		if (!s->have_set[g] || (s->p->groups[g / 2].n_cidrs && !s->have_addr[g]))
 			return 0;
 	if (!members)
 		return 1;
@@ -344,7 +379,7 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 	struct members mem = { 0 };
 	char chain[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
-	int r;
+	int r, leftovers = 0;
 
 	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0 ||
 	    policy_mark_name(s.mark, sizeof(s.mark), net, p->hash) < 0) {
@@ -359,7 +394,8 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 	}
 	s.names = calloc(MAX_STALE, sizeof(*s.names));
 	s.have_set = calloc(p->n_groups * 2 + 1, sizeof(*s.have_set));
-	r = s.names && s.have_set ? 0 : -ENOMEM;
+	s.have_addr = calloc(p->n_groups * 2 + 1, sizeof(*s.have_addr));
+	r = s.names && s.have_set && s.have_addr ? 0 : -ENOMEM;
 	if (r == 0)
 		r = kernel_holds(c, &s, chain, flags & POLICY_APPLY_MEMBERS, &mem, errbuf, n);
 	if (r == 1 && !(flags & POLICY_APPLY_FORCE)) {
@@ -369,8 +405,13 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 	/* Not quite it: the whole policy again, groups refilled from members-<net>. */
 	if (r >= 0 && !mem.read)
 		r = read_members(c, net, &mem, errbuf, n);
+	if (r >= 0 && p->version < 2)
+		r = leftovers = policy_v1_leftovers(c, net, errbuf, n);
 	if (r >= 0) {
 		nft_batch_init(&b, ++c->seq);
+		/* Version 1 after version 2: its egress and pubsrc rules go first, before
+		 * the address sets they use are deleted as stale. */
+		policy_v1_flush(&b, net, leftovers);
 		policy_build(&b, p, net, s.names, s.n);
 		build_refill(&b, p, net, &mem);
 		r = nft_batch_send(c, &b, errbuf, n);
@@ -382,6 +423,7 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 out:
 	free(s.names);
 	free(s.have_set);
+	free(s.have_addr);
 	free(mem.m);
 	if (r == -E2BIG)
 		snprintf(errbuf, n, "too many stale policy objects");

@@ -9,8 +9,9 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "ruleset/table.h"
+#include "policy/compile.h"
 #include "policy/policy.h"
+#include "ruleset/table.h"
 #include "util/str.h"
 
 #define FAM NFPROTO_INET
@@ -20,6 +21,11 @@ int policy_set_name(char *buf, size_t n, const char *net, const char *group, boo
 	return str_printf(buf, n, "%s%s-%s", v6 ? "grp6-" : "grp-", net, group);
 }
 
+int policy_addr_set_name(char *buf, size_t n, const char *net, const char *group, bool v6)
+{
+	return str_printf(buf, n, "%s%s-%s", v6 ? "addr6-" : "addr-", net, group);
+}
+
 int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash)
 {
 	return str_printf(buf, n, "pol-%s-%016" PRIx64, net, hash);
@@ -27,27 +33,110 @@ int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash)
 
 static const char *end_name(const struct policy *p, int g)
 {
-	return g == POLICY_ANY ? "*" : g == POLICY_HOST ? POLICY_HOST_NAME : p->groups[g].name;
+	return g == POLICY_ANY ? "*" : g == POLICY_HOST ? POLICY_HOST_NAME :
+	       g == POLICY_WORLD ? POLICY_WORLD_NAME : p->groups[g].name;
 }
 
 void policy_port_text(char *buf, size_t n, const struct policy_port *pp)
 {
 	const char *proto = pp->proto == IPPROTO_TCP ? "tcp" :
-			    pp->proto == IPPROTO_UDP ? "udp" : "sctp";
+			    pp->proto == IPPROTO_UDP ? "udp" :
+			    pp->proto == IPPROTO_SCTP ? "sctp" : "icmp";
 
+	if (pp->lo == 0) {	/* v2 protocol-only */
+		snprintf(buf, n, "%s", proto);
+		return;
+	}
 	if (pp->lo == pp->hi)
 		snprintf(buf, n, "%u/%s", pp->lo, proto);
 	else
 		snprintf(buf, n, "%u-%u/%s", pp->lo, pp->hi, proto);
 }
 
+unsigned policy_rule_where(const struct policy *p, size_t i)
+{
+	const struct policy_rule *r = &p->rules[i];
+	unsigned w = 0;
+
+	if (r->to == POLICY_HOST)
+		return POLICY_IN_HOST;
+	if (policy_group_has_names(p, r->from) && policy_group_has_names(p, r->to))
+		w |= POLICY_IN_POLICY;
+	if (p->version >= 2 && policy_group_has_names(p, r->from) &&
+	    policy_group_has_cidrs(p, r->to))
+		w |= POLICY_IN_EGRESS;
+	if (p->version >= 2 && policy_group_has_cidrs(p, r->from) &&
+	    policy_group_has_names(p, r->to))
+		w |= POLICY_IN_PUBSRC;
+	return w;
+}
+
+size_t policy_rule_slots(const struct policy *p, size_t i)
+{
+	const struct policy_rule *r = &p->rules[i];
+	size_t k, n = 1;
+
+	if (p->version < 2 || !r->n_ports)
+		return r->n_ports ? r->n_ports : 1;
+	for (k = 1; k < r->n_ports; k++)
+		n += r->ports[k].proto != r->ports[k - 1].proto;
+	return n;
+}
+
+void policy_slot_ports(const struct policy *p, size_t i, size_t k, size_t *first, size_t *n)
+{
+	const struct policy_rule *r = &p->rules[i];
+	size_t j, slot = 0;
+
+	*first = *n = 0;
+	if (p->version < 2) {
+		*first = k;
+		*n = k < r->n_ports;
+		return;
+	}
+	for (j = 0; j < r->n_ports; j++) {
+		if (j && r->ports[j].proto != r->ports[j - 1].proto)
+			slot++;
+		if (slot == k) {
+			if (!*n)
+				*first = j;
+			(*n)++;
+		}
+	}
+}
+
+/* v2: a slot's ports as one text: "5432/tcp", "80,443,8000-8100/tcp", "udp", "icmp". */
+static void slot_text(char *buf, size_t n, const struct policy_port *pp, size_t np)
+{
+	const char *proto = pp->proto == IPPROTO_TCP ? "tcp" : pp->proto == IPPROTO_UDP ?
+			    "udp" : pp->proto == IPPROTO_SCTP ? "sctp" : "icmp";
+	size_t j, w = 0;
+
+	if (pp->lo == 0) {
+		snprintf(buf, n, "%s", proto);
+		return;
+	}
+	for (j = 0; j < np && w + 24 < n && w < 28; j++)
+		w += (size_t)snprintf(buf + w, n - w, pp[j].lo == pp[j].hi ? "%s%u" : "%s%u-%u",
+				      j ? "," : "", pp[j].lo, pp[j].hi);
+	if (j < np)	/* a comment holds 128 bytes: the rest is counted, not listed */
+		w += (size_t)snprintf(buf + w, n - w, ",...(+%zu)", np - j);
+	snprintf(buf + w, n - w, "/%s", proto);
+}
+
 void policy_rule_text(char *buf, size_t n, const struct policy *p, size_t i, size_t k)
 {
 	const struct policy_rule *r = &p->rules[i];
-	char port[32] = "any";
+	char port[96] = "any";
+	size_t first, np;
 
-	if (r->n_ports && k < r->n_ports)
+	if (p->version >= 2 && r->n_ports) {
+		policy_slot_ports(p, i, k, &first, &np);
+		if (np)
+			slot_text(port, sizeof(port), &r->ports[first], np);
+	} else if (r->n_ports && k < r->n_ports) {
 		policy_port_text(port, sizeof(port), &r->ports[k]);
+	}
 	snprintf(buf, n, "%s -> %s %s", end_name(p, r->from), end_name(p, r->to), port);
 }
 
@@ -116,6 +205,8 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 	size_t i;
 	int v6;
 
+	if (p->version >= 2)
+		return policy_build_v2(b, p, net, stale, n_stale);
 	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0 ||
 	    nft_net_obj(hostpol, sizeof(hostpol), "net-", net, "-hostpol") < 0) {
 		b->err = b->err ? b->err : -EINVAL;

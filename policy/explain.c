@@ -13,18 +13,44 @@ static bool end_matches(const struct policy *p, int g, const char *name)
 	return g == POLICY_ANY || (g >= 0 && policy_match(p, (size_t)g, name));
 }
 
-/* -1: the rule does not match; -2: it matches every protocol; else the port index. */
-static int rule_port(const struct policy_rule *r, const struct policy_flow *f)
+int policy_rule_port(const struct policy_rule *r, const struct policy_flow *f)
 {
 	size_t k;
 
 	if (!r->n_ports)
 		return -2;
 	for (k = 0; k < r->n_ports; k++)
-		if (r->ports[k].proto == f->proto && f->port >= r->ports[k].lo &&
-		    f->port <= r->ports[k].hi)
+		if (r->ports[k].proto == f->proto && (r->ports[k].lo == 0 ||
+		    (f->port >= r->ports[k].lo && f->port <= r->ports[k].hi)))
 			return (int)k;
 	return -1;
+}
+
+/* v2 rules name a slot (a protocol's ports) rather than a port: which holds @k. */
+static size_t slot_of(const struct policy *p, size_t i, size_t k)
+{
+	size_t s, first, n;
+
+	for (s = 0; s < policy_rule_slots(p, i); s++) {
+		policy_slot_ports(p, i, s, &first, &n);
+		if (k >= first && k < first + n)
+			return s;
+	}
+	return 0;
+}
+
+void policy_verdict_rule(const struct policy *p, size_t i, int k, struct policy_verdict *v)
+{
+	char rule[POLICY_TEXT_MAX];
+	size_t slot = k < 0 ? 0 : p->version >= 2 ? slot_of(p, i, (size_t)k) : (size_t)k;
+
+	v->allow = true;
+	v->reason = POLICY_BY_RULE;
+	v->rule = (int)i;
+	v->port_index = k < 0 ? -1 : k;
+	v->line = p->rules[i].line;
+	policy_rule_text(rule, sizeof(rule), p, i, slot);
+	snprintf(v->text, sizeof(v->text), "allow[%zu] (line %d): %s", i, v->line, rule);
 }
 
 static void set(struct policy_verdict *v, bool allow, enum policy_reason why,
@@ -39,7 +65,6 @@ static void set(struct policy_verdict *v, bool allow, enum policy_reason why,
 static bool match_rule(const struct policy *p, const struct policy_flow *f, bool host,
 		       struct policy_verdict *v)
 {
-	char rule[POLICY_TEXT_MAX];
 	size_t i;
 	int k;
 
@@ -49,16 +74,10 @@ static bool match_rule(const struct policy *p, const struct policy_flow *f, bool
 		if (!end_matches(p, r->from, f->from) || policy_rule_is_host(p, i) != host ||
 		    (!host && !end_matches(p, r->to, f->to)))
 			continue;
-		k = rule_port(r, f);
+		k = policy_rule_port(r, f);
 		if (k == -1)
 			continue;
-		v->allow = true;
-		v->reason = POLICY_BY_RULE;
-		v->rule = (int)i;
-		v->port_index = k < 0 ? -1 : k;
-		v->line = r->line;
-		policy_rule_text(rule, sizeof(rule), p, i, k < 0 ? 0 : (size_t)k);
-		snprintf(v->text, sizeof(v->text), "allow[%zu] (line %d): %s", i, r->line, rule);
+		policy_verdict_rule(p, i, k, v);
 		return true;
 	}
 	return false;
@@ -97,6 +116,8 @@ void policy_explain(const struct policy *p, const struct policy_flow *f,
 {
 	memset(v, 0, sizeof(*v));
 	v->rule = v->port_index = -1;
+	if (f->from_outside || f->to_outside)
+		return policy_explain_outside(p, f, v);
 	if (f->to_host && f->from_member)
 		return explain_host(p, f, v);
 	if (f->same)
@@ -271,25 +292,52 @@ static void texts_add(struct texts *t, const char *s)
 		snprintf(t->t[t->n++], POLICY_TEXT_MAX, "%s", s);
 }
 
+/* v2: the egress chain's final drop, and pubsrc's first rule and pub-only drops. */
+static void file_texts_v2(const struct policy *p, struct texts *t)
+{
+	char buf[POLICY_TEXT_MAX], txt[POLICY_TEXT_MAX];
+	bool pub = false;
+	size_t i, k;
+
+	if (p->version < 2)
+		return;
+	if (p->egress_deny)
+		texts_add(t, POLICY_EGRESS_DROP);
+	for (i = 0; i < p->n_rules; i++) {
+		if (!(policy_rule_where(p, i) & POLICY_IN_PUBSRC))
+			continue;
+		if (!pub)
+			texts_add(t, POLICY_PUB_BRIDGES);
+		pub = true;
+		for (k = 0; k < policy_rule_slots(p, i); k++) {
+			policy_rule_text(txt, sizeof(txt), p, i, k);
+			str_printf(buf, sizeof(buf), "%s%zu]: %s", POLICY_PUB_ONLY, i, txt);
+			texts_add(t, buf);
+		}
+	}
+}
+
 static int file_texts(const struct policy *p, struct texts *t)
 {
 	char buf[POLICY_TEXT_MAX];
 	size_t i, k, total = 1;
 
 	for (i = 0; i < p->n_rules; i++)
-		total += p->rules[i].n_ports ? p->rules[i].n_ports : 1;
-	t->t = calloc(total, sizeof(*t->t));
+		total += 2 * policy_rule_slots(p, i);	/* v2: allow and pub-only texts */
+	t->t = calloc(total + 2, sizeof(*t->t));
 	if (!t->t)
 		return -ENOMEM;
 	for (i = 0; i < p->n_rules; i++) {
-		if (p->icc && !policy_rule_is_host(p, i))
-			continue;	/* icc on: only the host rules are installed */
-		for (k = 0; k < (p->rules[i].n_ports ? p->rules[i].n_ports : 1); k++) {
+		/* icc on: only the host (and v2 egress and pubsrc) rules are installed */
+		if (p->icc && policy_rule_where(p, i) == POLICY_IN_POLICY)
+			continue;
+		for (k = 0; k < policy_rule_slots(p, i); k++) {
 			policy_rule_text(buf, sizeof(buf), p, i, k);
 			texts_add(t, buf);
 		}
 	}
 	texts_add(t, p->icc ? POLICY_ICC_ACCEPT : POLICY_FINAL_DROP);
+	file_texts_v2(p, t);
 	return 0;
 }
 

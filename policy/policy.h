@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "nft/batch.h"
+#include "util/ip.h"
 
 #define POLICY_FILE_MAX (1024 * 1024)
 #define POLICY_GROUP_MAX 32		/* [a-z0-9_], so "grp-<net>-<group>" parses back */
@@ -24,29 +25,42 @@
 #define POLICY_ANY (-1)			/* "*": every member of the network */
 #define POLICY_HOST (-2)		/* "host": the host itself (only as "to") */
 #define POLICY_HOST_NAME "host"
+#define POLICY_WORLD (-3)		/* v2 "world": any address outside the host's networks */
+#define POLICY_WORLD_NAME "world"
+#define POLICY_MAX_CIDRS 65536		/* per group */
 
 struct policy_port {
-	uint8_t proto;			/* IPPROTO_TCP, _UDP, _SCTP */
-	uint16_t lo, hi;
+	uint8_t proto;			/* IPPROTO_TCP, _UDP, _SCTP; v2 also _ICMP */
+	uint16_t lo, hi;		/* v2: 0-0 for a protocol-only entry ("udp", "icmp") */
 };
 
 struct policy_group {
 	char name[POLICY_GROUP_MAX + 1];
 	char (*globs)[POLICY_GLOB_MAX + 1];
 	size_t n_globs;
+	struct ip_prefix *cidrs;	/* v2 address group: outside sources/destinations */
+	size_t n_cidrs, n_cidrs6;	/* all of them; the IPv6 ones among them */
 };
 
 struct policy_rule {
-	int from, to;			/* group index, POLICY_ANY; to: also POLICY_HOST */
-	struct policy_port *ports;	/* n_ports == 0: any protocol, any port */
+	int from, to;			/* group index, POLICY_ANY; to: also POLICY_HOST; v2:
+					 * also POLICY_WORLD */
+	struct policy_port *ports;	/* n_ports == 0: any protocol, any port; v2: sorted
+					 * by protocol, then port */
 	size_t n_ports;
 	int line;
+	bool log;			/* v2: log what this entry's scope drops */
 };
+
+enum policy_mode { POLICY_ENFORCE, POLICY_AUDIT };
 
 struct policy {
 	int version;
 	char network[65];		/* "" when the file does not say */
 	bool icc;			/* false unless the file says true */
+	bool egress_deny;		/* v2 "egress": "deny" */
+	bool log;			/* v2 "log": true: log dropped new connections */
+	enum policy_mode mode;		/* v2 "mode" */
 	struct policy_group *groups;
 	size_t n_groups;
 	struct policy_rule *rules;
@@ -69,6 +83,32 @@ static inline bool policy_rule_is_host(const struct policy *p, size_t i)
 	return p->rules[i].to == POLICY_HOST;
 }
 
+/** policy_group_has_names() - does group @g match containers (v1: always)? */
+static inline bool policy_group_has_names(const struct policy *p, int g)
+{
+	return g == POLICY_ANY || (g >= 0 && p->groups[g].n_globs > 0);
+}
+
+/** policy_group_has_cidrs() - does @g match outside addresses ("world" does, all)? */
+static inline bool policy_group_has_cidrs(const struct policy *p, int g)
+{
+	return g == POLICY_WORLD || (g >= 0 && p->groups[g].n_cidrs > 0);
+}
+
+/** policy_rule_slots() - kernel rules per family of entry @i: v1 one per port, v2 one
+ * per protocol (its ports an interval set); 1 for an entry without ports. */
+size_t policy_rule_slots(const struct policy *p, size_t i);
+/** policy_slot_ports() - the ports [*first, *first + *n) of entry @i's slot @k. */
+void policy_slot_ports(const struct policy *p, size_t i, size_t k, size_t *first, size_t *n);
+
+/* Which chains an entry's kernel rules go to (several for an end with names and CIDRs). */
+#define POLICY_IN_POLICY 1	/* net-<net>-policy: container to container */
+#define POLICY_IN_HOST 2	/* net-<net>-hostpol: to the host */
+#define POLICY_IN_EGRESS 4	/* v2 net-<net>-egress: container to outside */
+#define POLICY_IN_PUBSRC 8	/* v2 net-<net>-pubsrc: outside to a published port */
+/** policy_rule_where() - the POLICY_IN_* bits of entry @i. */
+unsigned policy_rule_where(const struct policy *p, size_t i);
+
 /** policy_group_index() - index of group @name, or -1. */
 int policy_group_index(const struct policy *p, const char *name);
 /** policy_match() - does container @name belong to group @g (glob match)? */
@@ -77,6 +117,10 @@ bool policy_match(const struct policy *p, size_t g, const char *name);
 #define POLICY_TEXT_MAX 128		/* a rule's text: fits an nft comment */
 #define POLICY_FINAL_DROP "final drop"	/* comments of the last rule of net-<net>-policy */
 #define POLICY_ICC_ACCEPT "icc on: accept"
+#define POLICY_EGRESS_DROP "egress deny"	/* last rule of net-<net>-egress (deny) */
+#define POLICY_PUB_BRIDGES "from a host bridge: not outside"	/* pubsrc's first rule */
+#define POLICY_PUB_ONLY "pub-only["	/* "pub-only[N]: TEXT": entry N's published ports
+					 * closed to sources it does not name */
 
 /** policy_port_text() - "5432/tcp", "8000-8080/tcp". */
 void policy_port_text(char *buf, size_t n, const struct policy_port *pp);
@@ -92,6 +136,12 @@ const char *policy_comment_text(const char *comment);
 
 /** policy_set_name() - "grp-<net>-<group>" (@v6: "grp6-..."). */
 int policy_set_name(char *buf, size_t n, const char *net, const char *group, bool v6);
+/** policy_addr_set_name() - "addr-<net>-<group>" (@v6: "addr6-..."): a group's CIDRs. */
+int policy_addr_set_name(char *buf, size_t n, const char *net, const char *group, bool v6);
+
+/* v2 chains that policy_build() owns, beside net-<net>-policy and net-<net>-hostpol. */
+#define POLICY_EGRESS_SUFFIX "-egress"	/* net-<net>-egress: to outside */
+#define POLICY_PUBSRC_SUFFIX "-pubsrc"	/* net-<net>-pubsrc: published ports' sources */
 /** policy_mark_name() - "pol-<net>-<hash>", the empty chain marking what is applied. */
 int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash);
 

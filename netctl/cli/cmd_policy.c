@@ -12,13 +12,19 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <linux/netfilter.h>
 
 #include "cni/netlock.h"
 #include "netctl/cli/cli.h"
 #include "netctl/core/knet.h"
 #include "netctl/core/paths.h"
+#include "nft/conn.h"
+#include "nft/read.h"
 #include "policy/explain.h"
 #include "policy/policy.h"
+#include "ruleset/inbound.h"
+#include "ruleset/portmap.h"
+#include "ruleset/table.h"
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/str.h"
@@ -495,8 +501,64 @@ static const char *const reason_name[] = {
 	[POLICY_BY_RULE] = "rule",		[POLICY_BY_ICC] = "icc",
 	[POLICY_BY_FINAL_DROP] = "final-drop",	[POLICY_BY_ESTABLISHED] = "established",
 	[POLICY_BY_SAME] = "same-container",	[POLICY_BY_NOT_MEMBER] = "not-member",
-	[POLICY_BY_HOST_ACCESS] = "host-access",
+	[POLICY_BY_HOST_ACCESS] = "host-access",	[POLICY_BY_EGRESS] = "egress",
+	[POLICY_BY_PUBLISHED] = "published",
 };
+
+/* Is @a's @proto/@port published (an element of pub-v4/-v6, which portmap fills)? */
+static bool is_published(const struct ip_addr *a, uint8_t proto, uint16_t port)
+{
+	struct nft_pm_map m = { .proto = proto, .cont = *a, .cont_port = port };
+	uint8_t key[NFT_PM_KEY_MAX];
+	char comment[256], err[512];
+	struct nft_conn c;
+	size_t len;
+	int r;
+
+	if (proto == POLICY_PROTO_ICMP || nft_conn_open(&c, err, sizeof(err)) < 0)
+		return false;
+	len = nft_pm_pub_key(&m, key);
+	r = nft_get_elem(&c, NFPROTO_INET, NFT_TABLE, a->family == AF_INET ? "pub-v4" : "pub-v6",
+			 key, len, comment, sizeof(comment), err, sizeof(err));
+	nft_conn_close(&c);
+	return r == 1;
+}
+
+/* The member entry of container @i's ID with an address of @family (or @i itself). */
+static int member_of_family(const struct knet *k, int i, int family)
+{
+	size_t j;
+
+	for (j = 0; j < k->n_m; j++)
+		if (!strcmp(k->m[j].id, k->m[i].id) && k->m[j].addr.family == family)
+			return (int)j;
+	return i;
+}
+
+/*
+ * v2: FROM or TO may be an address outside the network (not a member's): to outside
+ * (egress), or from outside to a container's port (PORT is the container's, after the
+ * published port's DNAT). Return 0 when it is such a flow (or neither end is outside).
+ */
+static int outside_end(const struct knet *k, const struct popts *o, int *fi, int *ti,
+		       struct policy_flow *f)
+{
+	char err[512];
+	int j;
+
+	if (*fi < 0 && *ti >= 0 && !f->to_host && ip_addr_parse(o->pos[1], &f->outside) == 0) {
+		f->from_outside = true;
+		j = member_of_family(k, *ti, f->outside.family);
+		f->published = k->m[j].addr.family == f->outside.family &&
+			       is_published(&k->m[j].addr, f->proto, f->port);
+		f->published_only = nft_inbound_check(k->net, err, sizeof(err)) == 1;
+		*fi = *ti;
+	} else if (*ti < 0 && *fi >= 0 && ip_addr_parse(o->pos[2], &f->outside) == 0) {
+		f->to_outside = true;
+		*ti = *fi;
+	}
+	return 0;
+}
 
 /* The policy explain evaluates: --file, NET's file, or what the kernel says of icc. */
 static int explain_policy(const struct netctl_paths *paths, const struct popts *o,
@@ -541,6 +603,7 @@ static int policy_explain_cmd(const struct netctl_paths *paths, const struct pop
 	ti = f.to_host ? fi : knet_find(&k, o->pos[2]);
 	if (f.to_host && nft_host_access_parse(k.host_access, &f.host) < 0)
 		f.host = NFT_HOST_ALL;	/* chains made before host access: nothing filters */
+	outside_end(&k, o, &fi, &ti, &f);
 	if (fi < 0 || ti < 0) {
 		fprintf(stderr, "netctl policy: \"%s\" is not a container of network %s (the "
 			"policy only decides between its containers)\n", o->pos[fi < 0 ? 1 : 2],
@@ -554,8 +617,10 @@ static int policy_explain_cmd(const struct netctl_paths *paths, const struct pop
 	}
 	f.from = k.m[fi].name[0] ? k.m[fi].name : NULL;
 	f.to = k.m[ti].name[0] ? k.m[ti].name : NULL;
-	f.from_member = f.to_member = true;
-	f.same = !f.to_host && !strcmp(k.m[fi].id, k.m[ti].id);
+	f.from_member = !f.from_outside;
+	f.to_member = !f.to_outside;
+	f.same = !f.to_host && !f.from_outside && !f.to_outside &&
+		 !strcmp(k.m[fi].id, k.m[ti].id);
 	policy_explain(&p, &f, &v);
 	if (o->json) {
 		json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "verdict",

@@ -192,7 +192,7 @@ static int host_cb(const struct nft_rule_info *ri, void *data)
 static int read_host(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
 {
 	char chain[NFT_OBJ_NAME_MAX];
-	int r;
+	int r, i;
 
 	k->n_r_policy = k->n_r;
 	nft_net_obj(chain, sizeof(chain), "net-", k->net, "-hostpol");
@@ -200,6 +200,14 @@ static int read_host(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
 	nft_net_obj(chain, sizeof(chain), "net-", k->net, "-host");
 	if (r >= 0)
 		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, host_cb, k, errbuf, n);
+	/* Version 2: egress and published ports' sources (chains older networks lack). */
+	for (i = 0; r >= 0 && i < 2; i++) {
+		nft_net_obj(chain, sizeof(chain), "net-", k->net,
+			    i ? POLICY_PUBSRC_SUFFIX : POLICY_EGRESS_SUFFIX);
+		r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+		if (r == 1)
+			r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
+	}
 	return r;
 }
 

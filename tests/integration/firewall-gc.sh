@@ -34,7 +34,7 @@ check_eq "network h is untouched" 10.51.0.2 "$(set_elems members-h)"
 check "network h's chains are intact" nft list chain inet netctl net-h-from
 check "GC h keeping nothing" gc h '[]'
 check "GC of an unknown network succeeds" gc nosuch '[]'
-check_eq "only base objects remain" "bridges forward fwd-from fwd-to host-from input pub-v4 pub-v6" \
+check_eq "only base objects remain" "bridges forward fwd-from fwd-to host-from input pub-src pub-v4 pub-v6" \
 	"$(nft -j list table inet netctl | jq -r '.nftables[] | (.chain.name // .set.name // .map.name // empty)' | sort | tr '\n' ' ' | sed 's/ $//')"
 check_eq "other tables byte for byte the same" "$before" \
 	"$(nft list table ip other; nft list table inet other2)"

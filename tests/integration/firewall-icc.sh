@@ -135,7 +135,7 @@ bad "duplicate group" "line 3: duplicate object key" <<'JSON'
 JSON
 bad "wrong version" "line 2: version" <<'JSON'
 {
-  "version": 2 }
+  "version": 3 }
 JSON
 { printf '{"version":1,"groups":{"a":["x"]},"allow":['; head -c 1100000 /dev/zero | tr '\0' ' '; printf ']}'; } >"$T/big.json"
 bad "over 1 MiB" "limit" <"$T/big.json"

@@ -152,7 +152,7 @@ static void test_errors(void **state)
 		     "unknown protocol");
 	expect_error("{\"version\":1,\n\"groups\":{\"a\":[\"x\"],\n\"a\":[\"y\"]}}",
 		     "line 3: duplicate object key");
-	expect_error("{\n\"version\": 2}", "line 2: version: unsupported version");
+	expect_error("{\n\"version\": 3}", "line 2: version: unsupported version");
 	expect_error("{\"groups\":{}}", "missing \"version\"");
 	expect_error("{\"version\":1,\n\"alow\":[]}", "line 2: alow: unknown key");
 	expect_error("{\"version\":1,\"groups\":{\"Bad-Name\":[\"x\"]}}", "groups.Bad-Name");

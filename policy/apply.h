@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Inside policy/: the kernel compare of what version 2 adds (apply_v2.c). */
+#ifndef NETCTL_POLICY_APPLY_H
+#define NETCTL_POLICY_APPLY_H
+
+#include "nft/batch.h"
+#include "nft/conn.h"
+#include "policy/policy.h"
+
+/**
+ * policy_v2_holds() - do net-<net>-policy, -hostpol, -egress and -pubsrc hold exactly
+ * the rules policy_build_v2() writes for @p, and every address set its ranges?
+ * Return 1 yes, 0 no, -errno.
+ */
+int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
+		    char *errbuf, size_t n);
+
+/**
+ * policy_v1_leftovers() - a version 1 policy has no egress or pubsrc rules: which of
+ * net-<net>-egress (bit 0) and -pubsrc (bit 1) still hold some (a version 2 policy's),
+ * 0 when none, or -errno.
+ */
+int policy_v1_leftovers(struct nft_conn *c, const char *net, char *errbuf, size_t n);
+/** policy_v1_flush() - flush, in @b, the chains @mask names. */
+void policy_v1_flush(struct nft_batch *b, const char *net, int mask);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Inside policy/: the version 2 compiler, and what the kernel compare shares with it. */
+#ifndef NETCTL_POLICY_COMPILE_H
+#define NETCTL_POLICY_COMPILE_H
+
+#include "policy/policy.h"
+
+/** policy_build_v2() - policy_build() for a version 2 file (see doc/policy.md). */
+void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *net,
+		     char (*stale)[160], size_t n_stale);
+
+/* One range of an address set: [lo, hi], adjacent CIDRs merged. */
+struct policy_interval {
+	struct ip_addr lo, hi;
+	size_t first;		/* index of its first CIDR in the group */
+};
+
+/**
+ * policy_intervals() - group @g's CIDRs of one family as merged ranges, in order.
+ * Return how many (written to *@out, malloc'd), or -ENOMEM.
+ */
+int policy_intervals(const struct policy_group *g, bool v6, struct policy_interval **out);
+
+#endif
