@@ -18,16 +18,23 @@
 #include <libnftnl/udata.h>
 
 #include "nft/batch.h"
+#include "nft/conn.h"
 
 /* Largest single message we build: a chunk of elements or a long rule. */
 #define MSG_ROOM (64 * 1024)
 #define MAX_ELEMS_PER_MSG 256
 
-void nft_batch_init(struct nft_batch *b, uint32_t seq)
+void nft_batch_begin(struct nft_batch *b, struct nft_conn *c)
 {
 	memset(b, 0, sizeof(*b));
-	b->seq_begin = seq;
-	b->seq = seq + 1;	/* seq_begin is the BATCH_BEGIN message's */
+	b->conn = c;
+	b->seq_begin = ++c->seq;	/* the BATCH_BEGIN message's */
+}
+
+/* The sequence number of the message being written; batch_commit() takes it. */
+static uint32_t next_seq(const struct nft_batch *b)
+{
+	return b->conn->seq + 1;
 }
 
 void nft_batch_free(struct nft_batch *b)
@@ -111,7 +118,7 @@ static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *
 		return batch_fail(b, -ENOMEM, "batch ops");
 	b->n_ops++;
 	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
-	b->seq++;
+	b->conn->seq = nlh->nlmsg_seq;
 }
 
 static const char *fam_str(int family)
@@ -140,7 +147,8 @@ void nft_batch_table(struct nft_batch *b, bool add, int family, const char *tabl
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, (uint32_t)family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
 	nlh = nftnl_nlmsg_build_hdr(p, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE,
-				    (uint16_t)family, (add ? NLM_F_CREATE : 0) | NLM_F_ACK, b->seq);
+				    (uint16_t)family, (add ? NLM_F_CREATE : 0) | NLM_F_ACK,
+				    next_seq(b));
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
 	batch_commit(b, nlh, "%s table %s %s", add ? "add" : "delete", fam_str(family), table);
@@ -168,7 +176,7 @@ void nft_batch_chain(struct nft_batch *b, int msg_type, uint16_t flags, int fami
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
 	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
-				    b->seq);
+				    next_seq(b));
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
 	batch_commit(b, nlh, "%s chain %s %s %s",
@@ -190,7 +198,7 @@ void nft_batch_flush_chain(struct nft_batch *b, int family, const char *table,
 		return batch_fail(b, -ENOMEM, "rule");
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, b->seq);
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, next_seq(b));
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	batch_commit(b, nlh, "flush chain %s %s %s", fam_str(family), table, chain);
@@ -250,12 +258,12 @@ static void batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int fam
 					  vmap ? NFT_DATA_VERDICT : sh->data_type);
 			nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, vmap ? 0 : sh->data_len);
 		}
-		nftnl_set_set_u32(s, NFTNL_SET_ID, b->seq);
+		nftnl_set_set_u32(s, NFTNL_SET_ID, next_seq(b));
 		if (host_order)
 			set_key_host_order(s);
 	}
 	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
-				    b->seq);
+				    next_seq(b));
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
 	batch_commit(b, nlh, "%s %s %s %s %s", msg_type == NFT_MSG_NEWSET ? "add" : "delete",
@@ -411,7 +419,7 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 		}
 	}
 	nlh = nftnl_nlmsg_build_hdr(p, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
-				    (uint16_t)family, flags | NLM_F_ACK, b->seq);
+				    (uint16_t)family, flags | NLM_F_ACK, next_seq(b));
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
 	elem_str(&e[0], first, sizeof(first));
@@ -439,7 +447,7 @@ uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
 	char *p = batch_room(b);
-	uint32_t id = b->seq, flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
+	uint32_t id = next_seq(b), flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
 	size_t i, k;
 
 	if (!p)
@@ -457,7 +465,7 @@ uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, flags | (sh->interval ? NFT_SET_INTERVAL : 0));
 	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
 	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWSET, (uint16_t)family,
-				    NLM_F_CREATE | NLM_F_ACK, b->seq);
+				    NLM_F_CREATE | NLM_F_ACK, id);
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
 	batch_commit(b, nlh, "add set %s %s { %s }", fam_str(family), table, text ? text : "");
@@ -482,7 +490,8 @@ void nft_batch_flush_set(struct nft_batch *b, int family, const char *table, con
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 	/* DELSETELEM without an element list is the kernel's "flush set". */
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELSETELEM, (uint16_t)family, NLM_F_ACK, b->seq);
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELSETELEM, (uint16_t)family, NLM_F_ACK,
+				    next_seq(b));
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
 	batch_commit(b, nlh, "flush set %s %s %s", fam_str(family), table, set);
@@ -509,7 +518,7 @@ static void batch_rule(struct nft_batch *b, int family, const char *table,
 	nftnl_rule_set_str(rb->r, NFTNL_RULE_CHAIN, rb->chain);
 	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWRULE, (uint16_t)family,
 				    NLM_F_CREATE | (append ? NLM_F_APPEND : 0) | NLM_F_ACK,
-				    b->seq);
+				    next_seq(b));
 	nftnl_rule_nlmsg_build_payload(nlh, rb->r);
 	nft_rb_free(rb);
 	batch_commit(b, nlh, "%s rule %s %s %s %s", append ? "add" : "insert", fam_str(family),
@@ -543,7 +552,7 @@ void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, b->seq);
+	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, next_seq(b));
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	batch_commit(b, nlh, "delete rule %s %s %s handle %llu", fam_str(family), table, chain,

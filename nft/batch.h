@@ -4,6 +4,10 @@
  * remembered with its sequence number and a short text ("add set members-web"), so an
  * error from the kernel is traced back to the object that caused it (as nftables'
  * src/mnl.c does). nft_batch_send() commits everything or nothing.
+ *
+ * The connection owns the sequence numbers: a batch begun on it (nft_batch_begin())
+ * numbers its BEGIN, each message and its END from the connection's counter when it
+ * writes them, so queries made while a batch is being built never share a number.
  */
 #ifndef NETCTL_NFT_BATCH_H
 #define NETCTL_NFT_BATCH_H
@@ -26,7 +30,8 @@ struct nft_batch_op {
 struct nft_batch {
 	char *buf;
 	size_t len, cap;
-	uint32_t seq_begin, seq;
+	struct nft_conn *conn;	/* whose sequence numbers the messages carry */
+	uint32_t seq_begin, seq_end;
 	struct nft_batch_op *ops;
 	size_t n_ops, cap_ops;
 	int err;		/* first build error (-ENOMEM, -EINVAL); send refuses then */
@@ -34,8 +39,12 @@ struct nft_batch {
 	char err_what[128];	/* what the first build error was about */
 };
 
-/** nft_batch_init() - an empty batch; its sequence numbers start at @seq. */
-void nft_batch_init(struct nft_batch *b, uint32_t seq);
+/**
+ * nft_batch_begin() - an empty batch on @c: BEGIN takes @c's next sequence number, and
+ * every message the next one as it is written. @c need not be open (tests build
+ * batches without a socket).
+ */
+void nft_batch_begin(struct nft_batch *b, struct nft_conn *c);
 /** nft_batch_free() - release what the batch holds (not @b itself). */
 void nft_batch_free(struct nft_batch *b);
 /** nft_batch_empty() - no message was added. */
@@ -144,6 +153,12 @@ void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
  * extended ACK text>]" in @errbuf.
  */
 int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n);
+
+/**
+ * nft_batch_commit() - the end of @b's life: sent over its connection unless it is
+ * empty, then freed. Return: as nft_batch_send(), 0 for an empty batch.
+ */
+int nft_batch_commit(struct nft_batch *b, char *errbuf, size_t n);
 
 /* For tests: the ops recorded (text of each message) and the raw message buffer. */
 const struct nft_batch_op *nft_batch_ops(const struct nft_batch *b, size_t *n);

@@ -241,7 +241,7 @@ static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf
 				continue;
 			acked++;
 			e = mnl_nlmsg_get_payload(nlh);
-			if (nlh->nlmsg_seq == b->seq_begin || nlh->nlmsg_seq == b->seq)
+			if (nlh->nlmsg_seq == b->seq_begin || nlh->nlmsg_seq == b->seq_end)
 				whole = true;
 			if (e->error && !first) {
 				first = e->error;
@@ -268,8 +268,9 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
 	}
 	if (!b->n_ops)
 		return 0;
+	b->seq_end = ++c->seq;
 	bh = nftnl_batch_begin(begin, b->seq_begin);
-	eh = nftnl_batch_end(end, b->seq);
+	eh = nftnl_batch_end(end, b->seq_end);
 	iov[0] = (struct iovec){ begin, NLMSG_ALIGN(bh->nlmsg_len) };
 	iov[1] = (struct iovec){ b->buf, b->len };
 	iov[2] = (struct iovec){ end, NLMSG_ALIGN(eh->nlmsg_len) };
@@ -288,6 +289,14 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
 		return -err;
 	}
 	return read_acks(c, b, errbuf, n);
+}
+
+int nft_batch_commit(struct nft_batch *b, char *errbuf, size_t n)
+{
+	int r = nft_batch_empty(b) ? 0 : nft_batch_send(b->conn, b, errbuf, n);
+
+	nft_batch_free(b);
+	return r;
 }
 
 /* Appends @len bytes to the growing reply buffer. */

@@ -408,14 +408,13 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 	if (r >= 0 && p->version < 2)
 		r = leftovers = policy_v1_leftovers(c, net, errbuf, n);
 	if (r >= 0) {
-		nft_batch_init(&b, ++c->seq);
+		nft_batch_begin(&b, c);
 		/* Version 1 after version 2: its egress and pubsrc rules go first, before
 		 * the address sets they use are deleted as stale. */
 		policy_v1_flush(&b, net, leftovers);
 		policy_build(&b, p, net, s.names, s.n);
 		build_refill(&b, p, net, &mem);
 		r = nft_batch_send(c, &b, errbuf, n);
-		c->seq = b.seq;
 		nft_batch_free(&b);
 	}
 	if (r >= 0)

@@ -172,11 +172,12 @@ int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
 	static const char *const suffixes[] = { "-policy", "-hostpol", POLICY_EGRESS_SUFFIX,
 						POLICY_PUBSRC_SUFFIX };
 	char chain[NFT_OBJ_NAME_MAX];
+	struct nft_conn offline = { 0 };	/* the batch is compared, never sent */
 	struct nft_batch b;
 	size_t i;
 	int r = 1;
 
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, &offline);
 	policy_build_v2(&b, p, net, NULL, 0);
 	if (b.err)
 		r = b.err;

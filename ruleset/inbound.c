@@ -77,7 +77,7 @@ int nft_inbound_apply(const char *net, const char *bridge, bool routed, char *er
 	r = nft_list_rules(&c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, &f, errbuf, n);
 	if (r < 0 || (routed ? f.n == 0 : f.n > 0))
 		goto out;
-	nft_batch_init(&b, ++c.seq);
+	nft_batch_begin(&b, &c);
 	if (routed)
 		for (i = 0; i < f.n; i++)
 			nft_batch_del_rule(&b, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, f.handles[i]);

@@ -41,15 +41,6 @@ static void build_base(struct nft_batch *b)
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
-static int send_batch(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n)
-{
-	int r = nft_batch_empty(b) ? 0 : nft_batch_send(c, b, errbuf, n);
-
-	c->seq = b->seq > c->seq ? b->seq : c->seq;
-	nft_batch_free(b);
-	return r;
-}
-
 static int ensure_base(struct nft_conn *c, char *errbuf, size_t n)
 {
 	struct nft_batch b;
@@ -59,9 +50,9 @@ static int ensure_base(struct nft_conn *c, char *errbuf, size_t n)
 		r = nft_chain_exists(c, FAM, NFT_TABLE, CHAIN, errbuf, n);
 		if (r != 0)
 			return r < 0 ? r : 0;
-		nft_batch_init(&b, ++c->seq);
+		nft_batch_begin(&b, c);
 		build_base(&b);
-		r = send_batch(c, &b, errbuf, n);
+		r = nft_batch_commit(&b, errbuf, n);
 		if (r != -EEXIST)
 			return r;
 	}
@@ -123,12 +114,12 @@ int nft_macspoof_attach(const char *port, const uint8_t mac[6], const char *cont
 		return r;
 	r = ensure_base(&c, errbuf, n);
 	if (r == 0) {
-		nft_batch_init(&b, ++c.seq);
+		nft_batch_begin(&b, &c);
 		nft_batch_elems(&b, true, 0, FAM, NFT_TABLE, SET_PORTS, &e, 1);
 		e.key = pair;
 		e.key_len = sizeof(pair);
 		nft_batch_elems(&b, true, 0, FAM, NFT_TABLE, SET_OK, &e, 1);
-		r = send_batch(&c, &b, errbuf, n);
+		r = nft_batch_commit(&b, errbuf, n);
 	}
 	nft_conn_close(&c);
 	return r;
@@ -169,14 +160,14 @@ static int remove_matching(struct walk *w, char *errbuf, size_t n)
 	r = nft_conn_open(&c, errbuf, n);
 	if (r < 0)
 		return r;
-	nft_batch_init(&b, ++c.seq);
+	nft_batch_begin(&b, &c);
 	w->b = &b;
 	for (i = 0, r = 0; r >= 0 && i < sizeof(sets) / sizeof(sets[0]); i++) {
 		w->set = sets[i];
 		r = nft_list_elems(&c, FAM, NFT_TABLE, sets[i], walk_cb, w, errbuf, n);
 	}
 	if (r >= 0)
-		r = send_batch(&c, &b, errbuf, n);
+		r = nft_batch_commit(&b, errbuf, n);
 	else
 		nft_batch_free(&b);
 	nft_conn_close(&c);

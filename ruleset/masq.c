@@ -139,7 +139,7 @@ static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
 		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", tag_cb, &j, errbuf, n);
 	if (r < 0)
 		return r;
-	nft_batch_init(&b, ++c->seq);
+	nft_batch_begin(&b, c);
 	if (!exists || !f.found[1])
 		build_masq_objects(&b, chain, set, family, !exists);
 	if (!f.found[1])
@@ -149,7 +149,6 @@ static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
 	if (!exists || (!f.found[1] && !j.found[0]))
 		build_jump_rule(&b, net, chain, set, family);
 	r = nft_batch_send(c, &b, errbuf, n);
-	c->seq = b.seq;
 	nft_batch_free(&b);
 	return r;
 }
@@ -243,7 +242,7 @@ int nft_masq_gc(const char *net, bool (*keep)(const char *id, void *data), void 
 	r = nft_conn_open(&c, errbuf, n);
 	if (r < 0)
 		return r;
-	nft_batch_init(&b, ++c.seq);
+	nft_batch_begin(&b, &c);
 	w.b = &b;
 	w.set = s4;
 	r = nft_list_elems(&c, FAM, NFT_TABLE, s4, gc_cb, &w, errbuf, n);

@@ -260,15 +260,6 @@ static bool has_tag(const struct tags *t, const char *tag)
 	return false;
 }
 
-static int send_batch(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n)
-{
-	int r = nft_batch_empty(b) ? 0 : nft_batch_send(c, b, errbuf, n);
-
-	c->seq = b->seq > c->seq ? b->seq : c->seq;
-	nft_batch_free(b);
-	return r;
-}
-
 int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *subnets,
 		   size_t n_subnets, char *errbuf, size_t n)
 {
@@ -281,14 +272,14 @@ int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *
 	/* Absent, or emptied by a flush of the table: (re)made. Two small dumps. */
 	r = nft_pm_check_rules(c, errbuf, n);
 	if (r == -ENOENT) {
-		nft_batch_init(&b, ++c->seq);
+		nft_batch_begin(&b, c);
 		nft_pm_build_base(&b);
-		r = send_batch(c, &b, errbuf, n);
+		r = nft_batch_commit(&b, errbuf, n);
 	}
 	if (r >= 0)
 		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", tag_cb, &t, errbuf, n);
 	if (r >= 0) {
-		nft_batch_init(&b, ++c->seq);
+		nft_batch_begin(&b, c);
 		if (!has_tag(&t, LOCALHOST_TAG))
 			nft_pm_build_localhost(&b);
 		for (i = 0; i < n_subnets; i++) {
@@ -299,7 +290,7 @@ int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *
 			if (nft_names_push(&t.list, tag) < 0)
 				break;	/* a second equal rule at worst */
 		}
-		r = send_batch(c, &b, errbuf, n);
+		r = nft_batch_commit(&b, errbuf, n);
 	}
 	free(t.list.names);
 	return r;
@@ -459,7 +450,7 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 		if (ow.hit)
 			return conflict(ow.hit, owner, errbuf, n);
 	}
-	nft_batch_init(&b, ++c->seq);
+	nft_batch_begin(&b, c);
 	for (i = 0; i < n_maps; i++) {
 		const struct nft_pm_map *m = &maps[i];
 		struct nft_elem e;
@@ -475,7 +466,7 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 		nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE,
 				m->cont.family == AF_INET ? "pub-v4" : "pub-v6", &e, 1);
 	}
-	r = send_batch(c, &b, errbuf, n);
+	r = nft_batch_commit(&b, errbuf, n);
 	if (r == -EEXIST) {
 		/* Lost a race for one of the ports (or our own element is there twice). */
 		for (i = 0; i < n_maps; i++)
@@ -527,7 +518,7 @@ static int walk_del(struct nft_conn *c, struct del_walk *w, char *errbuf, size_t
 	size_t i;
 	int r = 0;
 
-	nft_batch_init(&b, ++c->seq);
+	nft_batch_begin(&b, c);
 	w->b = &b;
 	for (i = 0; i < sizeof(pm_sets) / sizeof(pm_sets[0]) && r >= 0; i++) {
 		w->set = pm_sets[i];
@@ -537,7 +528,7 @@ static int walk_del(struct nft_conn *c, struct del_walk *w, char *errbuf, size_t
 		nft_batch_free(&b);
 		return r;
 	}
-	return send_batch(c, &b, errbuf, n);
+	return nft_batch_commit(&b, errbuf, n);
 }
 
 /* Delete @key from @set when @id owns it. */
@@ -565,7 +556,7 @@ int nft_pm_del(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 
 	if (!n_maps || n_maps > PM_MAX)
 		return walk_del(c, &w, errbuf, n);
-	nft_batch_init(&b, ++c->seq);
+	nft_batch_begin(&b, c);
 	for (i = 0; i < n_maps && r >= 0; i++) {
 		const struct nft_pm_map *m = &maps[i];
 
@@ -580,7 +571,7 @@ int nft_pm_del(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 		return r;
 	}
 	/* The same key twice in one batch (a duplicate pub element) would fail it. */
-	r = send_batch(c, &b, errbuf, n);
+	r = nft_batch_commit(&b, errbuf, n);
 	if (r == -ENOENT)
 		r = walk_del(c, &w, errbuf, n);
 	return r;

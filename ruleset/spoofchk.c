@@ -244,15 +244,6 @@ struct ip_addr nft_spoofchk_eui64(const uint8_t mac[6])
 	return a;
 }
 
-static int send_batch(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n)
-{
-	int r = nft_batch_empty(b) ? 0 : nft_batch_send(c, b, errbuf, n);
-
-	c->seq = b->seq > c->seq ? b->seq : c->seq;
-	nft_batch_free(b);
-	return r;
-}
-
 static int count_rule(uint64_t handle, const char *comment, void *data)
 {
 	(void)handle;
@@ -360,11 +351,11 @@ int nft_spoofchk_attach(const struct nft_spoof_port *p, const char *container_id
 		return r;
 	r = base_rules(&c, errbuf, n);
 	if (r >= 0) {
-		nft_batch_init(&b, ++c.seq);
+		nft_batch_begin(&b, &c);
 		if (r == 0)
 			nft_spoofchk_build(&b);
 		batch_keys(&b, &k, true, container_id);
-		r = send_batch(&c, &b, errbuf, n);
+		r = nft_batch_commit(&b, errbuf, n);
 	}
 	nft_conn_close(&c);
 	return r;
@@ -446,14 +437,14 @@ static int remove_matching(struct nft_conn *c, struct walk *w, char *errbuf, siz
 	size_t i;
 	int r;
 
-	nft_batch_init(&b, ++c->seq);
+	nft_batch_begin(&b, c);
 	w->b = &b;
 	for (i = 0, r = 0; r >= 0 && i < sizeof(sets) / sizeof(sets[0]); i++) {
 		w->set = sets[i];
 		r = nft_list_elems(c, FAM, NFT_TABLE, sets[i], walk_cb, w, errbuf, n);
 	}
 	if (r >= 0)
-		return send_batch(c, &b, errbuf, n);
+		return nft_batch_commit(&b, errbuf, n);
 	nft_batch_free(&b);
 	return r;
 }
@@ -478,10 +469,10 @@ int nft_spoofchk_detach(const struct nft_spoof_port *p, const char *container_id
 		r = nft_get_elem(&c, FAM, NFT_TABLE, SET_PORTS, k.port, IFNAMSIZ, NULL, 0,
 				 errbuf, n);
 		if (r > 0) {
-			nft_batch_init(&b, ++c.seq);
+			nft_batch_begin(&b, &c);
 			batch_keys(&b, &k, false, NULL);
 			/* -ENOENT: some element was not the one ADD made: walk */
-			r = send_batch(&c, &b, errbuf, n);
+			r = nft_batch_commit(&b, errbuf, n);
 		}
 	}
 	if (r == -ENOENT)

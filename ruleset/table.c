@@ -381,12 +381,11 @@ static int ensure_host(struct nft_conn *c, const struct nft_net *net, char *errb
 	if (w.rules && !strcmp(w.last, nft_host_comment(net->host)))
 		return 0;
 	strncpy(key, net->bridge, IFNAMSIZ - 1);
-	nft_batch_init(&b, ++c->seq);
+	nft_batch_begin(&b, c);
 	build_input_base(&b);
 	build_host(&b, net, host, hostpol);
 	nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, "host-from", &e, 1);
 	r = nft_batch_send(c, &b, errbuf, n);
-	c->seq = b.seq;
 	nft_batch_free(&b);
 	return r < 0 ? r : 1;
 }
@@ -429,13 +428,12 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 			base = nft_chain_exists(c, FAM, NFT_TABLE, "input", errbuf, n);
 		if (base < 0)
 			return base;
-		nft_batch_init(&b, ++c->seq);
+		nft_batch_begin(&b, c);
 		if (!base)
 			nft_netctl_build_base(&b);
 		repair = r == 1;
 		build_net(&b, net, !repair);
 		r = nft_batch_send(c, &b, errbuf, n);
-		c->seq = b.seq;
 		nft_batch_free(&b);
 		if (r != -EEXIST)
 			return r < 0 ? r : repair;
@@ -488,11 +486,10 @@ int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
 	struct nft_batch b;
 	int r;
 
-	nft_batch_init(&b, ++c->seq);
+	nft_batch_begin(&b, c);
 	r = nft_netctl_build_elems_add(&b, set4, set6, addrs, n_addrs, container_id);
 	if (r == 0)
 		r = nft_batch_send(c, &b, errbuf, n);
-	c->seq = b.seq;
 	nft_batch_free(&b);
 	return r;
 }
@@ -563,12 +560,11 @@ int nft_netctl_elems_del(struct nft_conn *c, const char *set4, const char *set6,
 
 	/* Gone between our read and our delete (someone else's DEL or refill): read again. */
 	do {
-		nft_batch_init(&b, ++c->seq);
+		nft_batch_begin(&b, c);
 		r = nft_netctl_build_elems_del(c, &b, set4, set6, addrs, n_addrs, container_id,
 					       errbuf, n);
 		if (r >= 0 && !nft_batch_empty(&b))
 			r = nft_batch_send(c, &b, errbuf, n);
-		c->seq = b.seq > c->seq ? b.seq : c->seq;
 		nft_batch_free(&b);
 	} while (r == -ENOENT && ++tries < 3);
 	return r;
@@ -719,7 +715,7 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 		snprintf(errbuf, n, "invalid network name");
 		return -EINVAL;
 	}
-	nft_batch_init(&b, ++c->seq);
+	nft_batch_begin(&b, c);
 	w.b = &b;
 	snprintf(w.tag, sizeof(w.tag), "net:%s", net);
 	w.set = "fwd-from";
@@ -758,7 +754,6 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 				      NFT_KEY_IPV4, false);
 		r = nft_batch_send(c, &b, errbuf, n);
 	}
-	c->seq = b.seq > c->seq ? b.seq : c->seq;
 	nft_batch_free(&b);
 	free(chains.list.names);
 	free(sets.list.names);

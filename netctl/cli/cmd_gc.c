@@ -961,7 +961,7 @@ static int delete_table(char *ebuf, size_t n)
 
 	if (r < 0)
 		return r;
-	nft_batch_init(&b, ++c.seq);
+	nft_batch_begin(&b, &c);
 	nft_batch_table(&b, false, NFPROTO_INET, NFT_TABLE);
 	r = nft_batch_send(&c, &b, ebuf, n);
 	nft_batch_free(&b);

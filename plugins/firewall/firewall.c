@@ -63,7 +63,7 @@ static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
 	int r;
 
 	member_sets(c->net, s4, s6);
-	nft_batch_init(&b, ++conn->seq);
+	nft_batch_begin(&b, conn);
 	r = nft_netctl_build_elems_add(&b, s4, s6, c->addrs, c->n_addrs, comment);
 	if (r == 0)
 		r = fw_groups_build_add(&b, c, g, id);
@@ -71,7 +71,6 @@ static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
 		r = nft_batch_send(conn, &b, err, n);
 	else
 		snprintf(err, n, "too many addresses");
-	conn->seq = b.seq > conn->seq ? b.seq : conn->seq;
 	nft_batch_free(&b);
 	return r;
 }
@@ -90,14 +89,13 @@ static int fw_remove(struct nft_conn *conn, const struct fw_config *c, const cha
 
 	member_sets(c->net, s4, s6);
 	do {
-		nft_batch_init(&b, ++conn->seq);
+		nft_batch_begin(&b, conn);
 		r = fw_groups_build_del(conn, &b, c, id, err, n);
 		if (r >= 0)
 			r = nft_netctl_build_elems_del(conn, &b, s4, s6, c->addrs, c->n_addrs, id,
 						       err, n);
 		if (r >= 0 && !nft_batch_empty(&b))
 			r = nft_batch_send(conn, &b, err, n);
-		conn->seq = b.seq > conn->seq ? b.seq : conn->seq;
 		nft_batch_free(&b);
 	} while (r == -ENOENT && ++tries < 3);
 	return r;

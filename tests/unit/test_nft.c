@@ -22,6 +22,15 @@
 #include "nft/rule.h"
 #include "ruleset/spoofchk.h"
 
+/* A connection that is never opened: batches built offline number from 1 (BEGIN). */
+static struct nft_conn *offline_conn(void)
+{
+	static struct nft_conn c;
+
+	memset(&c, 0, sizeof(c));
+	return &c;
+}
+
 static struct ip_prefix pfx(const char *s)
 {
 	struct ip_prefix p;
@@ -112,7 +121,7 @@ static void test_batch_error_kept(void **state)
 	struct nft_rule_b rb;
 	char err[256];
 
-	nft_batch_init(&b, 100);
+	nft_batch_begin(&b, &c);
 	nft_batch_table(&b, true, NFPROTO_INET, "netctl");
 	nft_rb_init(&rb, "forward");
 	nft_rb_dport(&rb, IPPROTO_TCP, 9, 8);
@@ -198,7 +207,7 @@ static void test_netctl_layout(void **state)
 	struct nft_batch b;
 	size_t n, i;
 
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	nft_netctl_build_base(&b);
 	nft_netctl_build_net(&b, &net);
 	assert_int_equal(b.err, 0);
@@ -222,7 +231,7 @@ static void test_names(void **state)
 	assert_string_equal(buf, "net-web-from");
 	assert_int_equal(nft_net_obj(buf, sizeof(buf), "net-", "a b", ""), -EINVAL);
 	assert_int_equal(nft_net_obj(buf, sizeof(buf), "net-", "", ""), -EINVAL);
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	nft_netctl_build_net(&b, &bad);
 	assert_int_equal(b.err, -EINVAL);
 	nft_batch_free(&b);
@@ -243,7 +252,7 @@ static void test_elems_chunked(void **state)
 		e[i] = (struct nft_elem){ .key = keys[i], .key_len = 4,
 					  .verdict = NFT_CONTINUE, .comment = "c" };
 	}
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	nft_batch_elems(&b, true, NLM_F_CREATE, NFPROTO_INET, "netctl", "members-web", e, 1000);
 	assert_int_equal(b.err, 0);
 	nft_batch_ops(&b, &n);
@@ -277,7 +286,7 @@ static void test_comments(void **state)
 		nft_member_comment(buf, sizeof(buf), "abc", longname);
 		assert_string_equal(buf, "abc");	/* over nft's 128: the ID alone */
 	}
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	nft_batch_flush_set(&b, NFPROTO_INET, "netctl", "grp-web-db");
 	assert_string_equal(b.ops[0].what, "flush set inet netctl grp-web-db");
 	nft_batch_free(&b);
@@ -354,7 +363,7 @@ static void test_portmap(void **state)
 			    "map @dnat-v6");
 	nft_rb_free(&rb);
 
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	nft_pm_build_base(&b);
 	assert_int_equal(b.err, 0);
 	ops = nft_batch_ops(&b, &n);
@@ -365,7 +374,7 @@ static void test_portmap(void **state)
 	assert_string_equal(ops[12].what, "add rule inet netctl prerouting fib daddr type local "
 			    "counter dnat ip to ip daddr . meta l4proto . th dport map @dnat-ip-v4");
 	nft_batch_free(&b);
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	nft_pm_build_localhost(&b);
 	ops = nft_batch_ops(&b, &n);
 	assert_string_equal(ops[0].what, "add rule inet netctl postrouting ct status dnat "
@@ -394,7 +403,7 @@ static void test_spoofchk(void **state)
 	size_t n, i, j, rules = 0;
 
 	(void)state;
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	nft_spoofchk_build(&b);
 	assert_int_equal(b.err, 0);
 	ops = nft_batch_ops(&b, &n);
@@ -422,7 +431,7 @@ static void test_guards(void **state)
 	size_t n;
 
 	(void)state;
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	nft_lo_build(&b);
 	assert_int_equal(b.err, 0);
 	ops = nft_batch_ops(&b, &n);

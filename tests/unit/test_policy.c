@@ -11,8 +11,18 @@
 #include <string.h>
 
 #include "nft/batch.h"
+#include "nft/conn.h"
 #include "policy/jpos.h"
 #include "policy/policy.h"
+
+/* A connection that is never opened: batches built offline number from 1 (BEGIN). */
+static struct nft_conn *offline_conn(void)
+{
+	static struct nft_conn c;
+
+	memset(&c, 0, sizeof(c));
+	return &c;
+}
 
 static const char example[] =
 	"{\n"
@@ -81,7 +91,7 @@ static void test_compile_golden(void **state)
 	assert_false(policy_match(&p, 0, "pg"));
 	assert_true(policy_match(&p, 1, "pg-replica-2"));
 	assert_false(policy_match(&p, 1, NULL));
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	policy_build(&b, &p, "web", stale, 2);
 	assert_int_equal(b.err, 0);
 	ops = nft_batch_ops(&b, &n);
@@ -110,7 +120,7 @@ static void test_compile_icc_on(void **state)
 	size_t n;
 
 	assert_int_equal(policy_parse(t, strlen(t), &p, err, sizeof(err)), 0);
-	nft_batch_init(&b, 1);
+	nft_batch_begin(&b, offline_conn());
 	policy_build(&b, &p, "n", NULL, 0);
 	ops = nft_batch_ops(&b, &n);
 	assert_int_equal(n, 9);
