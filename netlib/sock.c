@@ -13,6 +13,7 @@
 
 #include "netlib/netns.h"
 #include "netlib/sock.h"
+#include "util/nlack.h"
 
 #ifndef NETLINK_GET_STRICT_CHK
 #define NETLINK_GET_STRICT_CHK 12
@@ -84,27 +85,7 @@ void netlib_close(struct netlib_nl *nl)
 
 const char *netlib_ack_text(const struct nlmsghdr *nlh)
 {
-	const struct nlmsgerr *err;
-	const struct nlattr *attr;
-	size_t off, len;
-
-	if (nlh->nlmsg_type != NLMSG_ERROR || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NULL;
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
-		return NULL;
-	err = mnl_nlmsg_get_payload(nlh);
-	off = sizeof(*err);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += NLMSG_ALIGN(err->msg.nlmsg_len) - sizeof(struct nlmsghdr);
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + off)
-		return NULL;
-	len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
-	mnl_attr_for_each_payload((const void *)((const char *)err + off), len) {
-		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-			return mnl_attr_get_str(attr);
-	}
-	return NULL;
+	return nl_ack_parse(nlh).msg;
 }
 
 static void set_err(char *errbuf, size_t n, const char *what, int err, const char *kernel)

@@ -17,6 +17,7 @@
 
 #include "nft/batch.h"
 #include "nft/conn.h"
+#include "util/nlack.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -111,60 +112,11 @@ void nft_conn_close(struct nft_conn *c)
 	c->nl = NULL;
 }
 
-const char *nft_ack_text(const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	size_t off = sizeof(*err), len;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NULL;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + off)
-		return NULL;
-	len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
-	mnl_attr_for_each_payload((const void *)((const char *)err + off), len) {
-		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-			return mnl_attr_get_str(attr);
-	}
-	return NULL;
-}
-
-/* The type of the attribute the kernel pointed at (NLMSGERR_ATTR_OFFS), or -1. */
-static int ack_bad_attr(const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	size_t off = sizeof(*err), len;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || (nlh->nlmsg_flags & NLM_F_CAPPED))
-		return -1;
-	off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + off)
-		return -1;
-	len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
-	mnl_attr_for_each_payload((const void *)((const char *)err + off), len) {
-		uint32_t o;
-		const struct nlattr *bad;
-
-		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_OFFS)
-			continue;
-		o = mnl_attr_get_u32(attr);
-		if (o < sizeof(struct nlmsghdr) || o + sizeof(*bad) > err->msg.nlmsg_len)
-			return -1;
-		bad = (const struct nlattr *)((const char *)&err->msg + o);
-		return bad->nla_type & NLA_TYPE_MASK;
-	}
-	return -1;
-}
-
 static void trace_error(const struct nft_batch *b, const struct nlmsghdr *nlh, int err,
 			char *errbuf, size_t n)
 {
-	const char *what = "the batch as a whole", *text = nft_ack_text(nlh);
-	int bad = ack_bad_attr(nlh);
+	const char *what = "the batch as a whole";
+	struct nl_ack ack = nl_ack_parse(nlh);
 	size_t i;
 
 	for (i = 0; i < b->n_ops; i++) {
@@ -173,10 +125,10 @@ static void trace_error(const struct nft_batch *b, const struct nlmsghdr *nlh, i
 			break;
 		}
 	}
-	if (text)
-		snprintf(errbuf, n, "%s: %s: %s", what, strerror(err), text);
-	else if (bad >= 0)
-		snprintf(errbuf, n, "%s: %s (attribute %d)", what, strerror(err), bad);
+	if (ack.msg)
+		snprintf(errbuf, n, "%s: %s: %s", what, strerror(err), ack.msg);
+	else if (ack.bad_attr >= 0)
+		snprintf(errbuf, n, "%s: %s (attribute %d)", what, strerror(err), ack.bad_attr);
 	else
 		snprintf(errbuf, n, "%s: %s", what, strerror(err));
 }

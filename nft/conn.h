@@ -33,9 +33,4 @@ void nft_conn_close(struct nft_conn *c);
 int nft_conn_query(struct nft_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 		   const char *what, char *errbuf, size_t n);
 
-/**
- * nft_ack_text() - the extended ACK message of an NLMSG_ERROR @nlh, or NULL.
- */
-const char *nft_ack_text(const struct nlmsghdr *nlh);
-
 #endif

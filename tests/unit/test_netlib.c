@@ -19,6 +19,7 @@
 
 #include "netlib/msg.h"
 #include "netlib/sock.h"
+#include "util/nlack.h"
 
 #ifndef IFLA_BRPORT_ISOLATED
 #define IFLA_BRPORT_ISOLATED 33
@@ -388,6 +389,36 @@ static void test_ack_text(void **state)
 	assert_null(netlib_ack_text(nlh));
 }
 
+/* An uncapped ACK echoes the request: OFFS names its bad attribute; lengths are checked. */
+static void test_ack_offs(void **state)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf), *req;
+	struct nlmsgerr *e;
+	struct nl_ack ack;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_ACK_TLVS;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -EINVAL;
+	req = &e->msg;		/* the echoed request: a header and one attribute */
+	req->nlmsg_len = sizeof(*req);
+	nlh->nlmsg_len += sizeof(struct nlattr) + 4;
+	mnl_attr_put_u32(req, IFLA_MTU, 70000);
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, sizeof(*req));
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "MTU too big");
+	ack = nl_ack_parse(nlh);
+	assert_string_equal(ack.msg, "MTU too big");
+	assert_int_equal(ack.bad_attr, IFLA_MTU);
+	/* an offset past the echoed request, then a message cut short: nothing read */
+	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(*e) + 8 + 8;
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 4096);
+	assert_int_equal(nl_ack_parse(nlh).bad_attr, -1);
+	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(*e) - 1;
+	ack = nl_ack_parse(nlh);
+	assert_null(ack.msg);
+	assert_int_equal(ack.bad_attr, -1);
+}
+
 static void test_mac(void **state)
 {
 	uint8_t mac[6];
@@ -415,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_neigh_proxy),
 		cmocka_unit_test(test_parse_link),
 		cmocka_unit_test(test_ack_text),
+		cmocka_unit_test(test_ack_offs),
 		cmocka_unit_test(test_mac),
 	};
 
