@@ -442,6 +442,33 @@ void nft_rb_dport_anon(struct nft_rule_b *rb, uint8_t proto, uint32_t set_id,
 	rb_text(rb, "%s dport { %s }", proto_name(proto), elems);
 }
 
+void nft_rb_limit(struct nft_rule_b *rb, uint64_t per_second, uint32_t burst)
+{
+	struct nftnl_expr *e = rb_expr(rb, "limit");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, per_second);
+	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 1);	/* seconds */
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, burst);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+	rb_text(rb, "limit rate %llu/second burst %u packets", (unsigned long long)per_second,
+		burst);
+}
+
+void nft_rb_log(struct nft_rule_b *rb, uint16_t group, const char *prefix)
+{
+	struct nftnl_expr *e = rb_expr(rb, "log");
+
+	if (!e)
+		return;
+	if (strlen(prefix) > NFT_LOG_PREFIX_MAX)
+		return rb_fail(rb, -ENAMETOOLONG);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, prefix);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_GROUP, group);
+	rb_text(rb, "log prefix \"%s\" group %u", prefix, group);
+}
+
 void nft_rb_counter(struct nft_rule_b *rb)
 {
 	rb_expr(rb, "counter");

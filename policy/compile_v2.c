@@ -187,31 +187,113 @@ static void match_ends(struct nft_rule_b *rb, const struct policy *p, const char
 	}
 }
 
-/* Entry @i in chain @chain: per family, a rule per protocol (slot). */
-static void emit(struct nft_batch *b, const struct policy *p, const char *net,
-		 const char *chain, size_t i, enum where w, int verdict)
+/* What one kernel rule of an entry's slot does. */
+enum act {
+	ACT_ALLOW,	/* the entry's verdict (accept, or return in pubsrc) */
+	ACT_LOG,	/* log what the entry lets through, rate-limited; no verdict */
+	ACT_SCOPE,	/* pubsrc: everyone else to the entry's containers and ports */
+	ACT_SCOPE_LOG,	/* the same, logged */
+};
+
+/* "net:NET VERDICT RULE": how `netctl policy log` tells networks and decisions apart. */
+static void log_prefix(char *buf, size_t n, const char *net, const char *verdict,
+		       const char *rule)
+{
+	char r[40];
+
+	/* the rule's name only ("allow[3]", "pub-only[3]", "final drop"): fits 127 bytes */
+	snprintf(r, sizeof(r), "%.*s", (int)strcspn(rule, ":"), rule);
+	snprintf(buf, n, "net:%s %s %s", net, verdict, r);
+}
+
+static void log_expr(struct nft_rule_b *rb, const char *net, const char *verdict,
+		     const char *rule)
+{
+	char prefix[NFT_LOG_PREFIX_MAX + 1];
+
+	log_prefix(prefix, sizeof(prefix), net, verdict, rule);
+	nft_rb_limit(rb, POLICY_LOG_RATE, POLICY_LOG_BURST);
+	nft_rb_log(rb, POLICY_NFLOG_GROUP, prefix);
+}
+
+/* What a drop of this policy does: enforce drops; audit logs and lets it pass. */
+static int drop_verdict(const struct policy *p, int pass)
+{
+	return p->mode == POLICY_AUDIT ? pass : NF_DROP;
+}
+
+static const char *drop_word(const struct policy *p)
+{
+	return p->mode == POLICY_AUDIT ? "audit" : "drop";
+}
+
+static bool logs_drops(const struct policy *p, const struct policy_rule *r)
+{
+	return p->log || p->mode == POLICY_AUDIT || (r && r->log);
+}
+
+/* Slot @k of entry @i in family @v6, acting as @act. */
+static void slot_rule(struct nft_batch *b, const struct policy *p, const char *net,
+		      const char *chain, size_t i, size_t k, enum where w, bool v6, enum act act)
 {
 	const struct policy_rule *r = &p->rules[i];
-	char comment[POLICY_TEXT_MAX + 16];
-	size_t k, first, np, slots = policy_rule_slots(p, i);
+	char comment[POLICY_TEXT_MAX + 16], base[POLICY_TEXT_MAX + 16], set[NFT_OBJ_NAME_MAX];
+	char txt[POLICY_TEXT_MAX];
+	size_t first, np;
 	struct nft_rule_b rb;
+
+	nft_rb_init(&rb, chain);
+	if (act == ACT_SCOPE || act == ACT_SCOPE_LOG) {
+		members_or_group(set, p, net, r->to, v6);
+		nft_rb_addr_set(&rb, v6 ? AF_INET6 : AF_INET, false, set, false);
+	} else {
+		match_ends(&rb, p, net, r, w, v6);
+	}
+	policy_slot_ports(p, i, k, &first, &np);
+	if (np)
+		match_ports(b, &rb, &r->ports[first], np, v6);
+	if (act == ACT_SCOPE || act == ACT_SCOPE_LOG) {
+		policy_rule_text(txt, sizeof(txt), p, i, k);
+		str_printf(base, sizeof(base), "%s%zu]: %s", POLICY_PUB_ONLY, i, txt);
+	} else {
+		policy_rule_comment(base, sizeof(base), p, i, k);
+	}
+	snprintf(comment, sizeof(comment), "%s", base);
+	if (act == ACT_LOG || act == ACT_SCOPE_LOG) {
+		log_expr(&rb, net, act == ACT_LOG ? "allow" : drop_word(p), base);
+		/* "log: " + the rule's comment, cut to nft's 128 bytes */
+		snprintf(comment, sizeof(comment), "%s%.*s", POLICY_LOG_COMMENT,
+			 (int)(NFT_COMMENT_MAX - strlen(POLICY_LOG_COMMENT)), base);
+	} else {
+		nft_rb_counter(&rb);
+		nft_rb_verdict(&rb, act == ACT_SCOPE ? drop_verdict(p, NFT_RETURN) :
+				    w == IN_PUBSRC ? NFT_RETURN : NF_ACCEPT, NULL);
+	}
+	nft_rb_comment(&rb, comment);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
+/*
+ * Entry @i in chain @chain: per family, a rule per protocol (slot), each after its log
+ * rule when the entry says "log": true. A slot of @scope acts on everyone else.
+ */
+static void emit(struct nft_batch *b, const struct policy *p, const char *net,
+		 const char *chain, size_t i, enum where w, bool scope)
+{
+	const struct policy_rule *r = &p->rules[i];
+	size_t k, slots = policy_rule_slots(p, i);
+	bool log = scope ? logs_drops(p, r) : r->log;
 	int v6;
 
 	for (v6 = 0; v6 < 2; v6++) {
 		if ((w == IN_EGRESS && !has_family(p, r->to, v6)) ||
-		    (w == IN_PUBSRC && !has_family(p, r->from, v6)))
+		    (w == IN_PUBSRC && !scope && !has_family(p, r->from, v6)))
 			continue;
 		for (k = 0; k < slots; k++) {
-			nft_rb_init(&rb, chain);
-			match_ends(&rb, p, net, r, w, v6);
-			policy_slot_ports(p, i, k, &first, &np);
-			if (np)
-				match_ports(b, &rb, &r->ports[first], np, v6);
-			nft_rb_counter(&rb);
-			nft_rb_verdict(&rb, verdict, NULL);
-			policy_rule_comment(comment, sizeof(comment), p, i, k);
-			nft_rb_comment(&rb, comment);
-			nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+			if (log)
+				slot_rule(b, p, net, chain, i, k, w, v6,
+					  scope ? ACT_SCOPE_LOG : ACT_LOG);
+			slot_rule(b, p, net, chain, i, k, w, v6, scope ? ACT_SCOPE : ACT_ALLOW);
 		}
 	}
 }
@@ -225,13 +307,23 @@ static bool goes(const struct policy *p, size_t i, enum where w)
 	return policy_rule_where(p, i) & bit[w];
 }
 
-static void final_rule(struct nft_batch *b, const char *chain, int verdict, const char *comment)
+/* A chain's last rule (@drop: the policy's drop, logged and audited as the file says). */
+static void final_rule(struct nft_batch *b, const struct policy *p, const char *net,
+		       const char *chain, bool drop, int verdict, const char *comment)
 {
+	char lc[POLICY_TEXT_MAX + 16];
 	struct nft_rule_b rb;
 
+	if (drop && logs_drops(p, NULL)) {
+		nft_rb_init(&rb, chain);
+		log_expr(&rb, net, drop_word(p), comment);
+		snprintf(lc, sizeof(lc), "%s%s", POLICY_LOG_COMMENT, comment);
+		nft_rb_comment(&rb, lc);
+		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	}
 	nft_rb_init(&rb, chain);
 	nft_rb_counter(&rb);
-	nft_rb_verdict(&rb, verdict, NULL);
+	nft_rb_verdict(&rb, drop ? drop_verdict(p, verdict) : verdict, NULL);
 	nft_rb_comment(&rb, comment);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
@@ -245,10 +337,8 @@ static void final_rule(struct nft_batch *b, const char *chain, int verdict, cons
 static void build_pubsrc(struct nft_batch *b, const struct policy *p, const char *net,
 			 const char *chain)
 {
-	char comment[POLICY_TEXT_MAX + 16], set[NFT_OBJ_NAME_MAX], txt[POLICY_TEXT_MAX];
-	size_t i, k, first, np;
 	struct nft_rule_b rb;
-	int v6;
+	size_t i;
 
 	for (i = 0; i < p->n_rules && !goes(p, i, IN_PUBSRC); i++)
 		;
@@ -261,28 +351,10 @@ static void build_pubsrc(struct nft_batch *b, const struct policy *p, const char
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	for (i = 0; i < p->n_rules; i++)
 		if (goes(p, i, IN_PUBSRC))
-			emit(b, p, net, chain, i, IN_PUBSRC, NFT_RETURN);
-	for (i = 0; i < p->n_rules; i++) {
-		if (!goes(p, i, IN_PUBSRC))
-			continue;
-		for (v6 = 0; v6 < 2; v6++) {
-			for (k = 0; k < policy_rule_slots(p, i); k++) {
-				nft_rb_init(&rb, chain);
-				members_or_group(set, p, net, p->rules[i].to, v6);
-				nft_rb_addr_set(&rb, v6 ? AF_INET6 : AF_INET, false, set, false);
-				policy_slot_ports(p, i, k, &first, &np);
-				if (np)
-					match_ports(b, &rb, &p->rules[i].ports[first], np, v6);
-				nft_rb_counter(&rb);
-				nft_rb_verdict(&rb, NF_DROP, NULL);
-				policy_rule_text(txt, sizeof(txt), p, i, k);
-				str_printf(comment, sizeof(comment), "%s%zu]: %s",
-					   POLICY_PUB_ONLY, i, txt);
-				nft_rb_comment(&rb, comment);
-				nft_batch_rule(b, FAM, NFT_TABLE, &rb);
-			}
-		}
-	}
+			emit(b, p, net, chain, i, IN_PUBSRC, false);
+	for (i = 0; i < p->n_rules; i++)
+		if (goes(p, i, IN_PUBSRC))
+			emit(b, p, net, chain, i, IN_PUBSRC, true);
 }
 
 static void build_sets(struct nft_batch *b, const struct policy *p, const char *net)
@@ -323,12 +395,12 @@ static void build_chain(struct nft_batch *b, const struct policy *p, const char 
 		return build_pubsrc(b, p, net, chain);
 	for (i = 0; i < p->n_rules; i++)
 		if ((w != IN_POLICY || !p->icc) && goes(p, i, w))
-			emit(b, p, net, chain, i, w, NF_ACCEPT);
+			emit(b, p, net, chain, i, w, false);
 	if (w == IN_POLICY)
-		final_rule(b, chain, p->icc ? NF_ACCEPT : NF_DROP,
+		final_rule(b, p, net, chain, !p->icc, NF_ACCEPT,
 			   p->icc ? POLICY_ICC_ACCEPT : POLICY_FINAL_DROP);
 	if (w == IN_EGRESS && p->egress_deny)
-		final_rule(b, chain, NF_DROP, POLICY_EGRESS_DROP);
+		final_rule(b, p, net, chain, true, NF_ACCEPT, POLICY_EGRESS_DROP);
 }
 
 void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *net,

@@ -111,8 +111,33 @@ static void explain_host(const struct policy *p, const struct policy_flow *f,
 	v->reason = POLICY_BY_HOST_ACCESS;
 }
 
+static void explain_enforce(const struct policy *p, const struct policy_flow *f,
+			    struct policy_verdict *v);
+
+/*
+ * Audit mode (v2): the policy's own drops (final drop, egress deny, pub-only) are
+ * logged and let through; what other chains drop (host access, published-only) is not
+ * the policy's to audit.
+ */
 void policy_explain(const struct policy *p, const struct policy_flow *f,
 		    struct policy_verdict *v)
+{
+	char text[sizeof(v->text)];
+
+	explain_enforce(p, f, v);
+	if (v->allow || p->mode != POLICY_AUDIT)
+		return;
+	if (v->reason != POLICY_BY_FINAL_DROP && v->reason != POLICY_BY_EGRESS &&
+	    !(v->reason == POLICY_BY_PUBLISHED && v->rule >= 0))
+		return;
+	snprintf(text, sizeof(text), "%s", v->text);
+	snprintf(v->text, sizeof(v->text), "audit: would deny, logged and let through: %.200s",
+		 text);
+	v->allow = true;
+}
+
+static void explain_enforce(const struct policy *p, const struct policy_flow *f,
+			    struct policy_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->rule = v->port_index = -1;

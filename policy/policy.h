@@ -118,6 +118,10 @@ bool policy_match(const struct policy *p, size_t g, const char *name);
 #define POLICY_FINAL_DROP "final drop"	/* comments of the last rule of net-<net>-policy */
 #define POLICY_ICC_ACCEPT "icc on: accept"
 #define POLICY_EGRESS_DROP "egress deny"	/* last rule of net-<net>-egress (deny) */
+#define POLICY_LOG_COMMENT "log: "	/* a log rule's comment: "log: " + what it logs */
+#define POLICY_NFLOG_GROUP 2717		/* netctl's NFLOG group (nft/nflog.h) */
+#define POLICY_LOG_RATE 50		/* log messages per second per rule, in the kernel */
+#define POLICY_LOG_BURST 100
 #define POLICY_PUB_BRIDGES "from a host bridge: not outside"	/* pubsrc's first rule */
 #define POLICY_PUB_ONLY "pub-only["	/* "pub-only[N]: TEXT": entry N's published ports
 					 * closed to sources it does not name */

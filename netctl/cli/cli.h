@@ -12,6 +12,8 @@
 int cmd_cni(int argc, char **argv);
 /** cmd_policy() - `netctl policy check|diff|apply|show|explain ...`. */
 int cmd_policy(int argc, char **argv);
+/** cmd_policy_log() - `netctl policy log NET ...` (argv[0] is "log"). */
+int cmd_policy_log(int argc, char **argv);
 /** cmd_graph() - `netctl graph NET`: DOT of containers, groups and allowed flows. */
 int cmd_graph(int argc, char **argv);
 /** cmd_stats() - `netctl stats [NET|CONTAINER] [--watch N] [--json]`. */

@@ -39,6 +39,7 @@ static const char usage_text[] =
 	"       netctl policy show NET [--json]\n"
 	"       netctl policy explain NET FROM TO PORT/PROTO [--established] [--file FILE]\n"
 	"                                                    [--json]\n"
+	"       netctl policy log NET [--follow] [--json] [--count N] [--seconds S]\n"
 	"\n"
 	"The policy of network NET lives in <confdir>/policy.d/NET.json (see --confdir).\n"
 	"  check    validate a policy file (errors give the line and the key)\n"
@@ -52,6 +53,9 @@ static const char usage_text[] =
 	"           addresses or container ID prefixes; TO \"host\" is the host itself\n"
 	"           (the network's host access). --established: a packet of a\n"
 	"           connection already accepted. --file: explain FILE instead of NET's.\n"
+	"           With a version 2 policy FROM or TO may be an outside address.\n"
+	"  log      the connections the policy logged (NFLOG), with container names,\n"
+	"           groups and the deciding rule (netctl policy log --help)\n"
 	"\n"
 	"Exit status: 0 success (explain: allow), 1 failure (explain: deny),\n"
 	"2 bad command line, 3 explain could not answer (unknown network or container).\n";
@@ -655,6 +659,8 @@ int cmd_policy(int argc, char **argv)
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	sub = argv[1];
+	if (!strcmp(sub, "log"))
+		return cmd_policy_log(argc - 2, argv + 2);
 	r = parse_opts(argc - 2, argv + 2, &o);
 	if (r)
 		return r;

@@ -26,7 +26,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "per-container traffic counters and policy drops" },
 	{ "run", cmd_run, "run a command in a new netns attached to networks" },
 	{ "gc", cmd_gc, "reclaim what crashed runs and ADDs left; rebuild flushed nft state" },
-	{ "policy", cmd_policy, "check, diff, apply, show and explain a network's policy" },
+	{ "policy", cmd_policy, "check, diff, apply, show, explain and log a network's policy" },
 };
 
 /* Global flags: each sets the variable that every command (and plugin) reads. */

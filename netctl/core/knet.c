@@ -144,6 +144,8 @@ static int rule_cb(const struct nft_rule_info *ri, void *data)
 	struct knet_rule *r = NULL;
 	size_t i;
 
+	if (str_has_prefix(c, POLICY_LOG_COMMENT))
+		return 0;	/* a log rule: it decides nothing, the rule after it does */
 	for (i = 0; i < k->n_r; i++)
 		if (!strcmp(k->r[i].comment, c))
 			r = &k->r[i];

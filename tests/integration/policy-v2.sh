@@ -7,52 +7,8 @@
 # explain` must agree with real TCP, UDP and ping for every flow, both families.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/fwlib/fw.bash"
-
-NETCTL=$BIN/netctl
-export NETCTL_CONFDIR=$T/conf NETCTL_STATEDIR=$T/state CNI_PATH=$BIN
+. "$(dirname "$0")/fwlib/v2net.bash"
 [ -x "$NETCTL" ] || { fail "netctl is built" "missing $NETCTL"; done_testing; exit 1; }
-nosum() { nft list ruleset | sed 's/packets [0-9]* bytes [0-9]*//'; }
-
-# --- outside: host -- lan -- inet ---
-mkns lan
-mkns inet
-ip link add up-lan type veth peer name eth0 netns lan
-ip link add eth1 netns lan type veth peer name eth0 netns inet
-ip addr add 192.0.2.1/24 dev up-lan
-ip addr add 2001:db8:1::1/64 dev up-lan nodad
-ip link set up-lan up
-ip -n lan addr add 192.0.2.2/24 dev eth0
-ip -n lan addr add 2001:db8:1::2/64 dev eth0 nodad
-ip -n lan addr add 203.0.113.1/24 dev eth1
-ip -n lan addr add 2001:db8:2::1/64 dev eth1 nodad
-ip -n lan link set eth0 up
-ip -n lan link set eth1 up
-ip netns exec lan sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-ip -n inet addr add 203.0.113.9/24 dev eth0
-ip -n inet addr add 2001:db8:2::9/64 dev eth0 nodad
-ip -n inet link set eth0 up
-ip -n inet route add default via 203.0.113.1
-ip -n inet -6 route add default via 2001:db8:2::1
-ip route add default via 192.0.2.2
-ip -6 route add default via 2001:db8:1::2
-sysctl -qw net.ipv6.conf.all.forwarding=1
-
-check "create shop (icc off, dual stack)" "$NETCTL" create shop --subnet 10.96.0.0/24 \
-	--subnet fd96::/64 --icc=false --dns=false
-for n in web-1 pg misc; do mkns "$n"; done
-check "connect web-1 --publish 8443:443 --publish 8053:53/udp" "$NETCTL" connect shop web-1 \
-	--publish 8443:443 --publish 8053:53/udp
-check "connect pg" "$NETCTL" connect shop pg
-check "connect misc" "$NETCTL" connect shop misc
-a4() { ip -n "$1" -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1; }
-a6() { ip -n "$1" -6 -o addr show eth0 scope global | awk '{print $4}' | cut -d/ -f1; }
-declare -A IP4 IP6
-for n in web-1 pg misc; do IP4[$n]=$(a4 "$n"); IP6[$n]=$(a6 "$n"); done
-IP4[inet]=203.0.113.9 IP6[inet]=2001:db8:2::9 IP4[lan]=192.0.2.2 IP6[lan]=2001:db8:1::2
-for i in $(seq 30); do
-	ip -n misc -6 -o addr show eth0 | grep -q tentative || break
-	sleep 0.1
-done
 
 cat >"$T/v2.json" <<'JSON'
 {
@@ -79,17 +35,7 @@ out=$("$NETCTL" policy apply shop "$T/v2.json")
 case $out in *unchanged*) ok "apply again: unchanged (already applied, read from the kernel)" ;;
 *) fail "apply again: unchanged" "$out" ;; esac
 
-# Servers: every container and the outside answer with the peer's address, both families.
-for n in web-1 pg misc inet lan; do
-	for p in 443 5050 8080 9000; do
-		ip netns exec "$n" /usr/bin/python3 "$PROBE" peer6 tcp "$p" & SERVERS+=($!)
-	done
-	for p in 53 5353; do
-		ip netns exec "$n" /usr/bin/python3 "$PROBE" peer6 udp "$p" & SERVERS+=($!)
-	done
-done
-/usr/bin/python3 "$PROBE" peer6 udp 53 & SERVERS+=($!)	# DNS on the host (gateway)
-sleep 0.8
+v2_servers
 
 # A flow: LABEL EXPLAIN_FROM EXPLAIN_TO PORT/PROTO NS REAL_ADDR REAL_PORT
 # (REAL_*: where the packet really goes: a published port is reached on the host).
@@ -100,10 +46,7 @@ run_flows() {
 	local i f lbl ef et pp ns ra rp e out pids=()
 	for i in "${!FLOWS[@]}"; do
 		read -r lbl ef et pp ns ra rp <<<"${FLOWS[$i]}"
-		case $pp in
-		icmp) ip netns exec "$ns" ping -c 1 -W 1 "$ra" >/dev/null 2>&1 & ;;
-		*) reach "$ns" "${pp#*/}" "$ra" "$rp" >/dev/null 2>&1 & ;;
-		esac
+		v2_real "$ns" "$pp" "$ra" "$rp" &
 		pids[$i]=$!
 	done
 	for i in "${!FLOWS[@]}"; do
