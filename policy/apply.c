@@ -42,17 +42,12 @@ static int add_stale(struct kpol *s, const char *name)
  * CIDRs now, or under a version 1 policy) is stale. */
 static int addr_set_cb(struct kpol *s, const char *name)
 {
-	char pfx[NFT_OBJ_NAME_MAX];
 	int v6, g;
 
 	for (v6 = 0; v6 < 2; v6++) {
-		const char *rest;
+		const char *rest = nft_group_of(name, v6 ? NFT_ADDR6_PFX : NFT_ADDR4_PFX, s->net);
 
-		snprintf(pfx, sizeof(pfx), "%s%s-", v6 ? "addr6-" : "addr-", s->net);
-		if (!str_has_prefix(name, pfx))
-			continue;
-		rest = name + strlen(pfx);
-		if (!*rest || strpbrk(rest, "-."))
+		if (!rest)
 			continue;
 		g = policy_group_index(s->p, rest);
 		if (g < 0 || s->p->version < 2 || !s->p->groups[g].n_cidrs)
@@ -66,19 +61,14 @@ static int addr_set_cb(struct kpol *s, const char *name)
 static int set_cb(const char *name, void *data)
 {
 	struct kpol *s = data;
-	char pfx[NFT_OBJ_NAME_MAX];
 	int v6, g;
 
-	if (str_has_prefix(name, "addr"))
+	if (str_has_prefix(name, NFT_ADDR4_PFX) || str_has_prefix(name, NFT_ADDR6_PFX))
 		return addr_set_cb(s, name);
 	for (v6 = 0; v6 < 2; v6++) {
-		const char *rest;
+		const char *rest = nft_group_of(name, v6 ? NFT_GRP6_PFX : NFT_GRP4_PFX, s->net);
 
-		snprintf(pfx, sizeof(pfx), "%s%s-", v6 ? "grp6-" : "grp-", s->net);
-		if (!str_has_prefix(name, pfx))
-			continue;
-		rest = name + strlen(pfx);
-		if (!*rest || strpbrk(rest, "-."))
+		if (!rest)
 			continue;
 		g = policy_group_index(s->p, rest);
 		if (g < 0)
@@ -92,10 +82,9 @@ static int set_cb(const char *name, void *data)
 static int chain_cb(const char *name, void *data)
 {
 	struct kpol *s = data;
-	char pfx[NFT_OBJ_NAME_MAX];
+	const char *hash = nft_group_of(name, NFT_POL_PFX, s->net);
 
-	snprintf(pfx, sizeof(pfx), "pol-%s-", s->net);
-	if (!str_has_prefix(name, pfx) || strlen(name) != strlen(pfx) + 16)
+	if (!hash || strlen(hash) != 16)
 		return 0;
 	if (!strcmp(name, s->mark)) {
 		s->mark_found = true;
@@ -216,8 +205,8 @@ static int read_members(struct nft_conn *c, const char *net, struct members *mem
 	char m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX];
 	int r;
 
-	nft_net_obj(m4, sizeof(m4), "members-", net, "");
-	nft_net_obj(m6, sizeof(m6), "members6-", net, "");
+	nft_net_obj(m4, sizeof(m4), NFT_MEMBERS4_PFX, net, "");
+	nft_net_obj(m6, sizeof(m6), NFT_MEMBERS6_PFX, net, "");
 	r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, mem, errbuf, n);
 	if (r >= 0)
 		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, mem, errbuf, n);
@@ -342,7 +331,7 @@ static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, b
 	size_t g;
 	int r;
 
-	if (nft_net_obj(hostpol, sizeof(hostpol), "net-", s->net, "-hostpol") < 0)
+	if (nft_net_obj(hostpol, sizeof(hostpol), NFT_NET_PFX, s->net, NFT_HOSTPOL_SFX) < 0)
 		return -EINVAL;
 	r = nft_list_chains(c, FAM, NFT_TABLE, chain_cb, s, errbuf, n);
 	if (r >= 0)
@@ -381,7 +370,7 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 	struct nft_batch b;
 	int r, leftovers = 0;
 
-	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0 ||
+	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0 ||
 	    policy_mark_name(s.mark, sizeof(s.mark), net, p->hash) < 0) {
 		snprintf(errbuf, n, "invalid network name");
 		return -EINVAL;

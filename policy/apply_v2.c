@@ -169,8 +169,8 @@ static int addr_sets_match(struct nft_conn *c, const struct policy *p, const cha
 int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
 		    char *errbuf, size_t n)
 {
-	static const char *const suffixes[] = { "-policy", "-hostpol", POLICY_EGRESS_SUFFIX,
-						POLICY_PUBSRC_SUFFIX };
+	static const char *const suffixes[] = { NFT_POLICY_SFX, NFT_HOSTPOL_SFX, NFT_EGRESS_SFX,
+						NFT_PUBSRC_SFX };
 	char chain[NFT_OBJ_NAME_MAX];
 	struct nft_conn offline = { 0 };	/* the batch is compared, never sent */
 	struct nft_batch b;
@@ -182,7 +182,7 @@ int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
 	if (b.err)
 		r = b.err;
 	for (i = 0; r == 1 && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		if (nft_net_obj(chain, sizeof(chain), "net-", net, suffixes[i]) < 0)
+		if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, suffixes[i]) < 0)
 			r = -EINVAL;
 		else
 			r = chain_match(c, &b, chain, errbuf, n);
@@ -191,7 +191,7 @@ int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
 	return r == 1 ? addr_sets_match(c, p, net, errbuf, n) : r;
 }
 
-static const char *const v2_only[] = { POLICY_EGRESS_SUFFIX, POLICY_PUBSRC_SUFFIX };
+static const char *const v2_only[] = { NFT_EGRESS_SFX, NFT_PUBSRC_SFX };
 
 static int count_cb(uint64_t handle, const char *comment, void *data)
 {
@@ -207,7 +207,7 @@ int policy_v1_leftovers(struct nft_conn *c, const char *net, char *errbuf, size_
 
 	for (i = 0; i < 2; i++) {
 		rules = 0;
-		if (nft_net_obj(chain, sizeof(chain), "net-", net, v2_only[i]) < 0)
+		if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, v2_only[i]) < 0)
 			return -EINVAL;
 		r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
 		if (r == 1)
@@ -226,6 +226,6 @@ void policy_v1_flush(struct nft_batch *b, const char *net, int mask)
 
 	for (i = 0; i < 2; i++)
 		if (mask & (1 << i) &&
-		    nft_net_obj(chain, sizeof(chain), "net-", net, v2_only[i]) == 0)
+		    nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, v2_only[i]) == 0)
 			nft_batch_flush_chain(b, FAM, NFT_TABLE, chain);
 }

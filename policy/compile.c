@@ -18,17 +18,17 @@
 
 int policy_set_name(char *buf, size_t n, const char *net, const char *group, bool v6)
 {
-	return str_printf(buf, n, "%s%s-%s", v6 ? "grp6-" : "grp-", net, group);
+	return nft_group_set(buf, n, v6 ? NFT_GRP6_PFX : NFT_GRP4_PFX, net, group);
 }
 
 int policy_addr_set_name(char *buf, size_t n, const char *net, const char *group, bool v6)
 {
-	return str_printf(buf, n, "%s%s-%s", v6 ? "addr6-" : "addr-", net, group);
+	return nft_group_set(buf, n, v6 ? NFT_ADDR6_PFX : NFT_ADDR4_PFX, net, group);
 }
 
 int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash)
 {
-	return str_printf(buf, n, "pol-%s-%016" PRIx64, net, hash);
+	return str_printf(buf, n, NFT_POL_PFX "%s-%016" PRIx64, net, hash);
 }
 
 static const char *end_name(const struct policy *p, int g)
@@ -162,7 +162,8 @@ const char *policy_comment_text(const char *comment)
 static void end_set(char *buf, const struct policy *p, const char *net, int g, bool v6)
 {
 	if (g == POLICY_ANY)
-		nft_net_obj(buf, NFT_OBJ_NAME_MAX, v6 ? "members6-" : "members-", net, "");
+		nft_net_obj(buf, NFT_OBJ_NAME_MAX, v6 ? NFT_MEMBERS6_PFX : NFT_MEMBERS4_PFX, net,
+			    "");
 	else
 		policy_set_name(buf, NFT_OBJ_NAME_MAX, net, p->groups[g].name, v6);
 }
@@ -207,8 +208,8 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 
 	if (p->version >= 2)
 		return policy_build_v2(b, p, net, stale, n_stale);
-	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0 ||
-	    nft_net_obj(hostpol, sizeof(hostpol), "net-", net, "-hostpol") < 0) {
+	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0 ||
+	    nft_net_obj(hostpol, sizeof(hostpol), NFT_NET_PFX, net, NFT_HOSTPOL_SFX) < 0) {
 		b->err = b->err ? b->err : -EINVAL;
 		snprintf(b->err_what, sizeof(b->err_what), "policy network name");
 		return;
@@ -241,7 +242,7 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 				build_rule(b, p, net, hostpol, i, v6);
 	/* Stale objects go after the flush that dropped the rules using them. */
 	for (i = 0; i < n_stale; i++) {
-		if (str_has_prefix(stale[i], "pol-"))
+		if (str_has_prefix(stale[i], NFT_POL_PFX))
 			nft_batch_chain(b, NFT_MSG_DELCHAIN, 0, FAM, NFT_TABLE, stale[i], -1,
 					NULL, 0);
 		else

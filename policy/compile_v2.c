@@ -104,7 +104,8 @@ static void members_or_group(char *buf, const struct policy *p, const char *net,
 			     bool v6)
 {
 	if (g == POLICY_ANY)
-		nft_net_obj(buf, NFT_OBJ_NAME_MAX, v6 ? "members6-" : "members-", net, "");
+		nft_net_obj(buf, NFT_OBJ_NAME_MAX, v6 ? NFT_MEMBERS6_PFX : NFT_MEMBERS4_PFX, net,
+			    "");
 	else
 		policy_set_name(buf, NFT_OBJ_NAME_MAX, net, p->groups[g].name, v6);
 }
@@ -345,7 +346,7 @@ static void build_pubsrc(struct nft_batch *b, const struct policy *p, const char
 	if (i == p->n_rules)
 		return;		/* no entry names a source: published ports open to all */
 	nft_rb_init(&rb, chain);
-	nft_rb_ifname_set(&rb, false, "bridges");
+	nft_rb_ifname_set(&rb, false, NFT_BRIDGES_SET);
 	nft_rb_verdict(&rb, NFT_RETURN, NULL);
 	nft_rb_comment(&rb, POLICY_PUB_BRIDGES);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
@@ -407,25 +408,25 @@ void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *ne
 		     char (*stale)[160], size_t n_stale)
 {
 	static const struct { const char *suffix; enum where w; } chains[] = {
-		{ "-policy", IN_POLICY }, { "-hostpol", IN_HOST },
-		{ POLICY_EGRESS_SUFFIX, IN_EGRESS }, { POLICY_PUBSRC_SUFFIX, IN_PUBSRC },
+		{ NFT_POLICY_SFX, IN_POLICY }, { NFT_HOSTPOL_SFX, IN_HOST },
+		{ NFT_EGRESS_SFX, IN_EGRESS }, { NFT_PUBSRC_SFX, IN_PUBSRC },
 	};
 	char chain[NFT_OBJ_NAME_MAX];
 	size_t i;
 
-	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0) {
+	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0) {
 		b->err = b->err ? b->err : -EINVAL;
 		snprintf(b->err_what, sizeof(b->err_what), "policy network name");
 		return;
 	}
 	build_sets(b, p, net);
 	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++) {
-		nft_net_obj(chain, sizeof(chain), "net-", net, chains[i].suffix);
+		nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, chains[i].suffix);
 		build_chain(b, p, net, chain, chains[i].w);
 	}
 	/* Stale objects go after the flushes that dropped the rules using them. */
 	for (i = 0; i < n_stale; i++) {
-		if (str_has_prefix(stale[i], "pol-"))
+		if (str_has_prefix(stale[i], NFT_POL_PFX))
 			nft_batch_chain(b, NFT_MSG_DELCHAIN, 0, FAM, NFT_TABLE, stale[i], -1,
 					NULL, 0);
 		else

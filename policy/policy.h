@@ -143,9 +143,7 @@ int policy_set_name(char *buf, size_t n, const char *net, const char *group, boo
 /** policy_addr_set_name() - "addr-<net>-<group>" (@v6: "addr6-..."): a group's CIDRs. */
 int policy_addr_set_name(char *buf, size_t n, const char *net, const char *group, bool v6);
 
-/* v2 chains that policy_build() owns, beside net-<net>-policy and net-<net>-hostpol. */
-#define POLICY_EGRESS_SUFFIX "-egress"	/* net-<net>-egress: to outside */
-#define POLICY_PUBSRC_SUFFIX "-pubsrc"	/* net-<net>-pubsrc: published ports' sources */
+/* policy_build() also owns net-<net>-egress and -pubsrc (v2; ruleset/names.h). */
 /** policy_mark_name() - "pol-<net>-<hash>", the empty chain marking what is applied. */
 int policy_mark_name(char *buf, size_t n, const char *net, uint64_t hash);
 

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define NFT_INBOUND_CHAIN "published-only"
+#include "ruleset/names.h"
 
 /**
  * nft_inbound_apply() - network @net on bridge @bridge: its drop rule present (@routed

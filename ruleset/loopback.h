@@ -24,7 +24,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 
-#define NFT_LO_CHAIN "loopback-only"
+#include "ruleset/names.h"
 #define NFT_LO_RULES 4
 
 /** nft_lo_build() - the chain (NLM_F_CREATE), flushed and refilled: idempotent. */

@@ -15,9 +15,9 @@
 #include "nft/read.h"
 
 #define FAM NFPROTO_BRIDGE
-#define CHAIN "macspoof"
-#define SET_PORTS "mac-ports"
-#define SET_OK "mac-ok"
+#define CHAIN NFT_MACSPOOF_CHAIN
+#define SET_PORTS NFT_MAC_PORTS_SET
+#define SET_OK NFT_MAC_OK_SET
 #define PRIO (-300)	/* before anything else sees the frame, as the reference does */
 
 static void build_base(struct nft_batch *b)

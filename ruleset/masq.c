@@ -71,7 +71,7 @@ static void build_jump_rule(struct nft_batch *b, const char *net, const char *ch
 	struct nft_rule_b rb;
 
 	net_tag(tag, sizeof(tag), net);
-	nft_rb_init(&rb, "postrouting");
+	nft_rb_init(&rb, NFT_POSTROUTING_CHAIN);
 	nft_rb_addr_set(&rb, family, true, set, false);
 	nft_rb_counter(&rb);
 	nft_rb_verdict(&rb, NFT_JUMP, chain);
@@ -84,7 +84,7 @@ static void build_masq_objects(struct nft_batch *b, const char *chain, const cha
 			       int family, bool guard)
 {
 	nft_batch_table(b, true, FAM, NFT_TABLE);
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "postrouting",
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN,
 			NF_INET_POST_ROUTING, "nat", 100);
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, set,
 		      family == AF_INET ? NFT_KEY_IPV4 : NFT_KEY_IPV6, false);
@@ -136,7 +136,7 @@ static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
 		r = exists = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
 	net_tag(tag, sizeof(tag), net);
 	if (r >= 0 && exists && !f.found[1])
-		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", tag_cb, &j, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, tag_cb, &j, errbuf, n);
 	if (r < 0)
 		return r;
 	nft_batch_begin(&b, c);
@@ -162,13 +162,13 @@ int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
 	struct nft_conn c;
 	int r, tries;
 
-	if (nft_net_obj(chain, sizeof(chain), v4 ? "nat-" : "nat6-", net, "") < 0 ||
+	if (nft_net_obj(chain, sizeof(chain), v4 ? NFT_NAT4_PFX : NFT_NAT6_PFX, net, "") < 0 ||
 	    subnet->addr.family != addr->family) {
 		snprintf(errbuf, n, "ipMasq: invalid network name or address family");
 		return -EINVAL;
 	}
-	nft_net_obj(s4, sizeof(s4), "masq-", net, "");
-	nft_net_obj(s6, sizeof(s6), "masq6-", net, "");
+	nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "");
+	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
 	r = nft_conn_open(&c, errbuf, n);
 	if (r < 0)
 		return r;
@@ -190,11 +190,11 @@ int nft_masq_detach(const char *net, const struct ip_addr *addr, const char *con
 	struct nft_conn c;
 	int r;
 
-	if (nft_net_obj(s4, sizeof(s4), "masq-", net, "") < 0) {
+	if (nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "") < 0) {
 		snprintf(errbuf, n, "ipMasq: invalid network name");
 		return -EINVAL;
 	}
-	nft_net_obj(s6, sizeof(s6), "masq6-", net, "");
+	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
 	r = nft_conn_open(&c, errbuf, n);
 	if (r < 0)
 		return r;
@@ -234,11 +234,11 @@ int nft_masq_gc(const char *net, bool (*keep)(const char *id, void *data), void 
 	struct nft_conn c;
 	int r;
 
-	if (nft_net_obj(s4, sizeof(s4), "masq-", net, "") < 0) {
+	if (nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "") < 0) {
 		snprintf(errbuf, n, "ipMasq: invalid network name");
 		return -EINVAL;
 	}
-	nft_net_obj(s6, sizeof(s6), "masq6-", net, "");
+	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
 	r = nft_conn_open(&c, errbuf, n);
 	if (r < 0)
 		return r;

@@ -20,16 +20,16 @@
 #define LOCALHOST_TAG "portmap:localhost"
 
 /* Every map and set of ours, for walks (DEL without mappings, GC). */
-static const char *const pm_sets[] = { "dnat-v4", "dnat-v6", "dnat-ip-v4", "dnat-ip-v6",
-				       "pub-v4", "pub-v6" };
+static const char *const pm_sets[] = { NFT_DNAT_V4_MAP, NFT_DNAT_V6_MAP, NFT_DNAT_IP_V4_MAP,
+				       NFT_DNAT_IP_V6_MAP, NFT_PUB_V4_SET, NFT_PUB_V6_SET };
 
 const char *nft_pm_map_name(const struct nft_pm_map *m)
 {
 	bool v4 = m->cont.family == AF_INET;
 
 	if (m->host_ip.family)
-		return v4 ? "dnat-ip-v4" : "dnat-ip-v6";
-	return v4 ? "dnat-v4" : "dnat-v6";
+		return v4 ? NFT_DNAT_IP_V4_MAP : NFT_DNAT_IP_V6_MAP;
+	return v4 ? NFT_DNAT_V4_MAP : NFT_DNAT_V6_MAP;
 }
 
 /* proto . port as two zero-padded 32-bit registers. */
@@ -108,13 +108,13 @@ static void build_maps(struct nft_batch *b)
 	struct nft_set_shape sh;
 
 	sh = nft_set_shape_concat(pp, 2, a4p, 2);
-	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, "dnat-v4", &sh);
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, NFT_DNAT_V4_MAP, &sh);
 	sh = nft_set_shape_concat(pp, 2, a6p, 2);
-	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, "dnat-v6", &sh);
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, NFT_DNAT_V6_MAP, &sh);
 	sh = nft_set_shape_concat(a4pp, 3, a4p, 2);
-	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, "dnat-ip-v4", &sh);
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, NFT_DNAT_IP_V4_MAP, &sh);
 	sh = nft_set_shape_concat(a6pp, 3, a6p, 2);
-	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, "dnat-ip-v6", &sh);
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, NFT_DNAT_IP_V6_MAP, &sh);
 	nft_pm_build_pub(b);
 }
 
@@ -127,9 +127,9 @@ void nft_pm_build_pub(struct nft_batch *b)
 	struct nft_set_shape sh;
 
 	sh = nft_set_shape_concat(a4pp, 3, NULL, 0);
-	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, "pub-v4", &sh);
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PUB_V4_SET, &sh);
 	sh = nft_set_shape_concat(a6pp, 3, NULL, 0);
-	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, "pub-v6", &sh);
+	nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PUB_V6_SET, &sh);
 }
 
 void nft_pm_build_pub_accept(struct nft_batch *b, const char *chain)
@@ -140,7 +140,8 @@ void nft_pm_build_pub_accept(struct nft_batch *b, const char *chain)
 	for (i = 0; i < 2; i++) {
 		nft_rb_init(&rb, chain);
 		nft_rb_ct_status(&rb, IPS_DST_NAT);
-		nft_rb_daddr_port_set(&rb, i ? AF_INET6 : AF_INET, i ? "pub-v6" : "pub-v4");
+		nft_rb_daddr_port_set(&rb, i ? AF_INET6 : AF_INET,
+				      i ? NFT_PUB_V6_SET : NFT_PUB_V4_SET);
 		nft_rb_counter(&rb);
 		nft_rb_verdict(&rb, NF_ACCEPT, NULL);
 		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
@@ -154,8 +155,8 @@ void nft_pm_build_pub_accept(struct nft_batch *b, const char *chain)
 static void build_dnat_rules(struct nft_batch *b, const char *chain)
 {
 	static const struct { int family; bool by_daddr; const char *map; } r[] = {
-		{ AF_INET, true, "dnat-ip-v4" }, { AF_INET, false, "dnat-v4" },
-		{ AF_INET6, true, "dnat-ip-v6" }, { AF_INET6, false, "dnat-v6" },
+		{ AF_INET, true, NFT_DNAT_IP_V4_MAP }, { AF_INET, false, NFT_DNAT_V4_MAP },
+		{ AF_INET6, true, NFT_DNAT_IP_V6_MAP }, { AF_INET6, false, NFT_DNAT_V6_MAP },
 	};
 	struct nft_rule_b rb;
 	size_t i;
@@ -173,17 +174,17 @@ void nft_pm_build_base(struct nft_batch *b)
 {
 	nft_batch_table(b, true, FAM, NFT_TABLE);
 	build_maps(b);
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "prerouting",
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PREROUTING_CHAIN,
 			NF_INET_PRE_ROUTING, "nat", -100);
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "output",
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, NFT_OUTPUT_CHAIN,
 			NF_INET_LOCAL_OUT, "nat", -100);
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "postrouting",
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN,
 			NF_INET_POST_ROUTING, "nat", 100);
 	/* Flush and refill in one transaction: racing first ADDs make them once. */
-	nft_batch_flush_chain(b, FAM, NFT_TABLE, "prerouting");
-	nft_batch_flush_chain(b, FAM, NFT_TABLE, "output");
-	build_dnat_rules(b, "prerouting");
-	build_dnat_rules(b, "output");
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, NFT_PREROUTING_CHAIN);
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, NFT_OUTPUT_CHAIN);
+	build_dnat_rules(b, NFT_PREROUTING_CHAIN);
+	build_dnat_rules(b, NFT_OUTPUT_CHAIN);
 	/* Before any DNAT: 127.0.0.1 and ::1 only from lo (ruleset/loopback.h). */
 	nft_lo_build(b);
 }
@@ -194,7 +195,7 @@ void nft_pm_build_localhost(struct nft_batch *b)
 	struct nft_rule_b rb;
 
 	/* snat: connections from 127.0.0.1 leave with the outgoing interface's address. */
-	nft_rb_init(&rb, "postrouting");
+	nft_rb_init(&rb, NFT_POSTROUTING_CHAIN);
 	nft_rb_ct_status(&rb, IPS_DST_NAT);
 	nft_rb_prefix(&rb, true, &lo, false);
 	nft_rb_counter(&rb);
@@ -221,7 +222,7 @@ void nft_pm_build_hairpin(struct nft_batch *b, const char *net, const struct ip_
 	struct nft_rule_b rb;
 
 	hairpin_tag(tag, sizeof(tag), net, subnet);
-	nft_rb_init(&rb, "postrouting");
+	nft_rb_init(&rb, NFT_POSTROUTING_CHAIN);
 	nft_rb_ct_status(&rb, IPS_DST_NAT);
 	nft_rb_prefix(&rb, true, subnet, false);
 	nft_rb_prefix(&rb, false, subnet, false);
@@ -277,7 +278,7 @@ int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *
 		r = nft_batch_commit(&b, errbuf, n);
 	}
 	if (r >= 0)
-		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", tag_cb, &t, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, tag_cb, &t, errbuf, n);
 	if (r >= 0) {
 		nft_batch_begin(&b, c);
 		if (!has_tag(&t, LOCALHOST_TAG))
@@ -443,7 +444,7 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 		if (!wild[i])
 			continue;
 		ow.family = i ? AF_INET6 : AF_INET;
-		r = nft_list_elems(c, FAM, NFT_TABLE, i ? "dnat-ip-v6" : "dnat-ip-v4",
+		r = nft_list_elems(c, FAM, NFT_TABLE, i ? NFT_DNAT_IP_V6_MAP : NFT_DNAT_IP_V4_MAP,
 				   overlap_cb, &ow, errbuf, n);
 		if (r < 0)
 			return r;
@@ -464,7 +465,7 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 					nft_pm_map_name(m), &e, 1);
 		e = pm_elem(pkeys[i], nft_pm_pub_key(m, pkeys[i]), NULL, 0, text[i], id);
 		nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE,
-				m->cont.family == AF_INET ? "pub-v4" : "pub-v6", &e, 1);
+				m->cont.family == AF_INET ? NFT_PUB_V4_SET : NFT_PUB_V6_SET, &e, 1);
 	}
 	r = nft_batch_commit(&b, errbuf, n);
 	if (r == -EEXIST) {
@@ -563,7 +564,8 @@ int nft_pm_del(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 		r = del_owned(c, &b, nft_pm_map_name(m), keys[i], nft_pm_key(m, keys[i]), id,
 			      errbuf, n);
 		if (r >= 0)
-			r = del_owned(c, &b, m->cont.family == AF_INET ? "pub-v4" : "pub-v6",
+			r = del_owned(c, &b,
+				      m->cont.family == AF_INET ? NFT_PUB_V4_SET : NFT_PUB_V6_SET,
 				      pkeys[i], nft_pm_pub_key(m, pkeys[i]), id, errbuf, n);
 	}
 	if (r < 0) {
@@ -582,14 +584,14 @@ int nft_pm_check_rules(struct nft_conn *c, char *errbuf, size_t n)
 	size_t pre = 0, out = 0;
 	int r;
 
-	r = nft_list_rules(c, FAM, NFT_TABLE, "prerouting", count_cb, &pre, errbuf, n);
+	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_PREROUTING_CHAIN, count_cb, &pre, errbuf, n);
 	if (r >= 0)
-		r = nft_list_rules(c, FAM, NFT_TABLE, "output", count_cb, &out, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_OUTPUT_CHAIN, count_cb, &out, errbuf, n);
 	if (r < 0)
 		return r;
 	if (pre < PM_BASE_RULES || out < PM_BASE_RULES) {
 		snprintf(errbuf, n, "chain inet netctl %s has %zu of its %d DNAT rules",
-			 pre < PM_BASE_RULES ? "prerouting" : "output",
+			 pre < PM_BASE_RULES ? NFT_PREROUTING_CHAIN : NFT_OUTPUT_CHAIN,
 			 pre < PM_BASE_RULES ? pre : out, PM_BASE_RULES);
 		return -ENOENT;
 	}

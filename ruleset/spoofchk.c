@@ -17,17 +17,18 @@
 
 #define FAM NFPROTO_BRIDGE
 #define PRIO (-300)	/* before the bridge or the host sees the frame */
-#define SET_PORTS "spoof-ports"
-#define SET_MAC "spoof-mac"
-#define SET_V4 "spoof-v4"
-#define SET_V6 "spoof-v6"
+#define SET_PORTS NFT_SPOOF_PORTS_SET
+#define SET_MAC NFT_SPOOF_MAC_SET
+#define SET_V4 NFT_SPOOF_V4_SET
+#define SET_V6 NFT_SPOOF_V6_SET
 
 #define LL NFT_PAYLOAD_LL_HEADER
 #define NH NFT_PAYLOAD_NETWORK_HEADER
 #define TH NFT_PAYLOAD_TRANSPORT_HEADER
 
 static const char *const chains[] = {
-	NFT_SPOOF_CHAIN, "spoof-port", "spoof-ip4", "spoof-ip6", "spoof-icmp6", "spoof-arp",
+	NFT_SPOOF_CHAIN, NFT_SPOOF_PORT_CHAIN, NFT_SPOOF_IP4_CHAIN, NFT_SPOOF_IP6_CHAIN,
+	NFT_SPOOF_ICMP6_CHAIN, NFT_SPOOF_ARP_CHAIN,
 };
 
 /* One rule: @chain, then the caller's matches in @rb, then counter, verdict, comment. */
@@ -65,22 +66,22 @@ static void build_port(struct nft_batch *b)
 
 	nft_rb_init(&rb, NFT_SPOOF_CHAIN);
 	nft_rb_ifname_set(&rb, false, SET_PORTS);
-	put(b, &rb, false, NFT_JUMP, "spoof-port", NULL);
+	put(b, &rb, false, NFT_JUMP, NFT_SPOOF_PORT_CHAIN, NULL);
 
-	nft_rb_init(&rb, "spoof-port");
+	nft_rb_init(&rb, NFT_SPOOF_PORT_CHAIN);
 	nft_rb_ifname_payload_set(&rb, LL, 6, 6, "ether saddr", SET_MAC, true);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: source MAC not the port's");
-	nft_rb_init(&rb, "spoof-port");
+	nft_rb_init(&rb, NFT_SPOOF_PORT_CHAIN);
 	ether_type(&rb, 0x0800, "ip");
-	put(b, &rb, false, NFT_GOTO, "spoof-ip4", NULL);
-	nft_rb_init(&rb, "spoof-port");
+	put(b, &rb, false, NFT_GOTO, NFT_SPOOF_IP4_CHAIN, NULL);
+	nft_rb_init(&rb, NFT_SPOOF_PORT_CHAIN);
 	ether_type(&rb, 0x86dd, "ip6");
-	put(b, &rb, false, NFT_GOTO, "spoof-ip6", NULL);
-	nft_rb_init(&rb, "spoof-port");
+	put(b, &rb, false, NFT_GOTO, NFT_SPOOF_IP6_CHAIN, NULL);
+	nft_rb_init(&rb, NFT_SPOOF_PORT_CHAIN);
 	ether_type(&rb, 0x0806, "arp");
-	put(b, &rb, false, NFT_GOTO, "spoof-arp", NULL);
+	put(b, &rb, false, NFT_GOTO, NFT_SPOOF_ARP_CHAIN, NULL);
 	/* VLAN tags, RARP, anything else a container has no business sending */
-	nft_rb_init(&rb, "spoof-port");
+	nft_rb_init(&rb, NFT_SPOOF_PORT_CHAIN);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ether type other than ip, ip6, arp");
 }
 
@@ -98,7 +99,7 @@ static void rule_in(struct nft_rule_b *rb, const char *chain, uint16_t type)
 
 static void rule_icmp6(struct nft_rule_b *rb)
 {
-	rule_in(rb, "spoof-icmp6", 0x86dd);
+	rule_in(rb, NFT_SPOOF_ICMP6_CHAIN, 0x86dd);
 	nft_rb_l4proto(rb, IPPROTO_ICMPV6);
 }
 
@@ -108,16 +109,16 @@ static void build_ip4(struct nft_batch *b)
 	struct nft_rule_b rb;
 	uint16_t bootps = htons(67);
 
-	rule_in(&rb, "spoof-ip4", 0x0800);
+	rule_in(&rb, NFT_SPOOF_IP4_CHAIN, 0x0800);
 	nft_rb_ifname_payload_set(&rb, NH, 12, 4, "ip saddr", SET_V4, false);
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
 	/* a DHCP client before it has an address */
-	rule_in(&rb, "spoof-ip4", 0x0800);
+	rule_in(&rb, NFT_SPOOF_IP4_CHAIN, 0x0800);
 	nft_rb_payload_cmp(&rb, NH, 12, 4, any4, false, "ip saddr 0.0.0.0");
 	nft_rb_l4proto(&rb, IPPROTO_UDP);
 	nft_rb_payload_cmp(&rb, TH, 2, 2, &bootps, false, "udp dport 67");
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
-	rule_in(&rb, "spoof-ip4", 0x0800);
+	rule_in(&rb, NFT_SPOOF_IP4_CHAIN, 0x0800);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: IPv4 source not the port's");
 }
 
@@ -130,13 +131,13 @@ static void build_ip6(struct nft_batch *b)
 	struct nft_rule_b rb;
 	size_t i;
 
-	rule_in(&rb, "spoof-ip6", 0x86dd);
+	rule_in(&rb, NFT_SPOOF_IP6_CHAIN, 0x86dd);
 	nft_rb_l4proto(&rb, IPPROTO_ICMPV6);
-	put(b, &rb, false, NFT_GOTO, "spoof-icmp6", NULL);
-	rule_in(&rb, "spoof-ip6", 0x86dd);
+	put(b, &rb, false, NFT_GOTO, NFT_SPOOF_ICMP6_CHAIN, NULL);
+	rule_in(&rb, NFT_SPOOF_IP6_CHAIN, 0x86dd);
 	nft_rb_ifname_payload_set(&rb, NH, 8, 16, "ip6 saddr", SET_V6, false);
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
-	rule_in(&rb, "spoof-ip6", 0x86dd);
+	rule_in(&rb, NFT_SPOOF_IP6_CHAIN, 0x86dd);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: IPv6 source not the port's");
 
 	/* a container is no router: its RAs and redirects would steer its neighbours */
@@ -182,17 +183,17 @@ static void build_arp(struct nft_batch *b)
 	size_t i;
 
 	for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++) {
-		rule_in(&rb, "spoof-arp", 0x0806);
+		rule_in(&rb, NFT_SPOOF_ARP_CHAIN, 0x0806);
 		nft_rb_payload_cmp(&rb, NH, hdr[i].off, hdr[i].len, hdr[i].v, true, hdr[i].text);
 		put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP other than Ethernet/IPv4");
 	}
-	rule_in(&rb, "spoof-arp", 0x0806);
+	rule_in(&rb, NFT_SPOOF_ARP_CHAIN, 0x0806);
 	nft_rb_ifname_payload_set(&rb, NH, 8, 6, "arp saddr ether", SET_MAC, true);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP sender MAC not the port's");
-	rule_in(&rb, "spoof-arp", 0x0806);
+	rule_in(&rb, NFT_SPOOF_ARP_CHAIN, 0x0806);
 	nft_rb_payload_cmp(&rb, NH, 14, 4, any4, false, "arp saddr ip 0.0.0.0");
 	put(b, &rb, false, NF_ACCEPT, NULL, NULL);
-	rule_in(&rb, "spoof-arp", 0x0806);
+	rule_in(&rb, NFT_SPOOF_ARP_CHAIN, 0x0806);
 	nft_rb_ifname_payload_set(&rb, NH, 14, 4, "arp saddr ip", SET_V4, true);
 	put(b, &rb, true, NF_DROP, NULL, "spoofchk: ARP sender IP not the port's");
 }

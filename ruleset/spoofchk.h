@@ -34,7 +34,7 @@
 #include "nft/batch.h"
 #include "util/ip.h"
 
-#define NFT_SPOOF_CHAIN "spoofchk"	/* the base chain */
+#include "ruleset/names.h"
 
 /* One container port and what it may send from. */
 struct nft_spoof_port {

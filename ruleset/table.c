@@ -32,25 +32,18 @@ void nft_member_comment(char *buf, size_t n, const char *id, const char *name)
 		snprintf(buf, n, "%s", id);
 }
 
-int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix)
-{
-	if (!name_is_safe(net, NFT_NET_NAME_MAX))
-		return -EINVAL;
-	return str_printf(buf, n, "%s%s%s", prefix, net, suffix);
-}
-
 /* Traffic from a network's bridge to the host itself: its net-N-host chain. */
 static void build_input_base(struct nft_batch *b)
 {
 	struct nft_rule_b rb;
 
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "input",
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, NFT_INPUT_CHAIN,
 			NF_INET_LOCAL_IN, "filter", 0);
-	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "host-from",
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, NFT_HOST_FROM_MAP,
 		      NFT_KEY_IFNAME, true);
-	nft_batch_flush_chain(b, FAM, NFT_TABLE, "input");
-	nft_rb_init(&rb, "input");
-	nft_rb_ifname_vmap(&rb, false, "host-from");
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, NFT_INPUT_CHAIN);
+	nft_rb_init(&rb, NFT_INPUT_CHAIN);
+	nft_rb_ifname_vmap(&rb, false, NFT_HOST_FROM_MAP);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
@@ -59,35 +52,35 @@ void nft_netctl_build_base(struct nft_batch *b)
 	struct nft_rule_b rb;
 
 	nft_batch_table(b, true, FAM, NFT_TABLE);
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, "forward",
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, NFT_FORWARD_CHAIN,
 			NF_INET_FORWARD, "filter", 0);
-	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-from",
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, NFT_FWD_FROM_MAP,
 		      NFT_KEY_IFNAME, true);
-	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-to",
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, NFT_FWD_TO_MAP,
 		      NFT_KEY_IFNAME, true);
-	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, "bridges",
+	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, NFT_BRIDGES_SET,
 		      NFT_KEY_IFNAME, false);
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PUBSRC_MAP,
 		      NFT_KEY_IFNAME, true);
 	nft_pm_build_pub(b);
 	/* Flush and refill in one transaction: idempotent, never a gap. */
-	nft_batch_flush_chain(b, FAM, NFT_TABLE, "forward");
+	nft_batch_flush_chain(b, FAM, NFT_TABLE, NFT_FORWARD_CHAIN);
 	/* Who may open a published port: net-N-pubsrc (a policy's), before it passes. */
-	nft_rb_init(&rb, "forward");
+	nft_rb_init(&rb, NFT_FORWARD_CHAIN);
 	nft_rb_ct_state(&rb, NFT_CT_NEW);
 	nft_rb_ct_status(&rb, IPS_DST_NAT);
 	nft_rb_ifname_vmap(&rb, true, NFT_PUBSRC_MAP);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	/* Published ports (portmap) pass every network's isolation, and only those. */
-	nft_pm_build_pub_accept(b, "forward");
+	nft_pm_build_pub_accept(b, NFT_FORWARD_CHAIN);
 	/* Counted first: every forwarded packet, ours or not, is one we looked at. */
-	nft_rb_init(&rb, "forward");
+	nft_rb_init(&rb, NFT_FORWARD_CHAIN);
 	nft_rb_counter(&rb);
-	nft_rb_ifname_vmap(&rb, false, "fwd-from");
+	nft_rb_ifname_vmap(&rb, false, NFT_FWD_FROM_MAP);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
-	nft_rb_init(&rb, "forward");
+	nft_rb_init(&rb, NFT_FORWARD_CHAIN);
 	nft_rb_counter(&rb);
-	nft_rb_ifname_vmap(&rb, true, "fwd-to");
+	nft_rb_ifname_vmap(&rb, true, NFT_FWD_TO_MAP);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	build_input_base(b);
 }
@@ -147,7 +140,7 @@ void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool 
 	char policy[NFT_OBJ_NAME_MAX];
 	struct nft_rule_b rb;
 
-	nft_net_obj(policy, sizeof(policy), "net-", net, "-policy");
+	nft_net_obj(policy, sizeof(policy), NFT_NET_PFX, net, NFT_POLICY_SFX);
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, policy);
 	nft_rb_init(&rb, policy);
 	nft_rb_counter(&rb);
@@ -227,21 +220,21 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	struct nft_elem e = { .key = key, .key_len = IFNAMSIZ, .ifname = true };
 	struct nft_rule_b rb;
 
-	if (nft_net_obj(from, sizeof(from), "net-", net->name, "-from") < 0 ||
+	if (nft_net_obj(from, sizeof(from), NFT_NET_PFX, net->name, NFT_FROM_SFX) < 0 ||
 	    strlen(net->bridge) >= IFNAMSIZ) {
 		/* Let the batch carry the error: callers check one place. */
 		b->err = b->err ? b->err : -EINVAL;
 		snprintf(b->err_what, sizeof(b->err_what), "network name or bridge name");
 		return;
 	}
-	nft_net_obj(to, sizeof(to), "net-", net->name, "-to");
-	nft_net_obj(policy, sizeof(policy), "net-", net->name, "-policy");
-	nft_net_obj(m4, sizeof(m4), "members-", net->name, "");
-	nft_net_obj(m6, sizeof(m6), "members6-", net->name, "");
-	nft_net_obj(host, sizeof(host), "net-", net->name, "-host");
-	nft_net_obj(hostpol, sizeof(hostpol), "net-", net->name, "-hostpol");
-	nft_net_obj(egress, sizeof(egress), "net-", net->name, "-egress");
-	nft_net_obj(pubsrc, sizeof(pubsrc), "net-", net->name, "-pubsrc");
+	nft_net_obj(to, sizeof(to), NFT_NET_PFX, net->name, NFT_TO_SFX);
+	nft_net_obj(policy, sizeof(policy), NFT_NET_PFX, net->name, NFT_POLICY_SFX);
+	nft_net_obj(m4, sizeof(m4), NFT_MEMBERS4_PFX, net->name, "");
+	nft_net_obj(m6, sizeof(m6), NFT_MEMBERS6_PFX, net->name, "");
+	nft_net_obj(host, sizeof(host), NFT_NET_PFX, net->name, NFT_HOST_SFX);
+	nft_net_obj(hostpol, sizeof(hostpol), NFT_NET_PFX, net->name, NFT_HOSTPOL_SFX);
+	nft_net_obj(egress, sizeof(egress), NFT_NET_PFX, net->name, NFT_EGRESS_SFX);
+	nft_net_obj(pubsrc, sizeof(pubsrc), NFT_NET_PFX, net->name, NFT_PUBSRC_SFX);
 	strncpy(key, net->bridge, IFNAMSIZ - 1);
 
 	nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, FAM, NFT_TABLE, m4, NFT_KEY_IPV4, false);
@@ -265,7 +258,7 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	if (net->isolate) {
 		nft_rb_init(&rb, from);
-		nft_rb_ifname_set(&rb, true, "bridges");
+		nft_rb_ifname_set(&rb, true, NFT_BRIDGES_SET);
 		nft_rb_counter(&rb);
 		nft_rb_verdict(&rb, NF_DROP, NULL);
 		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
@@ -274,14 +267,14 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 		add_drop_rule(b, from);
 	/* Leaving for outside (no bridge of ours): the policy's egress rules. */
 	nft_rb_init(&rb, from);
-	nft_rb_ifname_not_set(&rb, true, "bridges");
+	nft_rb_ifname_not_set(&rb, true, NFT_BRIDGES_SET);
 	nft_rb_verdict(&rb, NFT_JUMP, egress);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, to);
 	add_ct_rules(b, to);
 	if (net->isolate) {
 		nft_rb_init(&rb, to);
-		nft_rb_ifname_set(&rb, false, "bridges");
+		nft_rb_ifname_set(&rb, false, NFT_BRIDGES_SET);
 		nft_rb_counter(&rb);
 		nft_rb_verdict(&rb, NF_DROP, NULL);
 		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
@@ -293,16 +286,16 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	e.verdict = NFT_JUMP;
 	e.chain = from;
 	e.comment = net->name;
-	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-from", &e, 1);
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_FWD_FROM_MAP, &e, 1);
 	e.chain = to;
-	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "fwd-to", &e, 1);
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_FWD_TO_MAP, &e, 1);
 	e.chain = host;
-	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "host-from", &e, 1);
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_HOST_FROM_MAP, &e, 1);
 	e.chain = pubsrc;
 	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PUBSRC_MAP, &e, 1);
 	e.verdict = NFT_CONTINUE;
 	e.chain = NULL;
-	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, "bridges", &e, 1);
+	nft_batch_elems(b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_BRIDGES_SET, &e, 1);
 }
 
 void nft_netctl_build_net(struct nft_batch *b, const struct nft_net *net)
@@ -322,11 +315,11 @@ int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t
 	char chains[5][NFT_OBJ_NAME_MAX];
 	int i, r, rules;
 
-	snprintf(chains[0], sizeof(chains[0]), "forward");
-	snprintf(chains[3], sizeof(chains[3]), "input");
-	if (nft_net_obj(chains[1], sizeof(chains[1]), "net-", net, "-from") < 0 ||
-	    nft_net_obj(chains[2], sizeof(chains[2]), "net-", net, "-policy") < 0 ||
-	    nft_net_obj(chains[4], sizeof(chains[4]), "net-", net, "-host") < 0)
+	snprintf(chains[0], sizeof(chains[0]), NFT_FORWARD_CHAIN);
+	snprintf(chains[3], sizeof(chains[3]), NFT_INPUT_CHAIN);
+	if (nft_net_obj(chains[1], sizeof(chains[1]), NFT_NET_PFX, net, NFT_FROM_SFX) < 0 ||
+	    nft_net_obj(chains[2], sizeof(chains[2]), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0 ||
+	    nft_net_obj(chains[4], sizeof(chains[4]), NFT_NET_PFX, net, NFT_HOST_SFX) < 0)
 		return -EINVAL;
 	for (i = 0; i < 5; i++) {
 		rules = 0;
@@ -373,8 +366,8 @@ static int ensure_host(struct nft_conn *c, const struct nft_net *net, char *errb
 	struct nft_batch b;
 	int r;
 
-	nft_net_obj(host, sizeof(host), "net-", net->name, "-host");
-	nft_net_obj(hostpol, sizeof(hostpol), "net-", net->name, "-hostpol");
+	nft_net_obj(host, sizeof(host), NFT_NET_PFX, net->name, NFT_HOST_SFX);
+	nft_net_obj(hostpol, sizeof(hostpol), NFT_NET_PFX, net->name, NFT_HOSTPOL_SFX);
 	r = nft_list_rules(c, FAM, NFT_TABLE, host, host_walk_cb, &w, errbuf, n);
 	if (r < 0)
 		return r;
@@ -384,7 +377,7 @@ static int ensure_host(struct nft_conn *c, const struct nft_net *net, char *errb
 	nft_batch_begin(&b, c);
 	build_input_base(&b);
 	build_host(&b, net, host, hostpol);
-	nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, "host-from", &e, 1);
+	nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_HOST_FROM_MAP, &e, 1);
 	r = nft_batch_send(c, &b, errbuf, n);
 	nft_batch_free(&b);
 	return r < 0 ? r : 1;
@@ -404,7 +397,7 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 	int r, tries, base, rules;
 	bool repair;
 
-	if (nft_net_obj(from, sizeof(from), "net-", net->name, "-from") < 0) {
+	if (nft_net_obj(from, sizeof(from), NFT_NET_PFX, net->name, NFT_FROM_SFX) < 0) {
 		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects",
 			 net->name);
 		return -EINVAL;
@@ -423,9 +416,9 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 		 * The base objects once: refilling forward would reset its counters. A table
 		 * made before host access had no input chain: then it is made now.
 		 */
-		base = r ? 0 : nft_chain_exists(c, FAM, NFT_TABLE, "forward", errbuf, n);
+		base = r ? 0 : nft_chain_exists(c, FAM, NFT_TABLE, NFT_FORWARD_CHAIN, errbuf, n);
 		if (base > 0)
-			base = nft_chain_exists(c, FAM, NFT_TABLE, "input", errbuf, n);
+			base = nft_chain_exists(c, FAM, NFT_TABLE, NFT_INPUT_CHAIN, errbuf, n);
 		if (base < 0)
 			return base;
 		nft_batch_begin(&b, c);
@@ -600,7 +593,7 @@ static int rm_elem_cb(const void *key, size_t key_len, const char *comment,
 	if (!comment || strcmp(comment, w->net) || key_len != IFNAMSIZ)
 		return 0;
 	nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, w->set, &e, 1);
-	if (!strcmp(w->set, "fwd-from") && w->n_bridges < ARRAY_LEN(w->bridges))
+	if (!strcmp(w->set, NFT_FWD_FROM_MAP) && w->n_bridges < ARRAY_LEN(w->bridges))
 		memcpy(w->bridges[w->n_bridges++], key, IFNAMSIZ);
 	return 0;
 }
@@ -615,12 +608,12 @@ static int rm_bridges(struct rm_walk *w)
 		struct nft_elem e = { .key = w->bridges[i], .key_len = IFNAMSIZ,
 				      .verdict = NFT_CONTINUE, .ifname = true };
 
-		r = nft_get_elem(w->c, FAM, NFT_TABLE, "bridges", w->bridges[i], IFNAMSIZ,
+		r = nft_get_elem(w->c, FAM, NFT_TABLE, NFT_BRIDGES_SET, w->bridges[i], IFNAMSIZ,
 				 comment, sizeof(comment), w->errbuf, w->n);
 		if (r < 0)
 			return r;
 		if (r == 1 && !strcmp(comment, w->net))
-			nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, "bridges", &e, 1);
+			nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, NFT_BRIDGES_SET, &e, 1);
 	}
 	return 0;
 }
@@ -642,6 +635,10 @@ static int rm_rule_cb(uint64_t handle, const char *comment, void *data)
  * except group sets "grp-N-G" and policy marks "pol-N-HASH", whose last part has no '-'
  * or '.' (policy/ enforces that), so network "a" never claims network "a-b"'s objects.
  */
+/* The per-group kinds of object a network's removal takes along. */
+static const char *const group_kinds[] = { NFT_GRP4_PFX, NFT_GRP6_PFX, NFT_POL_PFX,
+					   NFT_ADDR4_PFX, NFT_ADDR6_PFX };
+
 static bool is_net_obj(const char *name, const char *net, const char *const *names)
 {
 	char want[NFT_OBJ_NAME_MAX];
@@ -652,17 +649,9 @@ static bool is_net_obj(const char *name, const char *net, const char *const *nam
 		if (!strcmp(name, want))
 			return true;
 	}
-	for (i = 0; i < 5; i++) {
-		static const char *const pfxs[] = { "grp-", "grp6-", "pol-", "addr-", "addr6-" };
-		const char *pfx = pfxs[i], *rest;
-
-		snprintf(want, sizeof(want), "%s%s-", pfx, net);
-		if (strncmp(name, want, strlen(want)))
-			continue;
-		rest = name + strlen(want);
-		if (*rest && !strpbrk(rest, "-."))
+	for (i = 0; i < ARRAY_LEN(group_kinds); i++)
+		if (nft_group_of(name, group_kinds[i], net))
 			return true;
-	}
 	return false;
 }
 
@@ -698,12 +687,13 @@ static int collect_cb(const char *name, void *data)
 
 int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, size_t n)
 {
-	static const char *const chain_pfx[] = { "net-", "-from", "net-", "-to",
-		"net-", "-policy", "net-", "-host", "net-", "-hostpol", "net-", "-egress",
-		"net-", "-pubsrc", "nat-", "", "nat6-", "",
+	static const char *const chain_pfx[] = { NFT_NET_PFX, NFT_FROM_SFX, NFT_NET_PFX, NFT_TO_SFX,
+		NFT_NET_PFX, NFT_POLICY_SFX, NFT_NET_PFX, NFT_HOST_SFX, NFT_NET_PFX, NFT_HOSTPOL_SFX,
+		NFT_NET_PFX, NFT_EGRESS_SFX, NFT_NET_PFX, NFT_PUBSRC_SFX, NFT_NAT4_PFX, "",
+		NFT_NAT6_PFX, "",
 		NULL };
-	static const char *const set_pfx[] = { "members-", "", "members6-", "",
-		"masq-", "", "masq6-", "", NULL };
+	static const char *const set_pfx[] = { NFT_MEMBERS4_PFX, "", NFT_MEMBERS6_PFX, "",
+		NFT_MASQ4_PFX, "", NFT_MASQ6_PFX, "", NULL };
 	struct name_list chains = { .net = net, .prefixes = chain_pfx };
 	struct name_list sets = { .net = net, .prefixes = set_pfx };
 	struct rm_walk w = { .c = c, .net = net, .errbuf = errbuf, .n = n };
@@ -718,22 +708,22 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 	nft_batch_begin(&b, c);
 	w.b = &b;
 	snprintf(w.tag, sizeof(w.tag), "net:%s", net);
-	w.set = "fwd-from";
-	r = nft_list_elems(c, FAM, NFT_TABLE, "fwd-from", rm_elem_cb, &w, errbuf, n);
-	w.set = "fwd-to";
+	w.set = NFT_FWD_FROM_MAP;
+	r = nft_list_elems(c, FAM, NFT_TABLE, NFT_FWD_FROM_MAP, rm_elem_cb, &w, errbuf, n);
+	w.set = NFT_FWD_TO_MAP;
 	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, "fwd-to", rm_elem_cb, &w, errbuf, n);
-	w.set = "host-from";
+		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_FWD_TO_MAP, rm_elem_cb, &w, errbuf, n);
+	w.set = NFT_HOST_FROM_MAP;
 	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, "host-from", rm_elem_cb, &w, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_HOST_FROM_MAP, rm_elem_cb, &w, errbuf, n);
 	w.set = NFT_PUBSRC_MAP;
 	if (r >= 0)
 		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_PUBSRC_MAP, rm_elem_cb, &w, errbuf, n);
 	if (r >= 0)
 		r = rm_bridges(&w);
-	w.chain = "postrouting";
+	w.chain = NFT_POSTROUTING_CHAIN;
 	if (r >= 0)
-		r = nft_list_rules(c, FAM, NFT_TABLE, "postrouting", rm_rule_cb, &w, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, rm_rule_cb, &w, errbuf, n);
 	w.chain = NFT_INBOUND_CHAIN;	/* "net:N published-only" (ruleset/inbound.h) */
 	if (r >= 0)
 		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, rm_rule_cb, &w, errbuf,

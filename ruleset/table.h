@@ -45,12 +45,8 @@
 
 #include "nft/batch.h"
 #include "nft/conn.h"
+#include "ruleset/names.h"
 #include "util/ip.h"
-
-#define NFT_TABLE "netctl"
-#define NFT_PUBSRC_MAP "pub-src"	/* oifname : jump net-<net>-pubsrc (policy v2) */
-#define NFT_NET_NAME_MAX 64	/* keeps "grp-<net>-<group>" within nft's limits */
-#define NFT_OBJ_NAME_MAX 160
 
 /* A growable list of object names, filled by nft_list_* callbacks. */
 struct nft_names {
@@ -94,9 +90,6 @@ struct nft_net {
 bool nft_comment_is(const char *comment, const char *id);
 /** nft_member_comment() - "@id @name", or "@id" when there is no name or no room. */
 void nft_member_comment(char *buf, size_t n, const char *id, const char *name);
-
-/** nft_net_obj() - "<prefix><net><suffix>", e.g. ("net-", "web", "-from"). */
-int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix);
 
 /**
  * nft_netctl_build_base() - table, forward chain with its two vmap rules, input chain

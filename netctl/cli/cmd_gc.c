@@ -356,7 +356,7 @@ static int snap_link(const struct netlib_link *l, void *data)
 struct snap_set {
 	struct snap *s;
 	const char *set;
-	int own;		/* set_is_nets() */
+	enum nft_set_owner own;	/* whose elements are the network's */
 };
 
 /* An ifname key (NUL-padded to IFNAMSIZ), not an IPv6 address. */
@@ -406,16 +406,16 @@ static int snap_elem(const void *key, size_t key_len, const char *comment, const
 
 	size_t cl = comment ? strlen(comment) : 0, nl = strlen(ss->s->net);
 
-	if (ss->own == 3 && !(cl > nl && comment[cl - nl - 1] == ' ' &&
-			      !strcmp(comment + cl - nl, ss->s->net)))
+	if (ss->own == NFT_OWNER_COMMENT &&
+	    !(cl > nl && comment[cl - nl - 1] == ' ' && !strcmp(comment + cl - nl, ss->s->net)))
 		return 0;
-	if (ss->own == 3) {
+	if (ss->own == NFT_OWNER_COMMENT) {
 		port_key(key, key_len, k, sizeof(k));
 	} else if (key_is_name(key, key_len)) {
-		if (ss->own == 2 && strncmp(key, ss->s->bridge, key_len))
+		if (ss->own == NFT_OWNER_BRIDGE && strncmp(key, ss->s->bridge, key_len))
 			return 0;
 		snprintf(k, sizeof(k), "\"%.*s\"", (int)strnlen(key, key_len), (const char *)key);
-	} else if (ss->own == 2) {
+	} else if (ss->own == NFT_OWNER_BRIDGE) {
 		return 0;
 	} else if (key_len == 4 || key_len == 16) {
 		memcpy(a.b, key, key_len);
@@ -425,28 +425,6 @@ static int snap_elem(const void *key, size_t key_len, const char *comment, const
 	}
 	return snap_add(ss->s, "nft element %s in %s%s%s%s", k, ss->set, comment && *comment ?
 			" (" : "", comment ? comment : "", comment && *comment ? ")" : "");
-}
-
-/*
- * 1: all of the set's elements are this network's; 2: only its bridge's; 3: those
- * whose comment ends with " NET" (portmap's shared maps); 0: none.
- */
-static int set_is_nets(const char *set, const char *net)
-{
-	static const char *const own[] = { "members-", "members6-", "masq-", "masq6-" };
-	size_t i, nl = strlen(net);
-
-	if (!strcmp(set, "fwd-from") || !strcmp(set, "fwd-to") || !strcmp(set, "bridges"))
-		return 2;
-	if (str_has_prefix(set, "dnat-") || str_has_prefix(set, "pub-"))
-		return 3;
-	for (i = 0; i < ARRAY_SIZE(own); i++)
-		if (str_has_prefix(set, own[i]) && !strcmp(set + strlen(own[i]), net))
-			return 1;
-	if ((str_has_prefix(set, "grp-") && !strncmp(set + 4, net, nl) && set[4 + nl] == '-') ||
-	    (str_has_prefix(set, "grp6-") && !strncmp(set + 5, net, nl) && set[5 + nl] == '-'))
-		return 1;
-	return 0;
 }
 
 static int snap_store(struct snap *s, const struct conflist *cl)
@@ -507,10 +485,10 @@ static void snap_take(struct snap *s, const struct conflist *cl)
 		if (nft_list_sets(&c, NFPROTO_INET, NFT_TABLE, set_name, &sets, ebuf,
 				  sizeof(ebuf)) >= 0)
 			for (i = 0; i < sets.n; i++) {
-				int own = set_is_nets(sets.names[i], cl->name);
+				enum nft_set_owner own = nft_set_owner(sets.names[i], cl->name);
 				struct snap_set ss = { s, sets.names[i], own };
 
-				if (own)
+				if (own != NFT_OWNER_NONE)
 					nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, sets.names[i],
 						       snap_elem, &ss, ebuf, sizeof(ebuf));
 			}
@@ -807,7 +785,7 @@ static enum nft_state guards_check(struct nft_conn *c, const struct nftnet *nn)
 	char ebuf[256];
 	int rules;
 
-	if (nn->portmap && chain_rules(c, "prerouting") > 0) {
+	if (nn->portmap && chain_rules(c, NFT_PREROUTING_CHAIN) > 0) {
 		rules = chain_rules(c, NFT_LO_CHAIN);
 		if (rules == 0)
 			return NFT_FLUSHED;
@@ -846,10 +824,10 @@ static enum nft_state nft_check(struct nft_conn *c, const struct nftscan *s)
 			if ((k < 2 && !nn->fw) || (k == 2 && !nn->masq))
 				continue;
 			if (k == 0)
-				str_copy(chain, sizeof(chain), "forward");
+				str_copy(chain, sizeof(chain), NFT_FORWARD_CHAIN);
 			else
-				nft_net_obj(chain, sizeof(chain), k == 1 ? "net-" : "nat-", nn->net,
-					    k == 1 ? "-from" : "");
+				nft_net_obj(chain, sizeof(chain), k == 1 ? NFT_NET_PFX : NFT_NAT4_PFX,
+					    nn->net, k == 1 ? NFT_FROM_SFX : "");
 			rules = chain_rules(c, chain);
 			if (rules == 0)
 				return NFT_FLUSHED;
@@ -859,10 +837,10 @@ static enum nft_state nft_check(struct nft_conn *c, const struct nftscan *s)
 		for (j = 0; j < nn->atts.n; j++) {
 			n = result_addrs(nn->atts.v[j].result, ips, ARRAY_SIZE(ips));
 			for (k = 0; k < n; k++) {
-				if (nn->fw && !elem_there(c, "members-", "members6-", nn->net,
+				if (nn->fw && !elem_there(c, NFT_MEMBERS4_PFX, NFT_MEMBERS6_PFX, nn->net,
 							  &ips[k].addr))
 					st = NFT_MISSING;
-				if (nn->masq && !elem_there(c, "masq-", "masq6-", nn->net,
+				if (nn->masq && !elem_there(c, NFT_MASQ4_PFX, NFT_MASQ6_PFX, nn->net,
 							    &ips[k].addr))
 					st = NFT_MISSING;
 			}

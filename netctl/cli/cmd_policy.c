@@ -522,8 +522,9 @@ static bool is_published(const struct ip_addr *a, uint8_t proto, uint16_t port)
 	if (proto == POLICY_PROTO_ICMP || nft_conn_open(&c, err, sizeof(err)) < 0)
 		return false;
 	len = nft_pm_pub_key(&m, key);
-	r = nft_get_elem(&c, NFPROTO_INET, NFT_TABLE, a->family == AF_INET ? "pub-v4" : "pub-v6",
-			 key, len, comment, sizeof(comment), err, sizeof(err));
+	r = nft_get_elem(&c, NFPROTO_INET, NFT_TABLE,
+			 a->family == AF_INET ? NFT_PUB_V4_SET : NFT_PUB_V6_SET, key, len,
+			 comment, sizeof(comment), err, sizeof(err));
 	nft_conn_close(&c);
 	return r == 1;
 }

@@ -82,7 +82,7 @@ static int net_cb(const char *name, void *data)
 	size_t n = strlen(name);
 	char net[NFT_OBJ_NAME_MAX];
 
-	if (!str_has_prefix(name, "net-") || n <= 11 || strcmp(name + n - 7, "-policy"))
+	if (!str_has_prefix(name, NFT_NET_PFX) || n <= 11 || strcmp(name + n - 7, NFT_POLICY_SFX))
 		return 0;
 	snprintf(net, sizeof(net), "%.*s", (int)(n - 11), name + 4);
 	return nft_names_push(l, net);
@@ -165,7 +165,7 @@ static int take_sample(struct sample *s, char *err, size_t n)
 	for (i = 0; r >= 0 && i < s->n_nets; i++)
 		r = knet_read(&c, s->nets[i], &s->k[i], err, n);
 	if (r >= 0)
-		r = nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, "fwd-from", fwd_cb, s, err, n);
+		r = nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, NFT_FWD_FROM_MAP, fwd_cb, s, err, n);
 	nft_conn_close(&c);
 	if (r >= 0 && (r = netlib_open(&nl, err, n)) == 0) {
 		r = netlib_link_foreach(&nl, link_cb, s, err, n);

@@ -91,11 +91,9 @@ static int group_elem_cb(const void *key, size_t key_len, const char *comment,
 static int set_cb(const char *name, void *data)
 {
 	struct group_walk *w = data;
-	char p4[NFT_OBJ_NAME_MAX], p6[NFT_OBJ_NAME_MAX];
 
-	snprintf(p4, sizeof(p4), "grp-%s-", w->k->net);
-	snprintf(p6, sizeof(p6), "grp6-%s-", w->k->net);
-	if (!str_has_prefix(name, p4) && !str_has_prefix(name, p6))
+	if (!nft_group_of(name, NFT_GRP4_PFX, w->k->net) &&
+	    !nft_group_of(name, NFT_GRP6_PFX, w->k->net))
 		return 0;
 	return nft_names_push(&w->sets, name);
 }
@@ -122,11 +120,13 @@ static int read_groups(struct nft_conn *c, struct knet *k, char *errbuf, size_t 
 	r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, &w, errbuf, n);
 	for (i = 0; r >= 0 && i < w.sets.n; i++) {
 		const char *s = w.sets.names[i];
-		const char *gname = strchr(s, '-') + 1 + strlen(k->net) + 1;
+		const char *gname = nft_group_of(s, NFT_GRP4_PFX, k->net);
 		struct knet_group *g;
 
-		if (strpbrk(gname, "-.") || strlen(gname) > POLICY_GROUP_MAX)
-			continue;	/* another network's set whose name starts like ours */
+		if (!gname)
+			gname = nft_group_of(s, NFT_GRP6_PFX, k->net);
+		if (strlen(gname) > POLICY_GROUP_MAX)
+			continue;
 		g = group_get(k, gname);
 		if (!g)
 			r = -ENOMEM;
@@ -165,14 +165,13 @@ static int rule_cb(const struct nft_rule_info *ri, void *data)
 static int mark_cb(const char *name, void *data)
 {
 	struct knet *k = data;
-	char pfx[NFT_OBJ_NAME_MAX];
+	const char *hash = nft_group_of(name, NFT_POL_PFX, k->net);
 	char *end;
 	uint64_t h;
 
-	snprintf(pfx, sizeof(pfx), "pol-%s-", k->net);
-	if (!str_has_prefix(name, pfx) || strlen(name) != strlen(pfx) + 16)
+	if (!hash || strlen(hash) != 16)
 		return 0;
-	h = strtoull(name + strlen(pfx), &end, 16);
+	h = strtoull(hash, &end, 16);
 	if (*end)
 		return 0;
 	k->has_mark = true;
@@ -197,15 +196,15 @@ static int read_host(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
 	int r, i;
 
 	k->n_r_policy = k->n_r;
-	nft_net_obj(chain, sizeof(chain), "net-", k->net, "-hostpol");
+	nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, k->net, NFT_HOSTPOL_SFX);
 	r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
-	nft_net_obj(chain, sizeof(chain), "net-", k->net, "-host");
+	nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, k->net, NFT_HOST_SFX);
 	if (r >= 0)
 		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, host_cb, k, errbuf, n);
 	/* Version 2: egress and published ports' sources (chains older networks lack). */
 	for (i = 0; r >= 0 && i < 2; i++) {
-		nft_net_obj(chain, sizeof(chain), "net-", k->net,
-			    i ? POLICY_PUBSRC_SUFFIX : POLICY_EGRESS_SUFFIX);
+		nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, k->net,
+			    i ? NFT_PUBSRC_SFX : NFT_EGRESS_SFX);
 		r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
 		if (r == 1)
 			r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
@@ -219,13 +218,13 @@ int knet_read(struct nft_conn *c, const char *net, struct knet *k, char *errbuf,
 	int r;
 
 	memset(k, 0, sizeof(*k));
-	if (nft_net_obj(chain, sizeof(chain), "net-", net, "-policy") < 0) {
+	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0) {
 		snprintf(errbuf, n, "\"%s\" is not a network name", net);
 		return -EINVAL;
 	}
 	snprintf(k->net, sizeof(k->net), "%s", net);
-	nft_net_obj(m4, sizeof(m4), "members-", net, "");
-	nft_net_obj(m6, sizeof(m6), "members6-", net, "");
+	nft_net_obj(m4, sizeof(m4), NFT_MEMBERS4_PFX, net, "");
+	nft_net_obj(m6, sizeof(m6), NFT_MEMBERS6_PFX, net, "");
 	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
 	if (r < 0)
 		return r;

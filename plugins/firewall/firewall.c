@@ -36,8 +36,8 @@ static int nft_fail(struct cni_ctx *ctx, int r, const char *msg, const char *det
 
 static void member_sets(const char *net, char *s4, char *s6)
 {
-	nft_net_obj(s4, NFT_OBJ_NAME_MAX, "members-", net, "");
-	nft_net_obj(s6, NFT_OBJ_NAME_MAX, "members6-", net, "");
+	nft_net_obj(s4, NFT_OBJ_NAME_MAX, NFT_MEMBERS4_PFX, net, "");
+	nft_net_obj(s6, NFT_OBJ_NAME_MAX, NFT_MEMBERS6_PFX, net, "");
 }
 
 /*

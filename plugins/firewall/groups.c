@@ -90,18 +90,8 @@ struct grp_list {
 static int grp_cb(const char *name, void *data)
 {
 	struct grp_list *l = data;
-	char p4[NFT_OBJ_NAME_MAX], p6[NFT_OBJ_NAME_MAX];
-	const char *rest;
 
-	snprintf(p4, sizeof(p4), "grp-%s-", l->net);
-	snprintf(p6, sizeof(p6), "grp6-%s-", l->net);
-	if (str_has_prefix(name, p4))
-		rest = name + strlen(p4);
-	else if (str_has_prefix(name, p6))
-		rest = name + strlen(p6);
-	else
-		return 0;
-	if (!*rest || strpbrk(rest, "-."))
+	if (!nft_group_of(name, NFT_GRP4_PFX, l->net) && !nft_group_of(name, NFT_GRP6_PFX, l->net))
 		return 0;
 	return nft_names_push(&l->list, name);
 }
@@ -117,7 +107,7 @@ int fw_groups_build_del(struct nft_conn *conn, struct nft_batch *b, const struct
 	r = nft_list_sets(conn, NFPROTO_INET, NFT_TABLE, grp_cb, &l, errbuf, n);
 	for (i = 0; i < l.list.n && r >= 0; i++) {
 		const char *set = l.list.names[i];
-		bool v6 = str_has_prefix(set, "grp6-");
+		bool v6 = str_has_prefix(set, NFT_GRP6_PFX);
 
 		r = nft_netctl_build_elems_del(conn, b, v6 ? NULL : set, v6 ? set : NULL,
 					       c->addrs, c->n_addrs, id, errbuf, n);

@@ -17,6 +17,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 #include "ruleset/loopback.h"
+#include "ruleset/names.h"
 #include "ruleset/table.h"
 #include "ruleset/portmap.h"
 #include "nft/rule.h"
@@ -235,6 +236,27 @@ static void test_names(void **state)
 	nft_netctl_build_net(&b, &bad);
 	assert_int_equal(b.err, -EINVAL);
 	nft_batch_free(&b);
+}
+
+/* A group's sets: their names parse back, and never as another network's. */
+static void test_group_names(void **state)
+{
+	char buf[NFT_OBJ_NAME_MAX];
+
+	assert_int_equal(nft_group_set(buf, sizeof(buf), NFT_GRP6_PFX, "web", "db"), 0);
+	assert_string_equal(buf, "grp6-web-db");
+	assert_string_equal(nft_group_of(buf, NFT_GRP6_PFX, "web"), "db");
+	assert_null(nft_group_of(buf, NFT_GRP4_PFX, "web"));
+	assert_null(nft_group_of("grp-web-a-db", NFT_GRP4_PFX, "web"));	/* net web-a's */
+	assert_string_equal(nft_group_of("grp-web-a-db", NFT_GRP4_PFX, "web-a"), "db");
+	assert_null(nft_group_of("grp-web-", NFT_GRP4_PFX, "web"));
+	assert_null(nft_group_of("grp-webx-db", NFT_GRP4_PFX, "web"));
+	assert_int_equal(nft_set_owner("members6-web", "web"), NFT_OWNER_ALL);
+	assert_int_equal(nft_set_owner("members-web2", "web"), NFT_OWNER_NONE);
+	assert_int_equal(nft_set_owner("grp-web-db", "web"), NFT_OWNER_ALL);
+	assert_int_equal(nft_set_owner("fwd-to", "web"), NFT_OWNER_BRIDGE);
+	assert_int_equal(nft_set_owner("dnat-ip-v6", "web"), NFT_OWNER_COMMENT);
+	assert_int_equal(nft_set_owner("spoof-v4", "web"), NFT_OWNER_NONE);
 }
 
 /* Many elements are split into several messages (libnftnl writes without bounds). */
@@ -459,7 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_text),	cmocka_unit_test(test_rule_errors),
 		cmocka_unit_test(test_batch_error_kept), cmocka_unit_test(test_netctl_layout),
-		cmocka_unit_test(test_names),		cmocka_unit_test(test_elems_chunked),
+		cmocka_unit_test(test_names),		cmocka_unit_test(test_group_names),		cmocka_unit_test(test_elems_chunked),
 		cmocka_unit_test(test_comments),	cmocka_unit_test(test_concat_shape),
 		cmocka_unit_test(test_portmap),	cmocka_unit_test(test_spoofchk),
 		cmocka_unit_test(test_guards),
