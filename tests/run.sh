@@ -38,7 +38,7 @@ count() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$f" = 0 ] || failed_names+=("$name")
-	printf '== %s: %d passed, %d failed\n' "$name" "$p" "$f"
+	printf '== %s: %d passed, %d failed (%d s)\n' "$name" "$p" "$f" $((SECONDS - started))
 }
 
 run_unit() {
@@ -46,6 +46,7 @@ run_unit() {
 	for t in "$dir"/tests/test_*; do
 		[ -x "$t" ] || continue
 		out=$(mktemp)
+		started=$SECONDS
 		CMOCKA_MESSAGE_OUTPUT=TAP timeout "$TIMEOUT" "$t" >"$out" 2>&1
 		status=$?
 		grep -vE '^ok ' "$out" | grep -v '^1\.\.' | grep -v '^# ' || true
@@ -61,6 +62,7 @@ run_fuzz_replay() {
 		[ -x "$t" ] || continue
 		name=${t##*/fuzz_}
 		out=$(mktemp)
+		started=$SECONDS
 		if [ -d "tests/fuzz/corpus/$name" ]; then
 			timeout "$TIMEOUT" "$t" "tests/fuzz/corpus/$name" >"$out" 2>&1
 			status=$?
@@ -85,6 +87,7 @@ run_integration() {
 	for t in "${list[@]}"; do
 		[ -f "$t" ] || continue
 		out=$(mktemp)
+		started=$SECONDS
 		timeout --kill-after=10 "$TIMEOUT" tests/lib/sandbox.sh bash "$t" >"$out" 2>&1
 		status=$?
 		if ! grep -q '^# done$' "$out" && [ "$status" = 0 ]; then
