@@ -8,7 +8,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "ruleset/loopback.h"
-#include "ruleset/table.h"
+#include "ruleset/names.h"
 #include "nft/read.h"
 
 #define FAM NFPROTO_INET

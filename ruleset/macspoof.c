@@ -11,7 +11,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 #include "ruleset/macspoof.h"
-#include "ruleset/table.h"
+#include "ruleset/names.h"
 #include "nft/read.h"
 
 #define FAM NFPROTO_BRIDGE

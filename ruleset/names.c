@@ -1,9 +1,41 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "nft/rule.h"
 #include "ruleset/names.h"
 #include "util/str.h"
+
+bool nft_comment_is(const char *comment, const char *id)
+{
+	size_t n = strlen(id);
+
+	return comment && !strncmp(comment, id, n) && (comment[n] == '\0' || comment[n] == ' ');
+}
+
+void nft_member_comment(char *buf, size_t n, const char *id, const char *name)
+{
+	if (!name || !*name || strchr(name, '"') ||
+	    str_printf(buf, n, "%s %s", id, name) < 0 || strlen(buf) > NFT_COMMENT_MAX)
+		snprintf(buf, n, "%s", id);
+}
+
+int nft_names_push(struct nft_names *l, const char *name)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *p = realloc(l->names, cap * sizeof(*l->names));
+
+		if (!p)
+			return -ENOMEM;
+		l->names = p;
+		l->cap = cap;
+	}
+	snprintf(l->names[l->n++], NFT_OBJ_NAME_MAX, "%s", name);
+	return 0;
+}
 
 int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix)
 {

@@ -3,7 +3,8 @@
  * Every name netctl gives in nftables, and the only place that spells them: its two
  * tables, and in them every chain, set and map, with the formats of the ones made per
  * network ("net-<net>-from") and per policy group ("grp-<net>-<group>"). The layout
- * itself is described in ruleset/table.h (inet) and ruleset/spoofchk.h (bridge).
+ * itself is described in ruleset/table.h (inet) and ruleset/spoofchk.h (bridge). Also
+ * the element comments that name a container, and a list of names read back.
  */
 #ifndef NETCTL_RULESET_NAMES_H
 #define NETCTL_RULESET_NAMES_H
@@ -78,6 +79,24 @@
 #define NFT_SPOOF_MAC_SET "spoof-mac"
 #define NFT_SPOOF_V4_SET "spoof-v4"
 #define NFT_SPOOF_V6_SET "spoof-v6"
+
+/*
+ * Element comments: the container ID, optionally followed by " " and the container's
+ * name (members sets keep it, so a changed policy can refill its groups).
+ */
+/** nft_comment_is() - does element comment @comment belong to container @id? */
+bool nft_comment_is(const char *comment, const char *id);
+/** nft_member_comment() - "@id @name", or "@id" when there is no name or no room. */
+void nft_member_comment(char *buf, size_t n, const char *id, const char *name);
+
+/* A growable list of object names, filled by nft_list_* callbacks. */
+struct nft_names {
+	char (*names)[NFT_OBJ_NAME_MAX];
+	size_t n, cap;
+};
+
+/** nft_names_push() - append @name (truncated to NFT_OBJ_NAME_MAX). 0 or -ENOMEM. */
+int nft_names_push(struct nft_names *l, const char *name);
 
 /** nft_net_obj() - "<prefix><net><suffix>", e.g. (NFT_NET_PFX, "web", NFT_FROM_SFX). */
 int nft_net_obj(char *buf, size_t n, const char *prefix, const char *net, const char *suffix);

@@ -11,7 +11,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "ruleset/loopback.h"
-#include "ruleset/table.h"
+#include "ruleset/names.h"
 #include "ruleset/portmap.h"
 #include "nft/read.h"
 #include "util/str.h"

@@ -18,20 +18,6 @@
 
 #define FAM NFPROTO_INET
 
-bool nft_comment_is(const char *comment, const char *id)
-{
-	size_t n = strlen(id);
-
-	return comment && !strncmp(comment, id, n) && (comment[n] == '\0' || comment[n] == ' ');
-}
-
-void nft_member_comment(char *buf, size_t n, const char *id, const char *name)
-{
-	if (!name || !*name || strchr(name, '"') ||
-	    str_printf(buf, n, "%s %s", id, name) < 0 || strlen(buf) > NFT_COMMENT_MAX)
-		snprintf(buf, n, "%s", id);
-}
-
 /* Traffic from a network's bridge to the host itself: its net-N-host chain. */
 static void build_input_base(struct nft_batch *b)
 {
@@ -653,21 +639,6 @@ static bool is_net_obj(const char *name, const char *net, const char *const *nam
 		if (nft_group_of(name, group_kinds[i], net))
 			return true;
 	return false;
-}
-
-int nft_names_push(struct nft_names *l, const char *name)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *p = realloc(l->names, cap * sizeof(*l->names));
-
-		if (!p)
-			return -ENOMEM;
-		l->names = p;
-		l->cap = cap;
-	}
-	snprintf(l->names[l->n++], NFT_OBJ_NAME_MAX, "%s", name);
-	return 0;
 }
 
 struct name_list {

@@ -48,15 +48,6 @@
 #include "ruleset/names.h"
 #include "util/ip.h"
 
-/* A growable list of object names, filled by nft_list_* callbacks. */
-struct nft_names {
-	char (*names)[NFT_OBJ_NAME_MAX];
-	size_t n, cap;
-};
-
-/** nft_names_push() - append @name (truncated to NFT_OBJ_NAME_MAX). 0 or -ENOMEM. */
-int nft_names_push(struct nft_names *l, const char *name);
-
 /* What a network's containers may reach of the host itself (its input hook). */
 enum nft_host_access {
 	NFT_HOST_ALL,		/* everything (the default for icc on) */
@@ -82,14 +73,6 @@ struct nft_net {
 	enum nft_host_access host;	/* set when the network's chains are made */
 };
 
-/*
- * Element comments: the container ID, optionally followed by " " and the container's
- * name (members sets keep it, so a changed policy can refill its groups).
- */
-/** nft_comment_is() - does element comment @comment belong to container @id? */
-bool nft_comment_is(const char *comment, const char *id);
-/** nft_member_comment() - "@id @name", or "@id" when there is no name or no room. */
-void nft_member_comment(char *buf, size_t n, const char *id, const char *name);
 
 /**
  * nft_netctl_build_base() - table, forward chain with its two vmap rules, input chain
