@@ -9,8 +9,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "nft/conn.h"
 #include "ruleset/spoofchk.h"
 
 static long long now_us(void)
@@ -29,6 +31,7 @@ int main(int argc, char **argv)
 				{ .family = AF_INET6, .b = { 0xfd, 0x79 } } };
 	struct nft_spoof_port p = { .port = port, .mac = { 0x02, 0, 0, 0x42 },
 				    .addrs = a, .n_addrs = 2, .ll6 = true };
+	struct nft_conn c;
 	long long t;
 
 	/* all attaches, then all detaches: an attach right after a detach would wait for
@@ -41,8 +44,10 @@ int main(int argc, char **argv)
 		a[0].b[2] = a[1].b[14] = p.mac[4] = (unsigned char)(j >> 8);
 		a[0].b[3] = a[1].b[15] = p.mac[5] = (unsigned char)j;
 		t = now_us();
-		r = i < k ? nft_spoofchk_attach(&p, id, ebuf, sizeof(ebuf)) :
-			    nft_spoofchk_detach(&p, id, ebuf, sizeof(ebuf));
+		memset(&c, 0, sizeof(c));	/* a plugin run's own connection */
+		r = i < k ? nft_spoofchk_attach(&c, &p, id, ebuf, sizeof(ebuf)) :
+			    nft_spoofchk_detach(&c, &p, id, ebuf, sizeof(ebuf));
+		nft_conn_close(&c);
 		if (r < 0) {
 			fprintf(stderr, "%s: %s\n", i < k ? "attach" : "detach", ebuf);
 			return 1;

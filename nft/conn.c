@@ -51,6 +51,11 @@ fail:
 	}
 }
 
+int nft_conn_ensure(struct nft_conn *c, char *errbuf, size_t n)
+{
+	return c->nl ? 0 : nft_conn_open(c, errbuf, n);
+}
+
 /*
  * Releasing an nfnetlink socket runs nft_rcv_nl_event(), which flushes the pending
  * transaction destroy work (nf_tables_trans_destroy_flush_work(): a synchronize_rcu)

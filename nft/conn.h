@@ -19,6 +19,11 @@ struct nft_conn {
 /** nft_conn_open() - open a socket with extended ACKs on. Return 0 or -errno. */
 int nft_conn_open(struct nft_conn *c, char *errbuf, size_t n);
 /**
+ * nft_conn_ensure() - open @c unless it is open: a run's modules share one socket
+ * that the first one to need it opens. @c starts zeroed. Return 0 or -errno.
+ */
+int nft_conn_ensure(struct nft_conn *c, char *errbuf, size_t n);
+/**
  * nft_conn_close() - close it (safe on a closed or zeroed @c). After a batch that
  * deleted something, the kernel makes the closing process wait for an RCU grace
  * period (8-16 ms here); the socket's last reference is then dropped by a short-lived

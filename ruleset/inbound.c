@@ -56,13 +56,12 @@ static void build_rule(struct nft_batch *b, const char *bridge, const char *tag)
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
-int nft_inbound_apply(const char *net, const char *bridge, bool routed, char *errbuf,
-		      size_t n)
+int nft_inbound_apply(struct nft_conn *c, const char *net, const char *bridge, bool routed,
+		      char *errbuf, size_t n)
 {
 	char tag[NFT_OBJ_NAME_MAX];
 	struct found f = { .tag = tag };
 	struct nft_batch b;
-	struct nft_conn c;
 	size_t i;
 	int r;
 
@@ -70,42 +69,39 @@ int nft_inbound_apply(const char *net, const char *bridge, bool routed, char *er
 		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects", net);
 		return -EINVAL;
 	}
-	r = nft_conn_open(&c, errbuf, n);
+	r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
 	/* One small dump (a rule per masquerading network), then nothing or one batch. */
-	r = nft_list_rules(&c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, &f, errbuf, n);
+	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, &f, errbuf, n);
 	if (r < 0 || (routed ? f.n == 0 : f.n > 0))
 		goto out;
-	nft_batch_begin(&b, &c);
+	nft_batch_begin(&b, c);
 	if (routed)
 		for (i = 0; i < f.n; i++)
 			nft_batch_del_rule(&b, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, f.handles[i]);
 	else
 		build_rule(&b, bridge, tag);
-	r = nft_batch_send(&c, &b, errbuf, n);
+	r = nft_batch_send(c, &b, errbuf, n);
 	nft_batch_free(&b);
 out:
-	nft_conn_close(&c);
 	return r < 0 ? r : 0;
 }
 
-int nft_inbound_check(const char *net, char *errbuf, size_t n)
+int nft_inbound_check(struct nft_conn *c, const char *net, char *errbuf, size_t n)
 {
 	char tag[NFT_OBJ_NAME_MAX];
 	struct found f = { .tag = tag };
-	struct nft_conn c;
 	int r;
 
 	if (rule_tag(tag, sizeof(tag), net) < 0) {
 		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects", net);
 		return -EINVAL;
 	}
-	r = nft_conn_open(&c, errbuf, n);
+	r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	r = nft_list_rules(&c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, &f, errbuf, n);
-	nft_conn_close(&c);
+	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, &f, errbuf, n);
 	if (r < 0)
 		return r;
 	if (!f.n)

@@ -77,51 +77,48 @@ static int make_keys(const char *port, const uint8_t mac[6], char name[IFNAMSIZ]
 	return 0;
 }
 
-int nft_macspoof_check(const char *port, const uint8_t mac[6], char *errbuf, size_t n)
+int nft_macspoof_check(struct nft_conn *c, const char *port, const uint8_t mac[6], char *errbuf,
+		       size_t n)
 {
 	char name[IFNAMSIZ], pair[IFNAMSIZ + 8], comment[256];
-	struct nft_conn c;
 	int r;
 
 	r = make_keys(port, mac, name, pair, errbuf, n);
 	if (r == 0)
-		r = nft_conn_open(&c, errbuf, n);
+		r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	r = nft_get_elem(&c, FAM, NFT_TABLE, SET_PORTS, name, IFNAMSIZ, comment,
+	r = nft_get_elem(c, FAM, NFT_TABLE, SET_PORTS, name, IFNAMSIZ, comment,
 			 sizeof(comment), errbuf, n);
 	if (r > 0)
-		r = nft_get_elem(&c, FAM, NFT_TABLE, SET_OK, pair, sizeof(pair), comment,
+		r = nft_get_elem(c, FAM, NFT_TABLE, SET_OK, pair, sizeof(pair), comment,
 				 sizeof(comment), errbuf, n);
-	nft_conn_close(&c);
 	return r;
 }
 
-int nft_macspoof_attach(const char *port, const uint8_t mac[6], const char *container_id,
-			char *errbuf, size_t n)
+int nft_macspoof_attach(struct nft_conn *c, const char *port, const uint8_t mac[6],
+			const char *container_id, char *errbuf, size_t n)
 {
 	char name[IFNAMSIZ], pair[IFNAMSIZ + 8];
 	struct nft_elem e = { .key = name, .key_len = IFNAMSIZ, .verdict = NFT_CONTINUE,
 			      .comment = container_id, .ifname = true };
 	struct nft_batch b;
-	struct nft_conn c;
 	int r;
 
 	r = make_keys(port, mac, name, pair, errbuf, n);
 	if (r == 0)
-		r = nft_conn_open(&c, errbuf, n);
+		r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	r = ensure_base(&c, errbuf, n);
+	r = ensure_base(c, errbuf, n);
 	if (r == 0) {
-		nft_batch_begin(&b, &c);
+		nft_batch_begin(&b, c);
 		nft_batch_elems(&b, true, 0, FAM, NFT_TABLE, SET_PORTS, &e, 1);
 		e.key = pair;
 		e.key_len = sizeof(pair);
 		nft_batch_elems(&b, true, 0, FAM, NFT_TABLE, SET_OK, &e, 1);
 		r = nft_batch_commit(&b, errbuf, n);
 	}
-	nft_conn_close(&c);
 	return r;
 }
 
@@ -149,42 +146,40 @@ static int walk_cb(const void *key, size_t key_len, const char *comment, const c
 	return 0;
 }
 
-static int remove_matching(struct walk *w, char *errbuf, size_t n)
+static int remove_matching(struct nft_conn *c, struct walk *w, char *errbuf, size_t n)
 {
 	static const char *const sets[] = { SET_PORTS, SET_OK };
 	struct nft_batch b;
-	struct nft_conn c;
 	size_t i;
 	int r;
 
-	r = nft_conn_open(&c, errbuf, n);
+	r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	nft_batch_begin(&b, &c);
+	nft_batch_begin(&b, c);
 	w->b = &b;
 	for (i = 0, r = 0; r >= 0 && i < sizeof(sets) / sizeof(sets[0]); i++) {
 		w->set = sets[i];
-		r = nft_list_elems(&c, FAM, NFT_TABLE, sets[i], walk_cb, w, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, sets[i], walk_cb, w, errbuf, n);
 	}
 	if (r >= 0)
 		r = nft_batch_commit(&b, errbuf, n);
 	else
 		nft_batch_free(&b);
-	nft_conn_close(&c);
 	return r < 0 ? r : 0;
 }
 
-int nft_macspoof_detach(const char *container_id, char *errbuf, size_t n)
+int nft_macspoof_detach(struct nft_conn *c, const char *container_id, char *errbuf, size_t n)
 {
 	struct walk w = { .id = container_id };
 
-	return remove_matching(&w, errbuf, n);
+	return remove_matching(c, &w, errbuf, n);
 }
 
-int nft_macspoof_gc(bool (*keep)(const char *id, void *data), void *data, char *errbuf,
-		    size_t n)
+int nft_macspoof_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
+		    char *errbuf, size_t n)
 {
 	struct walk w = { .keep = keep, .data = data };
 
-	return remove_matching(&w, errbuf, n);
+	return remove_matching(c, &w, errbuf, n);
 }

@@ -153,13 +153,11 @@ static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
 	return r;
 }
 
-int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
-		    const struct ip_addr *addr, const char *container_id, char *errbuf,
-		    size_t n)
+int nft_masq_attach(struct nft_conn *c, const char *net, const struct ip_prefix *subnet,
+		    const struct ip_addr *addr, const char *container_id, char *errbuf, size_t n)
 {
 	bool v4 = addr->family == AF_INET;
 	char chain[NFT_OBJ_NAME_MAX], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
-	struct nft_conn c;
 	int r, tries;
 
 	if (nft_net_obj(chain, sizeof(chain), v4 ? NFT_NAT4_PFX : NFT_NAT6_PFX, net, "") < 0 ||
@@ -169,25 +167,23 @@ int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
 	}
 	nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "");
 	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
-	r = nft_conn_open(&c, errbuf, n);
+	r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
 	for (tries = 0; tries < 3; tries++) {
-		r = masq_prepare(&c, net, chain, v4 ? s4 : s6, subnet, errbuf, n);
+		r = masq_prepare(c, net, chain, v4 ? s4 : s6, subnet, errbuf, n);
 		if (r != -EEXIST)
 			break;
 	}
 	if (r >= 0)
-		r = nft_netctl_elems_add(&c, s4, s6, addr, 1, container_id, errbuf, n);
-	nft_conn_close(&c);
+		r = nft_netctl_elems_add(c, s4, s6, addr, 1, container_id, errbuf, n);
 	return r < 0 ? r : 0;
 }
 
-int nft_masq_detach(const char *net, const struct ip_addr *addr, const char *container_id,
-		    char *errbuf, size_t n)
+int nft_masq_detach(struct nft_conn *c, const char *net, const struct ip_addr *addr,
+		    const char *container_id, char *errbuf, size_t n)
 {
 	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
-	struct nft_conn c;
 	int r;
 
 	if (nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "") < 0) {
@@ -195,11 +191,10 @@ int nft_masq_detach(const char *net, const struct ip_addr *addr, const char *con
 		return -EINVAL;
 	}
 	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
-	r = nft_conn_open(&c, errbuf, n);
+	r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	r = nft_netctl_elems_del(&c, s4, s6, addr, addr ? 1 : 0, container_id, errbuf, n);
-	nft_conn_close(&c);
+	r = nft_netctl_elems_del(c, s4, s6, addr, addr ? 1 : 0, container_id, errbuf, n);
 	return r;
 }
 
@@ -225,13 +220,12 @@ static int gc_cb(const void *key, size_t key_len, const char *comment, const cha
 	return 0;
 }
 
-int nft_masq_gc(const char *net, bool (*keep)(const char *id, void *data), void *data,
-		char *errbuf, size_t n)
+int nft_masq_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id, void *data),
+		void *data, char *errbuf, size_t n)
 {
 	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	struct gc_walk w = { .keep = keep, .data = data };
 	struct nft_batch b;
-	struct nft_conn c;
 	int r;
 
 	if (nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "") < 0) {
@@ -239,19 +233,18 @@ int nft_masq_gc(const char *net, bool (*keep)(const char *id, void *data), void 
 		return -EINVAL;
 	}
 	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
-	r = nft_conn_open(&c, errbuf, n);
+	r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	nft_batch_begin(&b, &c);
+	nft_batch_begin(&b, c);
 	w.b = &b;
 	w.set = s4;
-	r = nft_list_elems(&c, FAM, NFT_TABLE, s4, gc_cb, &w, errbuf, n);
+	r = nft_list_elems(c, FAM, NFT_TABLE, s4, gc_cb, &w, errbuf, n);
 	w.set = s6;
 	if (r >= 0)
-		r = nft_list_elems(&c, FAM, NFT_TABLE, s6, gc_cb, &w, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, s6, gc_cb, &w, errbuf, n);
 	if (r >= 0)
-		r = nft_batch_send(&c, &b, errbuf, n);
+		r = nft_batch_send(c, &b, errbuf, n);
 	nft_batch_free(&b);
-	nft_conn_close(&c);
 	return r;
 }

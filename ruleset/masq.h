@@ -13,26 +13,27 @@
 
 #include "util/ip.h"
 
+struct nft_conn;
+
 /**
  * nft_masq_attach() - masquerade @addr (of @subnet) of container @container_id on @net.
  * Return 0, or -errno with the failing object and the kernel's words in @errbuf.
  */
-int nft_masq_attach(const char *net, const struct ip_prefix *subnet,
-		    const struct ip_addr *addr, const char *container_id, char *errbuf,
-		    size_t n);
+int nft_masq_attach(struct nft_conn *c, const char *net, const struct ip_prefix *subnet,
+		    const struct ip_addr *addr, const char *container_id, char *errbuf, size_t n);
 
 /**
  * nft_masq_detach() - remove @container_id's element for @addr (NULL: every element
  * of that container on @net). Missing table, set or element is success.
  */
-int nft_masq_detach(const char *net, const struct ip_addr *addr, const char *container_id,
-		    char *errbuf, size_t n);
+int nft_masq_detach(struct nft_conn *c, const char *net, const struct ip_addr *addr,
+		    const char *container_id, char *errbuf, size_t n);
 
 /**
  * nft_masq_gc() - remove every element of @net's masquerade sets whose container ID
  * (the comment up to a space) @keep does not want kept; for the bridge plugin's GC.
  */
-int nft_masq_gc(const char *net, bool (*keep)(const char *id, void *data), void *data,
-		char *errbuf, size_t n);
+int nft_masq_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id, void *data),
+		void *data, char *errbuf, size_t n);
 
 #endif

@@ -337,28 +337,26 @@ static void batch_keys(struct nft_batch *b, const struct keys *k, bool add, cons
 	}
 }
 
-int nft_spoofchk_attach(const struct nft_spoof_port *p, const char *container_id,
-			char *errbuf, size_t n)
+int nft_spoofchk_attach(struct nft_conn *c, const struct nft_spoof_port *p,
+			const char *container_id, char *errbuf, size_t n)
 {
 	struct nft_batch b;
-	struct nft_conn c;
 	struct keys k;
 	int r;
 
 	r = make_keys(p, &k, errbuf, n);
 	if (r == 0)
-		r = nft_conn_open(&c, errbuf, n);
+		r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	r = base_rules(&c, errbuf, n);
+	r = base_rules(c, errbuf, n);
 	if (r >= 0) {
-		nft_batch_begin(&b, &c);
+		nft_batch_begin(&b, c);
 		if (r == 0)
 			nft_spoofchk_build(&b);
 		batch_keys(&b, &k, true, container_id);
 		r = nft_batch_commit(&b, errbuf, n);
 	}
-	nft_conn_close(&c);
 	return r;
 }
 
@@ -372,37 +370,35 @@ static int has(struct nft_conn *c, const char *set, const void *key, size_t len,
 	return r;
 }
 
-int nft_spoofchk_check(const struct nft_spoof_port *p, char *what, size_t wn, char *errbuf,
-		       size_t n)
+int nft_spoofchk_check(struct nft_conn *c, const struct nft_spoof_port *p, char *what,
+		       size_t wn, char *errbuf, size_t n)
 {
 	char txt[IP_STR_MAX + 16];
-	struct nft_conn c;
 	struct keys k;
 	size_t i;
 	int r;
 
 	r = make_keys(p, &k, errbuf, n);
 	if (r == 0)
-		r = nft_conn_open(&c, errbuf, n);
+		r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	r = base_rules(&c, errbuf, n);
+	r = base_rules(c, errbuf, n);
 	if (r == 0)
 		snprintf(what, wn, "the rules (chain bridge netctl %s is missing or empty)",
 			 NFT_SPOOF_CHAIN);
 	if (r > 0)
-		r = has(&c, SET_PORTS, k.port, IFNAMSIZ, "the port", what, wn, errbuf, n);
+		r = has(c, SET_PORTS, k.port, IFNAMSIZ, "the port", what, wn, errbuf, n);
 	if (r > 0)
-		r = has(&c, SET_MAC, k.mac, sizeof(k.mac), "its MAC", what, wn, errbuf, n);
+		r = has(c, SET_MAC, k.mac, sizeof(k.mac), "its MAC", what, wn, errbuf, n);
 	for (i = 0; r > 0 && i < k.n_ip; i++) {
 		struct ip_addr a = { .family = k.ip_len[i] == IFNAMSIZ + 4 ? AF_INET : AF_INET6 };
 
 		memcpy(a.b, k.ip[i] + IFNAMSIZ, ip_addr_size(&a));
 		snprintf(txt, sizeof(txt), "address ");
 		ip_addr_format(&a, txt + strlen(txt), sizeof(txt) - strlen(txt));
-		r = has(&c, k.ip_set[i], k.ip[i], k.ip_len[i], txt, what, wn, errbuf, n);
+		r = has(c, k.ip_set[i], k.ip[i], k.ip_len[i], txt, what, wn, errbuf, n);
 	}
-	nft_conn_close(&c);
 	return r;
 }
 
@@ -450,49 +446,45 @@ static int remove_matching(struct nft_conn *c, struct walk *w, char *errbuf, siz
 	return r;
 }
 
-int nft_spoofchk_detach(const struct nft_spoof_port *p, const char *container_id,
-			char *errbuf, size_t n)
+int nft_spoofchk_detach(struct nft_conn *c, const struct nft_spoof_port *p,
+			const char *container_id, char *errbuf, size_t n)
 {
 	struct walk w = { .id = container_id };
 	struct nft_batch b;
-	struct nft_conn c;
 	struct keys k;
 	int r;
 
 	if (p && make_keys(p, &k, errbuf, n) < 0)
 		p = NULL;
-	r = nft_conn_open(&c, errbuf, n);
+	r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
 	r = -ENOENT;
 	if (p) {
 		/* no port element: a DEL before already removed them all */
-		r = nft_get_elem(&c, FAM, NFT_TABLE, SET_PORTS, k.port, IFNAMSIZ, NULL, 0,
+		r = nft_get_elem(c, FAM, NFT_TABLE, SET_PORTS, k.port, IFNAMSIZ, NULL, 0,
 				 errbuf, n);
 		if (r > 0) {
-			nft_batch_begin(&b, &c);
+			nft_batch_begin(&b, c);
 			batch_keys(&b, &k, false, NULL);
 			/* -ENOENT: some element was not the one ADD made: walk */
 			r = nft_batch_commit(&b, errbuf, n);
 		}
 	}
 	if (r == -ENOENT)
-		r = remove_matching(&c, &w, errbuf, n);
-	nft_conn_close(&c);
+		r = remove_matching(c, &w, errbuf, n);
 	return r < 0 ? r : 0;
 }
 
-int nft_spoofchk_gc(bool (*keep)(const char *id, void *data), void *data, char *errbuf,
-		    size_t n)
+int nft_spoofchk_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
+		    char *errbuf, size_t n)
 {
 	struct walk w = { .keep = keep, .data = data };
-	struct nft_conn c;
 	int r;
 
-	r = nft_conn_open(&c, errbuf, n);
+	r = nft_conn_ensure(c, errbuf, n);
 	if (r < 0)
 		return r;
-	r = remove_matching(&c, &w, errbuf, n);
-	nft_conn_close(&c);
+	r = remove_matching(c, &w, errbuf, n);
 	return r < 0 ? r : 0;
 }

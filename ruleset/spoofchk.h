@@ -56,21 +56,21 @@ void nft_spoofchk_build(struct nft_batch *b);
  * @container_id; makes the rules first when they are missing (or were flushed).
  * Return 0, or -errno with the failing object and the kernel's words in @errbuf.
  */
-int nft_spoofchk_attach(const struct nft_spoof_port *p, const char *container_id,
-			char *errbuf, size_t n);
+int nft_spoofchk_attach(struct nft_conn *c, const struct nft_spoof_port *p,
+			const char *container_id, char *errbuf, size_t n);
 /**
  * nft_spoofchk_check() - 1 when the rules and every element of @p are in place, 0 when
  * not (what is missing in @what), -errno when the kernel cannot be asked.
  */
-int nft_spoofchk_check(const struct nft_spoof_port *p, char *what, size_t wn, char *errbuf,
-		       size_t n);
+int nft_spoofchk_check(struct nft_conn *c, const struct nft_spoof_port *p, char *what,
+		       size_t wn, char *errbuf, size_t n);
 /**
  * nft_spoofchk_detach() - drop @container_id's elements: by key when @p is known (a
  * missing port element means they are gone already), else by walking the sets.
  */
-int nft_spoofchk_detach(const struct nft_spoof_port *p, const char *container_id,
-			char *errbuf, size_t n);
+int nft_spoofchk_detach(struct nft_conn *c, const struct nft_spoof_port *p,
+			const char *container_id, char *errbuf, size_t n);
 /** nft_spoofchk_gc() - drop every element whose container ID @keep does not want kept. */
-int nft_spoofchk_gc(bool (*keep)(const char *id, void *data), void *data, char *errbuf,
-		    size_t n);
+int nft_spoofchk_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
+		    char *errbuf, size_t n);
 #endif

@@ -764,14 +764,14 @@ static bool spoof_att(const struct nftnet *nn, const struct att *a, struct spoof
 }
 
 /* 1 in place (or nothing to check), 0 missing, -errno. */
-static int spoof_check(const struct nftnet *nn, const struct att *a)
+static int spoof_check(struct nft_conn *c, const struct nftnet *nn, const struct att *a)
 {
 	struct spoof_att s;
 	char what[128], ebuf[256];
 
 	if (!spoof_att(nn, a, &s))
 		return 1;
-	return nft_spoofchk_check(&s.p, what, sizeof(what), ebuf, sizeof(ebuf));
+	return nft_spoofchk_check(c, &s.p, what, sizeof(what), ebuf, sizeof(ebuf));
 }
 
 enum nft_state { NFT_OK, NFT_MISSING, NFT_FLUSHED };
@@ -796,7 +796,7 @@ static enum nft_state guards_check(struct nft_conn *c, const struct nftnet *nn)
 		rules = chain_rules(c, NFT_INBOUND_CHAIN);
 		if (rules == 0)
 			return NFT_FLUSHED;
-		if (rules < 0 || nft_inbound_check(nn->net, ebuf, sizeof(ebuf)) != 1)
+		if (rules < 0 || nft_inbound_check(c, nn->net, ebuf, sizeof(ebuf)) != 1)
 			return NFT_MISSING;
 	}
 	return NFT_OK;
@@ -844,7 +844,7 @@ static enum nft_state nft_check(struct nft_conn *c, const struct nftscan *s)
 							    &ips[k].addr))
 					st = NFT_MISSING;
 			}
-			if (nn->spoof && spoof_check(nn, &nn->atts.v[j]) == 0)
+			if (nn->spoof && spoof_check(c, nn, &nn->atts.v[j]) == 0)
 				st = NFT_MISSING;
 		}
 	}
@@ -881,8 +881,8 @@ static bool result_port_mac(json_t *result, const char *bridge, const char *ifna
 }
 
 /* Re-add one attachment's nft state; "" on success, else what failed in @why. */
-static int rebuild_att(struct gc *g, const struct nftnet *nn, const struct att *a, char *why,
-		       size_t wn)
+static int rebuild_att(struct gc *g, struct nft_conn *c, const struct nftnet *nn,
+		       const struct att *a, char *why, size_t wn)
 {
 	struct chain_err err = { .plugin = -1 };
 	struct conflist cl = { 0 };
@@ -904,47 +904,40 @@ static int rebuild_att(struct gc *g, const struct nftnet *nn, const struct att *
 	for (i = 0; r == 0 && nn->masq && i < n; i++) {
 		struct ip_prefix sub = ip_prefix_network(&ips[i]);
 
-		r = nft_masq_attach(nn->net, &sub, &ips[i].addr, a->id, ebuf, sizeof(ebuf));
+		r = nft_masq_attach(c, nn->net, &sub, &ips[i].addr, a->id, ebuf, sizeof(ebuf));
 		if (r < 0)
 			snprintf(why, wn, "ipMasq: %s", ebuf);
 	}
 	if (r == 0 && nn->masq && n) {
-		r = nft_inbound_apply(nn->net, nn->bridge, nn->routed, ebuf, sizeof(ebuf));
+		r = nft_inbound_apply(c, nn->net, nn->bridge, nn->routed, ebuf, sizeof(ebuf));
 		if (r < 0)
 			snprintf(why, wn, "published-only: %s", ebuf);
 	}
 	if (r == 0 && nn->macspoof &&
 	    result_port_mac(a->result, nn->bridge, a->ifname, port, sizeof(port), mac) &&
-	    nft_macspoof_check(port, mac, ebuf, sizeof(ebuf)) == 0) {
-		r = nft_macspoof_attach(port, mac, a->id, ebuf, sizeof(ebuf));
+	    nft_macspoof_check(c, port, mac, ebuf, sizeof(ebuf)) == 0) {
+		r = nft_macspoof_attach(c, port, mac, a->id, ebuf, sizeof(ebuf));
 		if (r < 0)
 			snprintf(why, wn, "macspoofchk: %s", ebuf);
 	}
-	if (r == 0 && nn->spoof && spoof_check(nn, a) == 0) {
+	if (r == 0 && nn->spoof && spoof_check(c, nn, a) == 0) {
 		struct spoof_att s;
 
 		spoof_att(nn, a, &s);
-		r = nft_spoofchk_attach(&s.p, a->id, ebuf, sizeof(ebuf));
+		r = nft_spoofchk_attach(c, &s.p, a->id, ebuf, sizeof(ebuf));
 		if (r < 0)
 			snprintf(why, wn, "spoofchk: %s", ebuf);
 	}
 	return r;
 }
 
-static int delete_table(char *ebuf, size_t n)
+static int delete_table(struct nft_conn *c, char *ebuf, size_t n)
 {
-	struct nft_conn c;
 	struct nft_batch b;
-	int r = nft_conn_open(&c, ebuf, n);
 
-	if (r < 0)
-		return r;
-	nft_batch_begin(&b, &c);
+	nft_batch_begin(&b, c);
 	nft_batch_table(&b, false, NFPROTO_INET, NFT_TABLE);
-	r = nft_batch_send(&c, &b, ebuf, n);
-	nft_batch_free(&b);
-	nft_conn_close(&c);
-	return r;
+	return nft_batch_commit(&b, ebuf, n);
 }
 
 /* Every network's lock, in name order (paths_net_foreach sorts): the table is shared. */
@@ -986,7 +979,7 @@ static void gc_nft(struct gc *g)
 	struct net_locks locks = { .g = g };
 	struct nftscan s = { .g = g };
 	enum nft_state st;
-	struct nft_conn c;
+	struct nft_conn c = { 0 };
 	char ebuf[1024], why[1200];
 	size_t i, j;
 	int r;
@@ -1001,11 +994,10 @@ static void gc_nft(struct gc *g)
 		goto out;
 	}
 	st = nft_check(&c, &s);
-	nft_conn_close(&c);
 	if (st == NFT_OK)
 		goto out;
 	if (st == NFT_FLUSHED) {
-		r = delete_table(ebuf, sizeof(ebuf));
+		r = delete_table(&c, ebuf, sizeof(ebuf));
 		say(g, r < 0, NULL, NULL, NULL, "table inet %s lost its rules: %s%s", NFT_TABLE,
 		    r < 0 ? "cannot delete it to rebuild: " : "deleted it to rebuild it",
 		    r < 0 ? ebuf : "");
@@ -1016,13 +1008,14 @@ static void gc_nft(struct gc *g)
 		for (j = 0; j < s.v[i].atts.n; j++) {
 			const struct att *a = &s.v[i].atts.v[j];
 
-			r = rebuild_att(g, &s.v[i], a, why, sizeof(why));
+			r = rebuild_att(g, &c, &s.v[i], a, why, sizeof(why));
 			say(g, r < 0, s.v[i].net, a->id, a->ifname,
 			    "%s: %s nftables state of %s (%s)%s%s", s.v[i].net,
 			    r < 0 ? "cannot rebuild the" : "rebuilt the", a->id, a->ifname,
 			    r < 0 ? ": " : "", r < 0 ? why : "");
 		}
 out:
+	nft_conn_close(&c);
 	unlock_all(&locks);
 	for (i = 0; i < s.n; i++)
 		att_free(&s.v[i].atts);

@@ -548,6 +548,7 @@ static int member_of_family(const struct knet *k, int i, int family)
 static int outside_end(const struct knet *k, const struct popts *o, int *fi, int *ti,
 		       struct policy_flow *f)
 {
+	struct nft_conn c = { 0 };	/* opened only to read published-only */
 	char err[512];
 	int j;
 
@@ -556,12 +557,13 @@ static int outside_end(const struct knet *k, const struct popts *o, int *fi, int
 		j = member_of_family(k, *ti, f->outside.family);
 		f->published = k->m[j].addr.family == f->outside.family &&
 			       is_published(&k->m[j].addr, f->proto, f->port);
-		f->published_only = nft_inbound_check(k->net, err, sizeof(err)) == 1;
+		f->published_only = nft_inbound_check(&c, k->net, err, sizeof(err)) == 1;
 		*fi = *ti;
 	} else if (*ti < 0 && *fi >= 0 && ip_addr_parse(o->pos[2], &f->outside) == 0) {
 		f->to_outside = true;
 		*ti = *fi;
 	}
+	nft_conn_close(&c);
 	return 0;
 }
 

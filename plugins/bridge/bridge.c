@@ -15,6 +15,7 @@
 #include "cni/exec.h"
 #include "netlib/addr.h"
 #include "netlib/netns.h"
+#include "nft/conn.h"
 #include "ruleset/macspoof.h"
 #include "ruleset/inbound.h"
 #include "ruleset/masq.h"
@@ -43,6 +44,7 @@ struct br_run {
 	char hostveth[IFNAMSIZ];
 	struct netlib_link br, hv, cv;
 	struct spoof sp;	/* ADD: bound once sp.p.port is set */
+	struct nft_conn nft;	/* one nf_tables socket for the run, opened when needed */
 	char ebuf[1024];
 };
 
@@ -56,6 +58,7 @@ static void run_close(struct br_run *b)
 {
 	netlib_close(&b->host);
 	netlib_close(&b->cont);
+	nft_conn_close(&b->nft);
 	if (b->ns_fd >= 0)
 		close(b->ns_fd);
 	b->ns_fd = -1;
@@ -86,7 +89,7 @@ static void spoof_detach(struct br_run *b, const struct nft_spoof_port *p)
 {
 	char ignore[256];
 
-	nft_spoofchk_detach(p, b->ctx->env.container_id, ignore, sizeof(ignore));
+	nft_spoofchk_detach(&b->nft, p, b->ctx->env.container_id, ignore, sizeof(ignore));
 }
 
 /* The veth, container end born in the netns. A host end left by a crashed ADD of the
@@ -286,7 +289,7 @@ static void masq_detach(struct br_run *b)
 {
 	char ignore[256];
 
-	nft_masq_detach(b->ctx->conf.name, NULL, b->ctx->env.container_id, ignore,
+	nft_masq_detach(&b->nft, b->ctx->conf.name, NULL, b->ctx->env.container_id, ignore,
 			sizeof(ignore));
 }
 
@@ -298,7 +301,7 @@ static int masq_attach(struct br_run *b, const struct cni_result *res)
 	for (i = 0; i < res->n_ips; i++) {
 		struct ip_prefix net = ip_prefix_network(&res->ips[i].address);
 
-		r = nft_masq_attach(b->ctx->conf.name, &net, &res->ips[i].address.addr,
+		r = nft_masq_attach(&b->nft, b->ctx->conf.name, &net, &res->ips[i].address.addr,
 				    b->ctx->env.container_id, b->ebuf, sizeof(b->ebuf));
 		if (r < 0) {
 			masq_detach(b);
@@ -306,7 +309,7 @@ static int masq_attach(struct br_run *b, const struct cni_result *res)
 		}
 	}
 	/* A masquerading network: from outside, only published ports (unless routed). */
-	r = nft_inbound_apply(b->ctx->conf.name, b->c.bridge, b->c.routed, b->ebuf,
+	r = nft_inbound_apply(&b->nft, b->ctx->conf.name, b->c.bridge, b->c.routed, b->ebuf,
 			      sizeof(b->ebuf));
 	if (r < 0) {
 		masq_detach(b);
@@ -343,7 +346,7 @@ static int check_inbound(struct br_run *b)
 
 	if (b->c.routed)
 		return 0;
-	r = nft_inbound_check(b->ctx->conf.name, b->ebuf, sizeof(b->ebuf));
+	r = nft_inbound_check(&b->nft, b->ctx->conf.name, b->ebuf, sizeof(b->ebuf));
 	if (r < 0)
 		return fail(b, r, "cannot read the published-only rules");
 	if (r > 0)
@@ -404,7 +407,7 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	/* bound before the container interface is up: no frame of it goes unchecked */
 	if (r == 0 && b->c.spoofchk) {
 		spoof_port(b, b->hv.name, b->cv.mac, res, CONT_IDX, &b->sp);
-		r = nft_spoofchk_attach(&b->sp.p, b->ctx->env.container_id, b->ebuf,
+		r = nft_spoofchk_attach(&b->nft, &b->sp.p, b->ctx->env.container_id, b->ebuf,
 					sizeof(b->ebuf));
 		if (r < 0) {
 			b->sp.p.port = NULL;
@@ -483,7 +486,7 @@ static int br_add(struct cni_ctx *ctx)
 	if (r == 0)
 		r = fill_interfaces(&b, res);
 	if (r == 0 && b.c.macspoofchk) {
-		r = nft_macspoof_attach(b.hv.name, b.cv.mac, ctx->env.container_id, b.ebuf,
+		r = nft_macspoof_attach(&b.nft, b.hv.name, b.cv.mac, ctx->env.container_id, b.ebuf,
 					sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot set up macspoofchk");
@@ -523,7 +526,7 @@ static int del_spoof(struct br_run *b)
 			idx = i;
 	if (idx >= 0)
 		spoof_port(b, b->hostveth, mac, prev, idx, &sp);
-	r = nft_spoofchk_detach(idx >= 0 ? &sp.p : NULL, b->ctx->env.container_id, b->ebuf,
+	r = nft_spoofchk_detach(&b->nft, idx >= 0 ? &sp.p : NULL, b->ctx->env.container_id, b->ebuf,
 				sizeof(b->ebuf));
 	return r < 0 ? fail(b, r, "cannot remove the spoofchk entries") : 0;
 }
@@ -566,13 +569,13 @@ static int br_del(struct cni_ctx *ctx)
 	if (r < 0)
 		fail(&b, r, "cannot delete the veth pair");
 	if (r == 0 && b.c.ip_masq) {
-		r = nft_masq_detach(ctx->conf.name, NULL, ctx->env.container_id, b.ebuf,
+		r = nft_masq_detach(&b.nft, ctx->conf.name, NULL, ctx->env.container_id, b.ebuf,
 				    sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot remove the ipMasq entries");
 	}
 	if (r == 0 && b.c.macspoofchk) {
-		r = nft_macspoof_detach(ctx->env.container_id, b.ebuf, sizeof(b.ebuf));
+		r = nft_macspoof_detach(&b.nft, ctx->env.container_id, b.ebuf, sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot remove the macspoofchk entries");
 	}
@@ -637,7 +640,7 @@ static int check_macspoof(struct br_run *b)
 	char mac[18];
 	int r;
 
-	r = nft_macspoof_check(b->hv.name, b->cv.mac, b->ebuf, sizeof(b->ebuf));
+	r = nft_macspoof_check(&b->nft, b->hv.name, b->cv.mac, b->ebuf, sizeof(b->ebuf));
 	if (r < 0)
 		return fail(b, r, "cannot read the macspoofchk entries");
 	if (r > 0)
@@ -655,7 +658,7 @@ static int check_spoof(struct br_run *b, int idx)
 	int r;
 
 	spoof_port(b, b->hv.name, b->cv.mac, b->ctx->prev, idx, &sp);
-	r = nft_spoofchk_check(&sp.p, what, sizeof(what), b->ebuf, sizeof(b->ebuf));
+	r = nft_spoofchk_check(&b->nft, &sp.p, what, sizeof(what), b->ebuf, sizeof(b->ebuf));
 	if (r < 0)
 		return fail(b, r, "cannot read the spoofchk entries");
 	if (r > 0)
@@ -823,18 +826,18 @@ static int br_gc(struct cni_ctx *ctx)
 	if (r < 0)
 		fail(&b, r, "cannot remove stale veths");
 	if (r == 0 && b.c.ip_masq) {
-		r = nft_masq_gc(ctx->conf.name, gc_keep_id, ctx->conf.root, b.ebuf,
+		r = nft_masq_gc(&b.nft, ctx->conf.name, gc_keep_id, ctx->conf.root, b.ebuf,
 				sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot remove stale ipMasq entries");
 	}
 	if (r == 0 && b.c.macspoofchk) {
-		r = nft_macspoof_gc(gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
+		r = nft_macspoof_gc(&b.nft, gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot remove stale macspoofchk entries");
 	}
 	if (r == 0 && b.c.spoofchk) {
-		r = nft_spoofchk_gc(gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
+		r = nft_spoofchk_gc(&b.nft, gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
 		if (r < 0)
 			fail(&b, r, "cannot remove stale spoofchk entries");
 	}
