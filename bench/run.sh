@@ -33,6 +33,7 @@ benches+=(
 	"firewall.sh|firewall plugin alone, growth to 1000"
 	"firewall-dataplane.sh|data plane: iperf3 TCP between two containers"
 	"spoofchk.sh|spoofchk: per-port source binding at 1000 containers, data plane and ADD"
+	"policy-v2.sh|policy v2: 1000 entries and 10,000 CIDRs, apply time and TCP throughput"
 )
 [ -x "$HERE/bandwidth.sh" ] && benches+=("bandwidth.sh|rate limits: accuracy with iperf3")
 # DNS: ours, the reference dnsname and aardvark-dns (netavark), lookups and chain cost

@@ -12,6 +12,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
+#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -250,8 +251,21 @@ static void batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int fam
 	if (msg_type == NFT_MSG_NEWSET) {
 		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, sh->key_type);
 		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sh->key_len);
-		if (sh->interval)
-			nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_INTERVAL);
+		if (sh->interval || sh->dynamic)
+			nftnl_set_set_u32(s, NFTNL_SET_FLAGS,
+					  (sh->interval ? NFT_SET_INTERVAL : 0) |
+					  (sh->dynamic ? NFT_SET_EVAL : 0));
+		if (sh->size)
+			nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, sh->size);
+		if (sh->counters) {
+			struct nftnl_expr *ctr = nftnl_expr_alloc("counter");
+
+			if (!ctr) {
+				nftnl_set_free(s);
+				return batch_fail(b, -ENOMEM, "set");
+			}
+			nftnl_set_add_expr(s, ctr);
+		}
 		if (map) {
 			nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
 			nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE,

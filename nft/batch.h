@@ -86,6 +86,9 @@ struct nft_set_shape {
 	uint32_t data_type, data_len;
 	bool host_order;	/* a string key (ifname): tells `nft list` how to show it */
 	bool interval;		/* NFT_SET_INTERVAL: elements are ranges (start, end) */
+	bool dynamic;		/* NFT_SET_EVAL: rules add elements (nft_rb_set_update()) */
+	bool counters;		/* each element carries a counter */
+	uint32_t size;		/* the most elements (0: no limit); dynamic sets need one */
 };
 /* nft's datatype ids (nftables include/datatype.h) and their sizes in bytes. */
 enum nft_dtype {

@@ -19,6 +19,7 @@
 struct walk {
 	nft_name_cb name_cb;
 	nft_elem_cb elem_cb;
+	nft_elem_counter_cb counter_cb;
 	nft_rule_cb rule_cb;
 	nft_rule_info_cb info_cb;
 	void *data;
@@ -176,6 +177,19 @@ static void fill_elems(struct nlmsghdr *nlh, const void *o)
 	nftnl_set_elems_nlmsg_build_payload(nlh, (struct nftnl_set *)o);
 }
 
+/* An element's counter (its own stateful expression: sets made with a counter). */
+static int elem_expr_cb(struct nftnl_expr *e, void *data)
+{
+	uint64_t *pb = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (name && !strcmp(name, "counter")) {
+		pb[0] += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+		pb[1] += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
+	}
+	return 0;
+}
+
 static int elem_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct walk *w = data;
@@ -211,6 +225,12 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 		}
 		if (w->elem_cb && key && !w->ret)
 			w->ret = w->elem_cb(key, klen, comment, chain, w->data);
+		if (w->counter_cb && key && !w->ret) {
+			uint64_t pb[2] = { 0, 0 };
+
+			nftnl_set_elem_expr_foreach(e, elem_expr_cb, pb);
+			w->ret = w->counter_cb(key, klen, pb[0], pb[1], w->data);
+		}
 	}
 	if (it)
 		nftnl_set_elems_iter_destroy(it);
@@ -223,6 +243,24 @@ int nft_list_elems(struct nft_conn *c, int family, const char *table, const char
 {
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct walk w = { .elem_cb = cb, .data = data, .table = table };
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
+	r = query(c, NFT_MSG_GETSETELEM, NLM_F_DUMP, family, fill_elems, s, elem_cb, &w,
+		  "listing set elements", errbuf, n);
+	nftnl_set_free(s);
+	return r;
+}
+
+int nft_list_elem_counters(struct nft_conn *c, int family, const char *table,
+			   const char *set, nft_elem_counter_cb cb, void *data, char *errbuf,
+			   size_t n)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct walk w = { .counter_cb = cb, .data = data, .table = table };
 	int r;
 
 	if (!s)

@@ -42,6 +42,16 @@ int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *
 int nft_get_elem_data(struct nft_conn *c, int family, const char *table, const char *set,
 		      const void *key, size_t key_len, char *comment, size_t comment_n,
 		      void *data, size_t *data_len, char *errbuf, size_t n);
+typedef int (*nft_elem_counter_cb)(const void *key, size_t key_len, uint64_t packets,
+				   uint64_t bytes, void *data);
+/**
+ * nft_list_elem_counters() - every element of @set with its counter (a set whose
+ * elements carry one: nft_batch_set_shaped() with .counters). 0 and nothing when the
+ * set is absent.
+ */
+int nft_list_elem_counters(struct nft_conn *c, int family, const char *table,
+			   const char *set, nft_elem_counter_cb cb, void *data, char *errbuf,
+			   size_t n);
 /** nft_list_rules() - handle and comment of every rule in @chain. */
 int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
 		   nft_rule_cb cb, void *data, char *errbuf, size_t n);

@@ -442,6 +442,28 @@ void nft_rb_dport_anon(struct nft_rule_b *rb, uint8_t proto, uint32_t set_id,
 	rb_text(rb, "%s dport { %s }", proto_name(proto), elems);
 }
 
+void nft_rb_set_update(struct nft_rule_b *rb, int family, bool src, const char *set)
+{
+	struct nftnl_expr *e, *ctr;
+
+	if (rb_family(rb, family) < 0)
+		return;
+	e_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, addr_off(family, src),
+		  family == AF_INET ? 4 : 16);
+	e = rb_expr(rb, "dynset");
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_SREG_KEY, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_OP, NFT_DYNSET_OP_UPDATE);
+	nftnl_expr_set_str(e, NFTNL_EXPR_DYNSET_SET_NAME, set);
+	ctr = nftnl_expr_alloc("counter");
+	if (!ctr)
+		return rb_fail(rb, -ENOMEM);
+	nftnl_expr_add_expr(e, NFTNL_EXPR_DYNSET_EXPRESSIONS, ctr);
+	rb_text(rb, "update @%s { %s %s counter }", set, family == AF_INET ? "ip" : "ip6",
+		src ? "saddr" : "daddr");
+}
+
 void nft_rb_limit(struct nft_rule_b *rb, uint64_t per_second, uint32_t burst)
 {
 	struct nftnl_expr *e = rb_expr(rb, "limit");

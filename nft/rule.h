@@ -84,6 +84,11 @@ void nft_rb_l4proto(struct nft_rule_b *rb, uint8_t proto);
 /* tcp/udp dport LO or LO-HI (adds the l4proto match when missing). */
 void nft_rb_dport(struct nft_rule_b *rb, uint8_t proto, uint16_t lo, uint16_t hi);
 void nft_rb_counter(struct nft_rule_b *rb);
+/*
+ * update @SET { ip|ip6 saddr|daddr counter }: the packet's address added to (or found
+ * in) dynamic set @SET, whose element's counter counts it. Fixes the rule's family.
+ */
+void nft_rb_set_update(struct nft_rule_b *rb, int family, bool src, const char *set);
 /* limit rate N/second burst B packets: the rule stops matching above the rate. */
 void nft_rb_limit(struct nft_rule_b *rb, uint64_t per_second, uint32_t burst);
 /* log prefix "P" group G: the packet goes to NFLOG group G (nft/nflog.h). */

@@ -12,6 +12,7 @@
 #include "ruleset/table.h"
 #include "nft/read.h"
 #include "policy/apply.h"
+#include "policy/compile.h"
 #include "policy/policy.h"
 #include "util/str.h"
 
@@ -28,6 +29,7 @@ struct kpol {
 	bool mark_found;
 	bool *have_set;			/* [group * 2 + v6]: the group's set exists */
 	bool *have_addr;		/* [group * 2 + v6]: its address set (v2) exists */
+	bool *addr_ok;			/* [group * 2 + v6]: and holds its ranges (apply only) */
 };
 
 static int add_stale(struct kpol *s, const char *name)
@@ -61,10 +63,17 @@ static int addr_set_cb(struct kpol *s, const char *name)
 static int set_cb(const char *name, void *data)
 {
 	struct kpol *s = data;
+	char pfx[NFT_OBJ_NAME_MAX];
 	int v6, g;
 
 	if (str_has_prefix(name, NFT_ADDR4_PFX) || str_has_prefix(name, NFT_ADDR6_PFX))
 		return addr_set_cb(s, name);
+	/* A version 2 policy's drop counts: stale under version 1. */
+	for (v6 = 0; v6 < 2; v6++) {
+		nft_net_obj(pfx, sizeof(pfx), v6 ? NFT_DROPS6_PFX : NFT_DROPS4_PFX, s->net, "");
+		if (!strcmp(name, pfx))
+			return s->p->version < 2 ? add_stale(s, name) : 0;
+	}
 	for (v6 = 0; v6 < 2; v6++) {
 		const char *rest = nft_group_of(name, v6 ? NFT_GRP6_PFX : NFT_GRP4_PFX, s->net);
 
@@ -336,12 +345,19 @@ static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, b
 	r = nft_list_chains(c, FAM, NFT_TABLE, chain_cb, s, errbuf, n);
 	if (r >= 0)
 		r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, s, errbuf, n);
+	/* v2 apply: address sets read whatever else differs, so the sets that hold
+	 * their ranges already are kept (they are large: see policy_build_v2()). */
+	if (r >= 0 && members && s->p->version >= 2)
+		r = policy_v2_addr_state(c, s->p, s->net, s->addr_ok, errbuf, n);
 	if (r < 0)
 		return r;
 	if (!s->mark_found || s->n)
 		return 0;
 	if (s->p->version >= 2) {
-		r = policy_v2_holds(c, s->p, s->net, errbuf, n);
+		r = policy_v2_rules_hold(c, s->p, s->net, errbuf, n);
+		for (g = 0; r == 1 && members && g < s->p->n_groups * 2; g++)
+			if (s->p->groups[g / 2].n_cidrs && !s->addr_ok[g])
+				r = 0;
 	} else {
 		r = rules_match(c, s->p, chain, false, errbuf, n);
 		if (r == 1)
@@ -384,7 +400,8 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 	s.names = calloc(MAX_STALE, sizeof(*s.names));
 	s.have_set = calloc(p->n_groups * 2 + 1, sizeof(*s.have_set));
 	s.have_addr = calloc(p->n_groups * 2 + 1, sizeof(*s.have_addr));
-	r = s.names && s.have_set && s.have_addr ? 0 : -ENOMEM;
+	s.addr_ok = calloc(p->n_groups * 2 + 1, sizeof(*s.addr_ok));
+	r = s.names && s.have_set && s.have_addr && s.addr_ok ? 0 : -ENOMEM;
 	if (r == 0)
 		r = kernel_holds(c, &s, chain, flags & POLICY_APPLY_MEMBERS, &mem, errbuf, n);
 	if (r == 1 && !(flags & POLICY_APPLY_FORCE)) {
@@ -401,7 +418,11 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 		/* Version 1 after version 2: its egress and pubsrc rules go first, before
 		 * the address sets they use are deleted as stale. */
 		policy_v1_flush(&b, net, leftovers);
-		policy_build(&b, p, net, s.names, s.n);
+		if (p->version >= 2)
+			policy_build_v2(&b, p, net, s.names, s.n,
+					flags & POLICY_APPLY_FORCE ? NULL : s.addr_ok);
+		else
+			policy_build(&b, p, net, s.names, s.n);
 		build_refill(&b, p, net, &mem);
 		r = nft_batch_send(c, &b, errbuf, n);
 		nft_batch_free(&b);
@@ -412,6 +433,7 @@ out:
 	free(s.names);
 	free(s.have_set);
 	free(s.have_addr);
+	free(s.addr_ok);
 	free(mem.m);
 	if (r == -E2BIG)
 		snprintf(errbuf, n, "too many stale policy objects");

@@ -8,12 +8,19 @@
 #include "policy/policy.h"
 
 /**
- * policy_v2_holds() - do net-<net>-policy, -hostpol, -egress and -pubsrc hold exactly
- * the rules policy_build_v2() writes for @p, and every address set its ranges?
+ * policy_v2_rules_hold() - do net-<net>-policy, -hostpol, -egress and -pubsrc hold
+ * exactly the rules policy_build_v2() writes for @p (comment and verdict, in order)?
  * Return 1 yes, 0 no, -errno.
  */
-int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
-		    char *errbuf, size_t n);
+int policy_v2_rules_hold(struct nft_conn *c, const struct policy *p, const char *net,
+			 char *errbuf, size_t n);
+/**
+ * policy_v2_addr_state() - which address sets hold exactly their group's ranges:
+ * @ok[group * 2 + v6] (room for 2 * n_groups; groups without CIDRs left alone).
+ * Return 0 or -errno.
+ */
+int policy_v2_addr_state(struct nft_conn *c, const struct policy *p, const char *net,
+			 bool *ok, char *errbuf, size_t n);
 
 /**
  * policy_v1_leftovers() - a version 1 policy has no egress or pubsrc rules: which of

@@ -111,7 +111,7 @@ static int addr_elem_cb(const void *key, size_t key_len, const char *comment,
 {
 	struct addr_cmp *ac = data;
 	char txt[IP_STR_MAX];
-	int i;
+	int i, lo, hi, c;
 
 	if (key_len != (ac->v6 ? 16u : 4u)) {
 		ac->mismatch = true;
@@ -122,19 +122,29 @@ static int addr_elem_cb(const void *key, size_t key_len, const char *comment,
 		return 0;
 	}
 	ac->starts++;
-	for (i = 0; i < ac->n_iv; i++) {
-		if (memcmp(ac->iv[i].lo.b, key, key_len))
-			continue;
-		ip_prefix_format(&ac->g->cidrs[ac->iv[i].first], txt, sizeof(txt));
-		if (!strcmp(txt, comment))
+	/* The ranges are sorted and disjoint: find the one starting at @key. */
+	lo = 0;
+	hi = ac->n_iv;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		c = memcmp(ac->iv[i].lo.b, key, key_len);
+		if (!c) {
+			ip_prefix_format(&ac->g->cidrs[ac->iv[i].first], txt, sizeof(txt));
+			if (strcmp(txt, comment))
+				break;
 			return 0;
+		}
+		if (c < 0)
+			lo = i + 1;
+		else
+			hi = i;
 	}
 	ac->mismatch = true;
 	return 0;
 }
 
-static int addr_sets_match(struct nft_conn *c, const struct policy *p, const char *net,
-			   char *errbuf, size_t n)
+int policy_v2_addr_state(struct nft_conn *c, const struct policy *p, const char *net,
+			   bool *ok, char *errbuf, size_t n)
 {
 	char set[NFT_OBJ_NAME_MAX];
 	size_t g, want_ends;
@@ -159,15 +169,15 @@ static int addr_sets_match(struct nft_conn *c, const struct policy *p, const cha
 			free(ac.iv);
 			if (r < 0)
 				return r;
-			if (ac.mismatch || ac.starts != (size_t)ac.n_iv || ac.ends != want_ends)
-				return 0;
+			ok[g * 2 + v6] = !ac.mismatch && ac.starts == (size_t)ac.n_iv &&
+					 ac.ends == want_ends;
 		}
 	}
-	return 1;
+	return 0;
 }
 
-int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
-		    char *errbuf, size_t n)
+int policy_v2_rules_hold(struct nft_conn *c, const struct policy *p, const char *net,
+			 char *errbuf, size_t n)
 {
 	static const char *const suffixes[] = { NFT_POLICY_SFX, NFT_HOSTPOL_SFX, NFT_EGRESS_SFX,
 						NFT_PUBSRC_SFX };
@@ -178,7 +188,7 @@ int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
 	int r = 1;
 
 	nft_batch_begin(&b, &offline);
-	policy_build_v2(&b, p, net, NULL, 0);
+	policy_build_v2(&b, p, net, NULL, 0, NULL);
 	if (b.err)
 		r = b.err;
 	for (i = 0; r == 1 && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
@@ -188,7 +198,7 @@ int policy_v2_holds(struct nft_conn *c, const struct policy *p, const char *net,
 			r = chain_match(c, &b, chain, errbuf, n);
 	}
 	nft_batch_free(&b);
-	return r == 1 ? addr_sets_match(c, p, net, errbuf, n) : r;
+	return r;
 }
 
 static const char *const v2_only[] = { NFT_EGRESS_SFX, NFT_PUBSRC_SFX };

@@ -207,7 +207,7 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 	int v6;
 
 	if (p->version >= 2)
-		return policy_build_v2(b, p, net, stale, n_stale);
+		return policy_build_v2(b, p, net, stale, n_stale, NULL);
 	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0 ||
 	    nft_net_obj(hostpol, sizeof(hostpol), NFT_NET_PFX, net, NFT_HOSTPOL_SFX) < 0) {
 		b->err = b->err ? b->err : -EINVAL;

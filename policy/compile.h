@@ -5,9 +5,14 @@
 
 #include "policy/policy.h"
 
-/** policy_build_v2() - policy_build() for a version 2 file (see doc/policy.md). */
+/**
+ * policy_build_v2() - policy_build() for a version 2 file (see doc/policy.md). Address
+ * sets whose @addr_kept[group * 2 + v6] is true already hold the group's ranges: they
+ * are left alone (refilling an interval set in the transaction that empties it costs
+ * the kernel time quadratic in its size). @addr_kept NULL: refill all.
+ */
 void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *net,
-		     char (*stale)[160], size_t n_stale);
+		     char (*stale)[160], size_t n_stale, const bool *addr_kept);
 
 /* One range of an address set: [lo, hi], adjacent CIDRs merged. */
 struct policy_interval {

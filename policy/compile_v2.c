@@ -121,7 +121,8 @@ static bool has_family(const struct policy *p, int g, bool v6)
 	return v6 ? pg->n_cidrs6 > 0 : pg->n_cidrs > pg->n_cidrs6;
 }
 
-/* tcp/udp/sctp: P dport { ranges } (an anonymous interval set); a protocol alone:
+/* tcp/udp/sctp: P dport LO-HI, or { ranges } (an anonymous interval set) for more than
+ * one; a protocol alone:
  * meta l4proto P (icmp: ICMP for IPv4, ICMPv6 for IPv6). */
 static void match_ports(struct nft_batch *b, struct nft_rule_b *rb, const struct policy_port *pp,
 			size_t np, bool v6)
@@ -138,6 +139,9 @@ static void match_ports(struct nft_batch *b, struct nft_rule_b *rb, const struct
 		nft_rb_l4proto(rb, pp->proto == IPPROTO_ICMP && v6 ? IPPROTO_ICMPV6 : pp->proto);
 		return;
 	}
+	/* One range needs no set: two compares cost the kernel less than a set object. */
+	if (np == 1)
+		return nft_rb_dport(rb, pp->proto, pp->lo, pp->hi);
 	text[0] = '\0';
 	for (j = 0; j < np; j++) {
 		keys[k] = htons(pp[j].lo);
@@ -308,13 +312,29 @@ static bool goes(const struct policy *p, size_t i, enum where w)
 	return policy_rule_where(p, i) & bit[w];
 }
 
+/* drops-<net> / drops6-<net>. */
+static void drops_set(char *buf, const char *net, bool v6)
+{
+	nft_net_obj(buf, NFT_OBJ_NAME_MAX, v6 ? NFT_DROPS6_PFX : NFT_DROPS4_PFX, net, "");
+}
+
 /* A chain's last rule (@drop: the policy's drop, logged and audited as the file says). */
 static void final_rule(struct nft_batch *b, const struct policy *p, const char *net,
 		       const char *chain, bool drop, int verdict, const char *comment)
 {
-	char lc[POLICY_TEXT_MAX + 16];
+	char lc[POLICY_TEXT_MAX + 16], set[NFT_OBJ_NAME_MAX];
 	struct nft_rule_b rb;
+	int v6;
 
+	/* Per source container: a dynamic set of source addresses, each with a counter. */
+	for (v6 = 0; drop && v6 < 2; v6++) {
+		drops_set(set, net, v6);
+		nft_rb_init(&rb, chain);
+		nft_rb_set_update(&rb, v6 ? AF_INET6 : AF_INET, true, set);
+		snprintf(lc, sizeof(lc), "%s%s", POLICY_COUNT_COMMENT, comment);
+		nft_rb_comment(&rb, lc);
+		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	}
 	if (drop && logs_drops(p, NULL)) {
 		nft_rb_init(&rb, chain);
 		log_expr(&rb, net, drop_word(p), comment);
@@ -358,13 +378,23 @@ static void build_pubsrc(struct nft_batch *b, const struct policy *p, const char
 			emit(b, p, net, chain, i, IN_PUBSRC, true);
 }
 
-static void build_sets(struct nft_batch *b, const struct policy *p, const char *net)
+static void build_sets(struct nft_batch *b, const struct policy *p, const char *net,
+		       const bool *addr_kept)
 {
 	struct nft_set_shape sh = { .interval = true };
 	char set[NFT_OBJ_NAME_MAX];
 	size_t i;
 	int v6;
 
+	/* Kept across applies (never flushed here): the counts go on. */
+	for (v6 = 0; v6 < 2; v6++) {
+		struct nft_set_shape d = { .key_type = v6 ? NFT_DT_IPV6 : NFT_DT_IPV4,
+					   .key_len = v6 ? 16 : 4, .dynamic = true,
+					   .counters = true, .size = POLICY_DROPS_MAX };
+
+		drops_set(set, net, v6);
+		nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, set, &d);
+	}
 	for (i = 0; i < p->n_groups; i++) {
 		for (v6 = 0; v6 < 2; v6++) {
 			policy_set_name(set, sizeof(set), net, p->groups[i].name, v6);
@@ -380,7 +410,8 @@ static void build_sets(struct nft_batch *b, const struct policy *p, const char *
 			sh.key_len = v6 ? 16 : 4;
 			policy_addr_set_name(set, sizeof(set), net, p->groups[i].name, v6);
 			nft_batch_set_shaped(b, NLM_F_CREATE, FAM, NFT_TABLE, set, &sh);
-			fill_addr_set(b, &p->groups[i], set, v6);
+			if (!addr_kept || !addr_kept[i * 2 + v6])
+				fill_addr_set(b, &p->groups[i], set, v6);
 		}
 	}
 }
@@ -405,7 +436,7 @@ static void build_chain(struct nft_batch *b, const struct policy *p, const char 
 }
 
 void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *net,
-		     char (*stale)[160], size_t n_stale)
+		     char (*stale)[160], size_t n_stale, const bool *addr_kept)
 {
 	static const struct { const char *suffix; enum where w; } chains[] = {
 		{ NFT_POLICY_SFX, IN_POLICY }, { NFT_HOSTPOL_SFX, IN_HOST },
@@ -419,7 +450,7 @@ void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *ne
 		snprintf(b->err_what, sizeof(b->err_what), "policy network name");
 		return;
 	}
-	build_sets(b, p, net);
+	build_sets(b, p, net, addr_kept);
 	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++) {
 		nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, chains[i].suffix);
 		build_chain(b, p, net, chain, chains[i].w);

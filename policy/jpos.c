@@ -122,3 +122,33 @@ int jpos_line(const char *text, size_t len, const struct jpos_step *path, size_t
 
 	return find(&sc, path, depth);
 }
+
+int jpos_lines(const char *text, size_t len, const struct jpos_step *path, size_t depth,
+	       int *lines, size_t n)
+{
+	struct scan sc = { .s = text, .len = len, .line = 1 };
+	size_t k = 0, start;
+
+	if (!depth || !find(&sc, path, depth))
+		return -1;
+	ws(&sc);
+	if (sc.i >= sc.len || sc.s[sc.i] != '[')
+		return -1;
+	sc.i++;
+	for (;;) {
+		ws(&sc);
+		if (sc.i >= sc.len || sc.s[sc.i] == ']')
+			return (int)k;
+		if (sc.s[sc.i] == ',') {
+			sc.i++;
+			continue;
+		}
+		if (k < n)
+			lines[k] = sc.line;
+		k++;
+		start = sc.i;
+		skip(&sc, 0);
+		if (sc.i == start)
+			return (int)k;
+	}
+}

@@ -16,4 +16,12 @@ struct jpos_step {
  */
 int jpos_line(const char *text, size_t len, const struct jpos_step *path, size_t depth);
 
+/**
+ * jpos_lines() - the line of each element of the array at @path (an object member:
+ * its key's value), in one pass: @lines[k] for element k < @n. Return the number of
+ * elements, or -1 when @path names no array.
+ */
+int jpos_lines(const char *text, size_t len, const struct jpos_step *path, size_t depth,
+	       int *lines, size_t n);
+
 #endif

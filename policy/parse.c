@@ -18,6 +18,8 @@
 struct pctx {
 	const char *text;
 	size_t len;
+	int *rule_lines;	/* allow[k]'s line, found in one pass (NULL: look each up) */
+	size_t n_rule_lines;
 	char *errbuf;
 	size_t n;
 	struct policy *p;
@@ -425,7 +427,7 @@ static int parse_rule(struct pctx *x, size_t i, json_t *rule)
 				    "unknown key (from, to, ports, log)" :
 				    "unknown key (from, to, ports)");
 	}
-	r->line = jpos_line(x->text, x->len, path, 2);
+	r->line = i < x->n_rule_lines ? x->rule_lines[i] : jpos_line(x->text, x->len, path, 2);
 	if (parse_end(x, path, rule, "from", &r->from) < 0 ||
 	    parse_end(x, path, rule, "to", &r->to) < 0)
 		return -EINVAL;
@@ -548,8 +550,13 @@ static int parse_top(struct pctx *x, json_t *root)
 	if (!json_is_array(allow) || json_array_size(allow) > POLICY_MAX_RULES)
 		return perr(x, path, 1, "must be a list of at most %d rules", POLICY_MAX_RULES);
 	x->p->rules = calloc(json_array_size(allow) + 1, sizeof(*x->p->rules));
-	if (!x->p->rules)
+	x->rule_lines = calloc(json_array_size(allow) + 1, sizeof(*x->rule_lines));
+	if (!x->p->rules || !x->rule_lines)
 		return -ENOMEM;
+	/* One scan for every entry's line: a lookup each is quadratic in big files. */
+	if (jpos_lines(x->text, x->len, path, 1, x->rule_lines, json_array_size(allow)) ==
+	    (int)json_array_size(allow))
+		x->n_rule_lines = json_array_size(allow);
 	json_array_foreach(allow, i, v)
 		if (parse_rule(x, i, v) < 0)
 			return -EINVAL;
@@ -592,6 +599,7 @@ int policy_parse(const char *text, size_t len, struct policy *p, char *errbuf, s
 		return -EINVAL;
 	}
 	r = parse_top(&x, root);
+	free(x.rule_lines);
 	json_decref(root);
 	if (r < 0) {
 		if (r == -ENOMEM)

@@ -118,6 +118,8 @@ bool policy_match(const struct policy *p, size_t g, const char *name);
 #define POLICY_FINAL_DROP "final drop"	/* comments of the last rule of net-<net>-policy */
 #define POLICY_ICC_ACCEPT "icc on: accept"
 #define POLICY_EGRESS_DROP "egress deny"	/* last rule of net-<net>-egress (deny) */
+#define POLICY_COUNT_COMMENT "count: "	/* counts a drop per source container */
+#define POLICY_DROPS_MAX 65536		/* source addresses counted per network and family */
 #define POLICY_LOG_COMMENT "log: "	/* a log rule's comment: "log: " + what it logs */
 #define POLICY_NFLOG_GROUP 2717		/* netctl's NFLOG group (nft/nflog.h) */
 #define POLICY_LOG_RATE 50		/* log messages per second per rule, in the kernel */

@@ -63,6 +63,9 @@
 #define NFT_GRP6_PFX "grp6-"
 #define NFT_ADDR4_PFX "addr-"		/* policy v2: its CIDRs */
 #define NFT_ADDR6_PFX "addr6-"
+#define NFT_DROPS4_PFX "drops-"		/* policy v2: drops-<net>, drops6-<net>: a counter
+					 * per source address */
+#define NFT_DROPS6_PFX "drops6-"
 #define NFT_POL_PFX "pol-"		/* an older netctl's, removed with the network */
 
 /* table bridge netctl */

@@ -664,7 +664,8 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 		NFT_NAT6_PFX, "",
 		NULL };
 	static const char *const set_pfx[] = { NFT_MEMBERS4_PFX, "", NFT_MEMBERS6_PFX, "",
-		NFT_MASQ4_PFX, "", NFT_MASQ6_PFX, "", NULL };
+		NFT_MASQ4_PFX, "", NFT_MASQ6_PFX, "", NFT_DROPS4_PFX, "", NFT_DROPS6_PFX, "",
+		NULL };
 	struct name_list chains = { .net = net, .prefixes = chain_pfx };
 	struct name_list sets = { .net = net, .prefixes = set_pfx };
 	struct rm_walk w = { .c = c, .net = net, .errbuf = errbuf, .n = n };

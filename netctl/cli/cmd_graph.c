@@ -24,7 +24,9 @@ static const char usage_text[] =
 	"policy as clusters, and an edge FROM -> TO labelled with the ports wherever the\n"
 	"policy lets FROM open connections to TO (icc on: every pair, \"any\"), and to a\n"
 	"node \"host\" with what each container may open to the host itself (the network's\n"
-	"host access and the policy's \"to\": \"host\" rules). The policy is NET's file in\n"
+	"host access and the policy's \"to\": \"host\" rules). Version 2: address groups\n"
+	"and \"world\" as ellipses, with edges for the egress and the published-port\n"
+	"sources the policy allows (bold). The policy is NET's file in\n"
 	"policy.d, or FILE. Render with: netctl graph NET | dot -Tsvg\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 bad command line.\n";
@@ -101,6 +103,82 @@ static void host_edges(const struct policy *p, const struct knet *k)
 	}
 }
 
+/* An address group (or "world") as a node: its name and first CIDRs. */
+static void outside_node(const struct policy *p, int g)
+{
+	char c[IP_STR_MAX];
+	size_t i, n = g >= 0 ? p->groups[g].n_cidrs : 0;
+
+	printf("\t\"@%s\" [label=\"%s", g >= 0 ? p->groups[g].name : POLICY_WORLD_NAME,
+	       g >= 0 ? p->groups[g].name : "world (outside)");
+	for (i = 0; i < n && i < 3; i++) {
+		ip_prefix_format(&p->groups[g].cidrs[i], c, sizeof(c));
+		printf("\\n%s", c);
+	}
+	if (n > 3)
+		printf("\\n(+%zu)", n - 3);
+	printf("\", shape=ellipse];\n");
+}
+
+static void entry_ports(const struct policy_rule *r, char *buf, size_t n)
+{
+	size_t k, w = 0;
+	char pt[32];
+
+	snprintf(buf, n, "any");
+	for (k = 0; k < r->n_ports && w < n; k++) {
+		policy_port_text(pt, sizeof(pt), &r->ports[k]);
+		w += (size_t)snprintf(buf + w, n - w, "%s%s", k ? ", " : "", pt);
+	}
+}
+
+/*
+ * Version 2: address groups and "world" as nodes; an edge container -> group for
+ * egress an entry allows, group -> container (bold) for published ports an entry opens
+ * to those sources. With "egress": "deny" everything else outside is closed.
+ */
+static void outside_edges(const struct policy *p, const struct knet *k)
+{
+	bool *drawn = calloc(p->n_groups + 1, sizeof(*drawn));
+	char ports[512];
+	size_t i, e;
+
+	if (!drawn)
+		return;
+	for (e = 0; e < p->n_rules; e++) {
+		const struct policy_rule *r = &p->rules[e];
+		unsigned w = policy_rule_where(p, e);
+		bool out = w & POLICY_IN_EGRESS;
+		int g = out ? r->to : r->from, ins = out ? r->from : r->to;
+
+		if (!(w & (POLICY_IN_EGRESS | POLICY_IN_PUBSRC)))
+			continue;
+		if (!drawn[g < 0 ? p->n_groups : (size_t)g])
+			outside_node(p, g);
+		drawn[g < 0 ? p->n_groups : (size_t)g] = true;
+		entry_ports(r, ports, sizeof(ports));
+		for (i = 0; i < k->n_m; i++) {
+			if (!knet_first(k, i) || !k->m[i].name[0] ||
+			    (ins != POLICY_ANY && !policy_match(p, (size_t)ins, k->m[i].name)))
+				continue;
+			printf("\t");
+			if (out)
+				dot_str(k->m[i].id);
+			else
+				printf("\"@%s\"", g >= 0 ? p->groups[g].name : POLICY_WORLD_NAME);
+			printf(" -> ");
+			if (out)
+				printf("\"@%s\"", g >= 0 ? p->groups[g].name : POLICY_WORLD_NAME);
+			else
+				dot_str(k->m[i].id);
+			printf(" [label=");
+			dot_str(ports);
+			printf("%s];\n", out ? "" : ", style=bold");
+		}
+	}
+	free(drawn);
+}
+
 static void graph(const struct policy *p, const struct knet *k)
 {
 	char ports[1024];
@@ -108,8 +186,10 @@ static void graph(const struct policy *p, const struct knet *k)
 
 	printf("digraph ");
 	dot_str(k->net);
-	printf(" {\n\tlabel=\"network %s: icc %s\";\n\tlabelloc=t;\n"
-	       "\tnode [shape=box, style=rounded];\n", k->net, p->icc ? "on" : "off");
+	printf(" {\n\tlabel=\"network %s: icc %s%s%s\";\n\tlabelloc=t;\n"
+	       "\tnode [shape=box, style=rounded];\n", k->net, p->icc ? "on" : "off",
+	       p->egress_deny ? ", egress deny" : "",
+	       p->mode == POLICY_AUDIT ? ", audit mode" : "");
 	for (g = 0; g < p->n_groups; g++) {
 		/* "cluster_" makes it a cluster in every Graphviz version. */
 		printf("\tsubgraph \"cluster_%s\" {\n\t\tlabel=", p->groups[g].name);
@@ -141,6 +221,7 @@ static void graph(const struct policy *p, const struct knet *k)
 		}
 	}
 	host_edges(p, k);
+	outside_edges(p, k);
 	printf("}\n");
 }
 

@@ -30,7 +30,9 @@ static const char usage_text[] =
 	"usage: netctl stats [NET|CONTAINER] [--watch SECONDS] [--count N] [--json]\n"
 	"\n"
 	"Per container: bytes and packets received (RX) and sent (TX), as the container\n"
-	"sees them, from its host veth's counters; DROPS: packets its veth dropped.\n"
+	"sees them, from its host veth's counters; DROPS: packets its veth dropped;\n"
+	"POL_DROPS: packets from it a version 2 policy dropped (final drop, egress deny;\n"
+	"in audit mode: would have dropped).\n"
 	"Per network: the packets the policy dropped (the final drop rule's counter;\n"
 	"`netctl policy show NET` has every rule's). Without an argument, every network\n"
 	"with netctl firewall chains; CONTAINER is a name, an address or an ID prefix.\n"
@@ -235,8 +237,8 @@ static json_t *container_json(const struct knet *k, size_t i, const struct hostl
 	json_t *o;
 
 	knet_addrs(k, i, addrs, sizeof(addrs));
-	o = json_pack("{s:s,s:s,s:s}", "id", k->m[i].id, "name", k->m[i].name, "addresses",
-		      addrs);
+	o = json_pack("{s:s,s:s,s:s,s:I}", "id", k->m[i].id, "name", k->m[i].name, "addresses",
+		      addrs, "policy_drops", (json_int_t)knet_policy_drops(k, i));
 	if (!h)
 		return o;
 	json_object_set_new(o, "host_veth", json_string(h->name));
@@ -299,8 +301,8 @@ static void print_sample(const struct opts *o, const struct sample *s,
 	size_t n, i;
 	uint64_t pk, by;
 
-	printf("%-16s %-20s %-16s %12s %9s %12s %9s %7s", "NETWORK", "CONTAINER", "ADDRESS",
-	       "RX_BYTES", "RX_PKTS", "TX_BYTES", "TX_PKTS", "DROPS");
+	printf("%-16s %-20s %-16s %12s %9s %12s %9s %7s %9s", "NETWORK", "CONTAINER", "ADDRESS",
+	       "RX_BYTES", "RX_PKTS", "TX_BYTES", "TX_PKTS", "DROPS", "POL_DROPS");
 	printf(prev ? " %10s %10s\n" : "\n", "RX_B/S", "TX_B/S");
 	for (n = 0; n < s->n_nets; n++) {
 		const struct knet *k = &s->k[n];
@@ -317,9 +319,10 @@ static void print_sample(const struct opts *o, const struct sample *s,
 				printf(" %12s\n", "(no host veth found)");
 				continue;
 			}
-			printf(" %12" PRIu64 " %9" PRIu64 " %12" PRIu64 " %9" PRIu64 " %7" PRIu64,
-			       h->st.tx_bytes, h->st.tx_packets, h->st.rx_bytes, h->st.rx_packets,
-			       h->st.rx_dropped + h->st.tx_dropped);
+			printf(" %12" PRIu64 " %9" PRIu64 " %12" PRIu64 " %9" PRIu64 " %7" PRIu64
+			       " %9" PRIu64, h->st.tx_bytes, h->st.tx_packets, h->st.rx_bytes,
+			       h->st.rx_packets, h->st.rx_dropped + h->st.tx_dropped,
+			       knet_policy_drops(k, i));
 			ph = prev_link(prev, k->net, k->m[i].id);
 			if (prev)
 				printf(" %10.0f %10.0f", ph ? rate(h->st.tx_bytes, ph->st.tx_bytes,

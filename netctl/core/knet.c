@@ -69,6 +69,43 @@ static int member_cb(const void *key, size_t key_len, const char *comment, const
 	return 0;
 }
 
+/* drops-<net>/drops6-<net>: a counter per source address (policy v2). */
+static int drops_cb(const void *key, size_t key_len, uint64_t packets, uint64_t bytes,
+		    void *data)
+{
+	struct knet *k = data;
+	size_t i;
+
+	for (i = 0; i < k->n_m; i++)
+		if (ip_addr_size(&k->m[i].addr) == key_len &&
+		    !memcmp(k->m[i].addr.b, key, key_len))
+			k->m[i].policy_drops += packets;
+	return 0;
+}
+
+static int read_drops(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
+{
+	char set[NFT_OBJ_NAME_MAX];
+	int v6, r = 0;
+
+	for (v6 = 0; r >= 0 && v6 < 2; v6++) {
+		nft_net_obj(set, sizeof(set), v6 ? NFT_DROPS6_PFX : NFT_DROPS4_PFX, k->net, "");
+		r = nft_list_elem_counters(c, FAM, NFT_TABLE, set, drops_cb, k, errbuf, n);
+	}
+	return r;
+}
+
+uint64_t knet_policy_drops(const struct knet *k, size_t i)
+{
+	uint64_t sum = 0;
+	size_t j;
+
+	for (j = 0; j < k->n_m; j++)
+		if (!strcmp(k->m[j].id, k->m[i].id))
+			sum += k->m[j].policy_drops;
+	return sum;
+}
+
 struct group_walk {
 	struct knet *k;
 	struct knet_group *g;
@@ -144,8 +181,8 @@ static int rule_cb(const struct nft_rule_info *ri, void *data)
 	struct knet_rule *r = NULL;
 	size_t i;
 
-	if (str_has_prefix(c, POLICY_LOG_COMMENT))
-		return 0;	/* a log rule: it decides nothing, the rule after it does */
+	if (str_has_prefix(c, POLICY_LOG_COMMENT) || str_has_prefix(c, POLICY_COUNT_COMMENT))
+		return 0;	/* log and count rules decide nothing: the rule after them does */
 	for (i = 0; i < k->n_r; i++)
 		if (!strcmp(k->r[i].comment, c))
 			r = &k->r[i];
@@ -234,6 +271,8 @@ int knet_read(struct nft_conn *c, const char *net, struct knet *k, char *errbuf,
 	r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, k, errbuf, n);
 	if (r >= 0)
 		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, k, errbuf, n);
+	if (r >= 0)
+		r = read_drops(c, k, errbuf, n);
 	if (r >= 0)
 		r = read_groups(c, k, errbuf, n);
 	if (r >= 0)

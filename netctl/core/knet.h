@@ -22,6 +22,8 @@ struct knet_member {
 	char id[NFT_COMMENT_MAX + 1];
 	char name[NFT_COMMENT_MAX + 1];		/* "" when the comment has none */
 	struct ip_addr addr;
+	uint64_t policy_drops;		/* v2: new connections from @addr the policy dropped
+					 * (audit: would have dropped), drops-<net> */
 };
 
 struct knet_group {
@@ -62,6 +64,9 @@ void knet_free(struct knet *k);
  * starts with @what (at least 6 characters). -1 when none.
  */
 int knet_find(const struct knet *k, const char *what);
+
+/** knet_policy_drops() - the policy drops from container @i's addresses, summed. */
+uint64_t knet_policy_drops(const struct knet *k, size_t i);
 
 /** knet_members() - @k's members as policy_member (array of k->n_m; free it). */
 struct policy_member *knet_members(const struct knet *k);

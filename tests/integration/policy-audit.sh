@@ -91,6 +91,12 @@ check_eq "published 443 from the LAN: pub-only[2], to web-1 [web]" \
 check_eq "allow[1] has log: true: web-1's partner connection logged as allow" \
 	"allow web-1 203.0.113.9 allow[1] (line 14): web -> partners 443/tcp" \
 	"$(q 'select(.rule == "allow[1]") | "\(.verdict) \(.from.container) \(.to.addr) \(.rule_text)"')"
+# netctl stats: drops per source container (the policy's final drop and egress deny)
+pd() { "$NETCTL" stats "$1" --json | jq -r '.networks[0].containers[0].policy_drops'; }
+check "stats: misc's policy drops (5050 v4 and v6, egress 443) >= 3" test "$(pd misc)" -ge 3
+check "stats: pg's policy drops (ping to web-1) >= 1" test "$(pd pg)" -ge 1
+check "stats: web-1's policy drops (egress 9000 v6) >= 1" test "$(pd web-1)" -ge 1
+case $("$NETCTL" stats shop) in *POL_DROPS*) ok "stats table has POL_DROPS" ;; *) fail "stats table has POL_DROPS" "" ;; esac
 out=$("$NETCTL" policy log shop --seconds 1 --count 1 2>&1)
 check_eq "no traffic: nothing printed, exit 0" "0 " "$? $out"
 

@@ -51,6 +51,8 @@ static const char example[] =
 	"}\n";
 
 static const char *const golden[] = {
+	"add set inet netctl drops-shop",
+	"add set inet netctl drops6-shop",
 	"add set inet netctl grp-shop-web",
 	"add set inet netctl grp6-shop-web",
 	"add set inet netctl grp-shop-partners",
@@ -76,40 +78,42 @@ static const char *const golden[] = {
 	"443,8000-8100/tcp\"",
 	"add rule inet netctl net-shop-policy ip6 saddr @grp6-shop-web ip6 daddr @grp6-shop-web "
 	"meta l4proto udp counter accept comment \"allow[0]: web -> web udp\"",
+	"add rule inet netctl net-shop-policy update @drops-shop { ip saddr counter } comment "
+	"\"count: final drop\"",
+	"add rule inet netctl net-shop-policy update @drops6-shop { ip6 saddr counter } comment "
+	"\"count: final drop\"",
 	"add rule inet netctl net-shop-policy counter drop comment \"final drop\"",
 	"add chain inet netctl net-shop-hostpol",
 	"flush chain inet netctl net-shop-hostpol",
 	"add chain inet netctl net-shop-egress",
 	"flush chain inet netctl net-shop-egress",
-	"add set inet netctl { 443 }",
 	"add rule inet netctl net-shop-egress ip saddr @grp-shop-web ip daddr @addr-shop-partners "
-	"tcp dport { 443 } counter accept comment \"allow[1]: web -> partners 443/tcp\"",
-	"add set inet netctl { 443 }",
+	"tcp dport 443 counter accept comment \"allow[1]: web -> partners 443/tcp\"",
 	"add rule inet netctl net-shop-egress ip6 saddr @grp6-shop-web ip6 daddr "
-	"@addr6-shop-partners tcp dport { 443 } counter accept comment \"allow[1]: web -> "
+	"@addr6-shop-partners tcp dport 443 counter accept comment \"allow[1]: web -> "
 	"partners 443/tcp\"",
 	"add rule inet netctl net-shop-egress ip saddr @grp-shop-web meta l4proto icmp counter "
 	"accept comment \"allow[2]: web -> world icmp\"",
 	"add rule inet netctl net-shop-egress ip6 saddr @grp6-shop-web meta l4proto ipv6-icmp "
 	"counter accept comment \"allow[2]: web -> world icmp\"",
+	"add rule inet netctl net-shop-egress update @drops-shop { ip saddr counter } comment "
+	"\"count: egress deny\"",
+	"add rule inet netctl net-shop-egress update @drops6-shop { ip6 saddr counter } comment "
+	"\"count: egress deny\"",
 	"add rule inet netctl net-shop-egress counter drop comment \"egress deny\"",
 	"add chain inet netctl net-shop-pubsrc",
 	"flush chain inet netctl net-shop-pubsrc",
 	"add rule inet netctl net-shop-pubsrc iifname @bridges return comment \"from a host "
 	"bridge: not outside\"",
-	"add set inet netctl { 443 }",
 	"add rule inet netctl net-shop-pubsrc ip saddr @addr-shop-partners ip daddr "
-	"@grp-shop-web tcp dport { 443 } counter return comment \"allow[3]: partners -> web "
+	"@grp-shop-web tcp dport 443 counter return comment \"allow[3]: partners -> web "
 	"443/tcp\"",
-	"add set inet netctl { 443 }",
 	"add rule inet netctl net-shop-pubsrc ip6 saddr @addr6-shop-partners ip6 daddr "
-	"@grp6-shop-web tcp dport { 443 } counter return comment \"allow[3]: partners -> web "
+	"@grp6-shop-web tcp dport 443 counter return comment \"allow[3]: partners -> web "
 	"443/tcp\"",
-	"add set inet netctl { 443 }",
-	"add rule inet netctl net-shop-pubsrc ip daddr @grp-shop-web tcp dport { 443 } counter "
+	"add rule inet netctl net-shop-pubsrc ip daddr @grp-shop-web tcp dport 443 counter "
 	"drop comment \"pub-only[3]: partners -> web 443/tcp\"",
-	"add set inet netctl { 443 }",
-	"add rule inet netctl net-shop-pubsrc ip6 daddr @grp6-shop-web tcp dport { 443 } "
+	"add rule inet netctl net-shop-pubsrc ip6 daddr @grp6-shop-web tcp dport 443 "
 	"counter drop comment \"pub-only[3]: partners -> web 443/tcp\"",
 	NULL,	/* the mark */
 };
