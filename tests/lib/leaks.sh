@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Leftover checks and chain set-up shared by the reliability tests (sourced after
 # common.sh).
-# Network-level objects (the bridge, our table's base chains, the fwd-from/fwd-to/host-from
+# Network-level objects (the bridge, our table's base chains, the fwd-from/fwd-to/host-from/pub-src
 # vmap entries and the bridges set) stay by design until `netctl rm` or GC; what
 # belongs to a container must not.
 
@@ -9,7 +9,7 @@
 # masq-*, dnat-*...), one "set: element" per line.
 nft_ctr_elems() {
 	nft -j list table inet netctl 2>/dev/null | jq -r '.nftables[] | (.set // .map // empty)
-		| select(.elem) | select(.name | test("^(fwd-from|fwd-to|host-from|bridges)$") | not)
+		| select(.elem) | select(.name | test("^(fwd-from|fwd-to|host-from|pub-src|bridges)$") | not)
 		| .name + ": " + (.elem | tostring)'
 }
 
