@@ -396,6 +396,11 @@ static int icc_proxies(struct br_run *b, const struct cni_result *res, bool add)
 	return 0;
 }
 
+/*
+ * Addresses, spoofchk, the container interface, gateways, NDP proxies, ipMasq, in this
+ * order; a failure undoes what was done, each once, in reverse (masq_attach() undoes
+ * its own half-done work, as icc_proxies(false) removes a half-added set).
+ */
 static int add_layer3(struct br_run *b, struct cni_result *res)
 {
 	int r;
@@ -404,40 +409,64 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	if (r < 0)
 		return r;
 	r = calc_gateways(b, res);
+	if (r < 0)
+		goto undo_ipam;
 	/* bound before the container interface is up: no frame of it goes unchecked */
-	if (r == 0 && b->c.spoofchk) {
+	if (b->c.spoofchk) {
 		spoof_port(b, b->hv.name, b->cv.mac, res, CONT_IDX, &b->sp);
 		r = nft_spoofchk_attach(&b->nft, &b->sp.p, b->ctx->env.container_id, b->ebuf,
 					sizeof(b->ebuf));
 		if (r < 0) {
 			b->sp.p.port = NULL;
 			fail(b, r, "cannot set up spoofchk");
+			goto undo_ipam;
 		}
 	}
-	if (r == 0) {
-		r = br_cont_setup(&b->cont, b->ns_fd, b->ctx->env.ifname, b->cv.index, res,
-				  CONT_IDX, (b->c.enable_dad ? BR_CONT_DAD : 0) |
-				  (b->c.ipv6_link_local ? BR_CONT_LL6 : 0) |
-				  (b->c.spoofchk ? BR_CONT_EUI64 : 0), b->ebuf, sizeof(b->ebuf));
-		if (r < 0)
-			fail(b, r, "cannot configure the container interface");
+	r = br_cont_setup(&b->cont, b->ns_fd, b->ctx->env.ifname, b->cv.index, res, CONT_IDX,
+			  (b->c.enable_dad ? BR_CONT_DAD : 0) |
+			  (b->c.ipv6_link_local ? BR_CONT_LL6 : 0) |
+			  (b->c.spoofchk ? BR_CONT_EUI64 : 0), b->ebuf, sizeof(b->ebuf));
+	if (r < 0) {
+		fail(b, r, "cannot configure the container interface");
+		goto undo_spoof;
 	}
-	if (r == 0 && b->c.is_gw)
+	if (b->c.is_gw) {
 		r = set_gateways(b, res);
-	if (r == 0 && !b->c.icc) {
+		if (r < 0)
+			goto undo_spoof;
+	}
+	if (!b->c.icc) {
 		r = icc_proxies(b, res, true);
 		if (r < 0)
-			icc_proxies(b, res, false);
+			goto undo_proxies;
 	}
-	if (r == 0 && b->c.ip_masq)
+	if (b->c.ip_masq) {
 		r = masq_attach(b, res);
-	if (r < 0 && !b->c.icc)
+		if (r < 0)
+			goto undo_proxies;
+	}
+	return 0;
+undo_proxies:
+	if (!b->c.icc)
 		icc_proxies(b, res, false);
-	if (r < 0 && b->sp.p.port)
+undo_spoof:
+	if (b->sp.p.port)
 		spoof_detach(b, &b->sp.p);
-	if (r < 0)
-		ipam_del(b);
+undo_ipam:
+	ipam_del(b);
 	return r;
+}
+
+/* add_layer3()'s work undone when a later step of ADD fails, in reverse order. */
+static void del_layer3(struct br_run *b, const struct cni_result *res)
+{
+	if (b->c.ip_masq)
+		masq_detach(b);
+	if (!b->c.icc)
+		icc_proxies(b, res, false);
+	if (b->sp.p.port)
+		spoof_detach(b, &b->sp.p);
+	ipam_del(b);
 }
 
 static int br_add(struct cni_ctx *ctx)
@@ -491,15 +520,8 @@ static int br_add(struct cni_ctx *ctx)
 		if (r < 0)
 			fail(&b, r, "cannot set up macspoofchk");
 	}
-	if (r < 0 && layer3) {
-		if (b.sp.p.port)
-			spoof_detach(&b, &b.sp.p);
-		if (b.c.ip_masq)
-			masq_detach(&b);
-		if (!b.c.icc)
-			icc_proxies(&b, res, false);
-		ipam_del(&b);
-	}
+	if (r < 0 && layer3)
+		del_layer3(&b, res);
 	if (r < 0) {
 		/* deleting one end removes both */
 		netlib_link_del(&b.host, b.hv.index, NULL, b.ebuf, sizeof(b.ebuf));
