@@ -2,9 +2,10 @@
 /*
  * "Already applied", read from the kernel, for what a version 2 policy adds: its four
  * chains rule by rule (comment and verdict, in order) as policy_build_v2() writes them,
- * and each address group's interval sets element by element. The expected rules are
- * taken from the very batch policy_build_v2() makes, so the compare and the build can
- * never drift apart.
+ * and each address group's interval sets element by element. The expected rules come
+ * from the compiler itself (policy_plan_v2(): the same walk as policy_build_v2(),
+ * naming each rule instead of building it), so the compare and the build cannot drift
+ * apart.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,36 +25,39 @@
 #define FAM NFPROTO_INET
 
 struct want_rule {
+	char chain[NFT_OBJ_NAME_MAX];
 	char comment[NFT_COMMENT_MAX + 1];	/* "" for none */
 	int verdict;
 };
 
-/* One op text "add rule inet netctl CHAIN WORDS... VERDICT [comment "C"]" of @chain. */
-static bool parse_op(const char *what, const char *chain, struct want_rule *w)
-{
-	char pfx[NFT_OBJ_NAME_MAX + 32];
-	const char *s, *c, *v;
-	size_t len;
+struct plan {
+	struct want_rule *r;
+	size_t n, cap;
+	int err;
+};
 
-	snprintf(pfx, sizeof(pfx), "add rule inet %s %s ", NFT_TABLE, chain);
-	if (!str_has_prefix(what, pfx))
-		return false;
-	s = what + strlen(pfx);
-	c = strstr(s, " comment \"");
-	len = c ? (size_t)(c - s) : strlen(s);
-	w->comment[0] = '\0';
-	if (c)
-		snprintf(w->comment, sizeof(w->comment), "%.*s", (int)strlen(c + 10) - 1, c + 10);
-	for (v = s + len; v > s && v[-1] != ' '; v--)
-		;
-	len -= (size_t)(v - s);
-	w->verdict = !strncmp(v, "accept", len) ? NF_ACCEPT : !strncmp(v, "drop", len) ?
-		     NF_DROP : !strncmp(v, "return", len) ? NFT_RETURN : -1000;
-	return true;
+static void plan_cb(const char *chain, const char *comment, int verdict, void *data)
+{
+	struct plan *pl = data;
+
+	if (pl->n == pl->cap) {
+		size_t cap = pl->cap ? pl->cap * 2 : 64;
+		void *m = realloc(pl->r, cap * sizeof(*pl->r));
+
+		if (!m) {
+			pl->err = -ENOMEM;
+			return;
+		}
+		pl->r = m;
+		pl->cap = cap;
+	}
+	snprintf(pl->r[pl->n].chain, sizeof(pl->r[0].chain), "%s", chain);
+	snprintf(pl->r[pl->n].comment, sizeof(pl->r[0].comment), "%s", comment ? comment : "");
+	pl->r[pl->n++].verdict = verdict;
 }
 
 struct v2_cmp {
-	struct want_rule *want;
+	const struct want_rule *want;	/* the chain's rules in the plan */
 	size_t n, at;
 	bool mismatch;
 };
@@ -73,27 +77,24 @@ static int v2_rule_cb(const struct nft_rule_info *ri, void *data)
 	return 0;
 }
 
-static int chain_match(struct nft_conn *c, const struct nft_batch *b, const char *chain,
+/* @chain's rules in the kernel against the plan's [first, first + n). */
+static int chain_match(struct nft_conn *c, const struct plan *pl, const char *chain,
 		       char *errbuf, size_t n)
 {
 	struct v2_cmp vc = { 0 };
-	const struct nft_batch_op *ops;
-	size_t n_ops, i;
+	size_t i;
 	int r;
 
-	ops = nft_batch_ops(b, &n_ops);
-	vc.want = calloc(n_ops + 1, sizeof(*vc.want));
-	if (!vc.want)
-		return -ENOMEM;
-	for (i = 0; i < n_ops; i++)
-		if (parse_op(ops[i].what, chain, &vc.want[vc.n]))
-			vc.n++;
+	for (i = 0; i < pl->n && strcmp(pl->r[i].chain, chain); i++)
+		;
+	vc.want = pl->r + i;
+	for (; i < pl->n && !strcmp(pl->r[i].chain, chain); i++)
+		vc.n++;
 	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
 	if (r == 1)
 		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, v2_rule_cb, &vc, errbuf, n);
 	if (r >= 0)
 		r = !vc.mismatch && vc.at == vc.n;
-	free(vc.want);
 	return r;
 }
 
@@ -179,25 +180,23 @@ int policy_v2_addr_state(struct nft_conn *c, const struct policy *p, const char 
 int policy_v2_rules_hold(struct nft_conn *c, const struct policy *p, const char *net,
 			 char *errbuf, size_t n)
 {
-	static const char *const suffixes[] = { NFT_POLICY_SFX, NFT_HOSTPOL_SFX, NFT_EGRESS_SFX,
-						NFT_PUBSRC_SFX };
+	static const char *const suffixes[] = { NFT_POLICY_SFX, NFT_HOSTPOL_SFX,
+						NFT_EGRESS_SFX, NFT_PUBSRC_SFX };
 	char chain[NFT_OBJ_NAME_MAX];
-	struct nft_conn offline = { 0 };	/* the batch is compared, never sent */
-	struct nft_batch b;
+	struct plan pl = { 0 };
 	size_t i;
-	int r = 1;
+	int r;
 
-	nft_batch_begin(&b, &offline);
-	policy_build_v2(&b, p, net, NULL, 0, NULL);
-	if (b.err)
-		r = b.err;
+	r = policy_plan_v2(p, net, plan_cb, &pl);
+	if (r == 0)
+		r = pl.err ? pl.err : 1;
 	for (i = 0; r == 1 && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, suffixes[i]) < 0)
 			r = -EINVAL;
 		else
-			r = chain_match(c, &b, chain, errbuf, n);
+			r = chain_match(c, &pl, chain, errbuf, n);
 	}
-	nft_batch_free(&b);
+	free(pl.r);
 	return r;
 }
 

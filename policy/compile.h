@@ -14,6 +14,16 @@
 void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *net,
 		     char (*stale)[160], size_t n_stale, const bool *addr_kept);
 
+/* One kernel rule a version 2 policy writes: its chain, comment and verdict (-1000:
+ * none, as for log and count rules). */
+typedef void (*policy_plan_cb)(const char *chain, const char *comment, int verdict,
+			       void *data);
+/**
+ * policy_plan_v2() - the rules policy_build_v2() writes in net-<net>-policy, -hostpol,
+ * -egress and -pubsrc, in order, without building them. Return 0 or -EINVAL.
+ */
+int policy_plan_v2(const struct policy *p, const char *net, policy_plan_cb cb, void *data);
+
 /* One range of an address set: [lo, hi], adjacent CIDRs merged. */
 struct policy_interval {
 	struct ip_addr lo, hi;

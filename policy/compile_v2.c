@@ -26,6 +26,19 @@
 /* Where an entry's kernel rules go; each chain reads its ends differently. */
 enum where { IN_POLICY, IN_HOST, IN_EGRESS, IN_PUBSRC };
 
+/*
+ * Where the rules go: into a batch, or (@plan) only their chain, comment and verdict,
+ * in order, which is all "already applied" compares: no nftnl object is built, so a
+ * firewall ADD checks a large policy cheaply.
+ */
+struct out {
+	struct nft_batch *b;
+	policy_plan_cb plan;
+	void *data;
+};
+
+#define NO_VERDICT (-1000)	/* as nft/read.h reports a rule without one */
+
 int policy_intervals(const struct policy_group *g, bool v6, struct policy_interval **out)
 {
 	struct policy_interval *iv = calloc(g->n_cidrs + 1, sizeof(*iv));
@@ -238,15 +251,32 @@ static bool logs_drops(const struct policy *p, const struct policy_rule *r)
 }
 
 /* Slot @k of entry @i in family @v6, acting as @act. */
-static void slot_rule(struct nft_batch *b, const struct policy *p, const char *net,
+static void slot_rule(struct out *o, const struct policy *p, const char *net,
 		      const char *chain, size_t i, size_t k, enum where w, bool v6, enum act act)
 {
 	const struct policy_rule *r = &p->rules[i];
 	char comment[POLICY_TEXT_MAX + 16], base[POLICY_TEXT_MAX + 16], set[NFT_OBJ_NAME_MAX];
 	char txt[POLICY_TEXT_MAX];
+	bool log = act == ACT_LOG || act == ACT_SCOPE_LOG;
+	int verdict = NO_VERDICT;
 	size_t first, np;
 	struct nft_rule_b rb;
 
+	if (act == ACT_SCOPE || act == ACT_SCOPE_LOG) {
+		policy_rule_text(txt, sizeof(txt), p, i, k);
+		str_printf(base, sizeof(base), "%s%zu]: %s", POLICY_PUB_ONLY, i, txt);
+	} else {
+		policy_rule_comment(base, sizeof(base), p, i, k);
+	}
+	snprintf(comment, sizeof(comment), "%s", base);
+	if (log)	/* "log: " + the rule's comment, cut to nft's 128 bytes */
+		snprintf(comment, sizeof(comment), "%s%.*s", POLICY_LOG_COMMENT,
+			 (int)(NFT_COMMENT_MAX - strlen(POLICY_LOG_COMMENT)), base);
+	else
+		verdict = act == ACT_SCOPE ? drop_verdict(p, NFT_RETURN) :
+			  w == IN_PUBSRC ? NFT_RETURN : NF_ACCEPT;
+	if (o->plan)
+		return o->plan(chain, comment, verdict, o->data);
 	nft_rb_init(&rb, chain);
 	if (act == ACT_SCOPE || act == ACT_SCOPE_LOG) {
 		members_or_group(set, p, net, r->to, v6);
@@ -256,33 +286,31 @@ static void slot_rule(struct nft_batch *b, const struct policy *p, const char *n
 	}
 	policy_slot_ports(p, i, k, &first, &np);
 	if (np)
-		match_ports(b, &rb, &r->ports[first], np, v6);
-	if (act == ACT_SCOPE || act == ACT_SCOPE_LOG) {
-		policy_rule_text(txt, sizeof(txt), p, i, k);
-		str_printf(base, sizeof(base), "%s%zu]: %s", POLICY_PUB_ONLY, i, txt);
-	} else {
-		policy_rule_comment(base, sizeof(base), p, i, k);
-	}
-	snprintf(comment, sizeof(comment), "%s", base);
-	if (act == ACT_LOG || act == ACT_SCOPE_LOG) {
+		match_ports(o->b, &rb, &r->ports[first], np, v6);
+	if (log) {
 		log_expr(&rb, net, act == ACT_LOG ? "allow" : drop_word(p), base);
-		/* "log: " + the rule's comment, cut to nft's 128 bytes */
-		snprintf(comment, sizeof(comment), "%s%.*s", POLICY_LOG_COMMENT,
-			 (int)(NFT_COMMENT_MAX - strlen(POLICY_LOG_COMMENT)), base);
 	} else {
 		nft_rb_counter(&rb);
-		nft_rb_verdict(&rb, act == ACT_SCOPE ? drop_verdict(p, NFT_RETURN) :
-				    w == IN_PUBSRC ? NFT_RETURN : NF_ACCEPT, NULL);
+		nft_rb_verdict(&rb, verdict, NULL);
 	}
 	nft_rb_comment(&rb, comment);
-	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	nft_batch_rule(o->b, FAM, NFT_TABLE, &rb);
+}
+
+/* A rule @rb built, or in plan mode only named (@rb unused then). */
+static void put(struct out *o, struct nft_rule_b *rb, const char *chain, const char *comment,
+		int verdict)
+{
+	if (o->plan)
+		return o->plan(chain, comment, verdict, o->data);
+	nft_batch_rule(o->b, FAM, NFT_TABLE, rb);
 }
 
 /*
  * Entry @i in chain @chain: per family, a rule per protocol (slot), each after its log
  * rule when the entry says "log": true. A slot of @scope acts on everyone else.
  */
-static void emit(struct nft_batch *b, const struct policy *p, const char *net,
+static void emit(struct out *o, const struct policy *p, const char *net,
 		 const char *chain, size_t i, enum where w, bool scope)
 {
 	const struct policy_rule *r = &p->rules[i];
@@ -296,9 +324,9 @@ static void emit(struct nft_batch *b, const struct policy *p, const char *net,
 			continue;
 		for (k = 0; k < slots; k++) {
 			if (log)
-				slot_rule(b, p, net, chain, i, k, w, v6,
+				slot_rule(o, p, net, chain, i, k, w, v6,
 					  scope ? ACT_SCOPE_LOG : ACT_LOG);
-			slot_rule(b, p, net, chain, i, k, w, v6, scope ? ACT_SCOPE : ACT_ALLOW);
+			slot_rule(o, p, net, chain, i, k, w, v6, scope ? ACT_SCOPE : ACT_ALLOW);
 		}
 	}
 }
@@ -319,34 +347,41 @@ static void drops_set(char *buf, const char *net, bool v6)
 }
 
 /* A chain's last rule (@drop: the policy's drop, logged and audited as the file says). */
-static void final_rule(struct nft_batch *b, const struct policy *p, const char *net,
+static void final_rule(struct out *o, const struct policy *p, const char *net,
 		       const char *chain, bool drop, int verdict, const char *comment)
 {
 	char lc[POLICY_TEXT_MAX + 16], set[NFT_OBJ_NAME_MAX];
-	struct nft_rule_b rb;
+	struct nft_rule_b rb = { 0 };
 	int v6;
 
 	/* Per source container: a dynamic set of source addresses, each with a counter. */
+	snprintf(lc, sizeof(lc), "%s%s", POLICY_COUNT_COMMENT, comment);
 	for (v6 = 0; drop && v6 < 2; v6++) {
-		drops_set(set, net, v6);
-		nft_rb_init(&rb, chain);
-		nft_rb_set_update(&rb, v6 ? AF_INET6 : AF_INET, true, set);
-		snprintf(lc, sizeof(lc), "%s%s", POLICY_COUNT_COMMENT, comment);
-		nft_rb_comment(&rb, lc);
-		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+		if (!o->plan) {
+			drops_set(set, net, v6);
+			nft_rb_init(&rb, chain);
+			nft_rb_set_update(&rb, v6 ? AF_INET6 : AF_INET, true, set);
+			nft_rb_comment(&rb, lc);
+		}
+		put(o, &rb, chain, lc, NO_VERDICT);
 	}
+	snprintf(lc, sizeof(lc), "%s%s", POLICY_LOG_COMMENT, comment);
 	if (drop && logs_drops(p, NULL)) {
-		nft_rb_init(&rb, chain);
-		log_expr(&rb, net, drop_word(p), comment);
-		snprintf(lc, sizeof(lc), "%s%s", POLICY_LOG_COMMENT, comment);
-		nft_rb_comment(&rb, lc);
-		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+		if (!o->plan) {
+			nft_rb_init(&rb, chain);
+			log_expr(&rb, net, drop_word(p), comment);
+			nft_rb_comment(&rb, lc);
+		}
+		put(o, &rb, chain, lc, NO_VERDICT);
 	}
-	nft_rb_init(&rb, chain);
-	nft_rb_counter(&rb);
-	nft_rb_verdict(&rb, drop ? drop_verdict(p, verdict) : verdict, NULL);
-	nft_rb_comment(&rb, comment);
-	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	verdict = drop ? drop_verdict(p, verdict) : verdict;
+	if (!o->plan) {
+		nft_rb_init(&rb, chain);
+		nft_rb_counter(&rb);
+		nft_rb_verdict(&rb, verdict, NULL);
+		nft_rb_comment(&rb, comment);
+	}
+	put(o, &rb, chain, comment, verdict);
 }
 
 /*
@@ -355,27 +390,29 @@ static void final_rule(struct nft_batch *b, const struct policy *p, const char *
  * published port then passes as before); after them, for each entry, the published
  * ports of its "to" and ports are closed to everyone else.
  */
-static void build_pubsrc(struct nft_batch *b, const struct policy *p, const char *net,
+static void build_pubsrc(struct out *o, const struct policy *p, const char *net,
 			 const char *chain)
 {
-	struct nft_rule_b rb;
+	struct nft_rule_b rb = { 0 };
 	size_t i;
 
 	for (i = 0; i < p->n_rules && !goes(p, i, IN_PUBSRC); i++)
 		;
 	if (i == p->n_rules)
 		return;		/* no entry names a source: published ports open to all */
-	nft_rb_init(&rb, chain);
-	nft_rb_ifname_set(&rb, false, NFT_BRIDGES_SET);
-	nft_rb_verdict(&rb, NFT_RETURN, NULL);
-	nft_rb_comment(&rb, POLICY_PUB_BRIDGES);
-	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+	if (!o->plan) {
+		nft_rb_init(&rb, chain);
+		nft_rb_ifname_set(&rb, false, NFT_BRIDGES_SET);
+		nft_rb_verdict(&rb, NFT_RETURN, NULL);
+		nft_rb_comment(&rb, POLICY_PUB_BRIDGES);
+	}
+	put(o, &rb, chain, POLICY_PUB_BRIDGES, NFT_RETURN);
 	for (i = 0; i < p->n_rules; i++)
 		if (goes(p, i, IN_PUBSRC))
-			emit(b, p, net, chain, i, IN_PUBSRC, false);
+			emit(o, p, net, chain, i, IN_PUBSRC, false);
 	for (i = 0; i < p->n_rules; i++)
 		if (goes(p, i, IN_PUBSRC))
-			emit(b, p, net, chain, i, IN_PUBSRC, true);
+			emit(o, p, net, chain, i, IN_PUBSRC, true);
 }
 
 static void build_sets(struct nft_batch *b, const struct policy *p, const char *net,
@@ -416,32 +453,51 @@ static void build_sets(struct nft_batch *b, const struct policy *p, const char *
 	}
 }
 
-static void build_chain(struct nft_batch *b, const struct policy *p, const char *net,
+static void build_chain(struct out *o, const struct policy *p, const char *net,
 			const char *chain, enum where w)
 {
 	size_t i;
 
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, chain, -1, NULL, 0);
-	nft_batch_flush_chain(b, FAM, NFT_TABLE, chain);
+	if (!o->plan) {
+		nft_batch_chain(o->b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, chain, -1,
+				NULL, 0);
+		nft_batch_flush_chain(o->b, FAM, NFT_TABLE, chain);
+	}
 	if (w == IN_PUBSRC)
-		return build_pubsrc(b, p, net, chain);
+		return build_pubsrc(o, p, net, chain);
 	for (i = 0; i < p->n_rules; i++)
 		if ((w != IN_POLICY || !p->icc) && goes(p, i, w))
-			emit(b, p, net, chain, i, w, false);
+			emit(o, p, net, chain, i, w, false);
 	if (w == IN_POLICY)
-		final_rule(b, p, net, chain, !p->icc, NF_ACCEPT,
+		final_rule(o, p, net, chain, !p->icc, NF_ACCEPT,
 			   p->icc ? POLICY_ICC_ACCEPT : POLICY_FINAL_DROP);
 	if (w == IN_EGRESS && p->egress_deny)
-		final_rule(b, p, net, chain, true, NF_ACCEPT, POLICY_EGRESS_DROP);
+		final_rule(o, p, net, chain, true, NF_ACCEPT, POLICY_EGRESS_DROP);
+}
+
+static const struct { const char *suffix; enum where w; } v2_chains[] = {
+	{ NFT_POLICY_SFX, IN_POLICY }, { NFT_HOSTPOL_SFX, IN_HOST },
+	{ NFT_EGRESS_SFX, IN_EGRESS }, { NFT_PUBSRC_SFX, IN_PUBSRC },
+};
+
+int policy_plan_v2(const struct policy *p, const char *net, policy_plan_cb cb, void *data)
+{
+	struct out o = { .plan = cb, .data = data };
+	char chain[NFT_OBJ_NAME_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(v2_chains) / sizeof(v2_chains[0]); i++) {
+		if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, v2_chains[i].suffix) < 0)
+			return -EINVAL;
+		build_chain(&o, p, net, chain, v2_chains[i].w);
+	}
+	return 0;
 }
 
 void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *net,
 		     char (*stale)[160], size_t n_stale, const bool *addr_kept)
 {
-	static const struct { const char *suffix; enum where w; } chains[] = {
-		{ NFT_POLICY_SFX, IN_POLICY }, { NFT_HOSTPOL_SFX, IN_HOST },
-		{ NFT_EGRESS_SFX, IN_EGRESS }, { NFT_PUBSRC_SFX, IN_PUBSRC },
-	};
+	struct out o = { .b = b };
 	char chain[NFT_OBJ_NAME_MAX];
 	size_t i;
 
@@ -451,9 +507,9 @@ void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *ne
 		return;
 	}
 	build_sets(b, p, net, addr_kept);
-	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++) {
-		nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, chains[i].suffix);
-		build_chain(b, p, net, chain, chains[i].w);
+	for (i = 0; i < sizeof(v2_chains) / sizeof(v2_chains[0]); i++) {
+		nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, v2_chains[i].suffix);
+		build_chain(&o, p, net, chain, v2_chains[i].w);
 	}
 	/* Stale objects go after the flushes that dropped the rules using them. */
 	for (i = 0; i < n_stale; i++) {

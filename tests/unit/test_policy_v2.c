@@ -20,6 +20,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 #include "nft/nflog.h"
+#include "policy/compile.h"
 #include "policy/explain.h"
 #include "policy/policy.h"
 
@@ -316,6 +317,63 @@ static void test_nflog_parse(void **state)
 	assert_string_equal(a, "203.0.113.9");
 }
 
+struct plan_ck {
+	const struct nft_batch_op *ops;
+	size_t n, at, seen;
+	bool bad;
+};
+
+/* Each planned rule is the next "add rule" op of the batch: same chain and comment. */
+static void plan_ck_cb(const char *chain, const char *comment, int verdict, void *data)
+{
+	struct plan_ck *pc = data;
+	char head[200], tail[200];
+
+	while (pc->at < pc->n && strncmp(pc->ops[pc->at].what, "add rule ", 9))
+		pc->at++;
+	if (pc->at == pc->n) {
+		pc->bad = true;
+		return;
+	}
+	snprintf(head, sizeof(head), "add rule inet netctl %s ", chain);
+	snprintf(tail, sizeof(tail), "comment \"%s\"", comment);
+	if (strncmp(pc->ops[pc->at].what, head, strlen(head)) ||
+	    !strstr(pc->ops[pc->at].what, tail))
+		pc->bad = true;
+	pc->at++;
+	pc->seen++;
+}
+
+static void test_plan_is_build(void **state)
+{
+	static const char *const files[] = { example,
+		"{\"version\":2,\"mode\":\"audit\",\"log\":true,\"egress\":\"deny\",\"groups\":"
+		"{\"a\":[\"x\"],\"p\":{\"cidrs\":[\"192.0.2.0/24\"]}},\"allow\":[{\"from\":"
+		"\"a\",\"to\":\"a\",\"ports\":[\"udp\",\"1-2/tcp\",\"5/tcp\"],\"log\":true},"
+		"{\"from\":\"p\",\"to\":\"a\",\"ports\":[\"80/tcp\"],\"log\":true},"
+		"{\"from\":\"a\",\"to\":\"host\"}]}" };
+	size_t f, i, rules;
+
+	for (f = 0; f < 2; f++) {
+		struct plan_ck pc = { 0 };
+		struct nft_batch b;
+		struct policy p;
+		char err[256];
+
+		assert_int_equal(policy_parse(files[f], strlen(files[f]), &p, err, sizeof(err)), 0);
+		nft_batch_begin(&b, offline_conn());
+		policy_build(&b, &p, "shop", NULL, 0);
+		pc.ops = nft_batch_ops(&b, &pc.n);
+		assert_int_equal(policy_plan_v2(&p, "shop", plan_ck_cb, &pc), 0);
+		for (i = 0, rules = 0; i < pc.n; i++)
+			rules += !strncmp(pc.ops[i].what, "add rule ", 9);
+		assert_false(pc.bad);
+		assert_int_equal(pc.seen, rules);
+		nft_batch_free(&b);
+		policy_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_explain_outside),
 		cmocka_unit_test(test_compile_audit_log),
 		cmocka_unit_test(test_nflog_parse),
+		cmocka_unit_test(test_plan_is_build),
 	};
 
 	return cmocka_run_group_tests_name("policy_v2", tests, NULL, NULL);
