@@ -355,6 +355,8 @@ int fw_gc(struct cni_ctx *ctx)
 				   sizeof(err));
 	for (i = 0; i < w.n && r >= 0; i++)
 		r = fw_remove(&conn, &c, w.ids[i], err, sizeof(err));
+	if (r >= 0 && w.n)
+		r = fw_drops_prune(&conn, c.net, err, sizeof(err));
 	/* No attachment left on the network: its chains and sets go too. */
 	if (r >= 0 && !any_attachment(ctx->conf.root))
 		r = nft_netctl_net_remove(&conn, c.net, err, sizeof(err));

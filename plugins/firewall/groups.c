@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "ruleset/table.h"
 #include "nft/read.h"
@@ -96,6 +97,114 @@ static int grp_cb(const char *name, void *data)
 	return nft_names_push(&l->list, name);
 }
 
+/*
+ * A version 2 policy counts drops per source address in drops-<net>/drops6-<net>: the
+ * leaving container's counters go with it (a later container given the address starts
+ * from zero). Those elements are the kernel's (a rule adds them): no container ID to
+ * check, the address is the container's own.
+ */
+static int drops_build_del(struct nft_conn *conn, struct nft_batch *b, const struct fw_config *c,
+			   char *errbuf, size_t n)
+{
+	char set[NFT_OBJ_NAME_MAX], comment[NFT_COMMENT_MAX + 1];
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->n_addrs; i++) {
+		struct nft_elem e = { .key = c->addrs[i].b, .key_len = ip_addr_size(&c->addrs[i]),
+				      .verdict = NFT_CONTINUE };
+		bool v6 = c->addrs[i].family == AF_INET6;
+
+		if (nft_net_obj(set, sizeof(set), v6 ? NFT_DROPS6_PFX : NFT_DROPS4_PFX, c->net,
+				"") < 0)
+			return -EINVAL;
+		r = nft_get_elem(conn, NFPROTO_INET, NFT_TABLE, set, e.key, e.key_len, comment,
+				 sizeof(comment), errbuf, n);
+		if (r < 0)
+			return r;
+		if (r == 1)
+			nft_batch_elems(b, false, 0, NFPROTO_INET, NFT_TABLE, set, &e, 1);
+	}
+	return 0;
+}
+
+/* The addresses of a set's elements, for fw_drops_prune(). */
+struct keys {
+	uint8_t (*k)[16];
+	size_t *len;
+	size_t n, cap;
+};
+
+static int key_cb(const void *key, size_t key_len, const char *comment, const char *chain,
+		  void *data)
+{
+	struct keys *l = data;
+
+	if (key_len > 16)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		void *k = realloc(l->k, cap * sizeof(*l->k)), *len;
+
+		if (!k)
+			return -ENOMEM;
+		l->k = k;
+		len = realloc(l->len, cap * sizeof(*l->len));
+		if (!len)
+			return -ENOMEM;
+		l->len = len;
+		l->cap = cap;
+	}
+	memcpy(l->k[l->n], key, key_len);
+	l->len[l->n++] = key_len;
+	return 0;
+}
+
+static bool keys_has(const struct keys *l, const void *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->len[i] == len && !memcmp(l->k[i], key, len))
+			return true;
+	return false;
+}
+
+int fw_drops_prune(struct nft_conn *conn, const char *net, char *errbuf, size_t n)
+{
+	struct keys members = { 0 }, drops = { 0 };
+	char set[NFT_OBJ_NAME_MAX];
+	struct nft_batch b;
+	size_t i;
+	int v6, r = 0;
+
+	nft_batch_begin(&b, conn);
+	for (v6 = 0; r >= 0 && v6 < 2; v6++) {
+		members.n = drops.n = 0;
+		nft_net_obj(set, sizeof(set), v6 ? NFT_MEMBERS6_PFX : NFT_MEMBERS4_PFX, net, "");
+		r = nft_list_elems(conn, NFPROTO_INET, NFT_TABLE, set, key_cb, &members, errbuf, n);
+		nft_net_obj(set, sizeof(set), v6 ? NFT_DROPS6_PFX : NFT_DROPS4_PFX, net, "");
+		if (r >= 0)
+			r = nft_list_elems(conn, NFPROTO_INET, NFT_TABLE, set, key_cb, &drops,
+					   errbuf, n);
+		for (i = 0; r >= 0 && i < drops.n; i++) {
+			struct nft_elem e = { .key = drops.k[i], .key_len = drops.len[i],
+					      .verdict = NFT_CONTINUE };
+
+			if (!keys_has(&members, drops.k[i], drops.len[i]))
+				nft_batch_elems(&b, false, 0, NFPROTO_INET, NFT_TABLE, set, &e, 1);
+		}
+	}
+	if (r >= 0 && !nft_batch_empty(&b))
+		r = nft_batch_send(conn, &b, errbuf, n);
+	nft_batch_free(&b);
+	free(members.k);
+	free(members.len);
+	free(drops.k);
+	free(drops.len);
+	return r;
+}
+
 int fw_groups_build_del(struct nft_conn *conn, struct nft_batch *b, const struct fw_config *c,
 			const char *id, char *errbuf, size_t n)
 {
@@ -113,7 +222,7 @@ int fw_groups_build_del(struct nft_conn *conn, struct nft_batch *b, const struct
 					       c->addrs, c->n_addrs, id, errbuf, n);
 	}
 	free(l.list.names);
-	return r;
+	return r < 0 ? r : drops_build_del(conn, b, c, errbuf, n);
 }
 
 void fw_groups_free(struct fw_groups *g)

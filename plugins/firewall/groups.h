@@ -31,8 +31,13 @@ int fw_groups_apply(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_
 int fw_groups_build_add(struct nft_batch *b, const struct fw_config *c,
 			const struct fw_groups *g, const char *id);
 /**
+ * fw_drops_prune() - delete the policy drop counts (drops-<net>, drops6-<net>) of
+ * addresses that are no member's any more: GC, which knows containers by ID only.
+ */
+int fw_drops_prune(struct nft_conn *conn, const char *net, char *errbuf, size_t n);
+/**
  * fw_groups_build_del() - remove @id's elements from every group set of the network
- * (the sets the kernel has), into @b.
+ * (the sets the kernel has) and its policy drop counts (drops-<net>), into @b.
  */
 int fw_groups_build_del(struct nft_conn *conn, struct nft_batch *b, const struct fw_config *c,
 			const char *id, char *errbuf, size_t n);

@@ -137,5 +137,9 @@ check_fails "enforce: misc -> pg 5050 dropped again" reach misc tcp "${IP4[pg]}"
 check_fails "enforce: LAN -> published 443 dropped again" reach lan tcp 192.0.2.1 8443
 check "enforce: web-1 -> pg 5050 still passes" reach web-1 tcp "${IP4[pg]}" 5050
 stop_servers
+dropped() { echo "$(nft list set inet netctl drops-shop | grep -c "${IP4[$1]} ")$(nft list set inet netctl drops6-shop | grep -c "${IP6[$1]} ")"; }
+check_eq "misc's drop counts are in drops-shop and drops6-shop" "11" "$(dropped misc)"
+check "disconnect misc" "$NETCTL" disconnect shop misc
+check_eq "its drop counts went with it" "00" "$(dropped misc)"
 check "rm shop" "$NETCTL" rm shop --force
 done_testing
