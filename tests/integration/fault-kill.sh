@@ -11,7 +11,7 @@
 # leave nothing. No signal exit but ours, no sanitizer report. FAULT_TRIALS: count.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/leaks.sh"
-TRIALS=${FAULT_TRIALS:-120}	# 200 and more by hand: FAULT_TRIALS=1000
+TRIALS=${FAULT_TRIALS:-120}	# more by hand: FAULT_TRIALS=500
 
 need bridge host-local firewall netctl
 need_tool strace
