@@ -10,6 +10,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
+#include <libnftnl/batch.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
@@ -21,9 +22,17 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 
-/* Largest single message we build: a chunk of elements or a long rule. */
-#define MSG_ROOM (64 * 1024)
+/*
+ * libnftnl's batch paging, sized as nftables sizes it (src/mnl.c): a message is begun
+ * only while its page is below BATCH_PAGE, so it has at least MSG_ROOM to grow into,
+ * the longest message netlink can carry when every nest's length is 16 bits (libnftnl
+ * writes without bounds: the builders keep their messages below that, element lists by
+ * their size, see elems_per_msg(), rules by their few expressions).
+ */
+#define BATCH_PAGE (128 * 1024)
+#define MSG_ROOM (UINT16_MAX + 4096)
 #define MAX_ELEMS_PER_MSG 256
+#define ELEMS_NEST_MAX (UINT16_MAX - 1024)	/* the element list's 16-bit nest length */
 
 void nft_batch_begin(struct nft_batch *b, struct nft_conn *c)
 {
@@ -45,7 +54,8 @@ void nft_batch_free(struct nft_batch *b)
 	for (i = 0; i < b->n_ops; i++)
 		free(b->ops[i].what);
 	free(b->ops);
-	free(b->buf);
+	if (b->pages)
+		nftnl_batch_free(b->pages);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -63,24 +73,18 @@ static void batch_fail(struct nft_batch *b, int err, const char *what)
 	snprintf(b->err_what, sizeof(b->err_what), "%s", what);
 }
 
-/* Room for one more message; NULL (and b->err set) when memory ran out. */
+/* Room for one more message (MSG_ROOM at least); NULL (b->err set) without memory. */
 static char *batch_room(struct nft_batch *b)
 {
 	if (b->err)
 		return NULL;
-	if (b->cap - b->len < MSG_ROOM) {
-		size_t cap = b->cap ? b->cap * 2 : 4 * MSG_ROOM;
-		char *p = realloc(b->buf, cap);
-
-		if (!p) {
-			batch_fail(b, -ENOMEM, "batch buffer");
-			return NULL;
-		}
-		memset(p + b->cap, 0, cap - b->cap);
-		b->buf = p;
-		b->cap = cap;
+	if (!b->pages)
+		b->pages = nftnl_batch_alloc(BATCH_PAGE, MSG_ROOM);
+	if (!b->pages) {
+		batch_fail(b, -ENOMEM, "batch buffer");
+		return NULL;
 	}
-	return b->buf + b->len;
+	return nftnl_batch_buffer(b->pages);
 }
 
 static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *fmt, ...)
@@ -90,10 +94,8 @@ static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *
 	struct nft_batch_op *op;
 	va_list ap;
 
-	if (nlh->nlmsg_len > MSG_ROOM) {
-		/* libnftnl writes without bounds: this must never happen, see callers. */
-		abort();
-	}
+	if (nlh->nlmsg_len > MSG_ROOM)
+		abort();	/* past the page's room: a builder broke its bound */
 	if (b->n_ops == b->cap_ops) {
 		size_t cap = b->cap_ops ? b->cap_ops * 2 : 32;
 		struct nft_batch_op *p = realloc(b->ops, cap * sizeof(*p));
@@ -105,6 +107,7 @@ static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *
 	}
 	op = &b->ops[b->n_ops];
 	op->seq = nlh->nlmsg_seq;
+	op->len = nlh->nlmsg_len;
 	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
 	case NFT_MSG_DELTABLE: case NFT_MSG_DELCHAIN: case NFT_MSG_DELRULE:
 	case NFT_MSG_DELSET: case NFT_MSG_DELSETELEM:
@@ -117,6 +120,8 @@ static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *
 	va_end(ap);
 	if (!op->what)
 		return batch_fail(b, -ENOMEM, "batch ops");
+	if (nftnl_batch_update(b->pages) < 0)	/* the next message's room */
+		return batch_fail(b, -ENOMEM, "batch buffer");
 	b->n_ops++;
 	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
 	b->conn->seq = nlh->nlmsg_seq;
@@ -443,15 +448,43 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 		     e[0].comment ? ")" : "");
 }
 
-void nft_batch_elems(struct nft_batch *b, bool add, uint16_t flags, int family,
-		     const char *table, const char *set, const struct nft_elem *e, size_t n)
+/* An upper bound of the bytes one element takes in the element list (its headers:
+ * list entry, key and data nests, verdict, flags, userdata: under 64). */
+static size_t elem_bound(const struct nft_elem *e)
+{
+	return 64 + NLA_ALIGN(e->key_len) + NLA_ALIGN(e->data_len) +
+	       (e->chain ? NLA_ALIGN(strlen(e->chain) + 1) : 0) +
+	       (e->comment ? NLA_ALIGN(strlen(e->comment) + 3) : 0);
+}
+
+/* How many of @n elements go into the next message: whatever their size, the list
+ * stays within its 16-bit nest, known before a byte is written. At least one. */
+static size_t elems_per_msg(const struct nft_elem *e, size_t n)
+{
+	size_t k = 0, bytes = 0;
+
+	while (k < n && k < MAX_ELEMS_PER_MSG &&
+	       (!k || bytes + elem_bound(&e[k]) <= ELEMS_NEST_MAX))
+		bytes += elem_bound(&e[k++]);
+	return k;
+}
+
+static void elems_chunks(struct nft_batch *b, bool add, uint16_t flags, int family,
+			 const char *table, const char *set, const struct nft_elem *e, size_t n,
+			 uint32_t set_id)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i += k) {
-		k = n - i < MAX_ELEMS_PER_MSG ? n - i : MAX_ELEMS_PER_MSG;
-		elems_chunk(b, add, flags, family, table, set, e + i, k, 0);
+		k = elems_per_msg(e + i, n - i);
+		elems_chunk(b, add, flags, family, table, set, e + i, k, set_id);
 	}
+}
+
+void nft_batch_elems(struct nft_batch *b, bool add, uint16_t flags, int family,
+		     const char *table, const char *set, const struct nft_elem *e, size_t n)
+{
+	elems_chunks(b, add, flags, family, table, set, e, n, 0);
 }
 
 uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
@@ -462,7 +495,6 @@ uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
 	struct nlmsghdr *nlh;
 	char *p = batch_room(b);
 	uint32_t id = next_seq(b), flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
-	size_t i, k;
 
 	if (!p)
 		return 0;
@@ -483,10 +515,7 @@ uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
 	batch_commit(b, nlh, "add set %s %s { %s }", fam_str(family), table, text ? text : "");
-	for (i = 0; i < n; i += k) {
-		k = n - i < MAX_ELEMS_PER_MSG ? n - i : MAX_ELEMS_PER_MSG;
-		elems_chunk(b, true, NLM_F_CREATE, family, table, NFT_ANON_SET, e + i, k, id);
-	}
+	elems_chunks(b, true, NLM_F_CREATE, family, table, NFT_ANON_SET, e, n, id);
 	return id;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * One nftables transaction: messages are built into a growable buffer, each one
+ * One nftables transaction: messages are built into libnftnl's batch pages, each one
  * remembered with its sequence number and a short text ("add set members-web"), so an
  * error from the kernel is traced back to the object that caused it (as nftables'
  * src/mnl.c does). nft_batch_send() commits everything or nothing.
@@ -18,18 +18,20 @@
 
 #include "nft/rule.h"
 
+struct nftnl_batch;
 struct nftnl_set;
 struct nlmsghdr;
 struct nft_conn;
 
 struct nft_batch_op {
 	uint32_t seq;
+	uint32_t len;		/* the message's length */
 	char *what;		/* "add chain net-web-from", ... */
 };
 
 struct nft_batch {
-	char *buf;
-	size_t len, cap;
+	struct nftnl_batch *pages;	/* libnftnl's: a new page when one is full */
+	size_t len;			/* bytes of every message written */
 	struct nft_conn *conn;	/* whose sequence numbers the messages carry */
 	uint32_t seq_begin, seq_end;
 	struct nft_batch_op *ops;
@@ -163,7 +165,7 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
  */
 int nft_batch_commit(struct nft_batch *b, char *errbuf, size_t n);
 
-/* For tests: the ops recorded (text of each message) and the raw message buffer. */
+/* For tests: the ops recorded (each message's sequence number, length and text). */
 const struct nft_batch_op *nft_batch_ops(const struct nft_batch *b, size_t *n);
 
 #endif

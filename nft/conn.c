@@ -13,6 +13,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <libnftnl/batch.h>
 #include <libnftnl/common.h>
 
 #include "nft/batch.h"
@@ -215,9 +216,10 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
 	char begin[NLMSG_HDRLEN + 64] = { 0 }, end[NLMSG_HDRLEN + 64] = { 0 };
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct nlmsghdr *bh, *eh;
-	struct iovec iov[3];
 	struct msghdr msg = { 0 };
+	struct iovec *iov;
 	ssize_t sent;
+	int pages;
 
 	if (b->err) {
 		snprintf(errbuf, n, "building %s: %s", b->err_what, strerror(-b->err));
@@ -225,18 +227,26 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
 	}
 	if (!b->n_ops)
 		return 0;
+	/* BEGIN, libnftnl's pages, END: one datagram, one transaction */
+	pages = nftnl_batch_iovec_len(b->pages);
+	iov = calloc((size_t)pages + 2, sizeof(*iov));
+	if (!iov) {
+		snprintf(errbuf, n, "sending the nf_tables batch: out of memory");
+		return -ENOMEM;
+	}
 	b->seq_end = ++c->seq;
 	bh = nftnl_batch_begin(begin, b->seq_begin);
 	eh = nftnl_batch_end(end, b->seq_end);
 	iov[0] = (struct iovec){ begin, NLMSG_ALIGN(bh->nlmsg_len) };
-	iov[1] = (struct iovec){ b->buf, b->len };
-	iov[2] = (struct iovec){ end, NLMSG_ALIGN(eh->nlmsg_len) };
+	nftnl_batch_iovec(b->pages, iov + 1, (uint32_t)pages);
+	iov[pages + 1] = (struct iovec){ end, NLMSG_ALIGN(eh->nlmsg_len) };
 	msg.msg_name = &kernel;
 	msg.msg_namelen = sizeof(kernel);
 	msg.msg_iov = iov;
-	msg.msg_iovlen = 3;
+	msg.msg_iovlen = (size_t)pages + 2;
 	set_bufs(mnl_socket_get_fd(c->nl), b->len + 65536, b->n_ops * 2048 + 262144);
 	sent = sendmsg(mnl_socket_get_fd(c->nl), &msg, 0);
+	free(iov);
 	c->destroyed |= b->destroys;
 	if (sent < 0) {
 		int err = errno;

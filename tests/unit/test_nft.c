@@ -13,6 +13,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
+#include <libnftnl/batch.h>
 
 #include "nft/batch.h"
 #include "nft/conn.h"
@@ -283,6 +284,40 @@ static void test_elems_chunked(void **state)
 	nft_batch_free(&b);
 }
 
+/*
+ * Large elements are split by their size, before anything is written: each list stays
+ * within its 16-bit nest (1000 elements: 6 messages, not 4), over several pages.
+ */
+static void test_elems_chunked_by_size(void **state)
+{
+	static uint8_t keys[1000][64];
+	static struct nft_elem e[1000];
+	char comment[129];
+	const struct nftnl_batch *pages;
+	struct nft_batch b;
+	size_t i, n;
+
+	memset(comment, 'x', sizeof(comment) - 1);
+	comment[sizeof(comment) - 1] = 0;
+	for (i = 0; i < 1000; i++) {
+		keys[i][0] = (uint8_t)(i >> 8);
+		keys[i][1] = (uint8_t)i;
+		e[i] = (struct nft_elem){ .key = keys[i], .key_len = 64, .data = keys[i],
+					  .data_len = 64, .text = "k", .comment = comment };
+	}
+	nft_batch_begin(&b, offline_conn());
+	nft_batch_elems(&b, true, NLM_F_CREATE, NFPROTO_INET, "netctl", "big", e, 1000);
+	assert_int_equal(b.err, 0);
+	nft_batch_ops(&b, &n);
+	assert_int_equal(n, 6);	/* 199 elements of at most 324 bytes fill a list */
+	for (i = 0; i < n; i++)
+		assert_true(b.ops[i].len < UINT16_MAX);
+	pages = b.pages;
+	assert_true(nftnl_batch_iovec_len((struct nftnl_batch *)pages) > 1);
+	assert_true(b.len > 200000);
+	nft_batch_free(&b);
+}
+
 static void test_comments(void **state)
 {
 	char buf[256];
@@ -481,6 +516,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_text),	cmocka_unit_test(test_rule_errors),
 		cmocka_unit_test(test_batch_error_kept), cmocka_unit_test(test_netctl_layout),
+		cmocka_unit_test(test_elems_chunked_by_size),
 		cmocka_unit_test(test_names),		cmocka_unit_test(test_group_names),		cmocka_unit_test(test_elems_chunked),
 		cmocka_unit_test(test_comments),	cmocka_unit_test(test_concat_shape),
 		cmocka_unit_test(test_portmap),	cmocka_unit_test(test_spoofchk),
