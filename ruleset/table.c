@@ -369,6 +369,58 @@ static int ensure_host(struct nft_conn *c, const struct nft_net *net, char *errb
 	return r < 0 ? r : 1;
 }
 
+static int jump_cb(const struct nft_rule_info *ri, void *data)
+{
+	*(int *)data += ri->verdict == NFT_JUMP;
+	return 0;
+}
+
+/*
+ * Policy version 2's hooks in a network made by an older netctl: the egress jump of
+ * net-N-from (its second jump, after the policy's) and the pub-src element of its
+ * bridge (with the forward rule and map, which a table that old lacks too). Without
+ * them a version 2 policy would be installed and not enforced. 1 after a repair.
+ */
+static int ensure_v2_hooks(struct nft_conn *c, const struct nft_net *net, const char *from,
+			   char *errbuf, size_t n)
+{
+	char egress[NFT_OBJ_NAME_MAX], pubsrc[NFT_OBJ_NAME_MAX], key[IFNAMSIZ] = { 0 };
+	char comment[NFT_COMMENT_MAX + 1];
+	struct nft_elem e = { .key = key, .key_len = IFNAMSIZ, .ifname = true,
+			      .verdict = NFT_JUMP, .chain = pubsrc, .comment = net->name };
+	struct nft_rule_b rb;
+	struct nft_batch b;
+	int r, jumps = 0, elem;
+
+	strncpy(key, net->bridge, IFNAMSIZ - 1);
+	r = nft_list_rules_info(c, FAM, NFT_TABLE, from, jump_cb, &jumps, errbuf, n);
+	if (r < 0)
+		return r;
+	elem = nft_get_elem(c, FAM, NFT_TABLE, NFT_PUBSRC_MAP, key, IFNAMSIZ, comment,
+			    sizeof(comment), errbuf, n);
+	if (elem < 0)
+		return elem;
+	if (jumps >= 2 && elem == 1)
+		return 0;
+	nft_net_obj(egress, sizeof(egress), NFT_NET_PFX, net->name, NFT_EGRESS_SFX);
+	nft_net_obj(pubsrc, sizeof(pubsrc), NFT_NET_PFX, net->name, NFT_PUBSRC_SFX);
+	nft_batch_begin(&b, c);
+	if (elem != 1)	/* the forward rule and map too (refilled once, on this upgrade) */
+		nft_netctl_build_base(&b);
+	nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, egress, -1, NULL, 0);
+	nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, pubsrc, -1, NULL, 0);
+	if (jumps < 2) {
+		nft_rb_init(&rb, from);
+		nft_rb_ifname_not_set(&rb, true, NFT_BRIDGES_SET);
+		nft_rb_verdict(&rb, NFT_JUMP, egress);
+		nft_batch_rule(&b, FAM, NFT_TABLE, &rb);
+	}
+	nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PUBSRC_MAP, &e, 1);
+	r = nft_batch_send(c, &b, errbuf, n);
+	nft_batch_free(&b);
+	return r < 0 ? r : 1;
+}
+
 /*
  * The usual case costs two small dumps: net-N-from has its rules, net-N-host its mode. An empty one means
  * someone flushed our table (`nft flush table inet netctl`, or a ruleset reload that
@@ -393,8 +445,14 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 		r = nft_list_rules(c, FAM, NFT_TABLE, from, count_cb, &rules, errbuf, n);
 		if (r < 0)
 			return r;
-		if (rules > 0)
-			return ensure_host(c, net, errbuf, n);
+		if (rules > 0) {
+			int v2 = ensure_v2_hooks(c, net, from, errbuf, n), h;
+
+			if (v2 < 0)
+				return v2;
+			h = ensure_host(c, net, errbuf, n);
+			return h < 0 ? h : h || v2;
+		}
 		r = nft_chain_exists(c, FAM, NFT_TABLE, from, errbuf, n);
 		if (r < 0)
 			return r;

@@ -112,6 +112,20 @@ check "the pub-only counter counted the refused sources" \
 check_eq "diff of the applied v2 file: no changes" \
 	"no changes: the kernel already enforces $NETCTL_CONFDIR/policy.d/shop.json" \
 	"$("$NETCTL" policy diff shop)"
+# A network an older netctl made has no egress jump and no pub-src element: the policy
+# would be installed and not enforced. The next firewall ADD puts them back.
+h=$(nft -a list chain inet netctl net-shop-from | awk '/jump net-shop-egress/ {print $NF}')
+nft delete rule inet netctl net-shop-from handle "$h"
+nft delete element inet netctl pub-src '{ "nctl-shop" }'
+check "older network (no egress jump): egress deny not enforced" reach misc tcp 203.0.113.9 443
+mkns late
+check "connect late: the firewall ADD repairs the hooks" "$NETCTL" connect shop late
+check "the egress jump is back" sh -c "nft list chain inet netctl net-shop-from | grep -q 'jump net-shop-egress'"
+check "the pub-src element is back" sh -c "nft list map inet netctl pub-src | grep -q nctl-shop"
+check_fails "egress deny enforced again (misc -> 203.0.113.9:443)" reach misc tcp 203.0.113.9 443
+check_fails "published 443 from the LAN refused again" reach lan tcp 192.0.2.1 8443
+check "disconnect late" "$NETCTL" disconnect shop late
+
 sed -e 's/"203.0.113.0\/25", //' "$T/v2.json" >"$T/v2b.json"
 check "apply v2 with a smaller partners group" "$NETCTL" policy apply shop "$T/v2b.json"
 check_fails "203.0.113.9 is no partner now: published 443 refused" reach inet tcp 192.0.2.1 8443
