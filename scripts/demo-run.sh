@@ -16,7 +16,13 @@ export NETCTL_CONFDIR=$D/conf NETCTL_RUNDIR=$D/run
 PROBE=$ROOT/tests/integration/fwlib/probe.py
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+# run CMD...: show the command as one would type it (words with spaces or ; quoted), run it.
+run() {
+	local a line=
+	for a; do case $a in *[[:space:]\;\|\&\$]*) a="'$a'" ;; esac; line+=" $a"; done
+	printf '$%s\n' "$line"
+	"$@"
+}
 wait_for() { for _ in $(seq 250); do "$@" >/dev/null 2>&1 && return 0; sleep 0.02; done; return 1; }
 
 say "== Two networks: web (icc on), shop (icc=false: only what the policy allows)"
