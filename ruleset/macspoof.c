@@ -11,6 +11,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 #include "ruleset/macspoof.h"
+#include "ruleset/owned.h"
 #include "ruleset/names.h"
 #include "nft/read.h"
 
@@ -122,64 +123,21 @@ int nft_macspoof_attach(struct nft_conn *c, const char *port, const uint8_t mac[
 	return r;
 }
 
-struct walk {
-	struct nft_batch *b;
-	const char *set;
-	const char *id;		/* detach: this container's */
-	bool (*keep)(const char *id, void *data);	/* gc: all but the kept ones */
-	void *data;
-};
-
-static int walk_cb(const void *key, size_t key_len, const char *comment, const char *chain,
-		   void *data)
-{
-	struct walk *w = data;
-	struct nft_elem e = { .key = key, .key_len = key_len, .verdict = NFT_CONTINUE,
-			      .ifname = true };
-	char id[256];
-
-	if (!comment)
-		return 0;
-	snprintf(id, sizeof(id), "%.*s", (int)strcspn(comment, " "), comment);
-	if (w->id ? !strcmp(id, w->id) : !w->keep(id, w->data))
-		nft_batch_elems(w->b, false, 0, FAM, NFT_TABLE, w->set, &e, 1);
-	return 0;
-}
-
-static int remove_matching(struct nft_conn *c, struct walk *w, char *errbuf, size_t n)
-{
-	static const char *const sets[] = { SET_PORTS, SET_OK };
-	struct nft_batch b;
-	size_t i;
-	int r;
-
-	r = nft_conn_ensure(c, errbuf, n);
-	if (r < 0)
-		return r;
-	nft_batch_begin(&b, c);
-	w->b = &b;
-	for (i = 0, r = 0; r >= 0 && i < sizeof(sets) / sizeof(sets[0]); i++) {
-		w->set = sets[i];
-		r = nft_list_elems(c, FAM, NFT_TABLE, sets[i], walk_cb, w, errbuf, n);
-	}
-	if (r >= 0)
-		r = nft_batch_commit(&b, errbuf, n);
-	else
-		nft_batch_free(&b);
-	return r < 0 ? r : 0;
-}
+static const char *const owned_sets[] = { SET_PORTS, SET_OK };
 
 int nft_macspoof_detach(struct nft_conn *c, const char *container_id, char *errbuf, size_t n)
 {
-	struct walk w = { .id = container_id };
+	struct nft_owner o = { .id = container_id };
+	int r = nft_owned_remove(c, FAM, owned_sets, 2, &o, NULL, errbuf, n);
 
-	return remove_matching(c, &w, errbuf, n);
+	return r < 0 ? r : 0;
 }
 
 int nft_macspoof_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
 		    char *errbuf, size_t n)
 {
-	struct walk w = { .keep = keep, .data = data };
+	struct nft_owner o = { .keep = keep, .data = data };
+	int r = nft_owned_remove(c, FAM, owned_sets, 2, &o, NULL, errbuf, n);
 
-	return remove_matching(c, &w, errbuf, n);
+	return r < 0 ? r : 0;
 }
