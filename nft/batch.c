@@ -73,9 +73,15 @@ static void batch_fail(struct nft_batch *b, int err, const char *what)
 	snprintf(b->err_what, sizeof(b->err_what), "%s", what);
 }
 
-/* Room for one more message (MSG_ROOM at least); NULL (b->err set) without memory. */
+/*
+ * Room for one more message (MSG_ROOM at least); NULL (b->err set) without memory.
+ * The room is zeroed (once per page, as it is reached): libmnl leaves attribute
+ * padding as it finds it, and no byte we send may be one malloc() left.
+ */
 static char *batch_room(struct nft_batch *b)
 {
+	uintptr_t p;
+
 	if (b->err)
 		return NULL;
 	if (!b->pages)
@@ -84,7 +90,14 @@ static char *batch_room(struct nft_batch *b)
 		batch_fail(b, -ENOMEM, "batch buffer");
 		return NULL;
 	}
-	return nftnl_batch_buffer(b->pages);
+	p = (uintptr_t)nftnl_batch_buffer(b->pages);
+	if (p < b->zero_from || p > b->zero_to)	/* a new page (its start is copied in) */
+		b->zero_from = b->zero_to = p;
+	if (b->zero_to < p + MSG_ROOM) {
+		memset((char *)b->zero_to, 0, p + MSG_ROOM - b->zero_to);
+		b->zero_to = p + MSG_ROOM;
+	}
+	return (char *)p;
 }
 
 static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *fmt, ...)

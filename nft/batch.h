@@ -32,6 +32,7 @@ struct nft_batch_op {
 struct nft_batch {
 	struct nftnl_batch *pages;	/* libnftnl's: a new page when one is full */
 	size_t len;			/* bytes of every message written */
+	uintptr_t zero_from, zero_to;	/* the current page's zeroed room */
 	struct nft_conn *conn;	/* whose sequence numbers the messages carry */
 	uint32_t seq_begin, seq_end;
 	struct nft_batch_op *ops;
