@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "policy/explain.h"
+#include "policy/explain_v2.h"
 
 static bool names(const struct policy *p, int g, const char *name)
 {
