@@ -51,15 +51,9 @@
 #include "netctl/core/netns.h"
 #include "netctl/core/paths.h"
 #include "netctl/core/runrec.h"
-#include "nft/batch.h"
 #include "nft/conn.h"
-#include "ruleset/inbound.h"
-#include "ruleset/loopback.h"
-#include "ruleset/macspoof.h"
-#include "ruleset/spoofchk.h"
-#include "ruleset/masq.h"
+#include "ruleset/gc.h"
 #include "ruleset/table.h"
-#include "nft/read.h"
 #include "netlib/link.h"
 #include "netlib/sock.h"
 #include "util/audit.h"
@@ -353,80 +347,6 @@ static int snap_link(const struct netlib_link *l, void *data)
 			l->alias[0] ? ")" : "");
 }
 
-struct snap_set {
-	struct snap *s;
-	const char *set;
-	enum nft_set_owner own;	/* whose elements are the network's */
-};
-
-/* An ifname key (NUL-padded to IFNAMSIZ), not an IPv6 address. */
-static bool key_is_name(const uint8_t *key, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && key[i] >= 0x21 && key[i] < 0x7f)
-		i++;
-	if (i == 0 || len != 16)	/* IFNAMSIZ */
-		return false;
-	while (i < len && key[i] == 0)
-		i++;
-	return i == len;
-}
-
-/*
- * A portmap key: [ADDR .] PROTO . PORT, each part in a 4-byte register (an address in
- * 4 or 16 bytes), as "[ADDR . ]tcp . 8080".
- */
-static void port_key(const uint8_t *key, size_t len, char *out, size_t n)
-{
-	struct ip_addr a = { 0 };
-	char addr[IP_STR_MAX + 3] = "";
-	const uint8_t *pp = key;
-
-	if (len == 12 || len == 24) {
-		a.family = len == 12 ? AF_INET : AF_INET6;
-		memcpy(a.b, key, ip_addr_size(&a));
-		ip_addr_format(&a, addr, IP_STR_MAX);
-		strcat(addr, " . ");
-		pp = key + ip_addr_size(&a);
-	} else if (len != 8) {
-		snprintf(out, n, "(%zu-byte key)", len);
-		return;
-	}
-	snprintf(out, n, "%s%s . %u", addr, pp[0] == 6 ? "tcp" : pp[0] == 17 ? "udp" :
-		 pp[0] == 132 ? "sctp" : "?", (unsigned)(pp[4] << 8 | pp[5]));
-}
-
-static int snap_elem(const void *key, size_t key_len, const char *comment, const char *chain,
-		     void *data)
-{
-	struct snap_set *ss = data;
-	struct ip_addr a = { .family = key_len == 4 ? AF_INET : AF_INET6 };
-	char k[IP_STR_MAX];
-
-	size_t cl = comment ? strlen(comment) : 0, nl = strlen(ss->s->net);
-
-	if (ss->own == NFT_OWNER_COMMENT &&
-	    !(cl > nl && comment[cl - nl - 1] == ' ' && !strcmp(comment + cl - nl, ss->s->net)))
-		return 0;
-	if (ss->own == NFT_OWNER_COMMENT) {
-		port_key(key, key_len, k, sizeof(k));
-	} else if (key_is_name(key, key_len)) {
-		if (ss->own == NFT_OWNER_BRIDGE && strncmp(key, ss->s->bridge, key_len))
-			return 0;
-		snprintf(k, sizeof(k), "\"%.*s\"", (int)strnlen(key, key_len), (const char *)key);
-	} else if (ss->own == NFT_OWNER_BRIDGE) {
-		return 0;
-	} else if (key_len == 4 || key_len == 16) {
-		memcpy(a.b, key, key_len);
-		ip_addr_format(&a, k, sizeof(k));
-	} else {
-		snprintf(k, sizeof(k), "(%zu-byte key)", key_len);
-	}
-	return snap_add(ss->s, "nft element %s in %s%s%s%s", k, ss->set, comment && *comment ?
-			" (" : "", comment ? comment : "", comment && *comment ? ")" : "");
-}
-
 static int snap_store(struct snap *s, const struct conflist *cl)
 {
 	_cleanup_closedir_ DIR *d = NULL;
@@ -455,9 +375,9 @@ static int snap_store(struct snap *s, const struct conflist *cl)
 	return 0;
 }
 
-static int set_name(const char *name, void *data)
+static int snap_item(const char *item, void *data)
 {
-	return nft_names_push(data, name);
+	return snap_add(data, "%s", item);
 }
 
 static void snap_take(struct snap *s, const struct conflist *cl)
@@ -465,9 +385,7 @@ static void snap_take(struct snap *s, const struct conflist *cl)
 	struct netlib_link br;
 	struct netlib_nl nl;
 	struct nft_conn c;
-	struct nft_names sets = { 0 };
 	char ebuf[512];
-	size_t i;
 	int i_pl;
 
 	s->net = cl->name;
@@ -482,17 +400,7 @@ static void snap_take(struct snap *s, const struct conflist *cl)
 		netlib_close(&nl);
 	}
 	if (nft_conn_open(&c, ebuf, sizeof(ebuf)) == 0) {
-		if (nft_list_sets(&c, NFPROTO_INET, NFT_TABLE, set_name, &sets, ebuf,
-				  sizeof(ebuf)) >= 0)
-			for (i = 0; i < sets.n; i++) {
-				enum nft_set_owner own = nft_set_owner(sets.names[i], cl->name);
-				struct snap_set ss = { s, sets.names[i], own };
-
-				if (own != NFT_OWNER_NONE)
-					nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, sets.names[i],
-						       snap_elem, &ss, ebuf, sizeof(ebuf));
-			}
-		free(sets.names);
+		nft_gc_elems(&c, cl->name, s->bridge, snap_item, s);
 		nft_conn_close(&c);
 	}
 	snap_store(s, cl);
@@ -611,14 +519,11 @@ static int gc_dns(const char *net, void *data)
 	return 0;
 }
 
-/* Step 5: which parts of a network's chain own nft state. */
+/* Step 5: a network whose chain owns nft state, and its cached attachments. */
 struct nftnet {
-	char net[65];
-	char bridge[16];
-	bool fw, portmap, masq, macspoof;
-	bool spoof, ll6;		/* spoofchk (the bridge's default with icc false) */
-	bool routed;		/* bridge "gatewayMode": "routed": no published-only rule */
+	struct nft_gc_net rs;
 	struct att_list atts;
+	struct nft_gc_att *rs_atts;	/* atts as the ruleset knows them, same order */
 };
 
 struct nftscan {
@@ -626,66 +531,6 @@ struct nftscan {
 	struct nftnet *v;
 	size_t n, cap;
 };
-
-static bool conf_true(json_t *o, const char *key)
-{
-	return json_is_true(cni_json_get(o, key));
-}
-
-static int scan_net(const char *net, void *data)
-{
-	struct nftscan *s = data;
-	struct cni_err err = { 0 };
-	struct conflist cl = { 0 };
-	struct nftnet *n, *nv;
-	int i;
-
-	if (paths_net_load(&s->g->p, net, &cl, &err) < 0)
-		return 0;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 8;
-		nv = realloc(s->v, s->cap * sizeof(*nv));
-		if (!nv) {
-			conflist_free(&cl);
-			return -ENOMEM;
-		}
-		s->v = nv;
-	}
-	n = memset(&s->v[s->n], 0, sizeof(*n));
-	str_copy(n->net, sizeof(n->net), net);
-	for (i = 0; i < cl.n_plugins; i++) {
-		json_t *c = cl.plugins[i].conf;
-
-		if (!strcmp(cl.plugins[i].type, "firewall"))
-			n->fw = true;
-		else if (!strcmp(cl.plugins[i].type, "portmap"))
-			n->portmap = true;
-		else if (!strcmp(cl.plugins[i].type, "bridge")) {
-			n->masq = conf_true(c, "ipMasq");
-			n->macspoof = conf_true(c, "macspoofchk");
-			n->spoof = json_is_false(cni_json_get(c, "icc")) ?
-				   !json_is_false(cni_json_get(c, "spoofchk")) :
-				   conf_true(c, "spoofchk");
-			n->ll6 = conf_true(c, "ipv6LinkLocal");
-			if (!cni_json_get(c, "ipam"))
-				n->spoof = false;	/* then it is macspoofchk */
-			n->routed = json_string_value(cni_json_get(c, "gatewayMode")) &&
-				    !strcmp(json_string_value(cni_json_get(c, "gatewayMode")),
-					    "routed");
-			str_copy(n->bridge, sizeof(n->bridge),
-				 json_string_value(cni_json_get(c, "bridge")) ?: "cni0");
-		}
-	}
-	conflist_free(&cl);
-	if (!n->fw && !n->portmap && !n->masq && !n->macspoof && !n->spoof)
-		return 0;
-	if (attach_list(net, att_collect, &n->atts) < 0 || !n->atts.n) {
-		att_free(&n->atts);
-		return 0;
-	}
-	s->n++;
-	return 0;
-}
 
 /* The addresses of a cached result. */
 static size_t result_addrs(json_t *result, struct ip_prefix *out, size_t max)
@@ -700,160 +545,6 @@ static size_t result_addrs(json_t *result, struct ip_prefix *out, size_t max)
 			n++;
 	}
 	return n;
-}
-
-/* Rules in @chain: -1 when there is no such chain. */
-static int count_rule(uint64_t handle, const char *comment, void *data)
-{
-	(*(int *)data)++;
-	return 0;
-}
-
-static int chain_rules(struct nft_conn *c, const char *chain)
-{
-	char ebuf[256];
-	int n = 0;
-
-	if (nft_chain_exists(c, NFPROTO_INET, NFT_TABLE, chain, ebuf, sizeof(ebuf)) != 1)
-		return -1;
-	if (nft_list_rules(c, NFPROTO_INET, NFT_TABLE, chain, count_rule, &n, ebuf,
-			   sizeof(ebuf)) < 0)
-		return -1;
-	return n;
-}
-
-static bool elem_there(struct nft_conn *c, const char *prefix, const char *prefix6,
-		       const char *net, const struct ip_addr *a)
-{
-	char set[NFT_OBJ_NAME_MAX], ebuf[256];
-
-	nft_net_obj(set, sizeof(set), a->family == AF_INET ? prefix : prefix6, net, "");
-	return nft_get_elem(c, NFPROTO_INET, NFT_TABLE, set, a->b, ip_addr_size(a), NULL, 0,
-			    ebuf, sizeof(ebuf)) == 1;
-}
-
-/* spoofchk: the port, MAC and addresses of a cached result. false when it has none. */
-struct spoof_att {
-	struct nft_spoof_port p;
-	struct ip_addr addrs[16];
-	char port[16];
-};
-
-static bool result_port_mac(json_t *result, const char *bridge, const char *ifname,
-			    char *port, size_t n, uint8_t mac[6]);
-
-static bool spoof_att(const struct nftnet *nn, const struct att *a, struct spoof_att *s)
-{
-	struct ip_prefix ips[16];
-	size_t i, n;
-
-	memset(s, 0, sizeof(*s));
-	if (!result_port_mac(a->result, nn->bridge, a->ifname, s->port, sizeof(s->port),
-			     s->p.mac))
-		return false;
-	n = result_addrs(a->result, ips, ARRAY_SIZE(ips));
-	s->p.ll6 = nn->ll6;
-	for (i = 0; i < n; i++) {
-		s->addrs[i] = ips[i].addr;
-		s->p.ll6 |= ips[i].addr.family == AF_INET6;
-	}
-	s->p.port = s->port;
-	s->p.addrs = s->addrs;
-	s->p.n_addrs = n;
-	return true;
-}
-
-/* 1 in place (or nothing to check), 0 missing, -errno. */
-static int spoof_check(struct nft_conn *c, const struct nftnet *nn, const struct att *a)
-{
-	struct spoof_att s;
-	char what[128], ebuf[256];
-
-	if (!spoof_att(nn, a, &s))
-		return 1;
-	return nft_spoofchk_check(c, &s.p, what, sizeof(what), ebuf, sizeof(ebuf));
-}
-
-enum nft_state { NFT_OK, NFT_MISSING, NFT_FLUSHED };
-
-/*
- * The table-wide guards of issue 13: loopback-only once portmap made its chains
- * (prerouting), and a masquerading network's published-only rule.
- */
-static enum nft_state guards_check(struct nft_conn *c, const struct nftnet *nn)
-{
-	char ebuf[256];
-	int rules;
-
-	if (nn->portmap && chain_rules(c, NFT_PREROUTING_CHAIN) > 0) {
-		rules = chain_rules(c, NFT_LO_CHAIN);
-		if (rules == 0)
-			return NFT_FLUSHED;
-		if (rules < NFT_LO_RULES)
-			return NFT_MISSING;
-	}
-	if (nn->masq && !nn->routed) {
-		rules = chain_rules(c, NFT_INBOUND_CHAIN);
-		if (rules == 0)
-			return NFT_FLUSHED;
-		if (rules < 0 || nft_inbound_check(c, nn->net, ebuf, sizeof(ebuf)) != 1)
-			return NFT_MISSING;
-	}
-	return NFT_OK;
-}
-
-/* Missing: chains or elements are gone; flushed: a chain is there with no rule. */
-static enum nft_state nft_check(struct nft_conn *c, const struct nftscan *s)
-{
-	enum nft_state st = NFT_OK;
-	char chain[NFT_OBJ_NAME_MAX];
-	struct ip_prefix ips[16];
-	size_t i, j, k, n;
-	int rules;
-
-	for (i = 0; i < s->n; i++) {
-		const struct nftnet *nn = &s->v[i];
-		enum nft_state g = guards_check(c, nn);
-
-		if (g == NFT_FLUSHED)
-			return g;
-		if (g == NFT_MISSING)
-			st = g;
-		/* forward, net-N-from (firewall), nat-N (ipMasq) */
-		for (k = 0; k < 3; k++) {
-			if ((k < 2 && !nn->fw) || (k == 2 && !nn->masq))
-				continue;
-			if (k == 0)
-				str_copy(chain, sizeof(chain), NFT_FORWARD_CHAIN);
-			else
-				nft_net_obj(chain, sizeof(chain), k == 1 ? NFT_NET_PFX : NFT_NAT4_PFX,
-					    nn->net, k == 1 ? NFT_FROM_SFX : "");
-			rules = chain_rules(c, chain);
-			if (rules == 0)
-				return NFT_FLUSHED;
-			if (rules < 0)
-				st = NFT_MISSING;
-		}
-		for (j = 0; j < nn->atts.n; j++) {
-			n = result_addrs(nn->atts.v[j].result, ips, ARRAY_SIZE(ips));
-			for (k = 0; k < n; k++) {
-				if (nn->fw && !elem_there(c, NFT_MEMBERS4_PFX, NFT_MEMBERS6_PFX, nn->net,
-							  &ips[k].addr))
-					st = NFT_MISSING;
-				if (nn->masq && !elem_there(c, NFT_MASQ4_PFX, NFT_MASQ6_PFX, nn->net,
-							    &ips[k].addr))
-					st = NFT_MISSING;
-			}
-			if (nn->spoof && spoof_check(c, nn, &nn->atts.v[j]) == 0)
-				st = NFT_MISSING;
-		}
-	}
-	return st;
-}
-
-static bool nft_owner(const char *type)
-{
-	return !strcmp(type, "firewall") || !strcmp(type, "portmap");
 }
 
 /* The host veth (no sandbox, not the bridge) and the container's MAC for @ifname. */
@@ -880,64 +571,122 @@ static bool result_port_mac(json_t *result, const char *bridge, const char *ifna
 	return got_port && got_mac;
 }
 
-/* Re-add one attachment's nft state; "" on success, else what failed in @why. */
-static int rebuild_att(struct gc *g, struct nft_conn *c, const struct nftnet *nn,
-		       const struct att *a, char *why, size_t wn)
+/* What the ruleset needs of cached attachment @a of network @nn. */
+static void rs_att(const struct nft_gc_net *nn, const struct att *a, struct nft_gc_att *out)
 {
+	out->id = a->id;
+	out->n_ips = result_addrs(a->result, out->ips, ARRAY_SIZE(out->ips));
+	out->port_mac = result_port_mac(a->result, nn->bridge, a->ifname, out->port,
+					sizeof(out->port), out->mac);
+}
+
+static bool conf_true(json_t *o, const char *key)
+{
+	return json_is_true(cni_json_get(o, key));
+}
+
+static int scan_net(const char *net, void *data)
+{
+	struct nftscan *s = data;
+	struct cni_err err = { 0 };
+	struct conflist cl = { 0 };
+	struct nftnet *n, *nv;
+	struct nft_gc_net *rs;
+	int i;
+
+	if (paths_net_load(&s->g->p, net, &cl, &err) < 0)
+		return 0;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 8;
+		nv = realloc(s->v, s->cap * sizeof(*nv));
+		if (!nv) {
+			conflist_free(&cl);
+			return -ENOMEM;
+		}
+		s->v = nv;
+	}
+	n = memset(&s->v[s->n], 0, sizeof(*n));
+	rs = &n->rs;
+	str_copy(rs->net, sizeof(rs->net), net);
+	for (i = 0; i < cl.n_plugins; i++) {
+		json_t *c = cl.plugins[i].conf;
+
+		if (!strcmp(cl.plugins[i].type, "firewall"))
+			rs->fw = true;
+		else if (!strcmp(cl.plugins[i].type, "portmap"))
+			rs->portmap = true;
+		else if (!strcmp(cl.plugins[i].type, "bridge")) {
+			rs->masq = conf_true(c, "ipMasq");
+			rs->macspoof = conf_true(c, "macspoofchk");
+			rs->spoof = json_is_false(cni_json_get(c, "icc")) ?
+				    !json_is_false(cni_json_get(c, "spoofchk")) :
+				    conf_true(c, "spoofchk");
+			rs->ll6 = conf_true(c, "ipv6LinkLocal");
+			if (!cni_json_get(c, "ipam"))
+				rs->spoof = false;	/* then it is macspoofchk */
+			rs->routed = json_string_value(cni_json_get(c, "gatewayMode")) &&
+				     !strcmp(json_string_value(cni_json_get(c, "gatewayMode")),
+					     "routed");
+			str_copy(rs->bridge, sizeof(rs->bridge),
+				 json_string_value(cni_json_get(c, "bridge")) ?: "cni0");
+		}
+	}
+	conflist_free(&cl);
+	if (!rs->fw && !rs->portmap && !rs->masq && !rs->macspoof && !rs->spoof)
+		return 0;
+	if (attach_list(net, att_collect, &n->atts) < 0 || !n->atts.n ||
+	    !(n->rs_atts = calloc(n->atts.n, sizeof(*n->rs_atts)))) {
+		att_free(&n->atts);
+		return 0;
+	}
+	for (i = 0; i < (int)n->atts.n; i++)
+		rs_att(rs, &n->atts.v[i], &n->rs_atts[i]);
+	s->n++;
+	return 0;
+}
+
+/* Missing: chains or elements are gone; flushed: a chain is there with no rule. */
+static enum nft_gc_state nft_check(struct nft_conn *c, const struct nftscan *s)
+{
+	enum nft_gc_state st = NFT_GC_OK, one;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		one = nft_gc_check(c, &s->v[i].rs, s->v[i].rs_atts, s->v[i].atts.n);
+		if (one == NFT_GC_FLUSHED)
+			return one;
+		if (one == NFT_GC_MISSING)
+			st = one;
+	}
+	return st;
+}
+
+static bool nft_owner(const char *type)
+{
+	return !strcmp(type, "firewall") || !strcmp(type, "portmap");
+}
+
+/* Re-add one attachment's nft state: the plugins that own some re-ADD it, then the
+ * bridge's elements (its own ADD would touch links). 0, or -errno with why in @why. */
+static int rebuild_att(struct gc *g, struct nft_conn *c, const struct nftnet *nn, size_t j,
+		       char *why, size_t wn)
+{
+	const struct att *a = &nn->atts.v[j];
 	struct chain_err err = { .plugin = -1 };
 	struct conflist cl = { 0 };
-	struct ip_prefix ips[16];
 	struct chain_req req = { .cni_path = g->p.cni_path, .cache_dir = g->p.statedir,
 				 .container_id = a->id, .ifname = a->ifname };
-	char ebuf[1024], port[16];
-	uint8_t mac[6];
-	size_t i, n;
+	char ebuf[1024];
 	int r = 0;
 
-	if ((nn->fw || nn->portmap) && paths_net_load(&g->p, nn->net, &cl, &err.cni) == 0) {
+	if ((nn->rs.fw || nn->rs.portmap) &&
+	    paths_net_load(&g->p, nn->rs.net, &cl, &err.cni) == 0) {
 		r = chain_readd(&cl, &req, nft_owner, &err);
 		if (r < 0)
 			snprintf(why, wn, "re-ADD: %s", err_text(&err, ebuf, sizeof(ebuf)));
 	}
 	conflist_free(&cl);
-	n = result_addrs(a->result, ips, ARRAY_SIZE(ips));
-	for (i = 0; r == 0 && nn->masq && i < n; i++) {
-		struct ip_prefix sub = ip_prefix_network(&ips[i]);
-
-		r = nft_masq_attach(c, nn->net, &sub, &ips[i].addr, a->id, ebuf, sizeof(ebuf));
-		if (r < 0)
-			snprintf(why, wn, "ipMasq: %s", ebuf);
-	}
-	if (r == 0 && nn->masq && n) {
-		r = nft_inbound_apply(c, nn->net, nn->bridge, nn->routed, ebuf, sizeof(ebuf));
-		if (r < 0)
-			snprintf(why, wn, "published-only: %s", ebuf);
-	}
-	if (r == 0 && nn->macspoof &&
-	    result_port_mac(a->result, nn->bridge, a->ifname, port, sizeof(port), mac) &&
-	    nft_macspoof_check(c, port, mac, ebuf, sizeof(ebuf)) == 0) {
-		r = nft_macspoof_attach(c, port, mac, a->id, ebuf, sizeof(ebuf));
-		if (r < 0)
-			snprintf(why, wn, "macspoofchk: %s", ebuf);
-	}
-	if (r == 0 && nn->spoof && spoof_check(c, nn, a) == 0) {
-		struct spoof_att s;
-
-		spoof_att(nn, a, &s);
-		r = nft_spoofchk_attach(c, &s.p, a->id, ebuf, sizeof(ebuf));
-		if (r < 0)
-			snprintf(why, wn, "spoofchk: %s", ebuf);
-	}
-	return r;
-}
-
-static int delete_table(struct nft_conn *c, char *ebuf, size_t n)
-{
-	struct nft_batch b;
-
-	nft_batch_begin(&b, c);
-	nft_batch_table(&b, false, NFPROTO_INET, NFT_TABLE);
-	return nft_batch_commit(&b, ebuf, n);
+	return r < 0 ? r : nft_gc_rebuild(c, &nn->rs, &nn->rs_atts[j], why, wn);
 }
 
 /* Every network's lock, in name order (paths_net_foreach sorts): the table is shared. */
@@ -978,7 +727,7 @@ static void gc_nft(struct gc *g)
 {
 	struct net_locks locks = { .g = g };
 	struct nftscan s = { .g = g };
-	enum nft_state st;
+	enum nft_gc_state st;
 	struct nft_conn c = { 0 };
 	char ebuf[1024], why[1200];
 	size_t i, j;
@@ -994,10 +743,10 @@ static void gc_nft(struct gc *g)
 		goto out;
 	}
 	st = nft_check(&c, &s);
-	if (st == NFT_OK)
+	if (st == NFT_GC_OK)
 		goto out;
-	if (st == NFT_FLUSHED) {
-		r = delete_table(&c, ebuf, sizeof(ebuf));
+	if (st == NFT_GC_FLUSHED) {
+		r = nft_gc_drop_table(&c, ebuf, sizeof(ebuf));
 		say(g, r < 0, NULL, NULL, NULL, "table inet %s lost its rules: %s%s", NFT_TABLE,
 		    r < 0 ? "cannot delete it to rebuild: " : "deleted it to rebuild it",
 		    r < 0 ? ebuf : "");
@@ -1008,17 +757,19 @@ static void gc_nft(struct gc *g)
 		for (j = 0; j < s.v[i].atts.n; j++) {
 			const struct att *a = &s.v[i].atts.v[j];
 
-			r = rebuild_att(g, &c, &s.v[i], a, why, sizeof(why));
-			say(g, r < 0, s.v[i].net, a->id, a->ifname,
-			    "%s: %s nftables state of %s (%s)%s%s", s.v[i].net,
+			r = rebuild_att(g, &c, &s.v[i], j, why, sizeof(why));
+			say(g, r < 0, s.v[i].rs.net, a->id, a->ifname,
+			    "%s: %s nftables state of %s (%s)%s%s", s.v[i].rs.net,
 			    r < 0 ? "cannot rebuild the" : "rebuilt the", a->id, a->ifname,
 			    r < 0 ? ": " : "", r < 0 ? why : "");
 		}
 out:
 	nft_conn_close(&c);
 	unlock_all(&locks);
-	for (i = 0; i < s.n; i++)
+	for (i = 0; i < s.n; i++) {
 		att_free(&s.v[i].atts);
+		free(s.v[i].rs_atts);
+	}
 	free(s.v);
 }
 
