@@ -58,6 +58,19 @@ static void run_free(struct tu_run *t)
 	free(t);
 }
 
+/* One CNI command on its own run state: made, used, freed. */
+static int with_run(struct cni_ctx *ctx, int (*op)(struct tu_run *t))
+{
+	struct tu_run *t = run_new(ctx);
+	int r;
+
+	if (!t)
+		return -ENOMEM;
+	r = op(t);
+	run_free(t);
+	return r;
+}
+
 /* The container's netns and its interface CNI_IFNAME. -ENOENT: either is gone. */
 static int open_link(struct tu_run *t)
 {
@@ -321,14 +334,7 @@ static int tu_add_run(struct tu_run *t)
 
 static int tu_add(struct cni_ctx *ctx)
 {
-	struct tu_run *t = run_new(ctx);
-	int r;
-
-	if (!t)
-		return -ENOMEM;
-	r = tu_add_run(t);
-	run_free(t);
-	return r;
+	return with_run(ctx, tu_add_run);
 }
 
 static int tu_del_run(struct tu_run *t)
@@ -364,14 +370,7 @@ drop:
 
 static int tu_del(struct cni_ctx *ctx)
 {
-	struct tu_run *t = run_new(ctx);
-	int r;
-
-	if (!t)
-		return -ENOMEM;
-	r = tu_del_run(t);
-	run_free(t);
-	return r;
+	return with_run(ctx, tu_del_run);
 }
 
 /* Sysctl text compared as the kernel means it: runs of blanks are one separator. */
@@ -467,14 +466,7 @@ static int tu_check_run(struct tu_run *t)
 
 static int tu_check(struct cni_ctx *ctx)
 {
-	struct tu_run *t = run_new(ctx);
-	int r;
-
-	if (!t)
-		return -ENOMEM;
-	r = tu_check_run(t);
-	run_free(t);
-	return r;
+	return with_run(ctx, tu_check_run);
 }
 
 /* GC: this network's state files whose attachment is not valid any more. */
