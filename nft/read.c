@@ -100,37 +100,39 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nft_chain_exists(struct nft_conn *c, int family, const char *table, const char *chain,
-		     char *errbuf, size_t n)
+/* GETCHAIN of @chain in @table, or a dump of every chain of it (@chain NULL). */
+static int chain_query(struct nft_conn *c, int family, const char *table, const char *chain,
+		       struct walk *w, char *errbuf, size_t n)
 {
 	struct nftnl_chain *ch = nftnl_chain_alloc();
-	struct walk w = { .table = table };
 	int r;
 
 	if (!ch)
 		return -ENOMEM;
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
-	r = query(c, NFT_MSG_GETCHAIN, NLM_F_ACK, family, fill_chain, ch, chain_cb, &w,
-		  "looking up a chain", errbuf, n);
+	if (chain)
+		nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
+	r = query(c, NFT_MSG_GETCHAIN, chain ? NLM_F_ACK : NLM_F_DUMP, family, fill_chain, ch,
+		  chain_cb, w, chain ? "looking up a chain" : "listing chains", errbuf, n);
 	nftnl_chain_free(ch);
+	return r;
+}
+
+int nft_chain_exists(struct nft_conn *c, int family, const char *table, const char *chain,
+		     char *errbuf, size_t n)
+{
+	struct walk w = { .table = table };
+	int r = chain_query(c, family, table, chain, &w, errbuf, n);
+
 	return r < 0 ? r : w.found;
 }
 
 int nft_list_chains(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
 		    void *data, char *errbuf, size_t n)
 {
-	struct nftnl_chain *ch = nftnl_chain_alloc();
 	struct walk w = { .name_cb = cb, .data = data, .table = table };
-	int r;
 
-	if (!ch)
-		return -ENOMEM;
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, table);
-	r = query(c, NFT_MSG_GETCHAIN, NLM_F_DUMP, family, fill_chain, ch, chain_cb, &w,
-		  "listing chains", errbuf, n);
-	nftnl_chain_free(ch);
-	return r;
+	return chain_query(c, family, table, NULL, &w, errbuf, n);
 }
 
 static void fill_set(struct nlmsghdr *nlh, const void *o)
@@ -238,39 +240,38 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nft_list_elems(struct nft_conn *c, int family, const char *table, const char *set,
-		   nft_elem_cb cb, void *data, char *errbuf, size_t n)
+/* A dump of every element of @set, each to @w. */
+static int elems_dump(struct nft_conn *c, int family, const char *table, const char *set,
+		      struct walk *w, char *errbuf, size_t n)
 {
 	struct nftnl_set *s = nftnl_set_alloc();
-	struct walk w = { .elem_cb = cb, .data = data, .table = table };
 	int r;
 
 	if (!s)
 		return -ENOMEM;
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
-	r = query(c, NFT_MSG_GETSETELEM, NLM_F_DUMP, family, fill_elems, s, elem_cb, &w,
+	r = query(c, NFT_MSG_GETSETELEM, NLM_F_DUMP, family, fill_elems, s, elem_cb, w,
 		  "listing set elements", errbuf, n);
 	nftnl_set_free(s);
 	return r;
+}
+
+int nft_list_elems(struct nft_conn *c, int family, const char *table, const char *set,
+		   nft_elem_cb cb, void *data, char *errbuf, size_t n)
+{
+	struct walk w = { .elem_cb = cb, .data = data, .table = table };
+
+	return elems_dump(c, family, table, set, &w, errbuf, n);
 }
 
 int nft_list_elem_counters(struct nft_conn *c, int family, const char *table,
 			   const char *set, nft_elem_counter_cb cb, void *data, char *errbuf,
 			   size_t n)
 {
-	struct nftnl_set *s = nftnl_set_alloc();
 	struct walk w = { .counter_cb = cb, .data = data, .table = table };
-	int r;
 
-	if (!s)
-		return -ENOMEM;
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
-	r = query(c, NFT_MSG_GETSETELEM, NLM_F_DUMP, family, fill_elems, s, elem_cb, &w,
-		  "listing set elements", errbuf, n);
-	nftnl_set_free(s);
-	return r;
+	return elems_dump(c, family, table, set, &w, errbuf, n);
 }
 
 int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *set,
@@ -364,36 +365,35 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
-		   nft_rule_cb cb, void *data, char *errbuf, size_t n)
+/* A dump of every rule of @chain, each to @w. */
+static int rules_dump(struct nft_conn *c, int family, const char *table, const char *chain,
+		      struct walk *w, char *errbuf, size_t n)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct walk w = { .rule_cb = cb, .data = data, .table = table };
 	int ret;
 
 	if (!r)
 		return -ENOMEM;
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	ret = query(c, NFT_MSG_GETRULE, NLM_F_DUMP, family, fill_rule, r, rule_cb, &w,
+	ret = query(c, NFT_MSG_GETRULE, NLM_F_DUMP, family, fill_rule, r, rule_cb, w,
 		    "listing rules", errbuf, n);
 	nftnl_rule_free(r);
 	return ret;
 }
 
+int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
+		   nft_rule_cb cb, void *data, char *errbuf, size_t n)
+{
+	struct walk w = { .rule_cb = cb, .data = data, .table = table };
+
+	return rules_dump(c, family, table, chain, &w, errbuf, n);
+}
+
 int nft_list_rules_info(struct nft_conn *c, int family, const char *table, const char *chain,
 			nft_rule_info_cb cb, void *data, char *errbuf, size_t n)
 {
-	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct walk w = { .info_cb = cb, .data = data, .table = table };
-	int ret;
 
-	if (!r)
-		return -ENOMEM;
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	ret = query(c, NFT_MSG_GETRULE, NLM_F_DUMP, family, fill_rule, r, rule_cb, &w,
-		    "listing rules", errbuf, n);
-	nftnl_rule_free(r);
-	return ret;
+	return rules_dump(c, family, table, chain, &w, errbuf, n);
 }

@@ -102,34 +102,32 @@ static void e_cmp(struct nft_rule_b *rb, uint32_t op, const void *data, size_t l
 	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, (uint32_t)len);
 }
 
-static void e_lookup(struct nft_rule_b *rb, const char *set, bool inv, bool vmap)
+/* A lookup of the key in @sreg; the element's data to @dreg (-1: a set, no data). */
+static void e_lookup_reg(struct nft_rule_b *rb, const char *set, bool inv, uint32_t sreg,
+			 int dreg)
 {
 	struct nftnl_expr *e = rb_expr(rb, "lookup");
 
 	if (!e)
 		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, sreg);
 	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
-	if (vmap)
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
+	if (dreg >= 0)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, (uint32_t)dreg);
 	if (inv)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+}
+
+static void e_lookup(struct nft_rule_b *rb, const char *set, bool inv, bool vmap)
+{
+	e_lookup_reg(rb, set, inv, NFT_REG_1, vmap ? NFT_REG_VERDICT : -1);
 }
 
 /* A lookup of a key built in 32-bit registers from NFT_REG32_00 (a concatenation);
  * @data: the element's data goes to the same registers (a data map). */
 static void e_lookup_concat(struct nft_rule_b *rb, const char *set, bool inv, bool data)
 {
-	struct nftnl_expr *e = rb_expr(rb, "lookup");
-
-	if (!e)
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
-	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
-	if (data)
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG32_00);
-	if (inv)
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	e_lookup_reg(rb, set, inv, NFT_REG32_00, data ? NFT_REG32_00 : -1);
 }
 
 static void e_payload_reg(struct nft_rule_b *rb, uint32_t base, uint32_t off, uint32_t len,
@@ -611,7 +609,8 @@ void nft_rb_icmp_type(struct nft_rule_b *rb, int family, uint8_t lo, uint8_t hi)
 	}
 }
 
-void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits)
+/* ct status & @bits != 0 (@set), or == 0 (!@set). */
+static void ct_status(struct nft_rule_b *rb, uint32_t bits, bool set)
 {
 	struct nftnl_expr *e = rb_expr(rb, "ct");
 	uint32_t zero = 0;
@@ -621,28 +620,21 @@ void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	}
 	e_bitwise(rb, &bits, sizeof(bits));
-	e_cmp(rb, NFT_CMP_NEQ, &zero, sizeof(zero));
+	e_cmp(rb, set ? NFT_CMP_NEQ : NFT_CMP_EQ, &zero, sizeof(zero));
 	if (bits == IPS_DST_NAT)
-		rb_text(rb, "ct status dnat");
+		rb_text(rb, set ? "ct status dnat" : "ct status != dnat");
 	else
-		rb_text(rb, "ct status & 0x%x != 0", bits);
+		rb_text(rb, set ? "ct status & 0x%x != 0" : "ct status & 0x%x == 0", bits);
+}
+
+void nft_rb_ct_status(struct nft_rule_b *rb, uint32_t bits)
+{
+	ct_status(rb, bits, true);
 }
 
 void nft_rb_ct_status_none(struct nft_rule_b *rb, uint32_t bits)
 {
-	struct nftnl_expr *e = rb_expr(rb, "ct");
-	uint32_t zero = 0;
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	}
-	e_bitwise(rb, &bits, sizeof(bits));
-	e_cmp(rb, NFT_CMP_EQ, &zero, sizeof(zero));
-	if (bits == IPS_DST_NAT)
-		rb_text(rb, "ct status != dnat");
-	else
-		rb_text(rb, "ct status & 0x%x == 0", bits);
+	ct_status(rb, bits, false);
 }
 
 /*
