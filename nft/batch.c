@@ -203,27 +203,6 @@ void nft_batch_chain(struct nft_batch *b, int msg_type, uint16_t flags, int fami
 		     chain);
 }
 
-void nft_batch_flush_chain(struct nft_batch *b, int family, const char *table,
-			   const char *chain)
-{
-	struct nftnl_rule *r;
-	struct nlmsghdr *nlh;
-	char *p = batch_room(b);
-
-	if (!p)
-		return;
-	r = nftnl_rule_alloc();
-	if (!r)
-		return batch_fail(b, -ENOMEM, "rule");
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, next_seq(b));
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	batch_commit(b, nlh, "flush chain %s %s %s", fam_str(family), table, chain);
-}
-
-/* nft's datatype numbers (nftables include/datatype.h), so `nft list` shows types. */
 static void key_shape(enum nft_key key, uint32_t *type, uint32_t *len)
 {
 	switch (key) {
@@ -593,8 +572,9 @@ void nft_batch_rule_head(struct nft_batch *b, int family, const char *table,
 	batch_rule(b, family, table, rb, false);
 }
 
-void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
-			const char *chain, uint64_t handle)
+/* DELRULE of rule @handle of @chain, or of every rule of it (@handle NULL: a flush). */
+static void del_rules(struct nft_batch *b, int family, const char *table, const char *chain,
+		      const uint64_t *handle)
 {
 	struct nftnl_rule *r;
 	struct nlmsghdr *nlh;
@@ -607,10 +587,26 @@ void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
 		return batch_fail(b, -ENOMEM, "rule");
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
+	if (handle)
+		nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, *handle);
 	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, next_seq(b));
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
-	batch_commit(b, nlh, "delete rule %s %s %s handle %llu", fam_str(family), table, chain,
-		     (unsigned long long)handle);
+	if (handle)
+		batch_commit(b, nlh, "delete rule %s %s %s handle %llu", fam_str(family), table,
+			     chain, (unsigned long long)*handle);
+	else
+		batch_commit(b, nlh, "flush chain %s %s %s", fam_str(family), table, chain);
+}
+
+void nft_batch_flush_chain(struct nft_batch *b, int family, const char *table,
+			   const char *chain)
+{
+	del_rules(b, family, table, chain, NULL);
+}
+
+void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
+			const char *chain, uint64_t handle)
+{
+	del_rules(b, family, table, chain, &handle);
 }
