@@ -23,15 +23,7 @@
 #include "policy/compile.h"
 #include "policy/explain.h"
 #include "policy/policy.h"
-
-/* A connection that is never opened: batches built offline number from 1 (BEGIN). */
-static struct nft_conn *offline_conn(void)
-{
-	static struct nft_conn c;
-
-	memset(&c, 0, sizeof(c));
-	return &c;
-}
+#include "tests/unit/nft_offline.h"
 
 static const char example[] =
 	"{\n"
