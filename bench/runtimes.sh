@@ -34,37 +34,8 @@ timed() {
 
 # ---- podman: three backends, each its own containers.conf and storage ----
 podman_setup
-for who in ours ref nav; do
-	mkdir -p "$T/pm-$who/net" "$T/pm-$who/run"
-	if [ $who = nav ]; then
-		backend='network_backend = "netavark"'
-	else
-		backend="network_backend = \"cni\"
-cni_plugin_dirs = [\"$([ $who = ours ] && echo "$BIN" || echo "$REF")\"]"
-	fi
-	cat >"$T/pm-$who/containers.conf" <<-EOF
-	[containers]
-	default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
-	cgroups = "disabled"
-	[network]
-	$backend
-	network_config_dir = "$T/pm-$who/net"
-	[engine]
-	cgroup_manager = "cgroupfs"
-	events_logger = "file"
-	runtime = "crun"
-	tmp_dir = "$T/pm-$who/run/libpod"
-	EOF
-	cat >"$T/pm-$who/storage.conf" <<-EOF
-	[storage]
-	driver = "vfs"
-	runroot = "$T/pm-$who/run/storage"
-	graphroot = "/var/lib/containers/$who"
-	EOF
-done
+podman_backends
 declare -A SUB=([ours]=10.90.1 [ref]=10.90.2 [nav]=10.90.3)
-pmw() { CONTAINERS_CONF=$T/pm-$1/containers.conf CONTAINERS_STORAGE_CONF=$T/pm-$1/storage.conf \
-	timeout 60 podman "${@:2}"; }
 # Both CNI configurations would name their bridge cni-podman1: a placeholder network
 # takes that name in the reference's.
 pmw ref network create --disable-dns --subnet 10.90.9.0/24 placeholder >/dev/null

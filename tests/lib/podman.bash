@@ -44,3 +44,41 @@ podman_setup() {
 }
 
 pm() { timeout 60 podman "$@"; }
+
+# podman_backends: after podman_setup, a containers.conf and storage.conf per backend
+# under $T/pm-WHO for the benchmarks that compare them in one run: ours (CNI, our
+# $BIN), ref (CNI, the reference plugins in $REF) and nav (netavark); pmw WHO ARGS...
+# runs podman with WHO's configuration.
+podman_backends() {
+	local who backend
+	for who in ours ref nav; do
+		mkdir -p "$T/pm-$who/net" "$T/pm-$who/run"
+		if [ $who = nav ]; then
+			backend='network_backend = "netavark"'
+		else
+			backend="network_backend = \"cni\"
+cni_plugin_dirs = [\"$([ $who = ours ] && echo "$BIN" || echo "$REF")\"]"
+		fi
+		cat >"$T/pm-$who/containers.conf" <<-EOF
+		[containers]
+		default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+		cgroups = "disabled"
+		[network]
+		$backend
+		network_config_dir = "$T/pm-$who/net"
+		[engine]
+		cgroup_manager = "cgroupfs"
+		events_logger = "file"
+		runtime = "crun"
+		tmp_dir = "$T/pm-$who/run/libpod"
+		EOF
+		cat >"$T/pm-$who/storage.conf" <<-EOF
+		[storage]
+		driver = "vfs"
+		runroot = "$T/pm-$who/run/storage"
+		graphroot = "/var/lib/containers/$who"
+		EOF
+	done
+}
+pmw() { CONTAINERS_CONF=$T/pm-$1/containers.conf CONTAINERS_STORAGE_CONF=$T/pm-$1/storage.conf \
+	timeout 60 podman "${@:2}"; }
