@@ -21,6 +21,7 @@
 
 #include "nft/batch.h"
 #include "nft/conn.h"
+#include "nft/kind.h"
 
 /*
  * libnftnl's batch paging, sized as nftables sizes it (src/mnl.c): a message is begun
@@ -152,24 +153,39 @@ static const char *fam_str(int family)
 	}
 }
 
-void nft_batch_table(struct nft_batch *b, bool add, int family, const char *table)
+/*
+ * One message of type @msg_type (acked, @flags added) carrying @obj, of kind @k, written
+ * into the batch as its next message; @obj is freed. NULL, the batch failed, when there
+ * is no room (b->err set). The caller describes it with batch_commit().
+ */
+static struct nlmsghdr *batch_msg(struct nft_batch *b, enum nft_kind k, void *obj,
+				  int msg_type, int family, uint16_t flags)
 {
-	struct nftnl_table *t;
 	struct nlmsghdr *nlh;
 	char *p = batch_room(b);
 
-	if (!p)
-		return;
-	t = nftnl_table_alloc();
+	if (!p) {
+		nft_obj_free(k, obj);
+		return NULL;
+	}
+	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
+				    next_seq(b));
+	nft_obj_put(k, nlh, obj);
+	return nlh;
+}
+
+void nft_batch_table(struct nft_batch *b, bool add, int family, const char *table)
+{
+	struct nftnl_table *t = nft_obj_new(NFT_KIND_TABLE, table, NULL);
+	struct nlmsghdr *nlh;
+
 	if (!t)
 		return batch_fail(b, -ENOMEM, "table");
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, (uint32_t)family);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
-	nlh = nftnl_nlmsg_build_hdr(p, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE,
-				    (uint16_t)family, (add ? NLM_F_CREATE : 0) | NLM_F_ACK,
-				    next_seq(b));
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
+	nlh = batch_msg(b, NFT_KIND_TABLE, t, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE, family,
+			add ? NLM_F_CREATE : 0);
+	if (!nlh)
+		return;
 	batch_commit(b, nlh, "%s table %s %s", add ? "add" : "delete", fam_str(family), table);
 }
 
@@ -177,27 +193,20 @@ void nft_batch_chain(struct nft_batch *b, int msg_type, uint16_t flags, int fami
 		     const char *table, const char *chain, int hook, const char *type,
 		     int prio)
 {
-	struct nftnl_chain *c;
+	struct nftnl_chain *c = nft_obj_new(NFT_KIND_CHAIN, table, chain);
 	struct nlmsghdr *nlh;
-	char *p = batch_room(b);
 
-	if (!p)
-		return;
-	c = nftnl_chain_alloc();
 	if (!c)
 		return batch_fail(b, -ENOMEM, "chain");
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
 	if (hook >= 0 && msg_type == NFT_MSG_NEWCHAIN) {
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)hook);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
-	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
-				    next_seq(b));
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
+	nlh = batch_msg(b, NFT_KIND_CHAIN, c, msg_type, family, flags);
+	if (!nlh)
+		return;
 	batch_commit(b, nlh, "%s chain %s %s %s",
 		     msg_type == NFT_MSG_NEWCHAIN ? "add" : "delete", fam_str(family), table,
 		     chain);
@@ -233,17 +242,11 @@ static void batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int fam
 		      bool vmap, bool host_order)
 {
 	bool map = vmap || sh->data_len;
-	struct nftnl_set *s;
+	struct nftnl_set *s = nft_obj_new(NFT_KIND_SET, table, set);
 	struct nlmsghdr *nlh;
-	char *p = batch_room(b);
 
-	if (!p)
-		return;
-	s = nftnl_set_alloc();
 	if (!s)
 		return batch_fail(b, -ENOMEM, "set");
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)family);
 	if (msg_type == NFT_MSG_NEWSET) {
 		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, sh->key_type);
@@ -273,10 +276,9 @@ static void batch_set(struct nft_batch *b, int msg_type, uint16_t flags, int fam
 		if (host_order)
 			set_key_host_order(s);
 	}
-	nlh = nftnl_nlmsg_build_hdr(p, (uint16_t)msg_type, (uint16_t)family, flags | NLM_F_ACK,
-				    next_seq(b));
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
+	nlh = batch_msg(b, NFT_KIND_SET, s, msg_type, family, flags);
+	if (!nlh)
+		return;
 	batch_commit(b, nlh, "%s %s %s %s %s", msg_type == NFT_MSG_NEWSET ? "add" : "delete",
 		     map ? "map" : "set", fam_str(family), table, set);
 }
@@ -401,19 +403,13 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 			const char *table, const char *set, const struct nft_elem *e, size_t n,
 			uint32_t set_id)
 {
-	struct nftnl_set *s;
+	struct nftnl_set *s = nft_obj_new(NFT_KIND_SET, table, set);
 	struct nlmsghdr *nlh;
 	char first[IP_STR_MAX + 64];
-	char *p = batch_room(b);
 	size_t i;
 
-	if (!p)
-		return;
-	s = nftnl_set_alloc();
 	if (!s)
 		return batch_fail(b, -ENOMEM, "elements");
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 	if (set_id)	/* a set of this batch the kernel names itself ("__set%d") */
 		nftnl_set_set_u32(s, NFTNL_SET_ID, set_id);
 	for (i = 0; i < n; i++) {
@@ -429,10 +425,10 @@ static void elems_chunk(struct nft_batch *b, bool add, uint16_t flags, int famil
 			return batch_fail(b, -ENOMEM, "element");
 		}
 	}
-	nlh = nftnl_nlmsg_build_hdr(p, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
-				    (uint16_t)family, flags | NLM_F_ACK, next_seq(b));
-	nftnl_set_elems_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
+	nlh = batch_msg(b, NFT_KIND_ELEMS, s, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
+			family, flags);
+	if (!nlh)
+		return;
 	elem_str(&e[0], first, sizeof(first));
 	batch_commit(b, nlh, "%s element%s %s%s %s set %s%s%s%s", add ? "add" : "delete",
 		     n > 1 ? "s" : "", first, n > 1 ? ",..." : "", add ? "to" : "from", set,
@@ -483,29 +479,22 @@ uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
 			    const struct nft_set_shape *sh, const struct nft_elem *e, size_t n,
 			    const char *text)
 {
-	struct nftnl_set *s;
+	struct nftnl_set *s = nft_obj_new(NFT_KIND_SET, table, NFT_ANON_SET);
 	struct nlmsghdr *nlh;
-	char *p = batch_room(b);
 	uint32_t id = next_seq(b), flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
 
-	if (!p)
-		return 0;
-	s = nftnl_set_alloc();
 	if (!s) {
 		batch_fail(b, -ENOMEM, "set");
 		return 0;
 	}
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, NFT_ANON_SET);
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)family);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, sh->key_type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sh->key_len);
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, flags | (sh->interval ? NFT_SET_INTERVAL : 0));
 	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWSET, (uint16_t)family,
-				    NLM_F_CREATE | NLM_F_ACK, id);
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
+	nlh = batch_msg(b, NFT_KIND_SET, s, NFT_MSG_NEWSET, family, NLM_F_CREATE);	/* seq: id */
+	if (!nlh)
+		return 0;
 	batch_commit(b, nlh, "add set %s %s { %s }", fam_str(family), table, text ? text : "");
 	elems_chunks(b, true, NLM_F_CREATE, family, table, NFT_ANON_SET, e, n, id);
 	return id;
@@ -513,22 +502,15 @@ uint32_t nft_batch_anon_set(struct nft_batch *b, int family, const char *table,
 
 void nft_batch_flush_set(struct nft_batch *b, int family, const char *table, const char *set)
 {
-	struct nftnl_set *s;
+	struct nftnl_set *s = nft_obj_new(NFT_KIND_SET, table, set);
 	struct nlmsghdr *nlh;
-	char *p = batch_room(b);
 
-	if (!p)
-		return;
-	s = nftnl_set_alloc();
 	if (!s)
 		return batch_fail(b, -ENOMEM, "set");
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 	/* DELSETELEM without an element list is the kernel's "flush set". */
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELSETELEM, (uint16_t)family, NLM_F_ACK,
-				    next_seq(b));
-	nftnl_set_elems_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
+	nlh = batch_msg(b, NFT_KIND_ELEMS, s, NFT_MSG_DELSETELEM, family, 0);
+	if (!nlh)
+		return;
 	batch_commit(b, nlh, "flush set %s %s %s", fam_str(family), table, set);
 }
 
@@ -536,26 +518,23 @@ static void batch_rule(struct nft_batch *b, int family, const char *table,
 		       struct nft_rule_b *rb, bool append)
 {
 	struct nlmsghdr *nlh;
-	char *p = batch_room(b);
 
-	if (!p || rb->err) {
-		if (rb->err) {
-			char what[128];
+	if (rb->err) {
+		char what[128];
 
-			snprintf(what, sizeof(what), "rule in %.30s: %.60s", rb->chain, rb->text);
-			batch_fail(b, rb->err, what);
-		}
+		snprintf(what, sizeof(what), "rule in %.30s: %.60s", rb->chain, rb->text);
+		batch_fail(b, rb->err, what);
 		nft_rb_free(rb);
 		return;
 	}
 	nftnl_rule_set_u32(rb->r, NFTNL_RULE_FAMILY, (uint32_t)family);
 	nftnl_rule_set_str(rb->r, NFTNL_RULE_TABLE, table);
 	nftnl_rule_set_str(rb->r, NFTNL_RULE_CHAIN, rb->chain);
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_NEWRULE, (uint16_t)family,
-				    NLM_F_CREATE | (append ? NLM_F_APPEND : 0) | NLM_F_ACK,
-				    next_seq(b));
-	nftnl_rule_nlmsg_build_payload(nlh, rb->r);
-	nft_rb_free(rb);
+	nlh = batch_msg(b, NFT_KIND_RULE, rb->r, NFT_MSG_NEWRULE, family,
+			NLM_F_CREATE | (append ? NLM_F_APPEND : 0));
+	rb->r = NULL;	/* batch_msg() freed it */
+	if (!nlh)
+		return;
 	batch_commit(b, nlh, "%s rule %s %s %s %s", append ? "add" : "insert", fam_str(family),
 		     table, rb->chain, rb->text);
 }
@@ -576,22 +555,16 @@ void nft_batch_rule_head(struct nft_batch *b, int family, const char *table,
 static void del_rules(struct nft_batch *b, int family, const char *table, const char *chain,
 		      const uint64_t *handle)
 {
-	struct nftnl_rule *r;
+	struct nftnl_rule *r = nft_obj_new(NFT_KIND_RULE, table, chain);
 	struct nlmsghdr *nlh;
-	char *p = batch_room(b);
 
-	if (!p)
-		return;
-	r = nftnl_rule_alloc();
 	if (!r)
 		return batch_fail(b, -ENOMEM, "rule");
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	if (handle)
 		nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, *handle);
-	nlh = nftnl_nlmsg_build_hdr(p, NFT_MSG_DELRULE, (uint16_t)family, NLM_F_ACK, next_seq(b));
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
+	nlh = batch_msg(b, NFT_KIND_RULE, r, NFT_MSG_DELRULE, family, 0);
+	if (!nlh)
+		return;
 	if (handle)
 		batch_commit(b, nlh, "delete rule %s %s %s handle %llu", fam_str(family), table,
 			     chain, (unsigned long long)*handle);

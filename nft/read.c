@@ -14,6 +14,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/udata.h>
 
+#include "nft/kind.h"
 #include "nft/read.h"
 
 struct walk {
@@ -53,9 +54,18 @@ static const char *comment_of(const void *ud, uint32_t len)
 	return comment;
 }
 
-static int query(struct nft_conn *c, uint16_t type, uint16_t flags, int family,
-		 void (*fill)(struct nlmsghdr *, const void *), const void *obj,
-		 mnl_cb_t cb, struct walk *w, const char *what, char *errbuf, size_t n)
+/* A GET of one object kind: its message, its answers' parser, and what it does. */
+struct get {
+	enum nft_kind kind;
+	uint16_t msg;		/* NFT_MSG_GET... */
+	mnl_cb_t cb;		/* each answer to the walk */
+	const char *listing, *looking_up;	/* for errors: a dump, a lookup of one */
+};
+
+/* @obj's GET @g, a dump (NLM_F_DUMP) or a lookup (NLM_F_ACK), its answers to @w;
+ * @obj is freed. */
+static int query(struct nft_conn *c, const struct get *g, uint16_t flags, int family,
+		 void *obj, struct walk *w, char *errbuf, size_t n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -63,9 +73,10 @@ static int query(struct nft_conn *c, uint16_t type, uint16_t flags, int family,
 
 	/* Zeroed: attribute padding would otherwise carry stack bytes to the kernel. */
 	memset(buf, 0, sizeof(buf));
-	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, flags, ++c->seq);
-	fill(nlh, obj);
-	r = nft_conn_query(c, nlh, cb, w, what, errbuf, n);
+	nlh = nftnl_nlmsg_build_hdr(buf, g->msg, (uint16_t)family, flags, ++c->seq);
+	nft_obj_put(g->kind, nlh, obj);	/* the message holds all it needs */
+	r = nft_conn_query(c, nlh, g->cb, w, flags & NLM_F_DUMP ? g->listing : g->looking_up,
+			   errbuf, n);
 	if (r == -ENOENT) {
 		if (errbuf && n)
 			errbuf[0] = '\0';
@@ -76,9 +87,16 @@ static int query(struct nft_conn *c, uint16_t type, uint16_t flags, int family,
 	return w->ret;
 }
 
-static void fill_chain(struct nlmsghdr *nlh, const void *o)
+/* @g of the objects of @table named @name (every one of the table: NULL; of a set or
+ * chain: its name), a dump or (@flags NLM_F_ACK) a lookup, its answers to @w. */
+static int ask(struct nft_conn *c, const struct get *g, uint16_t flags, int family,
+	       const char *table, const char *name, struct walk *w, char *errbuf, size_t n)
 {
-	nftnl_chain_nlmsg_build_payload(nlh, (struct nftnl_chain *)o);
+	void *obj = nft_obj_new(g->kind, table, name);
+
+	if (!obj)
+		return -ENOMEM;
+	return query(c, g, flags, family, obj, w, errbuf, n);
 }
 
 static int chain_cb(const struct nlmsghdr *nlh, void *data)
@@ -100,29 +118,14 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* GETCHAIN of @chain in @table, or a dump of every chain of it (@chain NULL). */
-static int chain_query(struct nft_conn *c, int family, const char *table, const char *chain,
-		       struct walk *w, char *errbuf, size_t n)
-{
-	struct nftnl_chain *ch = nftnl_chain_alloc();
-	int r;
-
-	if (!ch)
-		return -ENOMEM;
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, table);
-	if (chain)
-		nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, chain);
-	r = query(c, NFT_MSG_GETCHAIN, chain ? NLM_F_ACK : NLM_F_DUMP, family, fill_chain, ch,
-		  chain_cb, w, chain ? "looking up a chain" : "listing chains", errbuf, n);
-	nftnl_chain_free(ch);
-	return r;
-}
+static const struct get chains = { NFT_KIND_CHAIN, NFT_MSG_GETCHAIN, chain_cb,
+				   "listing chains", "looking up a chain" };
 
 int nft_chain_exists(struct nft_conn *c, int family, const char *table, const char *chain,
 		     char *errbuf, size_t n)
 {
 	struct walk w = { .table = table };
-	int r = chain_query(c, family, table, chain, &w, errbuf, n);
+	int r = ask(c, &chains, NLM_F_ACK, family, table, chain, &w, errbuf, n);
 
 	return r < 0 ? r : w.found;
 }
@@ -132,12 +135,7 @@ int nft_list_chains(struct nft_conn *c, int family, const char *table, nft_name_
 {
 	struct walk w = { .name_cb = cb, .data = data, .table = table };
 
-	return chain_query(c, family, table, NULL, &w, errbuf, n);
-}
-
-static void fill_set(struct nlmsghdr *nlh, const void *o)
-{
-	nftnl_set_nlmsg_build_payload(nlh, (struct nftnl_set *)o);
+	return ask(c, &chains, NLM_F_DUMP, family, table, NULL, &w, errbuf, n);
 }
 
 static int set_cb(const struct nlmsghdr *nlh, void *data)
@@ -158,25 +156,15 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static const struct get sets = { NFT_KIND_SET, NFT_MSG_GETSET, set_cb, "listing sets",
+				 "looking up a set" };
+
 int nft_list_sets(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
 		  void *data, char *errbuf, size_t n)
 {
-	struct nftnl_set *s = nftnl_set_alloc();
 	struct walk w = { .name_cb = cb, .data = data, .table = table };
-	int r;
 
-	if (!s)
-		return -ENOMEM;
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	r = query(c, NFT_MSG_GETSET, NLM_F_DUMP, family, fill_set, s, set_cb, &w,
-		  "listing sets", errbuf, n);
-	nftnl_set_free(s);
-	return r;
-}
-
-static void fill_elems(struct nlmsghdr *nlh, const void *o)
-{
-	nftnl_set_elems_nlmsg_build_payload(nlh, (struct nftnl_set *)o);
+	return ask(c, &sets, NLM_F_DUMP, family, table, NULL, &w, errbuf, n);
 }
 
 /* An element's counter (its own stateful expression: sets made with a counter). */
@@ -240,29 +228,15 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* A dump of every element of @set, each to @w. */
-static int elems_dump(struct nft_conn *c, int family, const char *table, const char *set,
-		      struct walk *w, char *errbuf, size_t n)
-{
-	struct nftnl_set *s = nftnl_set_alloc();
-	int r;
-
-	if (!s)
-		return -ENOMEM;
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
-	r = query(c, NFT_MSG_GETSETELEM, NLM_F_DUMP, family, fill_elems, s, elem_cb, w,
-		  "listing set elements", errbuf, n);
-	nftnl_set_free(s);
-	return r;
-}
+static const struct get elems = { NFT_KIND_ELEMS, NFT_MSG_GETSETELEM, elem_cb,
+				  "listing set elements", "looking up a set element" };
 
 int nft_list_elems(struct nft_conn *c, int family, const char *table, const char *set,
 		   nft_elem_cb cb, void *data, char *errbuf, size_t n)
 {
 	struct walk w = { .elem_cb = cb, .data = data, .table = table };
 
-	return elems_dump(c, family, table, set, &w, errbuf, n);
+	return ask(c, &elems, NLM_F_DUMP, family, table, set, &w, errbuf, n);
 }
 
 int nft_list_elem_counters(struct nft_conn *c, int family, const char *table,
@@ -271,7 +245,7 @@ int nft_list_elem_counters(struct nft_conn *c, int family, const char *table,
 {
 	struct walk w = { .counter_cb = cb, .data = data, .table = table };
 
-	return elems_dump(c, family, table, set, &w, errbuf, n);
+	return ask(c, &elems, NLM_F_DUMP, family, table, set, &w, errbuf, n);
 }
 
 int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *set,
@@ -286,7 +260,7 @@ int nft_get_elem_data(struct nft_conn *c, int family, const char *table, const c
 		      const void *key, size_t key_len, char *comment, size_t comment_n,
 		      void *data, size_t *data_len, char *errbuf, size_t n)
 {
-	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set *s = nft_obj_new(NFT_KIND_ELEMS, table, set);
 	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
 	struct walk w = { .table = table, .comment = comment, .comment_n = comment_n,
 			  .data_out = data, .data_n = data_len ? *data_len : 0 };
@@ -301,21 +275,12 @@ int nft_get_elem_data(struct nft_conn *c, int family, const char *table, const c
 	}
 	if (comment_n)
 		comment[0] = '\0';
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, (uint32_t)key_len);
 	nftnl_set_elem_add(s, e);
-	r = query(c, NFT_MSG_GETSETELEM, NLM_F_ACK, family, fill_elems, s, elem_cb, &w,
-		  "looking up a set element", errbuf, n);
-	nftnl_set_free(s);
+	r = query(c, &elems, NLM_F_ACK, family, s, &w, errbuf, n);
 	if (data_len)
 		*data_len = w.data_len;
 	return r < 0 ? r : w.found;
-}
-
-static void fill_rule(struct nlmsghdr *nlh, const void *o)
-{
-	nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *)o);
 }
 
 static int expr_cb(struct nftnl_expr *e, void *data)
@@ -365,29 +330,15 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* A dump of every rule of @chain, each to @w. */
-static int rules_dump(struct nft_conn *c, int family, const char *table, const char *chain,
-		      struct walk *w, char *errbuf, size_t n)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	int ret;
-
-	if (!r)
-		return -ENOMEM;
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	ret = query(c, NFT_MSG_GETRULE, NLM_F_DUMP, family, fill_rule, r, rule_cb, w,
-		    "listing rules", errbuf, n);
-	nftnl_rule_free(r);
-	return ret;
-}
+static const struct get rules = { NFT_KIND_RULE, NFT_MSG_GETRULE, rule_cb, "listing rules",
+				  "looking up a rule" };
 
 int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
 		   nft_rule_cb cb, void *data, char *errbuf, size_t n)
 {
 	struct walk w = { .rule_cb = cb, .data = data, .table = table };
 
-	return rules_dump(c, family, table, chain, &w, errbuf, n);
+	return ask(c, &rules, NLM_F_DUMP, family, table, chain, &w, errbuf, n);
 }
 
 int nft_list_rules_info(struct nft_conn *c, int family, const char *table, const char *chain,
@@ -395,5 +346,5 @@ int nft_list_rules_info(struct nft_conn *c, int family, const char *table, const
 {
 	struct walk w = { .info_cb = cb, .data = data, .table = table };
 
-	return rules_dump(c, family, table, chain, &w, errbuf, n);
+	return ask(c, &rules, NLM_F_DUMP, family, table, chain, &w, errbuf, n);
 }
