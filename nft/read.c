@@ -59,7 +59,7 @@ struct get {
 	enum nft_kind kind;
 	uint16_t msg;		/* NFT_MSG_GET... */
 	mnl_cb_t cb;		/* each answer to the walk */
-	const char *listing, *looking_up;	/* for errors: a dump, a lookup of one */
+	const char *listing, *looking_up;	/* for errors: a dump, a lookup (if any) */
 };
 
 /* @obj's GET @g, a dump (NLM_F_DUMP) or a lookup (NLM_F_ACK), its answers to @w;
@@ -156,8 +156,7 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static const struct get sets = { NFT_KIND_SET, NFT_MSG_GETSET, set_cb, "listing sets",
-				 "looking up a set" };
+static const struct get sets = { NFT_KIND_SET, NFT_MSG_GETSET, set_cb, "listing sets", NULL };
 
 int nft_list_sets(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
 		  void *data, char *errbuf, size_t n)
@@ -330,8 +329,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static const struct get rules = { NFT_KIND_RULE, NFT_MSG_GETRULE, rule_cb, "listing rules",
-				  "looking up a rule" };
+static const struct get rules = { NFT_KIND_RULE, NFT_MSG_GETRULE, rule_cb, "listing rules", NULL };
 
 int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
 		   nft_rule_cb cb, void *data, char *errbuf, size_t n)
