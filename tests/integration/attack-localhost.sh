@@ -69,14 +69,14 @@ to0=$(counter loopback-only "loopback: to 127") from0=$(counter loopback-only "l
 # attack, UDP words "PREFIX-..." for the logs.
 attacks() {
 	local ns=$2 gw=$3 me=$4
-	echo "cve-2020-8558-tcp $(forge "$ns" syn eth0 "$gw" "$me" 127.0.0.1 9999)"
-	forge "$ns" udp eth0 "$gw" "$me" 127.0.0.1 9998 "$1-att-lo" >/dev/null
-	forge "$ns" udp eth0 "$gw" 127.0.0.1 "$5" 9996 "$1-att-from-lo" >/dev/null
-	echo "att-to-lo-published $(forge "$ns" syn eth0 "$gw" "$me" 127.0.0.1 8080)"
-	echo "lan-to-lo-published $(forge lan syn eth0 "$HOSTMAC" 192.168.60.2 127.0.0.1 8080)"
-	echo "lan-to-lo-service $(forge lan syn eth0 "$HOSTMAC" 192.168.60.2 127.0.0.1 9999)"
-	forge lan udp eth0 "$HOSTMAC" 192.168.60.2 127.0.0.1 8054 "$1-lan-lo" >/dev/null
-	forge lan udp eth0 "$HOSTMAC" fd60::2 ::1 9998 "$1-lan-lo6" >/dev/null
+	echo "cve-2020-8558-tcp $(forge "$ns" syn "$gw" "$me" 127.0.0.1 9999)"
+	forge "$ns" udp -n 3 "$gw" "$me" 127.0.0.1 9998 "$1-att-lo" >/dev/null
+	forge "$ns" udp -n 3 "$gw" 127.0.0.1 "$5" 9996 "$1-att-from-lo" >/dev/null
+	echo "att-to-lo-published $(forge "$ns" syn "$gw" "$me" 127.0.0.1 8080)"
+	echo "lan-to-lo-published $(forge lan syn "$HOSTMAC" 192.168.60.2 127.0.0.1 8080)"
+	echo "lan-to-lo-service $(forge lan syn "$HOSTMAC" 192.168.60.2 127.0.0.1 9999)"
+	forge lan udp -n 3 "$HOSTMAC" 192.168.60.2 127.0.0.1 8054 "$1-lan-lo" >/dev/null
+	forge lan udp -n 3 "$HOSTMAC" fd60::2 ::1 9998 "$1-lan-lo6" >/dev/null
 	sleep 0.3
 }
 res=$(attacks ours att "$GW" 10.71.0.6 10.71.0.1)
@@ -102,7 +102,7 @@ check "the 'from 127.0.0.0/8' drop counted the forged source ($from0 -> $from1)"
 # A flushed chain: the attack goes through, CHECK says so, gc puts it back.
 nft flush chain inet netctl loopback-only
 check_eq "without it, the CVE-2020-8558 attack is answered (what the chain stops)" synack \
-	"$(forge att syn eth0 "$GW" 10.71.0.6 127.0.0.1 9999)"
+	"$(forge att syn "$GW" 10.71.0.6 127.0.0.1 9999)"
 out=$("$NETCTL" check loc c1 2>&1)
 case $out in *loopback-only*) ok "CHECK names the flushed chain loopback-only" ;;
 *) fail "CHECK names the flushed chain loopback-only" "$out" ;; esac
@@ -111,7 +111,7 @@ check_eq "netctl gc puts its 4 rules back" 4 \
 	"$(nft -j list chain inet netctl loopback-only | jq '[.nftables[].rule? // empty] | length')"
 check "CHECK passes again" "$NETCTL" check loc c1
 check_eq "LAN -> 127.0.0.1:8080 still gets no answer" none \
-	"$(forge lan syn eth0 "$HOSTMAC" 192.168.60.2 127.0.0.1 8080)"
+	"$(forge lan syn "$HOSTMAC" 192.168.60.2 127.0.0.1 8080)"
 
 nft flush table inet netctl
 mkns c3

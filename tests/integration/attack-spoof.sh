@@ -11,16 +11,14 @@
 # plugins (bridge with macspoofchk, icc on: they have no icc) and the test prints what
 # they do as "# reference: ..." (reported, not asserted).
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/fwlib/attack.bash"	# forge, $FORGE, $NETCTL
 
-NETCTL=$BIN/netctl
-FORGE=$ROOT/tests/tools/forge.py
 export NETCTL_CONFDIR=$T/conf NETCTL_STATEDIR=$T/state CNI_PATH=$BIN
 [ -x "$NETCTL" ] || { fail "netctl is built" "missing $NETCTL"; done_testing; exit 1; }
 PIDS=()
 cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT
 
-forge() { local ns=$1; shift; ip netns exec "$ns" timeout 5 /usr/bin/python3 "$FORGE" "$@"; }
 # logger NS : TCP and UDP 5432 servers in NS that log "SRC DATA" to $T/NS.log
 logger() {
 	: >"$T/$1.log"
@@ -79,7 +77,7 @@ check_eq "the host's entry for web-1 (IPv6) is web-1's MAC" "$WMAC" "$(neigh "$W
 # (a) UDP to db with the frontend member's source
 allow() { "$NETCTL" policy show shop | awk '/^allow\[0\]/ {print $(NF-1)}'; }
 before=$(allow) d0=$(drops)
-check "evil forges UDP web-1 -> pg:5432" forge evil udp "$W4" "$P4" 5432 forged4 "$GWMAC"
+check "evil forges UDP web-1 -> pg:5432" forge evil udp "$GWMAC" "$W4" "$P4" 5432 forged4
 sleep 0.4
 check_eq "(a) pg received nothing forged" "" "$(grep forged "$T/pg.log")"
 check_eq "(a) the allow rule's counter did not count it" "$before" "$(allow)"
@@ -91,19 +89,19 @@ check "evil sends gratuitous ARP for web-1's address" forge evil garp "$W4"
 sleep 0.3
 check_eq "(b) the host's entry for web-1 keeps web-1's MAC" "$WMAC" "$(neigh "$W4" $BR)"
 check_fails "(b) a forged-source TCP handshake to pg:5432 fails" \
-	forge evil hijack "$W4" "$P4" 5432 "$GWMAC"
+	forge evil hijack "$GWMAC" "$W4" "$P4" 5432
 check_eq "(b) pg saw no hijacked data" "" "$(grep hijack "$T/pg.log")"
 
 # (c) the same over IPv6, with a forged neighbour advertisement
 before=$(allow)
-check "evil forges UDP web-1 -> pg:5432 over IPv6" forge evil udp "$W6" "$P6" 5432 forged6 "$GWMAC"
+check "evil forges UDP web-1 -> pg:5432 over IPv6" forge evil udp "$GWMAC" "$W6" "$P6" 5432 forged6
 check "evil sends an override NA for web-1's IPv6 address" forge evil na "$W6"
 sleep 0.4
 check_eq "(c) pg received nothing forged over IPv6" "" "$(grep forged6 "$T/pg.log")"
 check_eq "(c) the allow rule's counter did not count it" "$before" "$(allow)"
 check_eq "(c) the host's entry for web-1's IPv6 keeps web-1's MAC" "$WMAC" "$(neigh "$W6" $BR)"
 check_fails "(c) a forged-source TCP handshake to pg:5432 over IPv6 fails" \
-	forge evil hijack "$W6" "$P6" 5432 "$GWMAC"
+	forge evil hijack "$GWMAC" "$W6" "$P6" 5432
 check "(e) the allowed flow still works after the attacks" tcp web-1 "$P4"
 
 # CHECK sees a missing element, netctl gc puts it back
@@ -208,8 +206,8 @@ sleep 0.5
 tcp r-web "$P4" && tcp r-web "$P6" && ip netns exec r-web ping -c1 -W1 10.78.0.1 >/dev/null &&
 	ip netns exec r-web ping -6 -c1 -W1 fd78::1 >/dev/null
 echo "# reference: allowed flows (web -> pg 5432 v4/v6, gateway v4/v6): $([ $? = 0 ] && echo work || echo FAIL)"
-forge r-evil udp "$W4" "$P4" 5432 forged4 "$PMAC"
-forge r-evil udp "$W6" "$P6" 5432 forged6 "$PMAC"
+forge r-evil udp "$PMAC" "$W4" "$P4" 5432 forged4
+forge r-evil udp "$PMAC" "$W6" "$P6" 5432 forged6
 sleep 0.4
 echo "# reference: (a) forged UDP web -> pg:5432: pg received $(grep -c forged4 "$T/r-pg.log") over IPv4, $(grep -c forged6 "$T/r-pg.log") over IPv6 (macspoofchk checks the MAC only)"
 sleep 1
@@ -221,8 +219,8 @@ echo "# reference: (c) after a forged NA the host's IPv6 entry for web is $([ "$
 ip netns exec r-web ping -c1 -W1 "$P4" >/dev/null	# pg now knows web
 forge r-pg garp "$P4" >/dev/null 2>&1	# (harmless: pg's own)
 forge r-evil garp "$W4"
-echo "# reference: (b) forged-source TCP handshake to pg:5432: $(forge r-evil hijack "$W4" "$P4" 5432 "$PMAC" 2>&1)"
-echo "# reference: (c) the same over IPv6: $(forge r-evil hijack "$W6" "$P6" 5432 "$PMAC" 2>&1)"
+echo "# reference: (b) forged-source TCP handshake to pg:5432: $(forge r-evil hijack "$PMAC" "$W4" "$P4" 5432 2>&1)"
+echo "# reference: (c) the same over IPv6: $(forge r-evil hijack "$PMAC" "$W6" "$P6" 5432 2>&1)"
 ip -n r-evil addr add 10.78.0.200/24 dev eth0
 r=$(ip netns exec r-evil ping -c1 -W1 -I 10.78.0.200 10.78.0.1 >/dev/null && echo "reaches" || echo "does not reach")
 echo "# reference: (d) from an address of its own choosing the attacker $r the gateway"

@@ -77,7 +77,7 @@ before=$(counter published-only "net:pub ") nofw0=$(counter published-only "net:
 check_fails "LAN -> c1:22 (never published) fails" reach lan tcp 10.73.0.5 22
 check_fails "LAN -> c1:80 directly (the port behind 8080, not DNATed) fails" reach lan tcp 10.73.0.5 80
 check_fails "LAN -> [c1's IPv6]:22 fails" reach lan tcp "$c1v6" 22
-forge lan udp eth0 "$(mac_of vl-host)" 10.73.0.6 10.73.0.5 54 lan-as-c2 >/dev/null
+forge lan udp -n 3 "$(mac_of vl-host)" 10.73.0.6 10.73.0.5 54 lan-as-c2 >/dev/null
 ip netns exec lan timeout 3 /usr/bin/python3 -c 'import socket
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"lan-udp", ("10.73.0.5", 54))'
 sleep 0.3
@@ -144,7 +144,7 @@ outcome() { local r; r=$("$@" 2>/dev/null) && echo "reached (peer $r)" || echo "
 said "LAN -> 192.168.60.1:8080 (published)" "$(outcome reach lan tcp 192.168.60.1 8080)"
 said "LAN -> container:22 (never published)" "$(outcome reach lan tcp "$rr1" 22)"
 said "LAN -> container:80 directly" "$(outcome reach lan tcp "$rr1" 80)"
-forge lan udp eth0 "$(mac_of vl-host)" 10.74.0.9 "$rr1" 54 ref-lan-forged >/dev/null
+forge lan udp -n 3 "$(mac_of vl-host)" 10.74.0.9 "$rr1" 54 ref-lan-forged >/dev/null
 sleep 0.3
 said "LAN forging a container source -> container:54/udp" \
 	"$(got "$T/rr1.log" ref-lan-forged && echo received || echo 'not received')"

@@ -1,31 +1,29 @@
 #!/usr/bin/python3
-# Forged frames for the attack tests, from a container netns with NET_RAW (AF_PACKET on
-# eth0, every header built here; no scapy). Every command is bounded in time.
-#   forge.py log tcp|udp PORT FILE          dual-stack server: one line "SRC DATA" per
-#                                           datagram or connection in FILE (tcp echoes)
-#   forge.py udp SRC DST DPORT DATA DMAC    one UDP datagram, IPv4 or IPv6, forged source
-#   forge.py garp IP                        gratuitous ARP (request and reply) for IP
-#   forge.py na TARGET                      unsolicited override NA for TARGET from our
-#                                           own link-local, our MAC as its TLLAO
-#   forge.py hijack SRC DST DPORT DMAC      TCP handshake and data with a forged source;
-#                                           exit 0 when the data's echo came back
-import os, random, select, socket, struct, sys, threading, time
+"""Forged packets for the attack tests: raw Ethernet frames written with AF_PACKET by a
+process with NET_RAW (root in a container's or a LAN neighbour's netns), every header
+built here (no scapy). Every command but log ends within 5 s.
+  forge.py [-i IF] udp [-n N] DMAC SRC DST DPORT DATA
+        N UDP datagrams (1 unless told) carrying DATA from SRC (any address: forged),
+        one random source port; IPv4 or IPv6 by SRC
+  forge.py [-i IF] syn DMAC SRC DST DPORT
+        a TCP SYN from SRC; prints what came back to its port within 1 s: synack,
+        rst, other or none; exit 0 only for synack
+  forge.py [-i IF] hijack DMAC SRC DST DPORT
+        a TCP handshake and data from SRC: exit 0 when the data's echo came back
+  forge.py [-i IF] garp IP
+        gratuitous ARP (request and reply) for IP, our MAC as its owner
+  forge.py [-i IF] na TARGET
+        unsolicited override NA for TARGET from our own link-local, our MAC as its TLLAO
+  forge.py log udp|tcp PORT FILE [ADDR]
+        server on ADDR (both families on :: unless told), until killed: one line
+        "SRC DATA" in FILE per datagram or connection (tcp echoes the data back)
+IF is eth0 unless told; DMAC is the frame's destination MAC (aa:bb:cc:dd:ee:ff)."""
+import argparse, random, socket, struct, sys, threading, time
 
-IF = "eth0"
-
-
-def mac_of(ifname=IF):
-    with open("/sys/class/net/%s/address" % ifname) as f:
-        return bytes.fromhex(f.read().strip().replace(":", ""))
-
-
-def link_local(ifname=IF):
-    with open("/proc/net/if_inet6") as f:
-        for line in f:
-            a, _, _, scope, _, name = line.split()
-            if name == ifname and scope == "20":
-                return bytes.fromhex(a)
-    sys.exit("no link-local on " + ifname)
+ETH_P_ALL, ETH_P_IP, ETH_P_ARP, ETH_P_IPV6 = 0x0003, 0x0800, 0x0806, 0x86DD
+TCP, UDP, ICMPV6 = 6, 17, 58
+SYN, RST, PSH, ACK = 0x02, 0x04, 0x08, 0x10
+BROADCAST = b"\xff" * 6
 
 
 def csum(data):
@@ -37,139 +35,181 @@ def csum(data):
     return ~s & 0xFFFF
 
 
-def addr(a):
-    fam = socket.AF_INET6 if ":" in a else socket.AF_INET
-    return fam, socket.inet_pton(fam, a)
+def family(a):
+    return socket.AF_INET6 if ":" in a else socket.AF_INET
 
 
 def ip_packet(src, dst, proto, l4):
-    """IPv4 or IPv6 header + @l4 whose checksum field (at the proto's offset) is filled."""
-    fam, s = addr(src)
-    _, d = addr(dst)
+    """(ethertype, IPv4 or IPv6 header + @l4) with @l4's checksum filled in (0 becomes
+    0xFFFF: a UDP checksum of 0 means none)."""
+    fam = family(src)
+    s, d = socket.inet_pton(fam, src), socket.inet_pton(fam, dst)
     if fam == socket.AF_INET:
-        pseudo = s + d + struct.pack("!BBH", 0, proto, len(l4))
+        pseudo = s + d + struct.pack("!xBH", proto, len(l4))
     else:
         pseudo = s + d + struct.pack("!IxxxB", len(l4), proto)
-    off = {6: 16, 17: 6, 58: 2}[proto]
-    l4 = l4[:off] + struct.pack("!H", csum(pseudo + l4)) + l4[off + 2:]
-    if fam == socket.AF_INET:
-        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), random.randint(0, 65535),
-                        0x4000, 64, proto, 0, s, d)
-        h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-        return 0x0800, h + l4
-    h = struct.pack("!IHBB16s16s", 6 << 28, len(l4), proto, 255 if proto == 58 else 64, s, d)
-    return 0x86DD, h + l4
+    off = {TCP: 16, UDP: 6, ICMPV6: 2}[proto]
+    l4 = l4[:off] + struct.pack("!H", csum(pseudo + l4) or 0xFFFF) + l4[off + 2:]
+    if fam == socket.AF_INET6:     # NDP wants hop limit 255 (RFC 4861 7.1.2)
+        h = struct.pack("!IHBB16s16s", 6 << 28, len(l4), proto, 255 if proto == ICMPV6 else 64,
+                        s, d)
+        return ETH_P_IPV6, h + l4
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), random.randint(0, 65535),
+                    0x4000, 64, proto, 0, s, d)             # DF, as Linux sends
+    return ETH_P_IP, h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
 
 
-def send_frame(dmac, etype, payload):
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    s.bind((IF, 0))
-    s.send(dmac + mac_of() + struct.pack("!H", etype) + payload)
-    s.close()
+class Link:
+    """An AF_PACKET socket on one interface: sends frames from its MAC, sees every frame."""
+
+    def __init__(self, ifname):
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        self.sock.bind((ifname, 0))
+        self.mac = self.sock.getsockname()[4]
+        self.ifname = ifname
+
+    def send(self, dmac, etype, payload):
+        self.sock.send(dmac + self.mac + struct.pack("!H", etype) + payload)
+
+    def send_ip(self, dmac, src, dst, proto, l4):
+        self.send(dmac, *ip_packet(src, dst, proto, l4))
+
+    def link_local(self):
+        with open("/proc/net/if_inet6") as f:
+            for line in f:
+                a, _, _, scope, _, name = line.split()
+                if name == self.ifname and scope == "20":
+                    return socket.inet_ntop(socket.AF_INET6, bytes.fromhex(a))
+        sys.exit("no link-local on " + self.ifname)
+
+    def tcp_to(self, v6, port, deadline):
+        """The next TCP segment that comes in (IPv6 or not) for @port before @deadline,
+        as (seq, flags, data), or None."""
+        while time.time() < deadline:
+            self.sock.settimeout(max(deadline - time.time(), 0.001))
+            try:
+                f, peer = self.sock.recvfrom(65535)
+            except socket.timeout:
+                return None
+            if peer[2] == socket.PACKET_OUTGOING:
+                continue
+            etype = struct.unpack("!H", f[12:14])[0]
+            if etype == ETH_P_IPV6 and v6 and f[20] == TCP:
+                l4 = f[14 + 40:]
+            elif etype == ETH_P_IP and not v6 and f[23] == TCP:
+                l4 = f[14 + (f[14] & 0xF) * 4:]
+            else:
+                continue
+            _, dport, seq, _, off, flags = struct.unpack("!HHIIBB", l4[:14])
+            if dport == port:
+                return seq, flags, l4[(off >> 4) * 4:]
+        return None
 
 
-def mac_arg(m):
-    return bytes.fromhex(m.replace(":", ""))
+class Flow:
+    """A TCP flow from a forged SRC (random port) to DST:DPORT through DMAC."""
+
+    def __init__(self, link, dmac, src, dst, dport):
+        self.link, self.dmac, self.src, self.dst, self.dport = link, dmac, src, dst, dport
+        self.sport = random.randint(20000, 60000)
+        self.isn = random.randint(0, 2 ** 32 - 1)
+
+    def send(self, seq_off, ack, flags, data=b""):
+        seg = struct.pack("!HHIIBBHHH", self.sport, self.dport, (self.isn + seq_off) % 2 ** 32,
+                          ack % 2 ** 32, 5 << 4, flags, 64240, 0, 0) + data
+        self.link.send_ip(self.dmac, self.src, self.dst, TCP, seg)
+
+    def reply(self, wait):
+        return self.link.tcp_to(family(self.dst) == socket.AF_INET6, self.sport,
+                                time.time() + wait)
+
+    def syn(self, wait):
+        """Sends the SYN: the first answer within @wait s (see Link.tcp_to), or None."""
+        self.send(0, 0, SYN)
+        return self.reply(wait)
 
 
-def cmd_udp(src, dst, dport, data, dmac):
-    udp = struct.pack("!HHHH", 40000, int(dport), 8 + len(data), 0) + data.encode()
-    etype, pkt = ip_packet(src, dst, 17, udp)
-    send_frame(mac_arg(dmac), etype, pkt)
+def is_synack(seg):
+    return seg is not None and seg[1] & (SYN | ACK) == SYN | ACK
 
 
-def cmd_garp(ip):
-    me = mac_of()
-    a = socket.inet_aton(ip)
-    for op, tha in ((1, b"\0" * 6), (2, b"\xff" * 6)):
-        arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, op, me, a, tha, a)
-        send_frame(b"\xff" * 6, 0x0806, arp)
+def cmd_syn(link, a):
+    got = Flow(link, a.dmac, a.src, a.dst, a.dport).syn(1.0)
+    print("none" if got is None else "synack" if is_synack(got) else
+          "rst" if got[1] & RST else "other")
+    return 0 if is_synack(got) else 1
 
 
-def cmd_na(target):
-    me = mac_of()
-    t = socket.inet_pton(socket.AF_INET6, target)
-    # type 136, override flag; option 2 (target link-layer address), length 1 (8 bytes)
-    na = struct.pack("!BBHI16sBB6s", 136, 0, 0, 0x20000000, t, 2, 1, me)
-    ll = socket.inet_ntop(socket.AF_INET6, link_local())
-    etype, pkt = ip_packet(ll, "ff02::1", 58, na)
-    send_frame(b"\x33\x33\x00\x00\x00\x01", etype, pkt)
-
-
-def tcp_seg(sport, dport, seq, ack, flags, data=b""):
-    return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0) + data
-
-
-def sniff_tcp(sock, src, sport, deadline):
-    """The next TCP segment from @src:@sport to us, as (seq, ack, flags, data), or None."""
-    fam, s = addr(src)
-    while time.time() < deadline:
-        r, _, _ = select.select([sock], [], [], max(0.0, deadline - time.time()))
-        if not r:
-            break
-        f = sock.recv(65535)
-        etype = struct.unpack("!H", f[12:14])[0]
-        if etype == 0x0800 and fam == socket.AF_INET and f[23] == 6 and f[26:30] == s:
-            l4 = f[14 + (f[14] & 0xF) * 4:]
-        elif etype == 0x86DD and fam == socket.AF_INET6 and f[20] == 6 and f[22:38] == s:
-            l4 = f[54:]
-        else:
-            continue
-        sp, _, seq, ack, off, flags = struct.unpack("!HHIIBB", l4[:14])
-        if sp == sport:
-            return seq, ack, flags, l4[(off >> 4) * 4:]
-    return None
-
-
-def cmd_hijack(src, dst, dport, dmac):
-    """SYN as @src, then (if a SYN-ACK finds its way to us) ACK + data: did it echo?"""
-    dport, dmac = int(dport), mac_arg(dmac)
-    sport, isn = random.randint(20000, 60000), random.randint(0, 2 ** 31)
-    sn = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-    sn.bind((IF, 0))
-
-    def send(seq, ack, flags, data=b""):
-        etype, pkt = ip_packet(src, dst, 6, tcp_seg(sport, dport, seq, ack, flags, data))
-        send_frame(dmac, etype, pkt)
-
-    send(isn, 0, 0x02)
-    got = sniff_tcp(sn, dst, dport, time.time() + 1.5)
-    if not got or got[2] & 0x12 != 0x12:
+def cmd_hijack(link, a):
+    """SYN as SRC, then (if a SYN-ACK finds its way to us) ACK + data: did it echo?"""
+    flow = Flow(link, a.dmac, a.src, a.dst, a.dport)
+    got = flow.syn(1.5)
+    if not is_synack(got):
         print("no SYN-ACK reached the attacker")
         return 1
-    seq = got[0] + 1
-    send(isn + 1, seq, 0x10)
-    send(isn + 1, seq, 0x18, b"hijack")
+    ack = got[0] + 1
+    flow.send(1, ack, ACK)
+    flow.send(1, ack, PSH | ACK, b"hijack")
     deadline = time.time() + 1.5
     while True:
-        got = sniff_tcp(sn, dst, dport, deadline)
+        got = flow.reply(deadline - time.time())
         if not got:
             print("handshake completed, no echo")
             return 1
-        if got[3]:
-            send(isn + 7, got[0] + len(got[3]), 0x14)  # RST: leave nothing half-open
-            print("handshake completed, echo: %s" % got[3].decode(errors="replace"))
+        if got[2]:
+            flow.send(7, got[0] + len(got[2]), RST | ACK)  # leave nothing half-open
+            print("handshake completed, echo: %s" % got[2].decode(errors="replace"))
             return 0
 
 
-def cmd_log(proto, port, path):
-    out = open(path, "a", buffering=1)
-    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("::", int(port)))
-    name = lambda a: a[7:] if a.startswith("::ffff:") else a
-    if proto == "udp":
+def cmd_udp(link, a):
+    data = a.data.encode()
+    udp = struct.pack("!HHHH", random.randint(20000, 60000), a.dport, 8 + len(data), 0) + data
+    for i in range(a.n):
+        if i:
+            time.sleep(0.05)
+        link.send_ip(a.dmac, a.src, a.dst, UDP, udp)    # a new IPv4 ID each
+    return 0
+
+
+def cmd_garp(link, a):
+    ip = socket.inet_aton(a.ip)
+    for op, tha in ((1, b"\0" * 6), (2, BROADCAST)):
+        arp = struct.pack("!HHBBH6s4s6s4s", 1, ETH_P_IP, 6, 4, op, link.mac, ip, tha, ip)
+        link.send(BROADCAST, ETH_P_ARP, arp)
+    return 0
+
+
+def cmd_na(link, a):
+    t = socket.inet_pton(socket.AF_INET6, a.target)
+    # type 136, override flag; option 2 (target link-layer address), length 1 (8 bytes)
+    na = struct.pack("!BBHI16sBB6s", 136, 0, 0, 0x20000000, t, 2, 1, link.mac)
+    link.send_ip(b"\x33\x33\x00\x00\x00\x01", link.link_local(), "ff02::1", ICMPV6, na)
+    return 0
+
+
+def cmd_log(a):
+    out = open(a.file, "a", buffering=1)
+    kind = socket.SOCK_DGRAM if a.proto == "udp" else socket.SOCK_STREAM
+    s = socket.socket(family(a.addr), kind)
+    if a.addr == "::":
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    if a.proto == "tcp":
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.addr, a.port))
+    log = lambda peer, d: out.write("%s %s\n" % (peer[0].removeprefix("::ffff:"),
+                                                 d.decode(errors="replace")))
+    if a.proto == "udp":
         while True:
             d, peer = s.recvfrom(2048)
-            out.write("%s %s\n" % (name(peer[0]), d.decode(errors="replace")))
+            log(peer, d)
     s.listen(16)
 
     def echo(c, peer):
         c.settimeout(3)
         try:
             d = c.recv(2048)
-            out.write("%s %s\n" % (name(peer[0]), d.decode(errors="replace")))
+            log(peer, d)
             c.sendall(d)
         except OSError:
             pass
@@ -179,13 +219,40 @@ def cmd_log(proto, port, path):
         threading.Thread(target=echo, args=(c, peer), daemon=True).start()
 
 
+def parse(argv):
+    mac = lambda m: bytes.fromhex(m.replace(":", ""))
+    p = argparse.ArgumentParser(prog="forge.py", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-i", dest="ifname", default="eth0")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("udp", "syn", "hijack"):
+        c = sub.add_parser(name)
+        if name == "udp":
+            c.add_argument("-n", type=int, default=1)
+        c.add_argument("dmac", type=mac)
+        c.add_argument("src")
+        c.add_argument("dst")
+        c.add_argument("dport", type=int)
+        if name == "udp":
+            c.add_argument("data")
+    sub.add_parser("garp").add_argument("ip")
+    sub.add_parser("na").add_argument("target")
+    c = sub.add_parser("log")
+    c.add_argument("proto", choices=("udp", "tcp"))
+    c.add_argument("port", type=int)
+    c.add_argument("file")
+    c.add_argument("addr", nargs="?", default="::")
+    return p.parse_args(argv)
+
+
 def main():
-    cmds = {"udp": cmd_udp, "garp": cmd_garp, "na": cmd_na, "hijack": cmd_hijack,
-            "log": cmd_log}
-    if len(sys.argv) < 2 or sys.argv[1] not in cmds:
-        sys.exit(__doc__ or "usage: see the header")
-    sys.exit(cmds[sys.argv[1]](*sys.argv[2:]) or 0)
+    a = parse(sys.argv[1:])
+    if a.cmd == "log":
+        return cmd_log(a)
+    cmds = {"udp": cmd_udp, "syn": cmd_syn, "hijack": cmd_hijack, "garp": cmd_garp,
+            "na": cmd_na}
+    return cmds[a.cmd](Link(a.ifname), a)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

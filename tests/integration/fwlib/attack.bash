@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Helpers for the attack-* tests (sourced after common.sh and fwlib/fw.bash): a LAN
-# neighbour netns, forged packets (fwlib/forge.py), rule counters, reference runs.
-FORGE=$ROOT/tests/integration/fwlib/forge.py
+# Helpers for the attack-* tests (sourced after common.sh; udplog wants fwlib/fw.bash's
+# SERVERS): a LAN neighbour netns, forged packets (tests/tools/forge.py), rule counters,
+# reference runs.
+FORGE=$ROOT/tests/tools/forge.py
 NETCTL=$BIN/netctl
 
 # lan_up : netns "lan" at 192.168.60.2 and fd60::2 behind veth vl-host (the host's
@@ -30,19 +31,20 @@ forge() {
 	ip netns exec "$ns" timeout 5 /usr/bin/python3 "$FORGE" "$@"
 }
 
-# udplog NS|- ADDR PORT FILE : a UDP server appending what it receives to FILE.
+# udplog NS|- ADDR PORT FILE : a UDP server on ADDR:PORT (in netns NS, or - for here)
+# appending "SRC DATA" to FILE for each datagram.
 udplog() {
 	: >"$4"
 	if [ "$1" = - ]; then
-		timeout 120 /usr/bin/python3 "$FORGE" udplog "$2" "$3" "$4" &
+		timeout 120 /usr/bin/python3 "$FORGE" log udp "$3" "$4" "$2" &
 	else
-		ip netns exec "$1" timeout 120 /usr/bin/python3 "$FORGE" udplog "$2" "$3" "$4" &
+		ip netns exec "$1" timeout 120 /usr/bin/python3 "$FORGE" log udp "$3" "$4" "$2" &
 	fi
 	SERVERS+=($!)
 }
 
 # got FILE WORD : did FILE log a datagram carrying WORD?
-got() { grep -q "^$2 " "$1"; }
+got() { grep -q " $2\$" "$1"; }
 
 # counter CHAIN COMMENT : packets counted by the rule of inet netctl CHAIN with COMMENT
 # (prefix match; summed), 0 when none.
