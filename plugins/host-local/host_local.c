@@ -71,26 +71,34 @@ int hl_add(struct cni_ctx *ctx)
 	return 0;
 }
 
-/* Opens without creating: -ENOENT (no error recorded) when there is no store yet. */
-static int open_existing(struct cni_ctx *ctx, const struct hl_config *c, struct ipam_store *st)
+/*
+ * The configuration (*@c, to free) and its store, opened into @st without creating it:
+ * 1, 0 when there is no store yet (nothing was ever reserved; no error recorded), or
+ * -errno.
+ */
+static int open_existing(struct cni_ctx *ctx, struct hl_config **c, struct ipam_store *st)
 {
-	return ipam_store_open(st, c->data_dir, c->name, false, &ctx->err);
+	int r;
+
+	*c = load(ctx, false);
+	if (!*c)
+		return -EINVAL;
+	r = ipam_store_open(st, (*c)->data_dir, (*c)->name, false, &ctx->err);
+	if (r == -ENOENT)
+		return 0;
+	return r < 0 ? r : 1;
 }
 
 int hl_del(struct cni_ctx *ctx)
 {
-	_cleanup_free_ struct hl_config *c = load(ctx, false);
+	_cleanup_free_ struct hl_config *c = NULL;
 	struct ipam_bad bad = { 0 };
 	struct ipam_store st;
 	int r;
 
-	if (!c)
-		return -EINVAL;
-	r = open_existing(ctx, c, &st);
-	if (r == -ENOENT)
-		return 0;	/* nothing was ever reserved here: DEL is idempotent */
-	if (r < 0)
-		return r;
+	r = open_existing(ctx, &c, &st);
+	if (r <= 0)
+		return r;	/* 0: nothing was ever reserved here, DEL is idempotent */
 	r = ipam_release(&st, ctx->env.container_id, ctx->env.ifname, &bad, &ctx->err);
 	ipam_store_close(&st);
 	/* DEL must not fail forever over someone else's junk; say so on stderr. */
@@ -122,16 +130,14 @@ static bool in_some_set(const struct hl_config *c, const struct ip_addr *a)
 
 int hl_check(struct cni_ctx *ctx)
 {
-	_cleanup_free_ struct hl_config *c = load(ctx, false);
+	_cleanup_free_ struct hl_config *c = NULL;
 	struct ipam_bad bad = { 0 };
 	struct ipam_store st;
 	char what[IP_STR_MAX + 32], a[IP_STR_MAX];
-	int r = 0, i;
+	int r, i;
 
-	if (!c)
-		return -EINVAL;
-	r = open_existing(ctx, c, &st);
-	if (r == -ENOENT)
+	r = open_existing(ctx, &c, &st);
+	if (r == 0)
 		return check_fail(ctx, &bad, "no store exists");
 	if (r < 0)
 		return r;
@@ -175,18 +181,14 @@ static bool gc_valid(const struct ipam_owner *o, void *data)
 
 int hl_gc(struct cni_ctx *ctx)
 {
-	_cleanup_free_ struct hl_config *c = load(ctx, false);
+	_cleanup_free_ struct hl_config *c = NULL;
 	struct ipam_bad bad = { 0 };
 	struct ipam_store st;
 	int r;
 
-	if (!c)
-		return -EINVAL;
-	r = open_existing(ctx, c, &st);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return r;
+	r = open_existing(ctx, &c, &st);
+	if (r <= 0)
+		return r;	/* 0: no store, nothing to collect */
 	r = ipam_gc(&st, gc_valid, ctx, &bad);
 	ipam_store_close(&st);
 	if (r < 0)
@@ -202,19 +204,15 @@ int hl_gc(struct cni_ctx *ctx)
 
 int hl_status(struct cni_ctx *ctx)
 {
-	_cleanup_free_ struct hl_config *c = load(ctx, false);
+	_cleanup_free_ struct hl_config *c = NULL;
 	struct ipam_store st;
 	char rs[1024];
 	long long used;
 	int r, i;
 
-	if (!c)
-		return -EINVAL;
-	r = open_existing(ctx, c, &st);
-	if (r == -ENOENT)
-		return 0;	/* nothing reserved yet */
-	if (r < 0)
-		return r;
+	r = open_existing(ctx, &c, &st);
+	if (r <= 0)
+		return r;	/* 0: nothing reserved yet */
 	for (i = 0; i < c->n_sets; i++) {
 		unsigned long long size = ipam_range_set_size(&c->sets[i]);
 
