@@ -53,6 +53,22 @@ static int fw_lock(struct cni_ctx *ctx, const struct fw_config *c)
 	return cni_net_lock(c->net, what, false, &ctx->err);
 }
 
+/* fw_lock() and a connection to nftables: the lock, or -errno with nothing held. */
+static int fw_lock_conn(struct cni_ctx *ctx, const struct fw_config *c, struct nft_conn *conn)
+{
+	char err[1024];
+	int r, lock = fw_lock(ctx, c);
+
+	if (lock < 0)
+		return lock;
+	r = nft_conn_open(conn, err, sizeof(err));
+	if (r < 0) {
+		cni_net_unlock(lock);
+		return nft_fail(ctx, r, "cannot talk to nftables", err);
+	}
+	return lock;
+}
+
 /* Membership and the policy groups of @id go in one batch: all or nothing. */
 static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
 		     const struct fw_groups *g, const char *id, const char *comment,
@@ -233,14 +249,9 @@ int fw_check(struct cni_ctx *ctx)
 
 	if (fw_config_load(ctx, true, &c) < 0)
 		return -EINVAL;
-	lock = fw_lock(ctx, &c);
+	lock = fw_lock_conn(ctx, &c, &conn);
 	if (lock < 0)
 		return lock;
-	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0) {
-		cni_net_unlock(lock);
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	}
 	member_sets(c.net, s4, s6);
 	for (i = 0; i < c.n_addrs && r >= 0; i++) {
 		const char *set = c.addrs[i].family == AF_INET ? s4 : s6;
@@ -340,14 +351,9 @@ int fw_gc(struct cni_ctx *ctx)
 	if (fw_config_load(ctx, false, &c) < 0)
 		return -EINVAL;
 	c.n_addrs = 0;
-	lock = fw_lock(ctx, &c);
+	lock = fw_lock_conn(ctx, &c, &conn);
 	if (lock < 0)
 		return lock;
-	r = nft_conn_open(&conn, err, sizeof(err));
-	if (r < 0) {
-		cni_net_unlock(lock);
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
-	}
 	member_sets(c.net, s4, s6);
 	r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s4, gc_elem_cb, &w, err, sizeof(err));
 	if (r >= 0)
