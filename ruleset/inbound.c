@@ -23,7 +23,7 @@ static int rule_tag(char *buf, size_t n, const char *net)
 }
 
 struct found {
-	const char *tag;
+	char tag[NFT_OBJ_NAME_MAX];
 	uint64_t handles[MAX_DUPS];
 	size_t n;
 };
@@ -36,6 +36,22 @@ static int find_cb(uint64_t handle, const char *comment, void *data)
 	if (comment && !strcmp(comment, f->tag) && f->n < MAX_DUPS)
 		f->handles[f->n++] = handle;
 	return 0;
+}
+
+/* Every copy of @net's rule in the inbound chain, into @f (and its tag). */
+static int find_rules(struct nft_conn *c, const char *net, struct found *f, char *errbuf,
+		      size_t n)
+{
+	int r;
+
+	if (rule_tag(f->tag, sizeof(f->tag), net) < 0) {
+		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects", net);
+		return -EINVAL;
+	}
+	r = nft_conn_ensure(c, errbuf, n);
+	if (r < 0)
+		return r;
+	return nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, f, errbuf, n);
 }
 
 static void build_rule(struct nft_batch *b, const char *bridge, const char *tag)
@@ -59,21 +75,13 @@ static void build_rule(struct nft_batch *b, const char *bridge, const char *tag)
 int nft_inbound_apply(struct nft_conn *c, const char *net, const char *bridge, bool routed,
 		      char *errbuf, size_t n)
 {
-	char tag[NFT_OBJ_NAME_MAX];
-	struct found f = { .tag = tag };
+	struct found f = { 0 };
 	struct nft_batch b;
 	size_t i;
 	int r;
 
-	if (rule_tag(tag, sizeof(tag), net) < 0) {
-		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects", net);
-		return -EINVAL;
-	}
-	r = nft_conn_ensure(c, errbuf, n);
-	if (r < 0)
-		return r;
 	/* One small dump (a rule per masquerading network), then nothing or one batch. */
-	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, &f, errbuf, n);
+	r = find_rules(c, net, &f, errbuf, n);
 	if (r < 0 || (routed ? f.n == 0 : f.n > 0))
 		goto out;
 	nft_batch_begin(&b, c);
@@ -81,7 +89,7 @@ int nft_inbound_apply(struct nft_conn *c, const char *net, const char *bridge, b
 		for (i = 0; i < f.n; i++)
 			nft_batch_del_rule(&b, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, f.handles[i]);
 	else
-		build_rule(&b, bridge, tag);
+		build_rule(&b, bridge, f.tag);
 	r = nft_batch_send(c, &b, errbuf, n);
 	nft_batch_free(&b);
 out:
@@ -90,22 +98,14 @@ out:
 
 int nft_inbound_check(struct nft_conn *c, const char *net, char *errbuf, size_t n)
 {
-	char tag[NFT_OBJ_NAME_MAX];
-	struct found f = { .tag = tag };
+	struct found f = { 0 };
 	int r;
 
-	if (rule_tag(tag, sizeof(tag), net) < 0) {
-		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects", net);
-		return -EINVAL;
-	}
-	r = nft_conn_ensure(c, errbuf, n);
-	if (r < 0)
-		return r;
-	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, &f, errbuf, n);
+	r = find_rules(c, net, &f, errbuf, n);
 	if (r < 0)
 		return r;
 	if (!f.n)
 		snprintf(errbuf, n, "chain inet netctl %s has no rule \"%s\"", NFT_INBOUND_CHAIN,
-			 tag);
+			 f.tag);
 	return f.n > 0;
 }

@@ -180,22 +180,29 @@ int nft_masq_attach(struct nft_conn *c, const char *net, const struct ip_prefix 
 	return r < 0 ? r : 0;
 }
 
+/* @net's two sets of masqueraded addresses named into @s4 and @s6 (NFT_OBJ_NAME_MAX
+ * each), and the connection ready for them. */
+static int masq_sets(struct nft_conn *c, const char *net, char *s4, char *s6, char *errbuf,
+		     size_t n)
+{
+	if (nft_net_obj(s4, NFT_OBJ_NAME_MAX, NFT_MASQ4_PFX, net, "") < 0) {
+		snprintf(errbuf, n, "ipMasq: invalid network name");
+		return -EINVAL;
+	}
+	nft_net_obj(s6, NFT_OBJ_NAME_MAX, NFT_MASQ6_PFX, net, "");
+	return nft_conn_ensure(c, errbuf, n);
+}
+
 int nft_masq_detach(struct nft_conn *c, const char *net, const struct ip_addr *addr,
 		    const char *container_id, char *errbuf, size_t n)
 {
 	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	int r;
 
-	if (nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "") < 0) {
-		snprintf(errbuf, n, "ipMasq: invalid network name");
-		return -EINVAL;
-	}
-	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
-	r = nft_conn_ensure(c, errbuf, n);
+	r = masq_sets(c, net, s4, s6, errbuf, n);
 	if (r < 0)
 		return r;
-	r = nft_netctl_elems_del(c, s4, s6, addr, addr ? 1 : 0, container_id, errbuf, n);
-	return r;
+	return nft_netctl_elems_del(c, s4, s6, addr, addr ? 1 : 0, container_id, errbuf, n);
 }
 
 struct gc_walk {
@@ -228,12 +235,7 @@ int nft_masq_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id
 	struct nft_batch b;
 	int r;
 
-	if (nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "") < 0) {
-		snprintf(errbuf, n, "ipMasq: invalid network name");
-		return -EINVAL;
-	}
-	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
-	r = nft_conn_ensure(c, errbuf, n);
+	r = masq_sets(c, net, s4, s6, errbuf, n);
 	if (r < 0)
 		return r;
 	nft_batch_begin(&b, c);
