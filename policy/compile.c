@@ -198,6 +198,25 @@ static void build_rule(struct nft_batch *b, const struct policy *p, const char *
 	}
 }
 
+void policy_build_finish(struct nft_batch *b, const struct policy *p, const char *net,
+			 char (*stale)[160], size_t n_stale)
+{
+	char mark[NFT_OBJ_NAME_MAX];
+	size_t i;
+
+	/* Stale objects go after the flushes that dropped the rules using them. */
+	for (i = 0; i < n_stale; i++) {
+		if (str_has_prefix(stale[i], NFT_POL_PFX))
+			nft_batch_chain(b, NFT_MSG_DELCHAIN, 0, FAM, NFT_TABLE, stale[i], -1,
+					NULL, 0);
+		else
+			nft_batch_set(b, NFT_MSG_DELSET, 0, FAM, NFT_TABLE, stale[i],
+				      NFT_KEY_IPV4, false);
+	}
+	policy_mark_name(mark, sizeof(mark), net, p->hash);
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, mark, -1, NULL, 0);
+}
+
 void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 		  char (*stale)[160], size_t n_stale)
 {
@@ -240,15 +259,5 @@ void policy_build(struct nft_batch *b, const struct policy *p, const char *net,
 		for (v6 = 0; v6 < 2; v6++)
 			if (policy_rule_is_host(p, i))
 				build_rule(b, p, net, hostpol, i, v6);
-	/* Stale objects go after the flush that dropped the rules using them. */
-	for (i = 0; i < n_stale; i++) {
-		if (str_has_prefix(stale[i], NFT_POL_PFX))
-			nft_batch_chain(b, NFT_MSG_DELCHAIN, 0, FAM, NFT_TABLE, stale[i], -1,
-					NULL, 0);
-		else
-			nft_batch_set(b, NFT_MSG_DELSET, 0, FAM, NFT_TABLE, stale[i],
-				      NFT_KEY_IPV4, false);
-	}
-	policy_mark_name(set, sizeof(set), net, p->hash);
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, set, -1, NULL, 0);
+	policy_build_finish(b, p, net, stale, n_stale);
 }

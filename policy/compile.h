@@ -14,6 +14,13 @@
 void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *net,
 		     char (*stale)[160], size_t n_stale, const bool *addr_kept);
 
+/**
+ * policy_build_finish() - the end of both versions' batches: the @stale chains and sets
+ * deleted (after the flushes that dropped the rules using them), then @p's mark chain.
+ */
+void policy_build_finish(struct nft_batch *b, const struct policy *p, const char *net,
+			 char (*stale)[160], size_t n_stale);
+
 /* One kernel rule a version 2 policy writes: its chain, comment and verdict (-1000:
  * none, as for log and count rules). */
 typedef void (*policy_plan_cb)(const char *chain, const char *comment, int verdict,

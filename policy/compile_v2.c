@@ -511,15 +511,5 @@ void policy_build_v2(struct nft_batch *b, const struct policy *p, const char *ne
 		nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, v2_chains[i].suffix);
 		build_chain(&o, p, net, chain, v2_chains[i].w);
 	}
-	/* Stale objects go after the flushes that dropped the rules using them. */
-	for (i = 0; i < n_stale; i++) {
-		if (str_has_prefix(stale[i], NFT_POL_PFX))
-			nft_batch_chain(b, NFT_MSG_DELCHAIN, 0, FAM, NFT_TABLE, stale[i], -1,
-					NULL, 0);
-		else
-			nft_batch_set(b, NFT_MSG_DELSET, 0, FAM, NFT_TABLE, stale[i],
-				      NFT_KEY_IPV4, false);
-	}
-	policy_mark_name(chain, sizeof(chain), net, p->hash);
-	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, FAM, NFT_TABLE, chain, -1, NULL, 0);
+	policy_build_finish(b, p, net, stale, n_stale);
 }
