@@ -22,6 +22,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 #include "nft/kind.h"
+#include "util/array.h"
 
 /*
  * libnftnl's batch paging, sized as nftables sizes it (src/mnl.c): a message is begun
@@ -110,15 +111,8 @@ static void batch_commit(struct nft_batch *b, struct nlmsghdr *nlh, const char *
 
 	if (nlh->nlmsg_len > MSG_ROOM)
 		abort();	/* past the page's room: a builder broke its bound */
-	if (b->n_ops == b->cap_ops) {
-		size_t cap = b->cap_ops ? b->cap_ops * 2 : 32;
-		struct nft_batch_op *p = realloc(b->ops, cap * sizeof(*p));
-
-		if (!p)
-			return batch_fail(b, -ENOMEM, "batch ops");
-		b->ops = p;
-		b->cap_ops = cap;
-	}
+	if (array_grow((void **)&b->ops, &b->cap_ops, b->n_ops, sizeof(*b->ops), 32) < 0)
+		return batch_fail(b, -ENOMEM, "batch ops");
 	op = &b->ops[b->n_ops];
 	op->seq = nlh->nlmsg_seq;
 	op->len = nlh->nlmsg_len;

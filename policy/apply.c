@@ -14,6 +14,7 @@
 #include "policy/apply.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
+#include "util/array.h"
 #include "util/str.h"
 
 #define FAM NFPROTO_INET
@@ -181,15 +182,8 @@ static int member_cb(const void *key, size_t key_len, const char *comment,
 
 	if (!sp || (key_len != 4 && key_len != 16))
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *p = realloc(l->m, cap * sizeof(*l->m));
-
-		if (!p)
-			return -ENOMEM;
-		l->m = p;
-		l->cap = cap;
-	}
+	if (array_grow((void **)&l->m, &l->cap, l->n, sizeof(*l->m), 64) < 0)
+		return -ENOMEM;
 	m = &l->m[l->n++];
 	memcpy(m->key, key, key_len);
 	m->key_len = key_len;

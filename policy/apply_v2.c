@@ -20,6 +20,7 @@
 #include "policy/apply.h"
 #include "policy/compile.h"
 #include "ruleset/table.h"
+#include "util/array.h"
 #include "util/str.h"
 
 #define FAM NFPROTO_INET
@@ -40,16 +41,9 @@ static void plan_cb(const char *chain, const char *comment, int verdict, void *d
 {
 	struct plan *pl = data;
 
-	if (pl->n == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 64;
-		void *m = realloc(pl->r, cap * sizeof(*pl->r));
-
-		if (!m) {
-			pl->err = -ENOMEM;
-			return;
-		}
-		pl->r = m;
-		pl->cap = cap;
+	if (array_grow((void **)&pl->r, &pl->cap, pl->n, sizeof(*pl->r), 64) < 0) {
+		pl->err = -ENOMEM;
+		return;
 	}
 	snprintf(pl->r[pl->n].chain, sizeof(pl->r[0].chain), "%s", chain);
 	snprintf(pl->r[pl->n].comment, sizeof(pl->r[0].comment), "%s", comment ? comment : "");

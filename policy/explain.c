@@ -7,6 +7,7 @@
 
 #include "policy/explain.h"
 #include "policy/explain_v2.h"
+#include "util/array.h"
 #include "util/str.h"
 
 static bool end_matches(const struct policy *p, int g, const char *name)
@@ -233,15 +234,8 @@ static int push(struct policy_changes *out, enum policy_change_kind kind, const 
 {
 	struct policy_change *c;
 
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 16;
-		void *m = realloc(out->c, cap * sizeof(*out->c));
-
-		if (!m)
-			return -ENOMEM;
-		out->c = m;
-		out->cap = cap;
-	}
+	if (array_grow((void **)&out->c, &out->cap, out->n, sizeof(*out->c), 16) < 0)
+		return -ENOMEM;
 	c = &out->c[out->n++];
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;

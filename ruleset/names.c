@@ -6,6 +6,7 @@
 
 #include "nft/rule.h"
 #include "ruleset/names.h"
+#include "util/array.h"
 #include "util/str.h"
 
 bool nft_comment_is(const char *comment, const char *id)
@@ -24,15 +25,8 @@ void nft_member_comment(char *buf, size_t n, const char *id, const char *name)
 
 int nft_names_push(struct nft_names *l, const char *name)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *p = realloc(l->names, cap * sizeof(*l->names));
-
-		if (!p)
-			return -ENOMEM;
-		l->names = p;
-		l->cap = cap;
-	}
+	if (array_grow((void **)&l->names, &l->cap, l->n, sizeof(*l->names), 16) < 0)
+		return -ENOMEM;
 	snprintf(l->names[l->n++], NFT_OBJ_NAME_MAX, "%s", name);
 	return 0;
 }

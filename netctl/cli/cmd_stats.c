@@ -22,6 +22,7 @@
 #include "netlib/link.h"
 #include "ruleset/table.h"
 #include "nft/read.h"
+#include "util/array.h"
 #include "util/str.h"
 
 #define ALIAS_PREFIX "netctl/"
@@ -62,22 +63,6 @@ struct sample {
 	size_t n_brname, cap_brname;
 };
 
-static int grow(void **a, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 16;
-	p = realloc(*a, c * size);
-	if (!p)
-		return -ENOMEM;
-	*a = p;
-	*cap = c;
-	return 0;
-}
-
 static int net_cb(const char *name, void *data)
 {
 	struct nft_names *l = data;
@@ -95,8 +80,8 @@ static int fwd_cb(const void *key, size_t key_len, const char *comment, const ch
 {
 	struct sample *s = data;
 
-	if (!comment || grow((void **)&s->brname, &s->cap_brname, s->n_brname,
-			     sizeof(*s->brname)) < 0)
+	if (!comment || array_grow((void **)&s->brname, &s->cap_brname, s->n_brname,
+				   sizeof(*s->brname), 16) < 0)
 		return comment ? -ENOMEM : 0;
 	snprintf(s->brname[s->n_brname][0], 65, "%.*s", (int)strnlen(key, key_len),
 		 (const char *)key);
@@ -114,7 +99,7 @@ static int link_cb(const struct netlib_link *l, void *data)
 	for (i = 0; i < s->n_brname; i++) {
 		if (strcmp(l->name, s->brname[i][0]))
 			continue;
-		if (grow((void **)&s->br, &s->cap_br, s->n_br, sizeof(*s->br)) < 0)
+		if (array_grow((void **)&s->br, &s->cap_br, s->n_br, sizeof(*s->br), 16) < 0)
 			return -ENOMEM;
 		snprintf(s->br[s->n_br].net, 65, "%s", s->brname[i][1]);
 		s->br[s->n_br++].index = l->index;
@@ -123,7 +108,7 @@ static int link_cb(const struct netlib_link *l, void *data)
 		return 0;
 	id = l->alias + strlen(ALIAS_PREFIX);
 	slash = strchr(id, '/');
-	if (!slash || grow((void **)&s->l, &s->cap_l, s->n_l, sizeof(*s->l)) < 0)
+	if (!slash || array_grow((void **)&s->l, &s->cap_l, s->n_l, sizeof(*s->l), 16) < 0)
 		return slash ? -ENOMEM : 0;
 	snprintf(s->l[s->n_l].id, sizeof(s->l[0].id), "%.*s", (int)(slash - id), id);
 	snprintf(s->l[s->n_l].ifname, sizeof(s->l[0].ifname), "%s", slash + 1);

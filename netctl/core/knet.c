@@ -14,26 +14,10 @@
 #include "netctl/core/paths.h"
 #include "ruleset/table.h"
 #include "nft/read.h"
+#include "util/array.h"
 #include "util/str.h"
 
 #define FAM NFPROTO_INET
-
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	size_t c;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 16;
-	p = realloc(*arr, c * size);
-	if (!p)
-		return -ENOMEM;
-	memset((char *)p + *cap * size, 0, (c - *cap) * size);
-	*arr = p;
-	*cap = c;
-	return 0;
-}
 
 static void split_comment(const char *comment, char *id, size_t idn, char *name, size_t nn)
 {
@@ -59,7 +43,7 @@ static int member_cb(const void *key, size_t key_len, const char *comment, const
 
 	if (key_len != 4 && key_len != 16)
 		return 0;
-	if (grow((void **)&k->m, &k->cap_m, k->n_m, sizeof(*k->m)) < 0)
+	if (array_grow((void **)&k->m, &k->cap_m, k->n_m, sizeof(*k->m), 16) < 0)
 		return -ENOMEM;
 	m = &k->m[k->n_m++];
 	split_comment(comment, m->id, sizeof(m->id), name, sizeof(name));
@@ -118,7 +102,7 @@ static int group_elem_cb(const void *key, size_t key_len, const char *comment,
 	struct knet_group *g = data;
 	char name[NFT_COMMENT_MAX + 1];
 
-	if (grow((void **)&g->ids, &g->cap, g->n, sizeof(*g->ids)) < 0)
+	if (array_grow((void **)&g->ids, &g->cap, g->n, sizeof(*g->ids), 16) < 0)
 		return -ENOMEM;
 	split_comment(comment, g->ids[g->n], sizeof(g->ids[0]), name, sizeof(name));
 	g->n++;
@@ -142,7 +126,7 @@ static struct knet_group *group_get(struct knet *k, const char *name)
 	for (i = 0; i < k->n_g; i++)
 		if (!strcmp(k->g[i].name, name))
 			return &k->g[i];
-	if (grow((void **)&k->g, &k->cap_g, k->n_g, sizeof(*k->g)) < 0)
+	if (array_grow((void **)&k->g, &k->cap_g, k->n_g, sizeof(*k->g), 16) < 0)
 		return NULL;
 	snprintf(k->g[k->n_g].name, sizeof(k->g[0].name), "%s", name);
 	return &k->g[k->n_g++];
@@ -187,7 +171,7 @@ static int rule_cb(const struct nft_rule_info *ri, void *data)
 		if (!strcmp(k->r[i].comment, c))
 			r = &k->r[i];
 	if (!r) {
-		if (grow((void **)&k->r, &k->cap_r, k->n_r, sizeof(*k->r)) < 0)
+		if (array_grow((void **)&k->r, &k->cap_r, k->n_r, sizeof(*k->r), 16) < 0)
 			return -ENOMEM;
 		r = &k->r[k->n_r++];
 		snprintf(r->comment, sizeof(r->comment), "%s", c);

@@ -17,6 +17,7 @@
 #include "netlib/tc.h"
 #include "plugins/bandwidth/bandwidth.h"
 #include "plugins/bandwidth/config.h"
+#include "util/array.h"
 #include "util/hash.h"
 #include "util/str.h"
 
@@ -444,15 +445,8 @@ static int gc_link_cb(const struct netlib_link *l, void *data)
 	if (strcmp(l->kind, "ifb") || !str_has_prefix(l->name, IFB_PREFIX) ||
 	    (l->alias[0] && strcmp(l->alias, w->alias)) || cni_gc_name_valid(w->root, IFB_PREFIX, l->name))
 		return 0;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		void *p = realloc(w->stale, cap * sizeof(*w->stale));
-
-		if (!p)
-			return -ENOMEM;
-		w->stale = p;
-		w->cap = cap;
-	}
+	if (array_grow((void **)&w->stale, &w->cap, w->n, sizeof(*w->stale), 16) < 0)
+		return -ENOMEM;
 	snprintf(w->stale[w->n++], IFNAMSIZ, "%s", l->name);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "plugins/dnsname/hosts.h"
+#include "util/array.h"
 #include "util/cleanup.h"
 
 static void block_free(struct dn_block *b)
@@ -28,15 +29,8 @@ int dn_hosts_add(struct dn_hosts *h, const char *cid, const char *ifname, const 
 {
 	struct dn_block b;
 
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 16;
-		struct dn_block *v = realloc(h->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		h->v = v;
-		h->cap = cap;
-	}
+	if (array_grow((void **)&h->v, &h->cap, h->n, sizeof(*h->v), 16) < 0)
+		return -ENOMEM;
 	b.cid = strdup(cid);
 	b.ifname = strdup(ifname);
 	b.lines = strdup(lines);

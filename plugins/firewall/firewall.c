@@ -19,6 +19,7 @@
 #include "plugins/firewall/config.h"
 #include "plugins/firewall/firewall.h"
 #include "plugins/firewall/groups.h"
+#include "util/array.h"
 
 const struct cni_plugin_ops fw_ops = {
 	.name = "firewall",
@@ -326,15 +327,8 @@ static int gc_elem_cb(const void *key, size_t key_len, const char *comment,
 	for (i = 0; i < w->n; i++)
 		if (!strcmp(w->ids[i], id))
 			return 0;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		void *p = realloc(w->ids, cap * sizeof(*w->ids));
-
-		if (!p)
-			return -ENOMEM;
-		w->ids = p;
-		w->cap = cap;
-	}
+	if (array_grow((void **)&w->ids, &w->cap, w->n, sizeof(*w->ids), 16) < 0)
+		return -ENOMEM;
 	snprintf(w->ids[w->n++], sizeof(w->ids[0]), "%s", id);
 	return 0;
 }

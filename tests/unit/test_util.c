@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/array.h"
 #include "util/file.h"
 #include "util/hash.h"
 #include "util/ip.h"
@@ -137,12 +138,33 @@ static void test_atomic_file(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* Room appears only when full, doubled, zeroed; the elements kept. */
+static void test_array_grow(void **state)
+{
+	int *a = NULL;
+	size_t cap = 0, n;
+
+	for (n = 0; n < 40; n++) {
+		assert_int_equal(array_grow((void **)&a, &cap, n, sizeof(*a), 4), 0);
+		assert_true(cap > n);
+		assert_int_equal(a[n], 0);
+		a[n] = (int)n + 1;
+	}
+	assert_int_equal(cap, 64);
+	for (n = 0; n < 40; n++)
+		assert_int_equal(a[n], (int)n + 1);
+	assert_int_equal(array_grow((void **)&a, &cap, 10, sizeof(*a), 4), 0);
+	assert_int_equal(cap, 64);
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ip_parse),  cmocka_unit_test(test_ip_arith),
 		cmocka_unit_test(test_overlap),	  cmocka_unit_test(test_names),
 		cmocka_unit_test(test_str),	  cmocka_unit_test(test_atomic_file),
+		cmocka_unit_test(test_array_grow),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
