@@ -148,17 +148,22 @@ struct release_ctx {
 	struct ipam_bad *bad;
 };
 
+/* A file that is not a valid reservation: noted in @bad (when given) and skipped. */
+static bool skip_bad(const struct ipam_entry *e, struct ipam_bad *bad)
+{
+	if (e->bad && bad)
+		ipam_bad_add(bad, e);
+	return e->bad;
+}
+
 static int release_visit(const struct ipam_entry *e, void *data)
 {
 	struct release_ctx *c = data;
 	bool match;
 	int r;
 
-	if (e->bad) {
-		if (!c->old_form && c->bad)
-			ipam_bad_add(c->bad, e);
+	if (skip_bad(e, c->old_form ? NULL : c->bad))
 		return 0;
-	}
 	if (strcmp(e->owner.id, c->id) != 0)
 		return 0;
 	match = c->old_form ? !e->owner.ifname[0] : strcmp(e->owner.ifname, c->ifname) == 0;
@@ -208,11 +213,8 @@ static int holds_visit(const struct ipam_entry *e, void *data)
 {
 	struct holds_ctx *c = data;
 
-	if (e->bad) {
-		if (c->bad)
-			ipam_bad_add(c->bad, e);
+	if (skip_bad(e, c->bad))
 		return 0;
-	}
 	if ((!c->addr || ip_addr_eq(c->addr, &e->addr)) &&
 	    owner_matches(&e->owner, c->id, c->ifname))
 		c->found = true;
@@ -244,11 +246,8 @@ static int gc_visit(const struct ipam_entry *e, void *data)
 {
 	struct gc_ctx *c = data;
 
-	if (e->bad) {
-		if (c->bad)
-			ipam_bad_add(c->bad, e);
+	if (skip_bad(e, c->bad))
 		return 0;
-	}
 	if (c->valid(&e->owner, c->data))
 		return 0;
 	if (unlinkat(c->st->dirfd, e->name, 0) < 0 && errno != ENOENT)

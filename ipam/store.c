@@ -333,23 +333,35 @@ static void read_entry(int dirfd, unsigned char d_type, struct ipam_entry *e)
 	e->bad = ipam_owner_parse(buf, len, &e->owner, &e->why) < 0;
 }
 
+/* @dirfd's entries from the first, read through a copy of it (@dirfd stays open and
+ * unmoved); NULL with errno set. */
+static DIR *dir_stream(int dirfd)
+{
+	int fd = dup(dirfd), err;
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
+}
+
 int ipam_store_scan(struct ipam_store *s, int (*fn)(const struct ipam_entry *e, void *data),
 		    void *data)
 {
 	struct dirent *de;
-	DIR *d;
-	int fd, r = 0;
+	DIR *d = dir_stream(s->dirfd);
+	int r = 0;
 
-	fd = dup(s->dirfd);
-	if (fd < 0)
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	rewinddir(d);
 	while (r >= 0 && (errno = 0, de = readdir(d))) {
 		struct ipam_entry e = { .name = de->d_name };
 
@@ -395,19 +407,11 @@ static pid_t tmp_writer(const char *name)
 static int clean_tmp_in(int dirfd)
 {
 	struct dirent *de;
-	DIR *d;
-	int fd, n = 0;
+	DIR *d = dir_stream(dirfd);
+	int n = 0;
 
-	fd = dup(dirfd);
-	if (fd < 0)
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	rewinddir(d);
 	while ((de = readdir(d)))
 		if (tmp_writer(de->d_name) && unlinkat(dirfd, de->d_name, 0) == 0)
 			n++;
