@@ -121,6 +121,19 @@ static void add_drop_rule(struct nft_batch *b, const char *chain)
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
+/* Isolation: in @chain, what goes out to (@out) or comes in from another of our bridges
+ * is dropped. */
+static void add_isolate_rule(struct nft_batch *b, const char *chain, bool out)
+{
+	struct nft_rule_b rb;
+
+	nft_rb_init(&rb, chain);
+	nft_rb_ifname_set(&rb, out, NFT_BRIDGES_SET);
+	nft_rb_counter(&rb);
+	nft_rb_verdict(&rb, NF_DROP, NULL);
+	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
+}
+
 void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool icc)
 {
 	char policy[NFT_OBJ_NAME_MAX];
@@ -242,13 +255,8 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	nft_rb_counter(&rb);
 	nft_rb_verdict(&rb, NFT_JUMP, policy);
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
-	if (net->isolate) {
-		nft_rb_init(&rb, from);
-		nft_rb_ifname_set(&rb, true, NFT_BRIDGES_SET);
-		nft_rb_counter(&rb);
-		nft_rb_verdict(&rb, NF_DROP, NULL);
-		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
-	}
+	if (net->isolate)
+		add_isolate_rule(b, from, true);
 	if (net->internal)
 		add_drop_rule(b, from);
 	/* Leaving for outside (no bridge of ours): the policy's egress rules. */
@@ -258,13 +266,8 @@ static void build_net(struct nft_batch *b, const struct nft_net *net, bool guard
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 	nft_batch_flush_chain(b, FAM, NFT_TABLE, to);
 	add_ct_rules(b, to);
-	if (net->isolate) {
-		nft_rb_init(&rb, to);
-		nft_rb_ifname_set(&rb, false, NFT_BRIDGES_SET);
-		nft_rb_counter(&rb);
-		nft_rb_verdict(&rb, NF_DROP, NULL);
-		nft_batch_rule(b, FAM, NFT_TABLE, &rb);
-	}
+	if (net->isolate)
+		add_isolate_rule(b, to, false);
 	if (net->internal)
 		add_drop_rule(b, to);
 	build_host(b, net, host, hostpol);
