@@ -82,10 +82,20 @@ static int parse_range_sets(json_t *arr, const char *key, struct hl_config *c,
 	return 0;
 }
 
+/* A route's optional 32-bit number @key into *@out (0 when absent). */
+static int get_u32(json_t *o, const char *key, unsigned *out, struct cni_err *err)
+{
+	unsigned long long u = 0;
+
+	if (cni_json_get_uint(o, key, UINT32_MAX, &u, err) < 0)
+		return -EINVAL;
+	*out = (unsigned)u;
+	return 0;
+}
+
 static int parse_routes(json_t *ipam, struct hl_config *c, struct cni_err *err)
 {
 	json_t *arr = cni_json_get(ipam, "routes"), *o;
-	unsigned long long u;
 	size_t i;
 
 	if (!arr || json_is_null(arr))
@@ -109,22 +119,11 @@ static int parse_routes(json_t *ipam, struct hl_config *c, struct cni_err *err)
 		if (rt->has_gw && rt->gw.family != rt->dst.addr.family)
 			return bad_config(err, "ipam.routes[%zu]: gw and dst are of different "
 					  "families", i);
-		u = 0;
-		if (cni_json_get_uint(o, "mtu", UINT32_MAX, &u, err) < 0)
+		if (get_u32(o, "mtu", &rt->mtu, err) < 0 ||
+		    get_u32(o, "advmss", &rt->advmss, err) < 0 ||
+		    get_u32(o, "priority", &rt->priority, err) < 0 ||
+		    get_u32(o, "table", &rt->table, err) < 0)
 			return -EINVAL;
-		rt->mtu = (unsigned)u;
-		u = 0;
-		if (cni_json_get_uint(o, "advmss", UINT32_MAX, &u, err) < 0)
-			return -EINVAL;
-		rt->advmss = (unsigned)u;
-		u = 0;
-		if (cni_json_get_uint(o, "priority", UINT32_MAX, &u, err) < 0)
-			return -EINVAL;
-		rt->priority = (unsigned)u;
-		u = 0;
-		if (cni_json_get_uint(o, "table", UINT32_MAX, &u, err) < 0)
-			return -EINVAL;
-		rt->table = (unsigned)u;
 		if (json_is_integer(cni_json_get(o, "scope"))) {
 			scope = json_integer_value(cni_json_get(o, "scope"));
 			if (scope < 0 || scope > 255)
