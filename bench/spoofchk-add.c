@@ -26,7 +26,8 @@ static long long now_us(void)
 int main(int argc, char **argv)
 {
 	int k = argc > 1 ? atoi(argv[1]) : 100, i, r;
-	char port[16], id[32], ebuf[512];
+	char port[16], id[32];
+	struct err err = { 0 };
 	struct ip_addr a[2] = { { .family = AF_INET, .b = { 10, 121 } },
 				{ .family = AF_INET6, .b = { 0xfd, 0x79 } } };
 	struct nft_spoof_port p = { .port = port, .mac = { 0x02, 0, 0, 0x42 },
@@ -45,11 +46,11 @@ int main(int argc, char **argv)
 		a[0].b[3] = a[1].b[15] = p.mac[5] = (unsigned char)j;
 		t = now_us();
 		memset(&c, 0, sizeof(c));	/* a plugin run's own connection */
-		r = i < k ? nft_spoofchk_attach(&c, &p, id, ebuf, sizeof(ebuf)) :
-			    nft_spoofchk_detach(&c, &p, id, ebuf, sizeof(ebuf));
+		r = i < k ? nft_spoofchk_attach(&c, &p, id, &err) :
+			    nft_spoofchk_detach(&c, &p, id, &err);
 		nft_conn_close(&c);
 		if (r < 0) {
-			fprintf(stderr, "%s: %s\n", i < k ? "attach" : "detach", ebuf);
+			fprintf(stderr, "%s: %s\n", i < k ? "attach" : "detach", err.details);
 			return 1;
 		}
 		printf("%s %lld\n", i < k ? "add" : "del", now_us() - t);

@@ -9,9 +9,9 @@
 #include "cni/error.h"
 #include "cni/json.h"
 #include "cni/version.h"
+#include "util/str.h"
 
 #define CNI_STDIN_MAX (1024 * 1024)	/* a config above 1 MiB is refused */
-#define CNI_NAME_MAX 128		/* network names become paths and nft names */
 
 struct cni_conf {
 	json_t *root;			/* owned: the whole object as read */
@@ -36,16 +36,16 @@ struct cni_conf {
  * unknown cniVersion, code 7 for a bad name or type.
  */
 int cni_conf_parse(const char *text, size_t len, bool need_name, struct cni_conf *conf,
-		   struct cni_err *err);
+		   struct err *err);
 void cni_conf_free(struct cni_conf *conf);
 
 /*
  * Typed getters for plugin keys: absent keys leave *out as is and return 0 (so the
  * caller sets the default first); a key of the wrong type is code 7 naming the key.
  */
-int cni_json_get_bool(json_t *obj, const char *key, bool *out, struct cni_err *err);
-int cni_json_get_str(json_t *obj, const char *key, const char **out, struct cni_err *err);
+int cni_json_get_bool(json_t *obj, const char *key, bool *out, struct err *err);
+int cni_json_get_str(json_t *obj, const char *key, const char **out, struct err *err);
 int cni_json_get_uint(json_t *obj, const char *key, unsigned long long max,
-		      unsigned long long *out, struct cni_err *err);
+		      unsigned long long *out, struct err *err);
 
 #endif

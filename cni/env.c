@@ -31,35 +31,26 @@ const char *cni_cmd_str(enum cni_cmd c)
 	return c > CNI_CMD_NONE && c <= CNI_CMD_VERSION ? cmd_names[c] : "?";
 }
 
-bool cni_ifname_valid(const char *name)
-{
-	size_t len = name ? strlen(name) : 0;
-
-	if (len == 0 || len >= 16 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return false;
-	return strpbrk(name, "/: \t\n") == NULL;
-}
-
 /* CNI_ARGS is "K=V;K2=V2": split a private copy so values can be borrowed. */
-static int parse_args(struct cni_env *env, struct cni_err *err)
+static int parse_args(struct cni_env *env, struct err *err)
 {
 	char *save = NULL, *tok;
 
 	if (!env->args || !env->args[0])
 		return 0;
 	if (str_copy(env->args_buf, sizeof(env->args_buf), env->args) < 0)
-		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_ARGS is too long",
-				   "CNI_ARGS has %zu bytes, at most %zu are accepted",
-				   strlen(env->args), sizeof(env->args_buf) - 1);
+		return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_ARGS is too long",
+			       "CNI_ARGS has %zu bytes, at most %zu are accepted",
+			       strlen(env->args), sizeof(env->args_buf) - 1);
 	for (tok = strtok_r(env->args_buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
 		char *eq = strchr(tok, '=');
 
 		if (!eq || eq == tok)
-			return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_ARGS is malformed",
-					   "CNI_ARGS: '%s' is not KEY=VALUE", tok);
+			return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_ARGS is malformed",
+				       "CNI_ARGS: '%s' is not KEY=VALUE", tok);
 		if (env->n_kv >= CNI_ARGS_MAX)
-			return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_ARGS has too many keys",
-					   "at most %d KEY=VALUE pairs", CNI_ARGS_MAX);
+			return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_ARGS has too many keys",
+				       "at most %d KEY=VALUE pairs", CNI_ARGS_MAX);
 		*eq = '\0';
 		env->kv[env->n_kv].key = tok;
 		env->kv[env->n_kv].value = eq + 1;
@@ -85,7 +76,7 @@ static const char *getenv_nonempty(const char *name)
 	return v && v[0] ? v : NULL;
 }
 
-int cni_env_parse(struct cni_env *env, struct cni_err *err)
+int cni_env_parse(struct cni_env *env, struct err *err)
 {
 	const char *cmd = getenv_nonempty("CNI_COMMAND");
 	bool attach;
@@ -93,11 +84,10 @@ int cni_env_parse(struct cni_env *env, struct cni_err *err)
 	memset(env, 0, sizeof(*env));
 	env->cmd = cni_cmd_parse(cmd);
 	if (env->cmd == CNI_CMD_NONE)
-		return cni_err_set(err, CNI_ERR_INVALID_ENV,
-				   cmd ? "CNI_COMMAND is not a CNI command"
-				       : "CNI_COMMAND is not set",
-				   "CNI_COMMAND=%s; expected ADD, DEL, CHECK, GC, STATUS or VERSION",
-				   cmd ? cmd : "");
+		return err_set(err, -EINVAL, ERR_INVALID_ENV,
+			       cmd ? "CNI_COMMAND is not a CNI command" : "CNI_COMMAND is not set",
+			       "CNI_COMMAND=%s; expected ADD, DEL, CHECK, GC, STATUS or VERSION",
+			       cmd ? cmd : "");
 	env->container_id = getenv_nonempty("CNI_CONTAINERID");
 	env->netns = getenv_nonempty("CNI_NETNS");
 	env->ifname = getenv_nonempty("CNI_IFNAME");
@@ -109,48 +99,50 @@ int cni_env_parse(struct cni_env *env, struct cni_err *err)
 		return env->cmd == CNI_CMD_VERSION ? 0 : parse_args(env, err);
 
 	if (!env->container_id)
-		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_CONTAINERID is not set",
-				   "%s needs CNI_CONTAINERID", cmd);
+		return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_CONTAINERID is not set",
+			       "%s needs CNI_CONTAINERID", cmd);
 	/* The ID becomes part of file names and nft comments: hold it to the spec's charset. */
 	if (!name_is_safe(env->container_id, 256))
-		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_CONTAINERID is not valid",
-				   "CNI_CONTAINERID must be 1-256 of [A-Za-z0-9_.-] starting "
-				   "with a letter or digit");
+		return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_CONTAINERID is not valid",
+			       "CNI_CONTAINERID must be 1-256 of [A-Za-z0-9_.-] starting "
+			       "with a letter or digit");
 	if (!env->netns && env->cmd != CNI_CMD_DEL)
-		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_NETNS is not set",
-				   "%s needs CNI_NETNS", cmd);
+		return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_NETNS is not set",
+			       "%s needs CNI_NETNS", cmd);
 	if (env->netns && env->netns[0] != '/')
-		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_NETNS is not an absolute path",
-				   "CNI_NETNS=%s", env->netns);
+		return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_NETNS is not an absolute path",
+			       "CNI_NETNS=%s", env->netns);
 	if (!env->ifname)
-		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_IFNAME is not set",
-				   "%s needs CNI_IFNAME", cmd);
-	if (!cni_ifname_valid(env->ifname))
-		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_IFNAME is not a valid interface name",
-				   "CNI_IFNAME='%s': 1-15 bytes, no '/', ':' or white space",
-				   env->ifname);
+		return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_IFNAME is not set",
+			       "%s needs CNI_IFNAME", cmd);
+	if (!ifname_valid(env->ifname))
+		return err_set(err, -EINVAL, ERR_INVALID_ENV,
+			       "CNI_IFNAME is not a valid interface name",
+			       "CNI_IFNAME='%s': 1-15 bytes, no '/', ':' or white space",
+			       env->ifname);
 	return parse_args(env, err);
 }
 
-int cni_netns_check(const char *netns, struct cni_err *err)
+int cni_netns_check(const char *netns, struct err *err)
 {
 	int fd, type;
 
 	if (!netns)
-		return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_NETNS is not set",
-				   "ADD needs CNI_NETNS, the container's network namespace");
+		return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_NETNS is not set",
+			       "ADD needs CNI_NETNS, the container's network namespace");
 	fd = open(netns, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return cni_err_set(err, CNI_ERR_INVALID_ENV,
-				   "CNI_NETNS is not a network namespace", "CNI_NETNS=%s: %s",
-				   netns, strerror(errno));
+		return err_set(err, -EINVAL, ERR_INVALID_ENV,
+			       "CNI_NETNS is not a network namespace", "CNI_NETNS=%s: %s", netns,
+			       strerror(errno));
 	/* nsfs answers NS_GET_NSTYPE; any other file (a bind mount gone stale: a plain
 	 * empty file, a directory, /dev/null) answers ENOTTY. */
 	type = ioctl(fd, NS_GET_NSTYPE);
 	close(fd);
 	if (type == CLONE_NEWNET)
 		return 0;
-	return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_NETNS is not a network namespace",
-			   "CNI_NETNS=%s: %s", netns, type < 0 ? "not a namespace file" :
-			   "a namespace of another type (pid, mount, uts, ...)");
+	return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_NETNS is not a network namespace",
+		       "CNI_NETNS=%s: %s", netns,
+		       type < 0 ? "not a namespace file"
+				: "a namespace of another type (pid, mount, uts, ...)");
 }

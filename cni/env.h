@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "cni/error.h"
+#include "util/str.h"
 
 enum cni_cmd {
 	CNI_CMD_NONE = 0,
@@ -45,19 +46,17 @@ const char *cni_cmd_str(enum cni_cmd c);
  * environment, requiring what the spec requires for the command.
  * Return: 0, or -EINVAL with @err set (code 4, naming the variable).
  */
-int cni_env_parse(struct cni_env *env, struct cni_err *err);
+int cni_env_parse(struct cni_env *env, struct err *err);
 
 /**
  * cni_netns_check() - is @netns (CNI_NETNS) a network namespace? Opened and asked
  * (NS_GET_NSTYPE), nothing entered. Return 0, or -EINVAL with @err set: code 4
  * (invalid environment), the path and what it is instead in the details.
  */
-int cni_netns_check(const char *netns, struct cni_err *err);
+int cni_netns_check(const char *netns, struct err *err);
 
 /** cni_env_arg() - value of key @key in CNI_ARGS ("K=V;K2=V2"), or NULL. */
 const char *cni_env_arg(const struct cni_env *env, const char *key);
 
-/** cni_ifname_valid() - a Linux interface name: 1..15 bytes, no '/', ':' or space. */
-bool cni_ifname_valid(const char *name);
 
 #endif

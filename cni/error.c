@@ -8,50 +8,16 @@
 #include "cni/json.h"
 #include "util/str.h"
 
-static void err_fill(struct cni_err *e, int code, const char *msg, const char *fmt,
-		     va_list ap)
-{
-	if (!e || e->code)
-		return;	/* the first error is the cause; keep it */
-	e->code = code;
-	str_copy(e->msg, sizeof(e->msg), msg ? msg : "");
-	if (fmt)
-		vsnprintf(e->details, sizeof(e->details), fmt, ap);
-	else
-		e->details[0] = '\0';
-}
-
-int cni_err_set(struct cni_err *e, int code, const char *msg, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	err_fill(e, code, msg, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-int cni_err_set_errno(struct cni_err *e, int neg_errno, int code, const char *msg,
-		      const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	err_fill(e, code, msg, fmt, ap);
-	va_end(ap);
-	return neg_errno < 0 ? neg_errno : -EINVAL;
-}
-
-json_t *cni_err_to_json(const struct cni_err *e, enum cni_version v)
+json_t *cni_err_to_json(const struct err *e, enum cni_version v)
 {
 	const char *vs = cni_version_str(v ? v : CNI_V_LATEST);
 
 	return json_pack("{s:s, s:i, s:s, s:s}", "cniVersion", vs, "code",
-			 e->code ? e->code : CNI_ERR_INTERNAL, "msg", e->msg, "details",
+			 e->code ? e->code : ERR_INTERNAL, "msg", e->msg, "details",
 			 e->details);
 }
 
-int cni_err_from_json(const char *text, struct cni_err *e)
+int cni_err_from_json(const char *text, struct err *e)
 {
 	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 	json_t *code, *msg, *det;

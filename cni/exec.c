@@ -118,22 +118,22 @@ static int spawn_plugin(const char *path, const struct cni_exec_req *req, int in
 	return -r;
 }
 
-static void exec_failure(struct cni_err *err, const struct cni_exec_req *req, const char *out,
+static void exec_failure(struct err *err, const struct cni_exec_req *req, const char *out,
 			 int status)
 {
 	if (out && out[0] && cni_err_from_json(out, err) == 0)
 		return;
 	if (WIFSIGNALED(status))
-		cni_err_set(err, CNI_ERR_INTERNAL, "CNI plugin was killed",
-			    "plugin %s %s: killed by signal %d", req->type, req->command,
-			    WTERMSIG(status));
+		err_set(err, -EINVAL, ERR_INTERNAL, "CNI plugin was killed",
+			"plugin %s %s: killed by signal %d", req->type, req->command,
+			WTERMSIG(status));
 	else
-		cni_err_set(err, CNI_ERR_INTERNAL, "CNI plugin failed",
-			    "plugin %s %s: exit status %d, output: %.512s", req->type,
-			    req->command, WEXITSTATUS(status), out ? out : "");
+		err_set(err, -EINVAL, ERR_INTERNAL, "CNI plugin failed",
+			"plugin %s %s: exit status %d, output: %.512s", req->type, req->command,
+			WEXITSTATUS(status), out ? out : "");
 }
 
-int cni_exec(const struct cni_exec_req *req, char **out, struct cni_err *err)
+int cni_exec(const struct cni_exec_req *req, char **out, struct err *err)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int in_fd = -1;
@@ -143,33 +143,32 @@ int cni_exec(const struct cni_exec_req *req, char **out, struct cni_err *err)
 
 	*out = NULL;
 	if (cni_find_plugin(req->type, req->cni_path, path, sizeof(path)) < 0)
-		return cni_err_set_errno(err, -ENOENT, CNI_ERR_INVALID_CONFIG,
-					 "CNI plugin not found",
-					 "no executable \"%s\" in CNI_PATH=%s", req->type,
-					 req->cni_path ? req->cni_path : "");
+		return err_set(err, -ENOENT, ERR_INVALID_CONFIG, "CNI plugin not found",
+			       "no executable \"%s\" in CNI_PATH=%s", req->type,
+			       req->cni_path ? req->cni_path : "");
 	in_fd = stdin_memfd(req->stdin_data ? req->stdin_data : "", req->stdin_len);
 	if (in_fd < 0)
-		return cni_err_set_errno(err, in_fd, CNI_ERR_IO, "cannot pass the configuration",
-					 "memfd: %s", strerror(-in_fd));
+		return err_set(err, in_fd, ERR_IO, "cannot pass the configuration", "memfd: %s",
+			       strerror(-in_fd));
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return cni_err_set_errno(err, -errno, CNI_ERR_IO, "cannot run CNI plugin",
-					 "pipe: %s", strerror(errno));
+		return err_set(err, -errno, ERR_IO, "cannot run CNI plugin", "pipe: %s",
+			       strerror(errno));
 	r = spawn_plugin(path, req, in_fd, pipefd[1], &pid);
 	close(pipefd[1]);
 	if (r < 0) {
 		close(pipefd[0]);
-		return cni_err_set_errno(err, r, CNI_ERR_IO, "cannot run CNI plugin",
-					 "%s: %s", path, strerror(-r));
+		return err_set(err, r, ERR_IO, "cannot run CNI plugin", "%s: %s", path,
+			       strerror(-r));
 	}
 	r = fd_read_bounded(pipefd[0], CNI_STDOUT_MAX, &buf, NULL);
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return cni_err_set_errno(err, -errno, CNI_ERR_IO, "lost the CNI plugin",
-						 "waitpid: %s", strerror(errno));
+			return err_set(err, -errno, ERR_IO, "lost the CNI plugin", "waitpid: %s",
+				       strerror(errno));
 	if (r < 0)
-		return cni_err_set_errno(err, r, CNI_ERR_IO, "cannot read the plugin's output",
-					 "plugin %s: %s", req->type, strerror(-r));
+		return err_set(err, r, ERR_IO, "cannot read the plugin's output", "plugin %s: %s",
+			       req->type, strerror(-r));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		exec_failure(err, req, buf, status);
 		return -EIO;
@@ -213,7 +212,7 @@ static bool builtin_usable(const char *type, const char *cni_path)
 }
 
 int cni_delegate(const struct cni_env *env, const char *type, const char *command,
-		 const char *stdin_data, size_t stdin_len, char **out, struct cni_err *err)
+		 const char *stdin_data, size_t stdin_len, char **out, struct err *err)
 {
 	struct cni_exec_req req = {
 		.type = type,

@@ -34,14 +34,14 @@ struct cni_exec_req {
  * Return: 0 with *@out (malloc'd, may be "") on exit status 0; on failure -EIO (or
  * -errno) with @err set from the plugin's error JSON when it printed one.
  */
-int cni_exec(const struct cni_exec_req *req, char **out, struct cni_err *err);
+int cni_exec(const struct cni_exec_req *req, char **out, struct err *err);
 
 /**
  * cni_delegate() - run IPAM plugin @type with our own environment but CNI_COMMAND
  * set to @command, on the same stdin we got (spec section 4).
  */
 int cni_delegate(const struct cni_env *env, const char *type, const char *command,
-		 const char *stdin_data, size_t stdin_len, char **out, struct cni_err *err);
+		 const char *stdin_data, size_t stdin_len, char **out, struct err *err);
 
 /**
  * cni_delegate_builtin() - let cni_delegate() run plugin @type through @ops in this

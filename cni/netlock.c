@@ -19,7 +19,7 @@
 
 /* The locks this process holds: a second take of one only counts a reference. */
 static struct held {
-	char net[CNI_NAME_MAX + 1];
+	char net[NET_NAME_MAX + 1];
 	int fd, refs;
 	bool shared;
 } held[HELD_MAX];
@@ -33,7 +33,7 @@ static const char *statedir(void)
 
 int cni_net_lock_path(const char *net, char *buf, size_t n)
 {
-	if (!name_is_safe(net, CNI_NAME_MAX))
+	if (!name_is_safe(net, NET_NAME_MAX))
 		return -EINVAL;
 	return str_printf(buf, n, "%s/locks/%s.lock", statedir(), net);
 }
@@ -113,7 +113,7 @@ static int timeout_ms(void)
 }
 
 static int take_fd(const char *net, const char *path, const char *what, bool share,
-		   struct cni_err *err)
+		   struct err *err)
 {
 	char dir[PATH_MAX], holder[LOCK_HOLDER_MAX + 128];
 	int fd, ms = timeout_ms();
@@ -125,27 +125,25 @@ static int take_fd(const char *net, const char *path, const char *what, bool sha
 		mkdir_p(dir, 0700);
 	fd = lock_take_timed(path, ms, what, share, holder, sizeof(holder));
 	if (fd == -EAGAIN)
-		return cni_err_set_errno(err, fd, CNI_ERR_TRY_AGAIN,
-					 "the network is busy: try again later",
-					 "network %s: its lock %s is held by %s; gave up after "
-					 "%d.%03d s (%s)", net, path, holder, ms / 1000, ms % 1000,
-					 CNI_NETLOCK_TIMEOUT_ENV);
+		return err_set(err, fd, ERR_TRY_AGAIN, "the network is busy: try again later",
+			       "network %s: its lock %s is held by %s; gave up after "
+			       "%d.%03d s (%s)", net, path, holder, ms / 1000, ms % 1000,
+			       CNI_NETLOCK_TIMEOUT_ENV);
 	if (fd < 0)
-		return cni_err_set_errno(err, fd, CNI_ERR_IO, "cannot lock the network",
-					 "network %s: %s: %s", net, path, strerror(-fd));
+		return err_set(err, fd, ERR_IO, "cannot lock the network", "network %s: %s: %s",
+			       net, path, strerror(-fd));
 	return fd;
 }
 
-int cni_net_lock(const char *net, const char *what, bool share, struct cni_err *err)
+int cni_net_lock(const char *net, const char *what, bool share, struct err *err)
 {
 	char path[PATH_MAX];
 	struct held *h;
 	int fd;
 
 	if (cni_net_lock_path(net, path, sizeof(path)) < 0)
-		return cni_err_set_errno(err, -EINVAL, CNI_ERR_INVALID_CONFIG,
-					 "invalid network name", "\"%s\" cannot name a lock file",
-					 net ? net : "");
+		return err_set(err, -EINVAL, ERR_INVALID_CONFIG, "invalid network name",
+			       "\"%s\" cannot name a lock file", net ? net : "");
 	h = find_held(net);
 	if (h) {
 		if (share && !h->shared) {
@@ -158,8 +156,8 @@ int cni_net_lock(const char *net, const char *what, bool share, struct cni_err *
 	}
 	h = free_slot();
 	if (!h)
-		return cni_err_set_errno(err, -EMFILE, CNI_ERR_INTERNAL, "too many network locks",
-					 "network %s: this process holds %d", net, HELD_MAX);
+		return err_set(err, -EMFILE, ERR_INTERNAL, "too many network locks",
+			       "network %s: this process holds %d", net, HELD_MAX);
 	fd = take_fd(net, path, what, share, err);
 	if (fd < 0)
 		return fd;

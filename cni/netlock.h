@@ -43,7 +43,7 @@ int cni_net_lock_path(const char *net, char *buf, size_t n);
  * chain). Return: a handle >= 0 for cni_net_unlock(), or -errno with @err set:
  * -EAGAIN and code 11 on timeout (naming the holder), code 5 otherwise.
  */
-int cni_net_lock(const char *net, const char *what, bool share, struct cni_err *err);
+int cni_net_lock(const char *net, const char *what, bool share, struct err *err);
 
 /**
  * cni_net_lock_remove() - unlink network @net's lock file, while holding the lock

@@ -27,7 +27,7 @@ static void print_json(json_t *obj)
 	fflush(stdout);
 }
 
-static int fail(const struct cni_err *e, enum cni_version v)
+static int fail(const struct err *e, enum cni_version v)
 {
 	json_t *j = cni_err_to_json(e, v);
 
@@ -56,27 +56,27 @@ static int answer_version(const char *in, size_t len)
 	return 0;
 }
 
-static int command_allowed(const struct cni_ctx *ctx, struct cni_err *err)
+static int command_allowed(const struct cni_ctx *ctx, struct err *err)
 {
 	enum cni_version v = ctx->conf.version;
 
 	if (ctx->env.cmd == CNI_CMD_CHECK && !cni_version_has_check(v))
-		return cni_err_set(err, CNI_ERR_INCOMPATIBLE_VERSION,
-				   "this configuration's version does not allow CHECK",
-				   "cniVersion %s; CHECK needs 0.4.0 or later", ctx->conf.version_str);
+		return err_set(err, -EINVAL, ERR_INCOMPATIBLE_VERSION,
+			       "this configuration's version does not allow CHECK",
+			       "cniVersion %s; CHECK needs 0.4.0 or later", ctx->conf.version_str);
 	if ((ctx->env.cmd == CNI_CMD_GC || ctx->env.cmd == CNI_CMD_STATUS) &&
 	    !cni_version_has_gc(v))
-		return cni_err_set(err, CNI_ERR_INCOMPATIBLE_VERSION,
-				   "this configuration's version does not allow GC or STATUS",
-				   "cniVersion %s; %s needs 1.1.0 or later", ctx->conf.version_str,
-				   cni_cmd_str(ctx->env.cmd));
+		return err_set(err, -EINVAL, ERR_INCOMPATIBLE_VERSION,
+			       "this configuration's version does not allow GC or STATUS",
+			       "cniVersion %s; %s needs 1.1.0 or later", ctx->conf.version_str,
+			       cni_cmd_str(ctx->env.cmd));
 	return 0;
 }
 
 /* prevResult: required to parse for ADD and CHECK; DEL is best effort and ignores junk. */
 static int load_prev(struct cni_ctx *ctx)
 {
-	struct cni_err perr = { 0 };
+	struct err perr = { 0 };
 
 	if (!ctx->conf.prev_result)
 		return 0;
@@ -89,8 +89,8 @@ static int load_prev(struct cni_ctx *ctx)
 	ctx->prev = NULL;
 	if (ctx->env.cmd == CNI_CMD_DEL || ctx->env.cmd == CNI_CMD_GC)
 		return 0;
-	return cni_err_set(&ctx->err, CNI_ERR_DECODE, "prevResult is not a valid CNI result",
-			   "%s: %s", perr.msg, perr.details);
+	return err_set(&ctx->err, -EINVAL, ERR_DECODE, "prevResult is not a valid CNI result",
+		       "%s: %s", perr.msg, perr.details);
 }
 
 static bool key_listed(const char *const *keys, const char *key)
@@ -117,11 +117,11 @@ static int check_runtime_keys(const struct cni_plugin_ops *ops, struct cni_ctx *
 		if (key_listed(ops->runtime_keys, key) ||
 		    (ops->delegates_ipam && ipam_type && key_listed(ipam_keys, key)))
 			continue;
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "a runtimeConfig entry is not supported by this plugin",
-				   "runtimeConfig.%s: the configuration declares this capability "
-				   "for netctl's %s plugin, which cannot apply it; remove \"%s\" "
-				   "from its \"capabilities\"", key, ops->name, key);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "a runtimeConfig entry is not supported by this plugin",
+			       "runtimeConfig.%s: the configuration declares this capability "
+			       "for netctl's %s plugin, which cannot apply it; remove \"%s\" "
+			       "from its \"capabilities\"", key, ops->name, key);
 	}
 	return 0;
 }
@@ -169,9 +169,13 @@ static int run(const struct cni_plugin_ops *ops, struct cni_ctx *ctx, const char
 	if (!fn)
 		return 0;
 	r = fn(ctx);
-	if (r < 0 && !ctx->err.code)
-		cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the plugin failed",
-			    "%s %s: %s", ops->name, cni_cmd_str(ctx->env.cmd), strerror(-r));
+	if (r < 0 && !ctx->err.code) {
+		/* else what a lower layer said is the best account */
+		if (!ctx->err.details[0])
+			err_detail(&ctx->err, r, "%s %s: %s", ops->name, cni_cmd_str(ctx->env.cmd),
+				   strerror(-r));
+		err_fail(&ctx->err, r, ERR_INTERNAL, "the plugin failed");
+	}
 	return r;
 }
 
@@ -231,10 +235,10 @@ int cni_plugin_main(const struct cni_plugin_ops *ops)
 	}
 	r = fd_read_bounded(STDIN_FILENO, CNI_STDIN_MAX, &in, &len);
 	if (r < 0) {
-		cni_err_set(&ctx.err, CNI_ERR_IO, r == -EFBIG ? "network configuration is too large"
-							 : "cannot read the network configuration",
-			    "stdin: %s (at most %d bytes are accepted)", strerror(-r),
-			    CNI_STDIN_MAX);
+		err_set(&ctx.err, -EINVAL, ERR_IO,
+			r == -EFBIG ? "network configuration is too large"
+				    : "cannot read the network configuration",
+			"stdin: %s (at most %d bytes are accepted)", strerror(-r), CNI_STDIN_MAX);
 		return fail(&ctx.err, CNI_V_LATEST);
 	}
 	if (ctx.env.cmd == CNI_CMD_VERSION) {
@@ -264,7 +268,7 @@ int cni_plugin_main(const struct cni_plugin_ops *ops)
 
 int cni_plugin_call(const struct cni_plugin_ops *ops, const struct cni_env *env,
 		    const char *command, const char *in, size_t len, char **out,
-		    struct cni_err *err)
+		    struct err *err)
 {
 	struct cni_ctx *ctx = calloc(1, sizeof(*ctx));	/* large: results */
 	char *text = NULL;
@@ -272,8 +276,8 @@ int cni_plugin_call(const struct cni_plugin_ops *ops, const struct cni_env *env,
 
 	*out = NULL;
 	if (!ctx)
-		return cni_err_set_errno(err, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
-					 "%s %s", ops->name, command);
+		return err_set(err, -ENOMEM, ERR_INTERNAL, "out of memory", "%s %s", ops->name,
+			       command);
 	ctx->env = *env;
 	ctx->env.cmd = cni_cmd_parse(command);
 	r = run(ops, ctx, in, len);
@@ -284,8 +288,8 @@ int cni_plugin_call(const struct cni_plugin_ops *ops, const struct cni_env *env,
 		text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		json_decref(j);
 		if (!text)
-			r = cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_INTERNAL,
-					      "out of memory", "%s result", ops->name);
+			r = err_set(&ctx->err, -ENOMEM, ERR_INTERNAL, "out of memory", "%s result",
+				    ops->name);
 	} else if (r == 0) {
 		text = strdup("");
 		if (!text)
@@ -294,8 +298,8 @@ int cni_plugin_call(const struct cni_plugin_ops *ops, const struct cni_env *env,
 	if (r < 0) {
 		*err = ctx->err;
 		if (!err->code)
-			cni_err_set_errno(err, r, CNI_ERR_INTERNAL, "the plugin failed", "%s %s",
-					  ops->name, command);
+			err_set(err, r, ERR_INTERNAL, "the plugin failed", "%s %s", ops->name,
+				command);
 	}
 	*out = text;
 	cni_conf_free(&ctx->conf);

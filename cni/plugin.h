@@ -22,7 +22,7 @@
 struct cni_ctx {
 	struct cni_env env;
 	struct cni_conf conf;
-	struct cni_err err;
+	struct err err;
 	/* ADD: the handler fills this (it starts as a copy of prevResult, if any). */
 	struct cni_result *result;
 	/* prevResult parsed, or NULL when the config has none. */
@@ -62,7 +62,7 @@ int cni_plugin_main(const struct cni_plugin_ops *ops);
  */
 int cni_plugin_call(const struct cni_plugin_ops *ops, const struct cni_env *env,
 		    const char *command, const char *in, size_t len, char **out,
-		    struct cni_err *err);
+		    struct err *err);
 
 /**
  * cni_gc_attachment_valid() - is (@container_id, @ifname) in the GC config's

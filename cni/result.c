@@ -22,7 +22,7 @@
 
 struct result_ctx {
 	enum cni_version v;	/* the result's own version; CNI_V_UNKNOWN if it has none */
-	struct cni_err *err;
+	struct err *err;
 	char where[48];		/* "ips[3]": where in the result we are */
 };
 
@@ -35,9 +35,9 @@ static int bad(struct result_ctx *c, const char *msg, const char *key, json_t *v
 	char *dump = val ? json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 	int r;
 
-	r = cni_err_set(c->err, CNI_ERR_DECODE, msg, "%s%s%s: %.200s%s", c->where,
-			c->where[0] && key[0] ? "." : "", key, dump ? dump : "(absent)",
-			dump && strlen(dump) > 200 ? "..." : "");
+	r = err_set(c->err, -EINVAL, ERR_DECODE, msg, "%s%s%s: %.200s%s", c->where,
+		    c->where[0] && key[0] ? "." : "", key, dump ? dump : "(absent)",
+		    dump && strlen(dump) > 200 ? "..." : "");
 	free(dump);
 	return r;
 }
@@ -246,7 +246,7 @@ static int result_version(struct result_ctx *c, json_t *obj)
 }
 
 int cni_result_from_json(json_t *obj, enum cni_version v, struct cni_result *out,
-			 struct cni_err *err)
+			 struct err *err)
 {
 	struct result_ctx c = { .v = v, .err = err };
 	json_t *ifs, *ips, *routes, *e;

@@ -82,7 +82,7 @@ struct cni_result *cni_result_new(void);
  * ("ips[1].address: \"10.0.0.300/24\""); on error @out is left zeroed.
  */
 int cni_result_from_json(json_t *obj, enum cni_version v, struct cni_result *out,
-			 struct cni_err *err);
+			 struct err *err);
 
 /**
  * cni_result_to_json() - the result as version @v prints it: "version" in ips for

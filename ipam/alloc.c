@@ -20,7 +20,7 @@ static bool owner_matches(const struct ipam_owner *o, const char *id, const char
  * nothing but the check against a runtime that ADDs twice without a DEL.
  */
 static int refuse_duplicate(struct ipam_store *st, const struct ipam_range_set *sets, int n,
-			    const char *id, const char *ifname, struct cni_err *err)
+			    const char *id, const char *ifname, struct err *err)
 {
 	struct ip_addr held[IPAM_INDEX_MAX_ADDRS];
 	char a[IP_STR_MAX];
@@ -31,11 +31,10 @@ static int refuse_duplicate(struct ipam_store *st, const struct ipam_range_set *
 			if (ipam_range_set_find(&sets[i], &held[j]) < 0)
 				continue;
 			ipam_addr_name(&held[j], a, sizeof(a));
-			return cni_err_set_errno(err, -EEXIST, CNI_ERR_INVALID_ENV,
-						 "this container interface already has an address",
-						 "CNI_CONTAINERID=%s CNI_IFNAME=%s holds %s in range "
-						 "set %d; a second ADD needs a DEL first",
-						 id, ifname, a, i);
+			return err_set(err, -EEXIST, ERR_INVALID_ENV,
+				       "this container interface already has an address",
+				       "CNI_CONTAINERID=%s CNI_IFNAME=%s holds %s in range "
+				       "set %d; a second ADD needs a DEL first", id, ifname, a, i);
 		}
 	}
 	return 0;
@@ -43,7 +42,7 @@ static int refuse_duplicate(struct ipam_store *st, const struct ipam_range_set *
 
 static int reserve_wanted(struct ipam_store *st, const struct ipam_range_set *set, int i,
 			  const struct ip_addr *want, const char *id, const char *ifname,
-			  int *range_idx, struct cni_err *err)
+			  int *range_idx, struct err *err)
 {
 	char a[IP_STR_MAX], rs[1024];
 	int ri = ipam_range_set_find(set, want), r;
@@ -51,29 +50,29 @@ static int reserve_wanted(struct ipam_store *st, const struct ipam_range_set *se
 	ipam_addr_name(want, a, sizeof(a));
 	ipam_range_set_format(set, rs, sizeof(rs));
 	if (ri < 0)
-		return cni_err_set(err, CNI_ERR_INVALID_CONFIG,
-				   "the requested address is not in the range set",
-				   "%s is not in range set %d (%s)", a, i, rs);
+		return err_set(err, -EINVAL, ERR_INVALID_CONFIG,
+			       "the requested address is not in the range set",
+			       "%s is not in range set %d (%s)", a, i, rs);
 	if (ipam_range_skips(&set->ranges[ri], want))
-		return cni_err_set(err, CNI_ERR_INVALID_CONFIG,
-				   "the requested address cannot be handed out",
-				   "%s is the gateway, network or broadcast address of range "
-				   "set %d (%s)", a, i, rs);
+		return err_set(err, -EINVAL, ERR_INVALID_CONFIG,
+			       "the requested address cannot be handed out",
+			       "%s is the gateway, network or broadcast address of range "
+			       "set %d (%s)", a, i, rs);
 	r = ipam_store_reserve(st, want, id, ifname, err);
 	if (r < 0)
 		return r;
 	if (r == 0)
-		return cni_err_set_errno(err, -EADDRINUSE, CNI_ERR_TRY_AGAIN,
-					 "the requested address is already in use",
-					 "%s in range set %d (%s) is reserved by another container",
-					 a, i, rs);
+		return err_set(err, -EADDRINUSE, ERR_TRY_AGAIN,
+			       "the requested address is already in use",
+			       "%s in range set %d (%s) is reserved by another container", a, i,
+			       rs);
 	*range_idx = ri;
 	return 0;
 }
 
 static int reserve_next(struct ipam_store *st, const struct ipam_range_set *set, int i,
 			const char *id, const char *ifname, struct ip_addr *got,
-			int *range_idx, struct cni_err *err)
+			int *range_idx, struct err *err)
 {
 	struct ip_addr last = { 0 };
 	struct ipam_iter it;
@@ -90,21 +89,20 @@ static int reserve_next(struct ipam_store *st, const struct ipam_range_set *set,
 			return r < 0 ? r : 0;
 	}
 	ipam_range_set_format(set, rs, sizeof(rs));
-	return cni_err_set_errno(err, -ENOSPC, CNI_ERR_TRY_AGAIN,
-				 "no free address is left in the range set",
-				 "range set %d (%s) is full", i, rs);
+	return err_set(err, -ENOSPC, ERR_TRY_AGAIN, "no free address is left in the range set",
+		       "range set %d (%s) is full", i, rs);
 }
 
 int ipam_allocate(struct ipam_store *st, const struct ipam_range_set *sets, int n,
 		  const struct ip_addr *want, const char *id, const char *ifname,
-		  struct ipam_lease *out, struct cni_err *err)
+		  struct ipam_lease *out, struct err *err)
 {
 	struct ip_addr got[IPAM_MAX_SETS];
 	int i, done, ri, r;
 
 	if (n <= 0 || n > IPAM_MAX_SETS)
-		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "no IP ranges are configured",
-				   "%d range sets (1 to %d are allowed)", n, IPAM_MAX_SETS);
+		return err_set(err, -EINVAL, ERR_INVALID_CONFIG, "no IP ranges are configured",
+			       "%d range sets (1 to %d are allowed)", n, IPAM_MAX_SETS);
 	r = refuse_duplicate(st, sets, n, id, ifname, err);
 	if (r < 0)
 		return r;
@@ -177,7 +175,7 @@ static int release_visit(const struct ipam_entry *e, void *data)
 }
 
 int ipam_release(struct ipam_store *st, const char *id, const char *ifname,
-		 struct ipam_bad *bad, struct cni_err *err)
+		 struct ipam_bad *bad, struct err *err)
 {
 	struct release_ctx c = { .st = st, .id = id, .ifname = ifname, .bad = bad };
 	struct ip_addr held[IPAM_INDEX_MAX_ADDRS];
@@ -197,8 +195,8 @@ int ipam_release(struct ipam_store *st, const char *id, const char *ifname,
 		r = ipam_store_scan(st, release_visit, &c);
 	}
 	if (r < 0)
-		return cni_err_set_errno(err, r, CNI_ERR_IO, "cannot release addresses",
-					 "%s: %s", st->dir, strerror(-r));
+		return err_set(err, r, ERR_IO, "cannot release addresses", "%s: %s", st->dir,
+			       strerror(-r));
 	return c.freed;
 }
 

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "cni/error.h"
+#include "util/err.h"
 #include "ipam/range.h"
 #include "ipam/store.h"
 
@@ -29,7 +29,7 @@ struct ipam_lease {
  */
 int ipam_allocate(struct ipam_store *st, const struct ipam_range_set *sets, int n,
 		  const struct ip_addr *want, const char *id, const char *ifname,
-		  struct ipam_lease *out, struct cni_err *err);
+		  struct ipam_lease *out, struct err *err);
 
 /**
  * ipam_release() - free every address held by (@id, @ifname); when there is none,
@@ -37,7 +37,7 @@ int ipam_allocate(struct ipam_store *st, const struct ipam_range_set *sets, int 
  * Return: the number freed, or -errno with @err set. Bad files are noted in @bad.
  */
 int ipam_release(struct ipam_store *st, const char *id, const char *ifname,
-		 struct ipam_bad *bad, struct cni_err *err);
+		 struct ipam_bad *bad, struct err *err);
 
 /**
  * ipam_holds() - is @addr (or, when @addr is NULL, any address) reserved for

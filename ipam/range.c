@@ -73,12 +73,12 @@ static bool addr_between(const struct ip_addr *a, const struct ip_addr *lo,
 	return a->family == lo->family && ip_addr_cmp(a, lo) >= 0 && ip_addr_cmp(a, hi) <= 0;
 }
 
-#define range_fail(err, ...) cni_err_set(err, CNI_ERR_INVALID_CONFIG, "an IPAM range is invalid", \
+#define range_fail(err, ...) err_set(err, -EINVAL, ERR_INVALID_CONFIG, "an IPAM range is invalid", \
 					  __VA_ARGS__)
 
 /* Optional addresses: the same family as the subnet and, for start and end, inside it. */
 static int check_member(const struct ipam_range *r, const struct ip_addr *a, const char *key,
-			bool in_subnet, struct cni_err *err)
+			bool in_subnet, struct err *err)
 {
 	char sa[IP_STR_MAX], sn[IP_STR_MAX];
 
@@ -91,7 +91,7 @@ static int check_member(const struct ipam_range *r, const struct ip_addr *a, con
 	return 0;
 }
 
-int ipam_range_init(struct ipam_range *r, struct cni_err *err)
+int ipam_range_init(struct ipam_range *r, struct err *err)
 {
 	struct ip_prefix net;
 	char sn[IP_STR_MAX], sa[IP_STR_MAX];
@@ -157,7 +157,7 @@ bool ipam_range_overlaps(const struct ipam_range *a, const struct ipam_range *b)
 	return ip_addr_cmp(&a->start, &b->end) <= 0 && ip_addr_cmp(&b->start, &a->end) <= 0;
 }
 
-int ipam_range_set_init(struct ipam_range_set *s, struct cni_err *err)
+int ipam_range_set_init(struct ipam_range_set *s, struct err *err)
 {
 	char a[IP_STR_MAX * 2 + 2], b[IP_STR_MAX * 2 + 2];
 	int i, j;

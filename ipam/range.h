@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cni/error.h"
+#include "util/err.h"
 #include "util/ip.h"
 
 #define IPAM_MAX_RANGES 64	/* ranges in one range set */
@@ -34,7 +34,7 @@ struct ipam_range_set {
  * last address (the one below the broadcast address for IPv4).
  * Errors: code 7 with the offending value in details.
  */
-int ipam_range_init(struct ipam_range *r, struct cni_err *err);
+int ipam_range_init(struct ipam_range *r, struct err *err);
 
 /** ipam_range_contains() - @a lies in @r's subnet and within [start, end]. */
 bool ipam_range_contains(const struct ipam_range *r, const struct ip_addr *a);
@@ -52,7 +52,7 @@ bool ipam_range_overlaps(const struct ipam_range *a, const struct ipam_range *b)
  * ipam_range_set_init() - ipam_range_init() every range, then require one family and
  * no overlaps. Errors: code 7.
  */
-int ipam_range_set_init(struct ipam_range_set *s, struct cni_err *err);
+int ipam_range_set_init(struct ipam_range_set *s, struct err *err);
 
 /** ipam_range_set_find() - index of the range of @s holding @a, or -1. */
 int ipam_range_set_find(const struct ipam_range_set *s, const struct ip_addr *a);

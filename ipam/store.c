@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cni/conf.h"
-#include "cni/env.h"
 #include "ipam/range.h"
 #include "ipam/store.h"
 #include "util/cleanup.h"
@@ -19,27 +17,26 @@
 
 #define LAST_PREFIX "last_reserved_ip."
 
-static int store_fail(struct cni_err *err, int r, int code, const char *msg, const char *path)
+static int store_fail(struct err *err, int r, int code, const char *msg, const char *path)
 {
-	return cni_err_set_errno(err, r, code, msg, "%s: %s", path, strerror(-r));
+	return err_set(err, r, code, msg, "%s: %s", path, strerror(-r));
 }
 
 /* A dataDir that exists but is no directory is a configuration mistake, not I/O. */
-static int check_data_dir(const char *data_dir, struct cni_err *err)
+static int check_data_dir(const char *data_dir, struct err *err)
 {
 	struct stat st;
 
 	if (stat(data_dir, &st) < 0 || S_ISDIR(st.st_mode))
 		return 0;
-	return cni_err_set_errno(err, -ENOTDIR, CNI_ERR_INVALID_CONFIG,
-				 "ipam.dataDir is not a directory", "%s exists and is not a "
-				 "directory", data_dir);
+	return err_set(err, -ENOTDIR, ERR_INVALID_CONFIG, "ipam.dataDir is not a directory",
+		       "%s exists and is not a " "directory", data_dir);
 }
 
 static void clean_dead_writers(struct ipam_store *s);
 
 int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *network,
-		    bool create, struct cni_err *err)
+		    bool create, struct err *err)
 {
 	char lock[PATH_MAX];
 	int r;
@@ -47,23 +44,23 @@ int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *netw
 	s->dirfd = s->lockfd = -1;
 	if (!data_dir || !data_dir[0])
 		data_dir = IPAM_DEFAULT_DATA_DIR;
-	if (!name_is_safe(network, CNI_NAME_MAX))
-		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "the network name is not valid",
-				   "name '%s' cannot name a store directory", network);
+	if (!name_is_safe(network, NET_NAME_MAX))
+		return err_set(err, -EINVAL, ERR_INVALID_CONFIG, "the network name is not valid",
+			       "name '%s' cannot name a store directory", network);
 	if (path_join(s->dir, sizeof(s->dir), data_dir, network) < 0 ||
 	    path_join(lock, sizeof(lock), s->dir, "lock") < 0)
-		return cni_err_set_errno(err, -ENAMETOOLONG, CNI_ERR_INVALID_CONFIG,
-					 "ipam.dataDir is too long", "%s", data_dir);
+		return err_set(err, -ENAMETOOLONG, ERR_INVALID_CONFIG, "ipam.dataDir is too long",
+			       "%s", data_dir);
 	r = check_data_dir(data_dir, err);
 	if (r < 0)
 		return r;
 	if (create) {
 		r = mkdir_p(s->dir, 0755);
 		if (r == -ENOTDIR)
-			return store_fail(err, r, CNI_ERR_INVALID_CONFIG,
+			return store_fail(err, r, ERR_INVALID_CONFIG,
 					  "the store path is not a directory", s->dir);
 		if (r < 0)
-			return store_fail(err, r, CNI_ERR_IO, "cannot create the IPAM store",
+			return store_fail(err, r, ERR_IO, "cannot create the IPAM store",
 					  s->dir);
 	}
 	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -71,14 +68,14 @@ int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *netw
 		r = -errno;
 		if (r == -ENOENT && !create)
 			return r;
-		return store_fail(err, r, r == -ENOTDIR ? CNI_ERR_INVALID_CONFIG : CNI_ERR_IO,
+		return store_fail(err, r, r == -ENOTDIR ? ERR_INVALID_CONFIG : ERR_IO,
 				  "cannot open the IPAM store", s->dir);
 	}
 	s->lockfd = lock_path(lock);
 	if (s->lockfd < 0) {
 		r = s->lockfd;
 		ipam_store_close(s);
-		return store_fail(err, r, CNI_ERR_IO, "cannot lock the IPAM store", lock);
+		return store_fail(err, r, ERR_IO, "cannot lock the IPAM store", lock);
 	}
 	clean_dead_writers(s);
 	return 0;
@@ -161,7 +158,7 @@ void ipam_store_close(struct ipam_store *s)
 }
 
 int ipam_store_reserve(struct ipam_store *s, const struct ip_addr *addr, const char *id,
-		       const char *ifname, struct cni_err *err)
+		       const char *ifname, struct err *err)
 {
 	char name[IP_STR_MAX], path[PATH_MAX], body[IPAM_ID_MAX + IFNAMSIZ + 4];
 	struct stat st;
@@ -172,14 +169,14 @@ int ipam_store_reserve(struct ipam_store *s, const struct ip_addr *addr, const c
 	if (fstatat(s->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return 0;
 	if (errno != ENOENT)
-		return store_fail(err, -errno, CNI_ERR_IO, "cannot read the IPAM store", name);
+		return store_fail(err, -errno, ERR_IO, "cannot read the IPAM store", name);
 	if (str_printf(body, sizeof(body), "%s\r\n%s", id, ifname) < 0 ||
 	    path_join(path, sizeof(path), s->dir, name) < 0)
-		return cni_err_set_errno(err, -ENAMETOOLONG, CNI_ERR_INTERNAL,
-					 "a reservation does not fit", "%s", name);
+		return err_set(err, -ENAMETOOLONG, ERR_INTERNAL, "a reservation does not fit",
+			       "%s", name);
 	r = store_write(s, name, body);
 	if (r < 0)
-		return store_fail(err, r, CNI_ERR_IO, "cannot write a reservation", path);
+		return store_fail(err, r, ERR_IO, "cannot write a reservation", path);
 	return 1;
 }
 
@@ -235,7 +232,7 @@ int ipam_store_last_get(struct ipam_store *s, int set, struct ip_addr *out)
 }
 
 int ipam_store_last_set(struct ipam_store *s, int set, const struct ip_addr *addr,
-			struct cni_err *err)
+			struct err *err)
 {
 	char name[IP_STR_MAX], path[PATH_MAX], file[64];
 	int r;
@@ -243,11 +240,11 @@ int ipam_store_last_set(struct ipam_store *s, int set, const struct ip_addr *add
 	snprintf(file, sizeof(file), LAST_PREFIX "%d", set);
 	ipam_addr_name(addr, name, sizeof(name));
 	if (path_join(path, sizeof(path), s->dir, file) < 0)
-		return cni_err_set_errno(err, -ENAMETOOLONG, CNI_ERR_INTERNAL,
-					 "a store path does not fit", "%s", file);
+		return err_set(err, -ENAMETOOLONG, ERR_INTERNAL, "a store path does not fit", "%s",
+			       file);
 	r = store_write(s, file, name);
 	if (r < 0)
-		return store_fail(err, r, CNI_ERR_IO, "cannot write the IPAM store", path);
+		return store_fail(err, r, ERR_IO, "cannot write the IPAM store", path);
 	return 0;
 }
 
@@ -277,7 +274,7 @@ int ipam_owner_parse(const char *text, size_t len, struct ipam_owner *o, const c
 		*nl = '\0';
 		if (strpbrk(ifn, "\r\n"))
 			return -EINVAL;
-		if (!cni_ifname_valid(ifn)) {
+		if (!ifname_valid(ifn)) {
 			*why = "the interface name is not valid";
 			return -EINVAL;
 		}

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cni/error.h"
+#include "util/err.h"
 #include "util/ip.h"
 
 #define IPAM_DEFAULT_DATA_DIR "/var/lib/cni/networks"
@@ -67,7 +67,7 @@ struct ipam_bad {
  * 5 for I/O).
  */
 int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *network,
-		    bool create, struct cni_err *err);
+		    bool create, struct err *err);
 
 /** ipam_store_close() - unlock and close; safe on a store that failed to open. */
 void ipam_store_close(struct ipam_store *s);
@@ -77,7 +77,7 @@ void ipam_store_close(struct ipam_store *s);
  * Return: 1 reserved, 0 when the address is taken (any file by that name), -errno.
  */
 int ipam_store_reserve(struct ipam_store *s, const struct ip_addr *addr, const char *id,
-		       const char *ifname, struct cni_err *err);
+		       const char *ifname, struct err *err);
 
 /** ipam_store_release() - forget @addr's reservation. 0 or -errno (-ENOENT: not there). */
 int ipam_store_release(struct ipam_store *s, const struct ip_addr *addr);
@@ -90,7 +90,7 @@ int ipam_store_last_get(struct ipam_store *s, int set, struct ip_addr *out);
 
 /** ipam_store_last_set() - record @addr as the last one given from range set @set. */
 int ipam_store_last_set(struct ipam_store *s, int set, const struct ip_addr *addr,
-			struct cni_err *err);
+			struct err *err);
 
 /**
  * ipam_store_scan() - call @fn for every file named by an address, with its owner

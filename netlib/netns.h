@@ -9,25 +9,24 @@
 #define NETCTL_NETLIB_NETNS_H
 
 #include <stddef.h>
+#include "util/err.h"
 
 /** netlib_netns_open() - O_RDONLY|O_CLOEXEC fd of @path, checked to be a netns. */
-int netlib_netns_open(const char *path, char *errbuf, size_t n);
+int netlib_netns_open(const char *path, struct err *err);
 /**
  * netlib_netns_enter() - setns(@fd) on this thread.
  * Return: an fd of the netns we left (give it to netlib_netns_leave()), or -errno.
  */
-int netlib_netns_enter(int fd, char *errbuf, size_t n);
+int netlib_netns_enter(int fd, struct err *err);
 /** netlib_netns_leave() - setns back to @saved and close it. */
-int netlib_netns_leave(int saved, char *errbuf, size_t n);
+int netlib_netns_leave(int saved, struct err *err);
 
 /**
  * netlib_sysctl_write() - write @value to /proc/sys/@key ("net/ipv4/ip_forward")
  * in the netns @netns_fd (-1: ours). @key must not contain "..".
  */
-int netlib_sysctl_write(int netns_fd, const char *key, const char *value, char *errbuf,
-			size_t n);
+int netlib_sysctl_write(int netns_fd, const char *key, const char *value, struct err *err);
 /** netlib_sysctl_read() - read it (trailing newline stripped) into @out. */
-int netlib_sysctl_read(int netns_fd, const char *key, char *out, size_t outlen, char *errbuf,
-		       size_t n);
+int netlib_sysctl_read(int netns_fd, const char *key, char *out, size_t outlen, struct err *err);
 
 #endif

@@ -25,17 +25,16 @@
 #define NETLINK_CAP_ACK 10
 #endif
 
-int netlib_open(struct netlib_nl *nl, char *errbuf, size_t n)
+int netlib_open(struct netlib_nl *nl, struct err *err)
 {
-	int one = 1, err;
+	int one = 1, no;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!nl->nl || mnl_socket_bind(nl->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = errno ? errno : EIO;
-		snprintf(errbuf, n, "cannot open an rtnetlink socket: %s", strerror(err));
+		no = errno ? errno : EIO;
 		netlib_close(nl);
-		return -err;
+		return err_detail(err, -no, "cannot open an rtnetlink socket: %s", strerror(no));
 	}
 	/* Extended ACKs carry the kernel's own words; capped ACKs keep them small. */
 	setsockopt(mnl_socket_get_fd(nl->nl), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -48,15 +47,15 @@ int netlib_open(struct netlib_nl *nl, char *errbuf, size_t n)
 	return 0;
 }
 
-int netlib_open_netns_fd(struct netlib_nl *nl, int netns_fd, char *errbuf, size_t n)
+int netlib_open_netns_fd(struct netlib_nl *nl, int netns_fd, struct err *err)
 {
 	int saved, r, r2;
 
-	saved = netlib_netns_enter(netns_fd, errbuf, n);
+	saved = netlib_netns_enter(netns_fd, err);
 	if (saved < 0)
 		return saved;
-	r = netlib_open(nl, errbuf, n);
-	r2 = netlib_netns_leave(saved, errbuf, n);
+	r = netlib_open(nl, err);
+	r2 = netlib_netns_leave(saved, err);
 	if (r2 < 0) {
 		if (r == 0)
 			netlib_close(nl);
@@ -65,13 +64,13 @@ int netlib_open_netns_fd(struct netlib_nl *nl, int netns_fd, char *errbuf, size_
 	return r;
 }
 
-int netlib_open_netns(struct netlib_nl *nl, const char *netns_path, char *errbuf, size_t n)
+int netlib_open_netns(struct netlib_nl *nl, const char *netns_path, struct err *err)
 {
-	int fd = netlib_netns_open(netns_path, errbuf, n), r;
+	int fd = netlib_netns_open(netns_path, err), r;
 
 	if (fd < 0)
 		return fd;
-	r = netlib_open_netns_fd(nl, fd, errbuf, n);
+	r = netlib_open_netns_fd(nl, fd, err);
 	close(fd);
 	return r;
 }
@@ -88,17 +87,17 @@ const char *netlib_ack_text(const struct nlmsghdr *nlh)
 	return nl_ack_parse(nlh).msg;
 }
 
-static void set_err(char *errbuf, size_t n, const char *what, int err, const char *kernel)
+/* "what: the errno's text (the kernel's words)"; returns @neg. */
+static int set_err(struct err *err, const char *what, int neg, const char *kernel)
 {
 	if (kernel && kernel[0])
-		snprintf(errbuf, n, "%s: %s (%s)", what, strerror(err), kernel);
-	else
-		snprintf(errbuf, n, "%s: %s", what, strerror(err));
+		return err_detail(err, neg, "%s: %s (%s)", what, strerror(-neg), kernel);
+	return err_detail(err, neg, "%s: %s", what, strerror(-neg));
 }
 
 /* One datagram's messages. Return 1 to keep reading, 0 when done, -errno. */
 static int handle_batch(const char *buf, size_t len, uint32_t seq, netlib_msg_cb cb,
-			void *data, const char *what, char *errbuf, size_t n)
+			void *data, const char *what, struct err *err)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int r;
@@ -113,8 +112,7 @@ static int handle_batch(const char *buf, size_t len, uint32_t seq, netlib_msg_cb
 			if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int))
 				memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(int));
 			if (e < 0) {
-				set_err(errbuf, n, what, -e, NULL);
-				return e;
+				return set_err(err, what, e, NULL);
 			}
 			return 0;
 		}
@@ -122,56 +120,45 @@ static int handle_batch(const char *buf, size_t len, uint32_t seq, netlib_msg_cb
 			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
 			if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e)) {
-				set_err(errbuf, n, what, EBADMSG, NULL);
-				return -EBADMSG;
+				return set_err(err, what, -EBADMSG, NULL);
 			}
 			if (e->error == 0)
 				return 0;
-			set_err(errbuf, n, what, -e->error, netlib_ack_text(nlh));
-			return e->error;
+			return set_err(err, what, e->error, netlib_ack_text(nlh));
 		}
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;
 		if (cb) {
 			r = cb(nlh, data);
-			if (r < 0) {
-				set_err(errbuf, n, what, -r, NULL);
-				return r;
-			}
+			if (r < 0)
+				return set_err(err, what, r, NULL);
 		}
 	}
 	return 1;
 }
 
 int netlib_request(struct netlib_nl *nl, struct nlmsghdr *nlh, netlib_msg_cb cb, void *data,
-		   const char *what, char *errbuf, size_t n)
+		   const char *what, struct err *err)
 {
 	char buf[32768];	/* 32 KiB: per call, so callbacks may send requests */
 	ssize_t len;
 	int r;
 
-	if (!nl->nl) {
-		set_err(errbuf, n, what, EBADF, "socket not open");
-		return -EBADF;
-	}
+	if (!nl->nl)
+		return set_err(err, what, -EBADF, "socket not open");
 	/* Every request asks for an ACK; a dump's answer ends with NLMSG_DONE instead. */
 	nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = ++nl->seq;
-	if (mnl_socket_sendto(nl->nl, nlh, nlh->nlmsg_len) < 0) {
-		r = -errno;
-		set_err(errbuf, n, what, -r, NULL);
-		return r;
-	}
+	if (mnl_socket_sendto(nl->nl, nlh, nlh->nlmsg_len) < 0)
+		return set_err(err, what, -errno, NULL);
 	for (;;) {
 		len = mnl_socket_recvfrom(nl->nl, buf, sizeof(buf));
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
-			r = -errno;
-			set_err(errbuf, n, what, -r, NULL);
-			return r;
+			return set_err(err, what, -errno, NULL);
 		}
-		r = handle_batch(buf, (size_t)len, nl->seq, cb, data, what, errbuf, n);
+		r = handle_batch(buf, (size_t)len, nl->seq, cb, data, what, err);
 		if (r <= 0)
 			return r;
 	}

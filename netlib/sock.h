@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
+#include "util/err.h"
 
 struct mnl_socket;
 
@@ -27,14 +28,14 @@ struct netlib_nl {
 };
 
 /** netlib_open() - an rtnetlink socket in the caller's netns, with NETLINK_EXT_ACK. */
-int netlib_open(struct netlib_nl *nl, char *errbuf, size_t n);
+int netlib_open(struct netlib_nl *nl, struct err *err);
 /**
  * netlib_open_netns() - the same, created inside the netns at @netns_path (a
  * /proc/PID/ns/net or /run/netns/NAME file). -ENOENT when the netns is gone.
  */
-int netlib_open_netns(struct netlib_nl *nl, const char *netns_path, char *errbuf, size_t n);
+int netlib_open_netns(struct netlib_nl *nl, const char *netns_path, struct err *err);
 /** netlib_open_netns_fd() - the same from an open netns fd. */
-int netlib_open_netns_fd(struct netlib_nl *nl, int netns_fd, char *errbuf, size_t n);
+int netlib_open_netns_fd(struct netlib_nl *nl, int netns_fd, struct err *err);
 void netlib_close(struct netlib_nl *nl);
 
 /* Called for each reply message (not the ACK); return 0 or -errno to stop. */
@@ -46,10 +47,10 @@ typedef int (*netlib_msg_cb)(const struct nlmsghdr *nlh, void *data);
  * dump's parts, which end with NLMSG_DONE) go to @cb when non-NULL.
  * @what names the operation for the error text ("creating bridge cni0").
  * Return: 0, or -errno with "@what: strerror (kernel's extended-ACK message)" in
- * @errbuf.
+ * @err.
  */
 int netlib_request(struct netlib_nl *nl, struct nlmsghdr *nlh, netlib_msg_cb cb, void *data,
-		   const char *what, char *errbuf, size_t n);
+		   const char *what, struct err *err);
 
 /** netlib_ack_text() - the NLMSGERR_ATTR_MSG of an error message, or NULL. Pure. */
 const char *netlib_ack_text(const struct nlmsghdr *nlh);

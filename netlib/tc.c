@@ -59,16 +59,16 @@ int netlib_tc_errno(int nlerr)
 	}
 }
 
-static int tc_fail(int nlerr, const char *what, int ifindex, char *errbuf, size_t n)
+static int tc_fail(int nlerr, const char *what, int ifindex, struct err *err)
 {
-	snprintf(errbuf, n, "%s on link %d: %s", what, ifindex, nl_geterror(nlerr));
-	return netlib_tc_errno(nlerr);
+	return err_detail(err, netlib_tc_errno(nlerr), "%s on link %d: %s", what, ifindex,
+			  nl_geterror(nlerr));
 }
 
-int netlib_tc_open(struct netlib_tc **tc, char *errbuf, size_t n)
+int netlib_tc_open(struct netlib_tc **tc, struct err *err)
 {
 	struct netlib_tc *t = calloc(1, sizeof(*t));
-	int err;
+	int nle;
 
 	if (!t)
 		return -ENOMEM;
@@ -77,12 +77,13 @@ int netlib_tc_open(struct netlib_tc **tc, char *errbuf, size_t n)
 		free(t);
 		return -ENOMEM;
 	}
-	err = nl_connect(t->sk, NETLINK_ROUTE);
-	if (err < 0) {
-		snprintf(errbuf, n, "cannot open a netlink socket for tc: %s", nl_geterror(err));
+	nle = nl_connect(t->sk, NETLINK_ROUTE);
+	if (nle < 0) {
+		err_detail(err, netlib_tc_errno(nle), "cannot open a netlink socket for tc: %s",
+			   nl_geterror(nle));
 		nl_socket_free(t->sk);
 		free(t);
-		return netlib_tc_errno(err);
+		return netlib_tc_errno(nle);
 	}
 	*tc = t;
 	return 0;
@@ -115,45 +116,44 @@ static struct rtnl_qdisc *qdisc_new(int ifindex, uint32_t parent, uint32_t handl
 }
 
 int netlib_tc_tbf_set(struct netlib_tc *tc, int ifindex, const struct netlib_tbf *t,
-		      char *errbuf, size_t n)
+		      struct err *err)
 {
 	struct rtnl_qdisc *q;
-	int err;
+	int nle;
 
 	if (!t->rate || t->rate > NETLIB_TBF_RATE_MAX || !t->burst || !t->limit ||
-	    t->burst > INT32_MAX || t->limit > INT32_MAX) {
-		snprintf(errbuf, n, "TBF on link %d: rate %llu B/s, burst %u B, limit %u B out "
-			 "of range", ifindex, (unsigned long long)t->rate, t->burst, t->limit);
-		return -ERANGE;
-	}
+	    t->burst > INT32_MAX || t->limit > INT32_MAX)
+		return err_detail(err, -ERANGE,
+				  "TBF on link %d: rate %llu B/s, burst %u B, limit %u B out "
+				  "of range", ifindex, (unsigned long long)t->rate, t->burst,
+				  t->limit);
 	q = qdisc_new(ifindex, TC_H_ROOT, TBF_HANDLE, "tbf");
 	if (!q)
 		return -ENOMEM;
 	rtnl_qdisc_tbf_set_limit(q, (int)t->limit);
 	rtnl_qdisc_tbf_set_rate(q, (int)t->rate, (int)t->burst, 0);
-	err = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_REPLACE);
+	nle = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_REPLACE);
 	rtnl_qdisc_put(q);
-	return err < 0 ? tc_fail(err, "adding a TBF qdisc", ifindex, errbuf, n) : 0;
+	return nle < 0 ? tc_fail(nle, "adding a TBF qdisc", ifindex, err) : 0;
 }
 
-int netlib_tc_ingress_add(struct netlib_tc *tc, int ifindex, char *errbuf, size_t n)
+int netlib_tc_ingress_add(struct netlib_tc *tc, int ifindex, struct err *err)
 {
 	struct rtnl_qdisc *q = qdisc_new(ifindex, TC_H_INGRESS, INGRESS_HANDLE, "ingress");
-	int err;
+	int nle;
 
 	if (!q)
 		return -ENOMEM;
-	err = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_EXCL);
+	nle = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_EXCL);
 	rtnl_qdisc_put(q);
-	return err < 0 ? tc_fail(err, "adding the ingress qdisc", ifindex, errbuf, n) : 0;
+	return nle < 0 ? tc_fail(nle, "adding the ingress qdisc", ifindex, err) : 0;
 }
 
-int netlib_tc_redirect_add(struct netlib_tc *tc, int ifindex, int to_ifindex, char *errbuf,
-			   size_t n)
+int netlib_tc_redirect_add(struct netlib_tc *tc, int ifindex, int to_ifindex, struct err *err)
 {
 	struct rtnl_cls *cls = rtnl_cls_alloc();
 	struct rtnl_act *act = rtnl_act_alloc();
-	int err = -NLE_NOMEM;
+	int nle = -NLE_NOMEM;
 
 	if (!cls || !act)
 		goto out;
@@ -161,38 +161,37 @@ int netlib_tc_redirect_add(struct netlib_tc *tc, int ifindex, int to_ifindex, ch
 	rtnl_tc_set_parent(TC_CAST(cls), INGRESS_HANDLE);
 	rtnl_cls_set_protocol(cls, ETH_P_ALL);
 	rtnl_cls_set_prio(cls, REDIRECT_PRIO);
-	if ((err = rtnl_tc_set_kind(TC_CAST(cls), "u32")) < 0 ||
-	    (err = rtnl_tc_set_kind(TC_CAST(act), "mirred")) < 0)
+	if ((nle = rtnl_tc_set_kind(TC_CAST(cls), "u32")) < 0 ||
+	    (nle = rtnl_tc_set_kind(TC_CAST(act), "mirred")) < 0)
 		goto out;
 	/* One key that every packet matches: mask 0 at offset 0. */
-	if ((err = rtnl_u32_set_cls_terminal(cls)) < 0 ||
-	    (err = rtnl_u32_add_key_uint32(cls, 0, 0, 0, 0)) < 0)
+	if ((nle = rtnl_u32_set_cls_terminal(cls)) < 0 ||
+	    (nle = rtnl_u32_add_key_uint32(cls, 0, 0, 0, 0)) < 0)
 		goto out;
 	rtnl_mirred_set_action(act, TCA_EGRESS_REDIR);
 	rtnl_mirred_set_policy(act, TC_ACT_STOLEN);
 	rtnl_mirred_set_ifindex(act, (uint32_t)to_ifindex);
-	if ((err = rtnl_u32_add_action(cls, act)) < 0)
+	if ((nle = rtnl_u32_add_action(cls, act)) < 0)
 		goto out;
-	err = rtnl_cls_add(tc->sk, cls, NLM_F_CREATE | NLM_F_EXCL);
+	nle = rtnl_cls_add(tc->sk, cls, NLM_F_CREATE | NLM_F_EXCL);
 out:
 	if (act)
 		rtnl_act_put(act);
 	if (cls)
 		rtnl_cls_put(cls);
-	return err < 0 ? tc_fail(err, "adding the redirect filter", ifindex, errbuf, n) : 0;
+	return nle < 0 ? tc_fail(nle, "adding the redirect filter", ifindex, err) : 0;
 }
 
-int netlib_tc_redirect_get(struct netlib_tc *tc, int ifindex, int *to_ifindex, char *errbuf,
-			   size_t n)
+int netlib_tc_redirect_get(struct netlib_tc *tc, int ifindex, int *to_ifindex, struct err *err)
 {
 	struct nl_cache *cache = NULL;
 	struct nl_object *o;
-	int err;
+	int nle;
 
 	*to_ifindex = 0;
-	err = rtnl_cls_alloc_cache(tc->sk, ifindex, INGRESS_HANDLE, &cache);
-	if (err < 0)
-		return tc_fail(err, "reading ingress filters", ifindex, errbuf, n);
+	nle = rtnl_cls_alloc_cache(tc->sk, ifindex, INGRESS_HANDLE, &cache);
+	if (nle < 0)
+		return tc_fail(nle, "reading ingress filters", ifindex, err);
 	for (o = nl_cache_get_first(cache); o && !*to_ifindex; o = nl_cache_get_next(o)) {
 		struct rtnl_cls *cls = (struct rtnl_cls *)o;
 		const char *kind = rtnl_tc_get_kind(TC_CAST(cls));
@@ -272,7 +271,7 @@ static int qdisc_msg(struct nl_msg *msg, void *arg)
  * kernel sends a GET's answer as a notification: NLM_F_ECHO brings it to us.
  */
 int netlib_tc_qdisc_get(struct netlib_tc *tc, int ifindex, uint32_t parent,
-			struct netlib_qdisc *out, char *errbuf, size_t n)
+			struct netlib_qdisc *out, struct err *err)
 {
 	struct tcmsg t = { .tcm_family = AF_UNSPEC, .tcm_ifindex = ifindex,
 			   .tcm_parent = parent };
@@ -280,49 +279,48 @@ int netlib_tc_qdisc_get(struct netlib_tc *tc, int ifindex, uint32_t parent,
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETQDISC, NLM_F_ECHO);
 	struct nl_cb *scb = nl_socket_get_cb(tc->sk);	/* a reference */
 	struct nl_cb *cb = scb ? nl_cb_clone(scb) : NULL;
-	int err = -NLE_NOMEM;
+	int nle = -NLE_NOMEM;
 
 	if (scb)
 		nl_cb_put(scb);
 	memset(out, 0, sizeof(*out));
 	if (!msg || !cb)
 		goto out;
-	err = nlmsg_append(msg, &t, sizeof(t), NLMSG_ALIGNTO);
-	if (err >= 0)
-		err = nl_send_auto(tc->sk, msg);
-	if (err >= 0) {
+	nle = nlmsg_append(msg, &t, sizeof(t), NLMSG_ALIGNTO);
+	if (nle >= 0)
+		nle = nl_send_auto(tc->sk, msg);
+	if (nle >= 0) {
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, qdisc_msg, &g);
 		/* the answer comes alone, its ACK after it; an error comes instead of both */
 		nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, qdisc_ack, &g);
-		while (err >= 0 && !g.acked)
-			err = nl_recvmsgs(tc->sk, cb);
+		while (nle >= 0 && !g.acked)
+			nle = nl_recvmsgs(tc->sk, cb);
 	}
 out:
 	nlmsg_free(msg);
 	nl_cb_put(cb);
 	/* "no such qdisc" is ENOENT or, for an absent ingress, EINVAL */
-	if (err == -NLE_OBJ_NOTFOUND || err == -NLE_INVAL || (err >= 0 && !g.found))
+	if (nle == -NLE_OBJ_NOTFOUND || nle == -NLE_INVAL || (nle >= 0 && !g.found))
 		return -ENOENT;
-	return err < 0 ? tc_fail(err, "reading a qdisc", ifindex, errbuf, n) : 0;
+	return nle < 0 ? tc_fail(nle, "reading a qdisc", ifindex, err) : 0;
 }
 
-int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, char *errbuf,
-			size_t n)
+int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, struct err *err)
 {
 	/* The root of a container's veth or IFB is ours, whichever kind we put there. */
 	struct rtnl_qdisc *q = ingress ? qdisc_new(ifindex, TC_H_INGRESS, INGRESS_HANDLE, "ingress")
 				       : qdisc_new(ifindex, TC_H_ROOT, 0, NULL);
-	int err;
+	int nle;
 
 	if (!q)
 		return -ENOMEM;
-	err = rtnl_qdisc_delete(tc->sk, q);
+	nle = rtnl_qdisc_delete(tc->sk, q);
 	rtnl_qdisc_put(q);
 	/* The kernel says EINVAL for "no such ingress qdisc" and a root of another kind. */
-	if (err == -NLE_OBJ_NOTFOUND || err == -NLE_INVAL || err == -NLE_NODEV)
-		return err == -NLE_NODEV ? -ENODEV : -ENOENT;
-	return err < 0 ? tc_fail(err, ingress ? "deleting the ingress qdisc"
-					      : "deleting the root qdisc", ifindex, errbuf, n) : 0;
+	if (nle == -NLE_OBJ_NOTFOUND || nle == -NLE_INVAL || nle == -NLE_NODEV)
+		return nle == -NLE_NODEV ? -ENODEV : -ENOENT;
+	return nle < 0 ? tc_fail(nle, ingress ? "deleting the ingress qdisc"
+					      : "deleting the root qdisc", ifindex, err) : 0;
 }
 
 int netlib_u32_prefix_keys(const struct ip_prefix *p, bool dst, struct netlib_u32_key keys[4])
@@ -400,62 +398,61 @@ static int split_filter_add(struct netlib_tc *tc, int ifindex, const struct ip_p
 #define UNSHAPED_BURST (1024 * 1024)
 
 int netlib_tc_htb_split_set(struct netlib_tc *tc, int ifindex, const struct netlib_tbf *t,
-			    const struct netlib_tc_split *sp, char *errbuf, size_t n)
+			    const struct netlib_tc_split *sp, struct err *err)
 {
 	struct rtnl_qdisc *q;
 	const char *what = "adding an HTB root qdisc";
 	size_t i;
-	int err;
+	int nle;
 
-	if (!t->rate || !t->burst || !t->limit || t->limit > INT32_MAX) {
-		snprintf(errbuf, n, "HTB on link %d: rate, burst or limit out of range", ifindex);
-		return -ERANGE;
-	}
+	if (!t->rate || !t->burst || !t->limit || t->limit > INT32_MAX)
+		return err_detail(err, -ERANGE,
+				  "HTB on link %d: rate, burst or limit out of range", ifindex);
 	q = qdisc_new(ifindex, TC_H_ROOT, TBF_HANDLE, "htb");
 	if (!q)
 		return -ENOMEM;
-	err = rtnl_htb_set_defcls(q, sp->listed_shaped ? NETLIB_TC_UNSHAPED_MINOR
+	nle = rtnl_htb_set_defcls(q, sp->listed_shaped ? NETLIB_TC_UNSHAPED_MINOR
 						       : NETLIB_TC_SHAPED_MINOR);
-	if (err >= 0)
-		err = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_REPLACE);
+	if (nle >= 0)
+		nle = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_REPLACE);
 	rtnl_qdisc_put(q);
-	if (err >= 0) {
+	if (nle >= 0) {
 		what = "adding the unshaped HTB class";
-		err = htb_class_add(tc, ifindex, NETLIB_TC_UNSHAPED_MINOR, UNSHAPED_RATE,
+		nle = htb_class_add(tc, ifindex, NETLIB_TC_UNSHAPED_MINOR, UNSHAPED_RATE,
 				    UNSHAPED_BURST);
 	}
-	if (err >= 0) {
+	if (nle >= 0) {
 		what = "adding the shaped HTB class";
-		err = htb_class_add(tc, ifindex, NETLIB_TC_SHAPED_MINOR, t->rate, t->burst);
+		nle = htb_class_add(tc, ifindex, NETLIB_TC_SHAPED_MINOR, t->rate, t->burst);
 	}
-	if (err >= 0) {
+	if (nle >= 0) {
 		what = "adding the shaped class's queue";
 		q = qdisc_new(ifindex, TC_HANDLE(1, NETLIB_TC_SHAPED_MINOR), TC_HANDLE(2, 0),
 			      "bfifo");
 		if (!q)
 			return -ENOMEM;
-		err = rtnl_qdisc_fifo_set_limit(q, (int)t->limit);
-		if (err >= 0)
-			err = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_EXCL);
+		nle = rtnl_qdisc_fifo_set_limit(q, (int)t->limit);
+		if (nle >= 0)
+			nle = rtnl_qdisc_add(tc->sk, q, NLM_F_CREATE | NLM_F_EXCL);
 		rtnl_qdisc_put(q);
 	}
-	for (i = 0; err >= 0 && i < sp->n; i++) {
+	for (i = 0; nle >= 0 && i < sp->n; i++) {
 		what = "adding a subnet filter";
-		err = split_filter_add(tc, ifindex, &sp->prefixes[i], sp, (uint16_t)(i + 1));
+		nle = split_filter_add(tc, ifindex, &sp->prefixes[i], sp, (uint16_t)(i + 1));
 	}
-	return err < 0 ? tc_fail(err, what, ifindex, errbuf, n) : 0;
+	return nle < 0 ? tc_fail(nle, what, ifindex, err) : 0;
 }
 
 int netlib_tc_htb_class_rate(struct netlib_tc *tc, int ifindex, uint32_t minor,
-			     uint64_t *rate, uint64_t *ceil, char *errbuf, size_t n)
+			     uint64_t *rate, uint64_t *ceil, struct err *err)
 {
 	struct nl_cache *cache = NULL;
 	struct nl_object *o;
-	int err, r = -ENOENT;
+	int nle, r = -ENOENT;
 
-	err = rtnl_class_alloc_cache(tc->sk, ifindex, &cache);
-	if (err < 0)
-		return tc_fail(err, "reading classes", ifindex, errbuf, n);
+	nle = rtnl_class_alloc_cache(tc->sk, ifindex, &cache);
+	if (nle < 0)
+		return tc_fail(nle, "reading classes", ifindex, err);
 	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_class *c = (struct rtnl_class *)o;
 		const char *kind = rtnl_tc_get_kind(TC_CAST(c));
@@ -470,22 +467,22 @@ int netlib_tc_htb_class_rate(struct netlib_tc *tc, int ifindex, uint32_t minor,
 	}
 	nl_cache_free(cache);
 	if (r < 0)
-		snprintf(errbuf, n, "link %d has no HTB class 1:%u", ifindex, minor);
+		err_detail(err, r, "link %d has no HTB class 1:%u", ifindex, minor);
 	return r;
 }
 
 int netlib_tc_filter_count(struct netlib_tc *tc, int ifindex, uint32_t parent, size_t *count,
-			   char *errbuf, size_t n)
+			   struct err *err)
 {
 	struct nl_cache *cache = NULL;
 	struct nl_object *o;
 	uint32_t classid;
-	int err;
+	int nle;
 
 	*count = 0;
-	err = rtnl_cls_alloc_cache(tc->sk, ifindex, parent, &cache);
-	if (err < 0)
-		return tc_fail(err, "reading filters", ifindex, errbuf, n);
+	nle = rtnl_cls_alloc_cache(tc->sk, ifindex, parent, &cache);
+	if (nle < 0)
+		return tc_fail(nle, "reading filters", ifindex, err);
 	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_cls *cls = (struct rtnl_cls *)o;
 		const char *kind = rtnl_tc_get_kind(TC_CAST(cls));

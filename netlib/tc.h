@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "util/ip.h"
+#include "util/err.h"
 
 /* libnl's TBF takes the rate as an int: the largest rate we can program. */
 #define NETLIB_TBF_RATE_MAX 2147483647ULL
@@ -63,7 +64,7 @@ struct netlib_u32_key {
 };
 
 /** netlib_tc_open() - a libnl route socket in the caller's netns. */
-int netlib_tc_open(struct netlib_tc **tc, char *errbuf, size_t n);
+int netlib_tc_open(struct netlib_tc **tc, struct err *err);
 void netlib_tc_close(struct netlib_tc *tc);
 
 /**
@@ -71,33 +72,30 @@ void netlib_tc_close(struct netlib_tc *tc);
  * whatever root qdisc is there.
  */
 int netlib_tc_tbf_set(struct netlib_tc *tc, int ifindex, const struct netlib_tbf *t,
-		      char *errbuf, size_t n);
+		      struct err *err);
 /** netlib_tc_ingress_add() - the ingress qdisc (ffff:) on @ifindex; -EEXIST if there. */
-int netlib_tc_ingress_add(struct netlib_tc *tc, int ifindex, char *errbuf, size_t n);
+int netlib_tc_ingress_add(struct netlib_tc *tc, int ifindex, struct err *err);
 /**
  * netlib_tc_redirect_add() - on @ifindex's ingress qdisc, a u32 filter matching every
  * packet (any protocol) whose action is mirred egress redirect to @to_ifindex.
  */
-int netlib_tc_redirect_add(struct netlib_tc *tc, int ifindex, int to_ifindex, char *errbuf,
-			   size_t n);
+int netlib_tc_redirect_add(struct netlib_tc *tc, int ifindex, int to_ifindex, struct err *err);
 /**
  * netlib_tc_redirect_get() - the link the first mirred redirect filter on @ifindex's
  * ingress sends packets to, in *@to_ifindex (0: no such filter).
  */
-int netlib_tc_redirect_get(struct netlib_tc *tc, int ifindex, int *to_ifindex, char *errbuf,
-			   size_t n);
+int netlib_tc_redirect_get(struct netlib_tc *tc, int ifindex, int *to_ifindex, struct err *err);
 /**
  * netlib_tc_qdisc_get() - the qdisc of @ifindex under @parent (TC_H_ROOT, TC_H_INGRESS
  * or a class such as 1:2) into @out; -ENOENT when there is none.
  */
 int netlib_tc_qdisc_get(struct netlib_tc *tc, int ifindex, uint32_t parent,
-			struct netlib_qdisc *out, char *errbuf, size_t n);
+			struct netlib_qdisc *out, struct err *err);
 /**
  * netlib_tc_qdisc_del() - delete @ifindex's root qdisc, or its ingress qdisc when
  * @ingress (with its filters). -ENOENT when there is none of ours to delete.
  */
-int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, char *errbuf,
-			size_t n);
+int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, struct err *err);
 
 /**
  * netlib_tc_htb_split_set() - replace the root of @ifindex with the HTB split above:
@@ -105,16 +103,16 @@ int netlib_tc_qdisc_del(struct netlib_tc *tc, int ifindex, bool ingress, char *e
  * per prefix of @sp.
  */
 int netlib_tc_htb_split_set(struct netlib_tc *tc, int ifindex, const struct netlib_tbf *t,
-			    const struct netlib_tc_split *sp, char *errbuf, size_t n);
+			    const struct netlib_tc_split *sp, struct err *err);
 /**
  * netlib_tc_htb_class_rate() - rate (bytes/s) and ceil of HTB class 1:@minor of
  * @ifindex; -ENOENT when there is no such class.
  */
 int netlib_tc_htb_class_rate(struct netlib_tc *tc, int ifindex, uint32_t minor,
-			     uint64_t *rate, uint64_t *ceil, char *errbuf, size_t n);
+			     uint64_t *rate, uint64_t *ceil, struct err *err);
 /** netlib_tc_filter_count() - how many u32 filters sit on @parent of @ifindex. */
 int netlib_tc_filter_count(struct netlib_tc *tc, int ifindex, uint32_t parent, size_t *count,
-			   char *errbuf, size_t n);
+			   struct err *err);
 /**
  * netlib_u32_prefix_keys() - the u32 keys matching @p as source or destination (@dst)
  * of an IPv4 or IPv6 header: 1 key for v4, up to 4 for v6, 0 words for a /0 (it then

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "nft/rule.h"
+#include "util/err.h"
 
 struct nftnl_batch;
 struct nftnl_set;
@@ -156,15 +157,15 @@ void nft_batch_del_rule(struct nft_batch *b, int family, const char *table,
 /**
  * nft_batch_send() - commit @b in one transaction over @c.
  * Return: 0, or the first failing message's -errno, with "<what>: <strerror>[: <kernel's
- * extended ACK text>]" in @errbuf.
+ * extended ACK text>]" in @err.
  */
-int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n);
+int nft_batch_send(struct nft_conn *c, struct nft_batch *b, struct err *err);
 
 /**
  * nft_batch_commit() - the end of @b's life: sent over its connection unless it is
  * empty, then freed. Return: as nft_batch_send(), 0 for an empty batch.
  */
-int nft_batch_commit(struct nft_batch *b, char *errbuf, size_t n);
+int nft_batch_commit(struct nft_batch *b, struct err *err);
 
 /* For tests: the ops recorded (each message's sequence number, length and text). */
 const struct nft_batch_op *nft_batch_ops(const struct nft_batch *b, size_t *n);

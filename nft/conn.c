@@ -24,7 +24,7 @@
 #define NETLINK_EXT_ACK 11
 #endif
 
-int nft_conn_open(struct nft_conn *c, char *errbuf, size_t n)
+int nft_conn_open(struct nft_conn *c, struct err *err)
 {
 	int one = 1;
 
@@ -41,20 +41,19 @@ int nft_conn_open(struct nft_conn *c, char *errbuf, size_t n)
 	return 0;
 fail:
 	{
-		int err = errno ? errno : EIO;
+		int no = errno ? errno : EIO;
 
-		snprintf(errbuf, n, "cannot open a netlink socket to nf_tables: %s",
-			 strerror(err));
 		if (c->nl)
 			mnl_socket_close(c->nl);
 		c->nl = NULL;
-		return -err;
+		return err_detail(err, -no, "cannot open a netlink socket to nf_tables: %s",
+				  strerror(no));
 	}
 }
 
-int nft_conn_ensure(struct nft_conn *c, char *errbuf, size_t n)
+int nft_conn_ensure(struct nft_conn *c, struct err *err)
 {
-	return c->nl ? 0 : nft_conn_open(c, errbuf, n);
+	return c->nl ? 0 : nft_conn_open(c, err);
 }
 
 /*
@@ -118,8 +117,8 @@ void nft_conn_close(struct nft_conn *c)
 	c->nl = NULL;
 }
 
-static void trace_error(const struct nft_batch *b, const struct nlmsghdr *nlh, int err,
-			char *errbuf, size_t n)
+static void trace_error(const struct nft_batch *b, const struct nlmsghdr *nlh, int no,
+			struct err *err)
 {
 	const char *what = "the batch as a whole";
 	struct nl_ack ack = nl_ack_parse(nlh);
@@ -132,11 +131,11 @@ static void trace_error(const struct nft_batch *b, const struct nlmsghdr *nlh, i
 		}
 	}
 	if (ack.msg)
-		snprintf(errbuf, n, "%s: %s: %s", what, strerror(err), ack.msg);
+		err_detail(err, -no, "%s: %s: %s", what, strerror(no), ack.msg);
 	else if (ack.bad_attr >= 0)
-		snprintf(errbuf, n, "%s: %s (attribute %d)", what, strerror(err), ack.bad_attr);
+		err_detail(err, -no, "%s: %s (attribute %d)", what, strerror(no), ack.bad_attr);
 	else
-		snprintf(errbuf, n, "%s: %s", what, strerror(err));
+		err_detail(err, -no, "%s: %s", what, strerror(no));
 }
 
 static void set_bufs(int fd, size_t snd, size_t rcv)
@@ -155,17 +154,16 @@ static void set_bufs(int fd, size_t snd, size_t rcv)
  * they are all queued by now; the wait is only a guard. An error about the batch as a
  * whole (its BEGIN message, or out of memory) comes alone: stop there.
  */
-static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf, size_t n)
+static int read_acks(struct nft_conn *c, const struct nft_batch *b, struct err *err)
 {
 	size_t bufsz = 128 * 1024, acked = 0;	/* an error echoes a message of <= 64 KiB */
 	char *buf = malloc(bufsz);
 	int fd = mnl_socket_get_fd(c->nl), first = 0;
 	bool whole = false;
 
-	if (!buf) {
-		snprintf(errbuf, n, "reading nf_tables acknowledgements: out of memory");
-		return -ENOMEM;
-	}
+	if (!buf)
+		return err_detail(err, -ENOMEM,
+				  "reading nf_tables acknowledgements: out of memory");
 	while (acked < b->n_ops && !whole) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		struct nlmsghdr *nlh;
@@ -174,8 +172,8 @@ static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf
 
 		if (poll(&p, 1, first ? 0 : 5000) <= 0) {
 			if (!first) {
-				snprintf(errbuf, n, "nf_tables did not acknowledge the batch");
-				first = -ETIMEDOUT;
+				first = err_detail(err, -ETIMEDOUT,
+						   "nf_tables did not acknowledge the batch");
 			}
 			break;
 		}
@@ -184,9 +182,9 @@ static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf
 			if (errno == EINTR)
 				continue;
 			if (!first) {
-				snprintf(errbuf, n, "reading nf_tables acknowledgements: %s",
-					 strerror(errno));
-				first = -errno;
+				first = err_detail(err, -errno,
+						   "reading nf_tables acknowledgements: %s",
+						   strerror(errno));
 			}
 			break;
 		}
@@ -203,7 +201,7 @@ static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf
 				whole = true;
 			if (e->error && !first) {
 				first = e->error;
-				trace_error(b, nlh, -e->error, errbuf, n);
+				trace_error(b, nlh, -e->error, err);
 			}
 		}
 	}
@@ -211,7 +209,7 @@ static int read_acks(struct nft_conn *c, const struct nft_batch *b, char *errbuf
 	return first;
 }
 
-int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t n)
+int nft_batch_send(struct nft_conn *c, struct nft_batch *b, struct err *err)
 {
 	char begin[NLMSG_HDRLEN + 64] = { 0 }, end[NLMSG_HDRLEN + 64] = { 0 };
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
@@ -221,19 +219,15 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
 	ssize_t sent;
 	int pages;
 
-	if (b->err) {
-		snprintf(errbuf, n, "building %s: %s", b->err_what, strerror(-b->err));
-		return b->err;
-	}
+	if (b->err)
+		return err_detail(err, b->err, "building %s: %s", b->err_what, strerror(-b->err));
 	if (!b->n_ops)
 		return 0;
 	/* BEGIN, libnftnl's pages, END: one datagram, one transaction */
 	pages = nftnl_batch_iovec_len(b->pages);
 	iov = calloc((size_t)pages + 2, sizeof(*iov));
-	if (!iov) {
-		snprintf(errbuf, n, "sending the nf_tables batch: out of memory");
-		return -ENOMEM;
-	}
+	if (!iov)
+		return err_detail(err, -ENOMEM, "sending the nf_tables batch: out of memory");
 	b->seq_end = ++c->seq;
 	bh = nftnl_batch_begin(begin, b->seq_begin);
 	eh = nftnl_batch_end(end, b->seq_end);
@@ -248,19 +242,15 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, char *errbuf, size_t
 	sent = sendmsg(mnl_socket_get_fd(c->nl), &msg, 0);
 	free(iov);
 	c->destroyed |= b->destroys;
-	if (sent < 0) {
-		int err = errno;
-
-		snprintf(errbuf, n, "sending the nf_tables batch (%zu messages): %s", b->n_ops,
-			 strerror(err));
-		return -err;
-	}
-	return read_acks(c, b, errbuf, n);
+	if (sent < 0)
+		return err_detail(err, -errno, "sending the nf_tables batch (%zu messages): %s",
+				  b->n_ops, strerror(errno));
+	return read_acks(c, b, err);
 }
 
-int nft_batch_commit(struct nft_batch *b, char *errbuf, size_t n)
+int nft_batch_commit(struct nft_batch *b, struct err *err)
 {
-	int r = nft_batch_empty(b) ? 0 : nft_batch_send(b->conn, b, errbuf, n);
+	int r = nft_batch_empty(b) ? 0 : nft_batch_send(b->conn, b, err);
 
 	nft_batch_free(b);
 	return r;
@@ -322,7 +312,7 @@ static int read_replies(struct nft_conn *c, uint32_t seq, char **all, size_t *us
 }
 
 int nft_conn_query(struct nft_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
-		   const char *what, char *errbuf, size_t n)
+		   const char *what, struct err *err)
 {
 	char *all = NULL;
 	size_t used = 0, cap = 0;
@@ -354,6 +344,6 @@ int nft_conn_query(struct nft_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *
 	free(all);
 	/* ENOENT: no such table/set/chain; callers often expect it. */
 	if (r < 0)
-		snprintf(errbuf, n, "%s: %s", what, strerror(-r));
+		err_detail(err, r, "%s: %s", what, strerror(-r));
 	return r;
 }

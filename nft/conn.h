@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <libmnl/libmnl.h>
+#include "util/err.h"
 
 struct nft_conn {
 	struct mnl_socket *nl;
@@ -17,12 +18,12 @@ struct nft_conn {
 };
 
 /** nft_conn_open() - open a socket with extended ACKs on. Return 0 or -errno. */
-int nft_conn_open(struct nft_conn *c, char *errbuf, size_t n);
+int nft_conn_open(struct nft_conn *c, struct err *err);
 /**
  * nft_conn_ensure() - open @c unless it is open: a run's modules share one socket
  * that the first one to need it opens. @c starts zeroed. Return 0 or -errno.
  */
-int nft_conn_ensure(struct nft_conn *c, char *errbuf, size_t n);
+int nft_conn_ensure(struct nft_conn *c, struct err *err);
 /**
  * nft_conn_close() - close it (safe on a closed or zeroed @c). After a batch that
  * deleted something, the kernel makes the closing process wait for an RCU grace
@@ -33,9 +34,9 @@ void nft_conn_close(struct nft_conn *c);
 
 /**
  * nft_conn_query() - send one request @nlh (a get or a dump) and feed every reply to
- * @cb. Return 0, or -errno with the kernel's words in @errbuf (@what names the request).
+ * @cb. Return 0, or -errno with the kernel's words in @err (@what names the request).
  */
 int nft_conn_query(struct nft_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
-		   const char *what, char *errbuf, size_t n);
+		   const char *what, struct err *err);
 
 #endif

@@ -47,7 +47,7 @@ static int send_ack(struct nft_nflog *l, struct nlmsghdr *nlh)
 			  NULL) < 0 ? -errno : 0;
 }
 
-int nft_nflog_open(struct nft_nflog *l, uint16_t group, char *errbuf, size_t n)
+int nft_nflog_open(struct nft_nflog *l, uint16_t group, struct err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nfulnl_msg_config_cmd cmd = { .command = NFULNL_CFG_CMD_BIND };
@@ -62,8 +62,8 @@ int nft_nflog_open(struct nft_nflog *l, uint16_t group, char *errbuf, size_t n)
 	l->nl = mnl_socket_open(NETLINK_NETFILTER);
 	if (!l->nl || mnl_socket_bind(l->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		r = -errno;
-		snprintf(errbuf, n, "cannot open a netlink socket to nfnetlink_log: %s",
-			 strerror(-r));
+		err_detail(err, r, "cannot open a netlink socket to nfnetlink_log: %s",
+			   strerror(-r));
 		nft_nflog_close(l);
 		return r;
 	}
@@ -80,10 +80,8 @@ int nft_nflog_open(struct nft_nflog *l, uint16_t group, char *errbuf, size_t n)
 		r = send_ack(l, nlh);
 	}
 	if (r < 0) {
-		snprintf(errbuf, n, "cannot bind NFLOG group %u: %s%s", group, strerror(-r),
-			 r == -EBUSY ? " (another listener has it)" :
-			 r == -EOPNOTSUPP || r == -ENOENT ? " (no nfnetlink_log in this kernel?)" :
-			 "");
+		err_detail(err, r, "cannot bind NFLOG group %u: %s%s", group, strerror(-r),
+			   r == -EBUSY ? " (another listener has it)" : r == -EOPNOTSUPP || r == -ENOENT ? " (no nfnetlink_log in this kernel?)" : "");
 		nft_nflog_close(l);
 	}
 	return r;
@@ -185,7 +183,7 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 int nft_nflog_read(struct nft_nflog *l, int timeout_ms, nft_nflog_cb cb, void *data,
-		   char *errbuf, size_t n)
+		   struct err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 	struct pollfd p = { .fd = mnl_socket_get_fd(l->nl), .events = POLLIN };
@@ -196,10 +194,8 @@ int nft_nflog_read(struct nft_nflog *l, int timeout_ms, nft_nflog_cb cb, void *d
 	pr = poll(&p, 1, timeout_ms);
 	if (pr < 0 && errno == EINTR)
 		return 0;	/* a signal: the caller decides whether to go on */
-	if (pr < 0) {
-		snprintf(errbuf, n, "waiting for NFLOG messages: %s", strerror(errno));
-		return -errno;
-	}
+	if (pr < 0)
+		return err_detail(err, -errno, "waiting for NFLOG messages: %s", strerror(errno));
 	if (pr == 0)
 		return 0;
 	r = mnl_socket_recvfrom(l->nl, buf, sizeof(buf));
@@ -207,13 +203,10 @@ int nft_nflog_read(struct nft_nflog *l, int timeout_ms, nft_nflog_cb cb, void *d
 		/* ENOBUFS: we were too slow and the kernel dropped messages; go on */
 		if (errno == ENOBUFS)
 			return 1;
-		snprintf(errbuf, n, "reading NFLOG messages: %s", strerror(errno));
-		return -errno;
+		return err_detail(err, -errno, "reading NFLOG messages: %s", strerror(errno));
 	}
 	/* Packets come unsolicited (sequence 0, our port): no sequence to check. */
-	if (mnl_cb_run(buf, (size_t)r, 0, 0, msg_cb, &x) < 0 && !x.ret) {
-		snprintf(errbuf, n, "reading NFLOG messages: %s", strerror(errno));
-		return -errno;
-	}
+	if (mnl_cb_run(buf, (size_t)r, 0, 0, msg_cb, &x) < 0 && !x.ret)
+		return err_detail(err, -errno, "reading NFLOG messages: %s", strerror(errno));
 	return x.ret ? x.ret : 1;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "util/ip.h"
+#include "util/err.h"
 
 struct mnl_socket;
 
@@ -34,9 +35,9 @@ struct nft_log_entry {
 /**
  * nft_nflog_open() - bind NFLOG group @group, copying the first bytes of each packet
  * (enough for its IP and transport headers). Return 0, or -errno (-EBUSY: another
- * listener holds the group) with the reason in @errbuf.
+ * listener holds the group) with the reason in @err.
  */
-int nft_nflog_open(struct nft_nflog *l, uint16_t group, char *errbuf, size_t n);
+int nft_nflog_open(struct nft_nflog *l, uint16_t group, struct err *err);
 
 typedef int (*nft_nflog_cb)(const struct nft_log_entry *e, void *data);
 
@@ -46,7 +47,7 @@ typedef int (*nft_nflog_cb)(const struct nft_log_entry *e, void *data);
  * read's messages, the callback's value, or -errno.
  */
 int nft_nflog_read(struct nft_nflog *l, int timeout_ms, nft_nflog_cb cb, void *data,
-		   char *errbuf, size_t n);
+		   struct err *err);
 void nft_nflog_close(struct nft_nflog *l);
 
 /** nft_log_parse() - decode one NFULNL_MSG_PACKET (for tests). 0 or -EINVAL. */

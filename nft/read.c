@@ -65,7 +65,7 @@ struct get {
 /* @obj's GET @g, a dump (NLM_F_DUMP) or a lookup (NLM_F_ACK), its answers to @w;
  * @obj is freed. */
 static int query(struct nft_conn *c, const struct get *g, uint16_t flags, int family,
-		 void *obj, struct walk *w, char *errbuf, size_t n)
+		 void *obj, struct walk *w, struct err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -76,10 +76,9 @@ static int query(struct nft_conn *c, const struct get *g, uint16_t flags, int fa
 	nlh = nftnl_nlmsg_build_hdr(buf, g->msg, (uint16_t)family, flags, ++c->seq);
 	nft_obj_put(g->kind, nlh, obj);	/* the message holds all it needs */
 	r = nft_conn_query(c, nlh, g->cb, w, flags & NLM_F_DUMP ? g->listing : g->looking_up,
-			   errbuf, n);
+			   err);
 	if (r == -ENOENT) {
-		if (errbuf && n)
-			errbuf[0] = '\0';
+		err_forget(err);
 		return 0;	/* no table, set or chain: nothing to list */
 	}
 	if (r < 0)
@@ -90,13 +89,13 @@ static int query(struct nft_conn *c, const struct get *g, uint16_t flags, int fa
 /* @g of the objects of @table named @name (every one of the table: NULL; of a set or
  * chain: its name), a dump or (@flags NLM_F_ACK) a lookup, its answers to @w. */
 static int ask(struct nft_conn *c, const struct get *g, uint16_t flags, int family,
-	       const char *table, const char *name, struct walk *w, char *errbuf, size_t n)
+	       const char *table, const char *name, struct walk *w, struct err *err)
 {
 	void *obj = nft_obj_new(g->kind, table, name);
 
 	if (!obj)
 		return -ENOMEM;
-	return query(c, g, flags, family, obj, w, errbuf, n);
+	return query(c, g, flags, family, obj, w, err);
 }
 
 static int chain_cb(const struct nlmsghdr *nlh, void *data)
@@ -122,20 +121,20 @@ static const struct get chains = { NFT_KIND_CHAIN, NFT_MSG_GETCHAIN, chain_cb,
 				   "listing chains", "looking up a chain" };
 
 int nft_chain_exists(struct nft_conn *c, int family, const char *table, const char *chain,
-		     char *errbuf, size_t n)
+		     struct err *err)
 {
 	struct walk w = { .table = table };
-	int r = ask(c, &chains, NLM_F_ACK, family, table, chain, &w, errbuf, n);
+	int r = ask(c, &chains, NLM_F_ACK, family, table, chain, &w, err);
 
 	return r < 0 ? r : w.found;
 }
 
 int nft_list_chains(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
-		    void *data, char *errbuf, size_t n)
+		    void *data, struct err *err)
 {
 	struct walk w = { .name_cb = cb, .data = data, .table = table };
 
-	return ask(c, &chains, NLM_F_DUMP, family, table, NULL, &w, errbuf, n);
+	return ask(c, &chains, NLM_F_DUMP, family, table, NULL, &w, err);
 }
 
 static int set_cb(const struct nlmsghdr *nlh, void *data)
@@ -159,11 +158,11 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 static const struct get sets = { NFT_KIND_SET, NFT_MSG_GETSET, set_cb, "listing sets", NULL };
 
 int nft_list_sets(struct nft_conn *c, int family, const char *table, nft_name_cb cb,
-		  void *data, char *errbuf, size_t n)
+		  void *data, struct err *err)
 {
 	struct walk w = { .name_cb = cb, .data = data, .table = table };
 
-	return ask(c, &sets, NLM_F_DUMP, family, table, NULL, &w, errbuf, n);
+	return ask(c, &sets, NLM_F_DUMP, family, table, NULL, &w, err);
 }
 
 /* An element's counter (its own stateful expression: sets made with a counter). */
@@ -231,33 +230,32 @@ static const struct get elems = { NFT_KIND_ELEMS, NFT_MSG_GETSETELEM, elem_cb,
 				  "listing set elements", "looking up a set element" };
 
 int nft_list_elems(struct nft_conn *c, int family, const char *table, const char *set,
-		   nft_elem_cb cb, void *data, char *errbuf, size_t n)
+		   nft_elem_cb cb, void *data, struct err *err)
 {
 	struct walk w = { .elem_cb = cb, .data = data, .table = table };
 
-	return ask(c, &elems, NLM_F_DUMP, family, table, set, &w, errbuf, n);
+	return ask(c, &elems, NLM_F_DUMP, family, table, set, &w, err);
 }
 
 int nft_list_elem_counters(struct nft_conn *c, int family, const char *table,
-			   const char *set, nft_elem_counter_cb cb, void *data, char *errbuf,
-			   size_t n)
+			   const char *set, nft_elem_counter_cb cb, void *data, struct err *err)
 {
 	struct walk w = { .counter_cb = cb, .data = data, .table = table };
 
-	return ask(c, &elems, NLM_F_DUMP, family, table, set, &w, errbuf, n);
+	return ask(c, &elems, NLM_F_DUMP, family, table, set, &w, err);
 }
 
 int nft_get_elem(struct nft_conn *c, int family, const char *table, const char *set,
 		 const void *key, size_t key_len, char *comment, size_t comment_n,
-		 char *errbuf, size_t n)
+		 struct err *err)
 {
 	return nft_get_elem_data(c, family, table, set, key, key_len, comment, comment_n, NULL,
-				 NULL, errbuf, n);
+				 NULL, err);
 }
 
 int nft_get_elem_data(struct nft_conn *c, int family, const char *table, const char *set,
 		      const void *key, size_t key_len, char *comment, size_t comment_n,
-		      void *data, size_t *data_len, char *errbuf, size_t n)
+		      void *data, size_t *data_len, struct err *err)
 {
 	struct nftnl_set *s = nft_obj_new(NFT_KIND_ELEMS, table, set);
 	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
@@ -276,7 +274,7 @@ int nft_get_elem_data(struct nft_conn *c, int family, const char *table, const c
 		comment[0] = '\0';
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, (uint32_t)key_len);
 	nftnl_set_elem_add(s, e);
-	r = query(c, &elems, NLM_F_ACK, family, s, &w, errbuf, n);
+	r = query(c, &elems, NLM_F_ACK, family, s, &w, err);
 	if (data_len)
 		*data_len = w.data_len;
 	return r < 0 ? r : w.found;
@@ -332,17 +330,17 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 static const struct get rules = { NFT_KIND_RULE, NFT_MSG_GETRULE, rule_cb, "listing rules", NULL };
 
 int nft_list_rules(struct nft_conn *c, int family, const char *table, const char *chain,
-		   nft_rule_cb cb, void *data, char *errbuf, size_t n)
+		   nft_rule_cb cb, void *data, struct err *err)
 {
 	struct walk w = { .rule_cb = cb, .data = data, .table = table };
 
-	return ask(c, &rules, NLM_F_DUMP, family, table, chain, &w, errbuf, n);
+	return ask(c, &rules, NLM_F_DUMP, family, table, chain, &w, err);
 }
 
 int nft_list_rules_info(struct nft_conn *c, int family, const char *table, const char *chain,
-			nft_rule_info_cb cb, void *data, char *errbuf, size_t n)
+			nft_rule_info_cb cb, void *data, struct err *err)
 {
 	struct walk w = { .info_cb = cb, .data = data, .table = table };
 
-	return ask(c, &rules, NLM_F_DUMP, family, table, chain, &w, errbuf, n);
+	return ask(c, &rules, NLM_F_DUMP, family, table, chain, &w, err);
 }

@@ -203,16 +203,16 @@ static int member_key_cmp(const void *a, const void *b)
 
 /* members-<net> and members6-<net>, sorted by address. */
 static int read_members(struct nft_conn *c, const char *net, struct members *mem,
-			char *errbuf, size_t n)
+			struct err *err)
 {
 	char m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX];
 	int r;
 
 	nft_net_obj(m4, sizeof(m4), NFT_MEMBERS4_PFX, net, "");
 	nft_net_obj(m6, sizeof(m6), NFT_MEMBERS6_PFX, net, "");
-	r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, mem, errbuf, n);
+	r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, mem, err);
 	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, mem, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, mem, err);
 	if (r >= 0 && mem->n)
 		qsort(mem->m, mem->n, sizeof(*mem->m), member_key_cmp);
 	mem->read = r >= 0;
@@ -279,7 +279,7 @@ static int grp_elem_cb(const void *key, size_t key_len, const char *comment,
 }
 
 static int groups_match(struct nft_conn *c, const struct policy *p, const char *net,
-			const struct members *mem, char *errbuf, size_t n)
+			const struct members *mem, struct err *err)
 {
 	char set[NFT_OBJ_NAME_MAX];
 	size_t g, i, want;
@@ -293,7 +293,7 @@ static int groups_match(struct nft_conn *c, const struct policy *p, const char *
 				if ((mem->m[i].key_len == 16) == v6 && in_group(p, g, &mem->m[i]))
 					want++;
 			policy_set_name(set, sizeof(set), net, p->groups[g].name, v6);
-			r = nft_list_elems(c, FAM, NFT_TABLE, set, grp_elem_cb, &gc, errbuf, n);
+			r = nft_list_elems(c, FAM, NFT_TABLE, set, grp_elem_cb, &gc, err);
 			if (r < 0)
 				return r;
 			if (gc.mismatch || gc.n != want)
@@ -310,16 +310,16 @@ static int groups_match(struct nft_conn *c, const struct policy *p, const char *
  */
 /* Do @chain's rules (@host: net-<net>-hostpol's) match @p? 1 yes, 0 no, or -errno. */
 static int rules_match(struct nft_conn *c, const struct policy *p, const char *chain, bool host,
-		       char *errbuf, size_t n)
+		       struct err *err)
 {
 	struct rules_cmp rc = { .p = p, .host = host };
 	char want[POLICY_TEXT_MAX + 16];
 	int verdict, r;
 
-	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, err);
 	if (r <= 0)
 		return r;
-	r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, &rc, errbuf, n);
+	r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, &rc, err);
 	if (r < 0)
 		return r;
 	/* Every expected rule seen, none left over. */
@@ -328,7 +328,7 @@ static int rules_match(struct nft_conn *c, const struct policy *p, const char *c
 }
 
 static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, bool members,
-			struct members *mem, char *errbuf, size_t n)
+			struct members *mem, struct err *err)
 {
 	char hostpol[NFT_OBJ_NAME_MAX];
 	size_t g;
@@ -336,29 +336,29 @@ static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, b
 
 	if (nft_net_obj(hostpol, sizeof(hostpol), NFT_NET_PFX, s->net, NFT_HOSTPOL_SFX) < 0)
 		return -EINVAL;
-	r = nft_list_chains(c, FAM, NFT_TABLE, chain_cb, s, errbuf, n);
+	r = nft_list_chains(c, FAM, NFT_TABLE, chain_cb, s, err);
 	if (r >= 0)
-		r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, s, errbuf, n);
+		r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, s, err);
 	/* v2 apply: address sets read whatever else differs, so the sets that hold
 	 * their ranges already are kept (they are large: see policy_build_v2()). */
 	if (r >= 0 && members && s->p->version >= 2)
-		r = policy_v2_addr_state(c, s->p, s->net, s->addr_ok, errbuf, n);
+		r = policy_v2_addr_state(c, s->p, s->net, s->addr_ok, err);
 	if (r < 0)
 		return r;
 	if (!s->mark_found || s->n)
 		return 0;
 	if (s->p->version >= 2) {
-		r = policy_v2_rules_hold(c, s->p, s->net, errbuf, n);
+		r = policy_v2_rules_hold(c, s->p, s->net, err);
 		for (g = 0; r == 1 && members && g < s->p->n_groups * 2; g++)
 			if (s->p->groups[g / 2].n_cidrs && !s->addr_ok[g])
 				r = 0;
 	} else {
-		r = rules_match(c, s->p, chain, false, errbuf, n);
+		r = rules_match(c, s->p, chain, false, err);
 		if (r == 1)
-			r = rules_match(c, s->p, hostpol, true, errbuf, n);
+			r = rules_match(c, s->p, hostpol, true, err);
 		/* A version 2 policy's egress or pubsrc rules left: not this policy. */
 		if (r == 1)
-			r = policy_v1_leftovers(c, s->net, errbuf, n) == 0;
+			r = policy_v1_leftovers(c, s->net, err) == 0;
 	}
 	if (r <= 0)
 		return r;
@@ -367,12 +367,12 @@ static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, b
 			return 0;
 	if (!members)
 		return 1;
-	r = read_members(c, s->net, mem, errbuf, n);
-	return r < 0 ? r : groups_match(c, s->p, s->net, mem, errbuf, n);
+	r = read_members(c, s->net, mem, err);
+	return r < 0 ? r : groups_match(c, s->p, s->net, mem, err);
 }
 
 int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, unsigned flags,
-		 char *errbuf, size_t n)
+		 struct err *err)
 {
 	struct kpol s = { .p = p, .net = net };
 	struct members mem = { 0 };
@@ -381,14 +381,12 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 	int r, leftovers = 0;
 
 	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0 ||
-	    policy_mark_name(s.mark, sizeof(s.mark), net, p->hash) < 0) {
-		snprintf(errbuf, n, "invalid network name");
-		return -EINVAL;
-	}
-	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+	    policy_mark_name(s.mark, sizeof(s.mark), net, p->hash) < 0)
+		return err_detail(err, -EINVAL, "invalid network name");
+	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, err);
 	if (r <= 0) {
 		if (r == 0)
-			snprintf(errbuf, n, "network %s has no firewall chains yet", net);
+			err_detail(err, -ENOENT, "network %s has no firewall chains yet", net);
 		return r < 0 ? r : -ENOENT;
 	}
 	s.names = calloc(MAX_STALE, sizeof(*s.names));
@@ -397,16 +395,16 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 	s.addr_ok = calloc(p->n_groups * 2 + 1, sizeof(*s.addr_ok));
 	r = s.names && s.have_set && s.have_addr && s.addr_ok ? 0 : -ENOMEM;
 	if (r == 0)
-		r = kernel_holds(c, &s, chain, flags & POLICY_APPLY_MEMBERS, &mem, errbuf, n);
+		r = kernel_holds(c, &s, chain, flags & POLICY_APPLY_MEMBERS, &mem, err);
 	if (r == 1 && !(flags & POLICY_APPLY_FORCE)) {
 		r = 0;
 		goto out;
 	}
 	/* Not quite it: the whole policy again, groups refilled from members-<net>. */
 	if (r >= 0 && !mem.read)
-		r = read_members(c, net, &mem, errbuf, n);
+		r = read_members(c, net, &mem, err);
 	if (r >= 0 && p->version < 2)
-		r = leftovers = policy_v1_leftovers(c, net, errbuf, n);
+		r = leftovers = policy_v1_leftovers(c, net, err);
 	if (r >= 0) {
 		nft_batch_begin(&b, c);
 		/* Version 1 after version 2: its egress and pubsrc rules go first, before
@@ -418,7 +416,7 @@ int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, un
 		else
 			policy_build(&b, p, net, s.names, s.n);
 		build_refill(&b, p, net, &mem);
-		r = nft_batch_send(c, &b, errbuf, n);
+		r = nft_batch_send(c, &b, err);
 		nft_batch_free(&b);
 	}
 	if (r >= 0)
@@ -430,6 +428,6 @@ out:
 	free(s.addr_ok);
 	free(mem.m);
 	if (r == -E2BIG)
-		snprintf(errbuf, n, "too many stale policy objects");
+		err_detail(err, r, "too many stale policy objects");
 	return r;
 }

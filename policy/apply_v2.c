@@ -73,7 +73,7 @@ static int v2_rule_cb(const struct nft_rule_info *ri, void *data)
 
 /* @chain's rules in the kernel against the plan's [first, first + n). */
 static int chain_match(struct nft_conn *c, const struct plan *pl, const char *chain,
-		       char *errbuf, size_t n)
+		       struct err *err)
 {
 	struct v2_cmp vc = { 0 };
 	size_t i;
@@ -84,9 +84,9 @@ static int chain_match(struct nft_conn *c, const struct plan *pl, const char *ch
 	vc.want = pl->r + i;
 	for (; i < pl->n && !strcmp(pl->r[i].chain, chain); i++)
 		vc.n++;
-	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, err);
 	if (r == 1)
-		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, v2_rule_cb, &vc, errbuf, n);
+		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, v2_rule_cb, &vc, err);
 	if (r >= 0)
 		r = !vc.mismatch && vc.at == vc.n;
 	return r;
@@ -139,7 +139,7 @@ static int addr_elem_cb(const void *key, size_t key_len, const char *comment,
 }
 
 int policy_v2_addr_state(struct nft_conn *c, const struct policy *p, const char *net,
-			   bool *ok, char *errbuf, size_t n)
+			   bool *ok, struct err *err)
 {
 	char set[NFT_OBJ_NAME_MAX];
 	size_t g, want_ends;
@@ -155,7 +155,7 @@ int policy_v2_addr_state(struct nft_conn *c, const struct policy *p, const char 
 			if (ac.n_iv < 0)
 				return -ENOMEM;
 			policy_addr_set_name(set, sizeof(set), net, ac.g->name, v6);
-			r = nft_list_elems(c, FAM, NFT_TABLE, set, addr_elem_cb, &ac, errbuf, n);
+			r = nft_list_elems(c, FAM, NFT_TABLE, set, addr_elem_cb, &ac, err);
 			for (i = 0, want_ends = 0; i < ac.n_iv; i++) {
 				struct ip_addr top = ip_addr_add(&ac.iv[i].hi, 1);
 
@@ -172,7 +172,7 @@ int policy_v2_addr_state(struct nft_conn *c, const struct policy *p, const char 
 }
 
 int policy_v2_rules_hold(struct nft_conn *c, const struct policy *p, const char *net,
-			 char *errbuf, size_t n)
+			 struct err *err)
 {
 	static const char *const suffixes[] = { NFT_POLICY_SFX, NFT_HOSTPOL_SFX,
 						NFT_EGRESS_SFX, NFT_PUBSRC_SFX };
@@ -188,7 +188,7 @@ int policy_v2_rules_hold(struct nft_conn *c, const struct policy *p, const char 
 		if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, suffixes[i]) < 0)
 			r = -EINVAL;
 		else
-			r = chain_match(c, &pl, chain, errbuf, n);
+			r = chain_match(c, &pl, chain, err);
 	}
 	free(pl.r);
 	return r;
@@ -202,7 +202,7 @@ static int count_cb(uint64_t handle, const char *comment, void *data)
 	return 0;
 }
 
-int policy_v1_leftovers(struct nft_conn *c, const char *net, char *errbuf, size_t n)
+int policy_v1_leftovers(struct nft_conn *c, const char *net, struct err *err)
 {
 	char chain[NFT_OBJ_NAME_MAX];
 	size_t i, rules;
@@ -212,9 +212,9 @@ int policy_v1_leftovers(struct nft_conn *c, const char *net, char *errbuf, size_
 		rules = 0;
 		if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, v2_only[i]) < 0)
 			return -EINVAL;
-		r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+		r = nft_chain_exists(c, FAM, NFT_TABLE, chain, err);
 		if (r == 1)
-			r = nft_list_rules(c, FAM, NFT_TABLE, chain, count_cb, &rules, errbuf, n);
+			r = nft_list_rules(c, FAM, NFT_TABLE, chain, count_cb, &rules, err);
 		if (r < 0)
 			return r;
 		mask |= rules ? 1 << i : 0;

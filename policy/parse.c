@@ -20,8 +20,7 @@ struct pctx {
 	size_t len;
 	int *rule_lines;	/* allow[k]'s line, found in one pass (NULL: look each up) */
 	size_t n_rule_lines;
-	char *errbuf;
-	size_t n;
+	struct err *err;
 	struct policy *p;
 };
 
@@ -46,8 +45,7 @@ static int perr(struct pctx *x, const struct jpos_step *path, size_t depth, cons
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(x->errbuf, x->n, "line %d: %s: %s", line, depth ? where : "(top)", what);
-	return -EINVAL;
+	return err_detail(x->err, -EINVAL, "line %d: %s: %s", line, depth ? where : "(top)", what);
 }
 
 static bool group_name_ok(const char *s)
@@ -575,35 +573,31 @@ static uint64_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
-int policy_parse(const char *text, size_t len, struct policy *p, char *errbuf, size_t n)
+int policy_parse(const char *text, size_t len, struct policy *p, struct err *err)
 {
-	struct pctx x = { .text = text, .len = len, .errbuf = errbuf, .n = n, .p = p };
+	struct pctx x = { .text = text, .len = len, .err = err, .p = p };
 	json_error_t je;
 	json_t *root;
 	int r;
 
 	memset(p, 0, sizeof(*p));
-	if (len > POLICY_FILE_MAX) {
-		snprintf(errbuf, n, "line 1: (file): policy is %zu bytes, over the %d limit",
-			 len, POLICY_FILE_MAX);
-		return -EFBIG;
-	}
+	if (len > POLICY_FILE_MAX)
+		return err_detail(err, -EFBIG,
+				  "line 1: (file): policy is %zu bytes, over the %d limit", len,
+				  POLICY_FILE_MAX);
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		snprintf(errbuf, n, "line %d: %s", je.line, je.text);
-		return -EINVAL;
-	}
+	if (!root)
+		return err_detail(err, -EINVAL, "line %d: %s", je.line, je.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		snprintf(errbuf, n, "line 1: (top): a policy is a JSON object");
-		return -EINVAL;
+		return err_detail(err, -EINVAL, "line 1: (top): a policy is a JSON object");
 	}
 	r = parse_top(&x, root);
 	free(x.rule_lines);
 	json_decref(root);
 	if (r < 0) {
 		if (r == -ENOMEM)
-			snprintf(errbuf, n, "out of memory reading the policy");
+			err_detail(err, r, "out of memory reading the policy");
 		policy_free(p);
 		return r;
 	}
@@ -611,7 +605,7 @@ int policy_parse(const char *text, size_t len, struct policy *p, char *errbuf, s
 	return 0;
 }
 
-int policy_load(const char *path, struct policy *p, char *errbuf, size_t n)
+int policy_load(const char *path, struct policy *p, struct err *err)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
@@ -619,16 +613,12 @@ int policy_load(const char *path, struct policy *p, char *errbuf, size_t n)
 
 	memset(p, 0, sizeof(*p));
 	r = file_read_bounded(path, POLICY_FILE_MAX, &text, &len);
-	if (r == -EFBIG || r == -E2BIG || r == -EOVERFLOW) {
-		snprintf(errbuf, n, "line 1: (file): %s is over the %d byte limit", path,
-			 POLICY_FILE_MAX);
-		return -EFBIG;
-	}
-	if (r < 0) {
-		snprintf(errbuf, n, "reading %s: %s", path, strerror(-r));
-		return r;
-	}
-	return policy_parse(text, len, p, errbuf, n);
+	if (r == -EFBIG || r == -E2BIG || r == -EOVERFLOW)
+		return err_detail(err, -EFBIG, "line 1: (file): %s is over the %d byte limit",
+				  path, POLICY_FILE_MAX);
+	if (r < 0)
+		return err_detail(err, r, "reading %s: %s", path, strerror(-r));
+	return policy_parse(text, len, p, err);
 }
 
 void policy_free(struct policy *p)

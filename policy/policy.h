@@ -14,6 +14,7 @@
 
 #include "nft/batch.h"
 #include "util/ip.h"
+#include "util/err.h"
 
 #define POLICY_FILE_MAX (1024 * 1024)
 #define POLICY_GROUP_MAX 32		/* [a-z0-9_], so "grp-<net>-<group>" parses back */
@@ -70,11 +71,11 @@ struct policy {
 
 /**
  * policy_parse() - parse and validate @text into @p.
- * Return: 0, or -EINVAL with "line N: <key>: <what is wrong>" in @errbuf (@p freed).
+ * Return: 0, or -EINVAL with "line N: <key>: <what is wrong>" in @err (@p freed).
  */
-int policy_parse(const char *text, size_t len, struct policy *p, char *errbuf, size_t n);
+int policy_parse(const char *text, size_t len, struct policy *p, struct err *err);
 /** policy_load() - read @path (at most POLICY_FILE_MAX bytes) and parse it. */
-int policy_load(const char *path, struct policy *p, char *errbuf, size_t n);
+int policy_load(const char *path, struct policy *p, struct err *err);
 void policy_free(struct policy *p);
 
 /** policy_rule_is_host() - does rule @i open something of the host (net-<net>-hostpol)? */
@@ -176,8 +177,8 @@ struct nft_conn;
  * mark, its rules in order (comments and verdicts), every group set and no stale one,
  * and with POLICY_APPLY_MEMBERS each group's members; anything else is repaired.
  * Return: 1 applied, 0 already there, -ENOENT when the network has no chains yet,
- * other -errno with the failing object in @errbuf.
+ * other -errno with the failing object in @err.
  */
 int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, unsigned flags,
-		 char *errbuf, size_t n);
+		 struct err *err);
 #endif

@@ -28,13 +28,11 @@ static int count_rule(uint64_t handle, const char *comment, void *data)
 
 static int chain_rules(struct nft_conn *c, const char *chain)
 {
-	char ebuf[256];
 	int n = 0;
 
-	if (nft_chain_exists(c, NFPROTO_INET, NFT_TABLE, chain, ebuf, sizeof(ebuf)) != 1)
+	if (nft_chain_exists(c, NFPROTO_INET, NFT_TABLE, chain, NULL) != 1)
 		return -1;
-	if (nft_list_rules(c, NFPROTO_INET, NFT_TABLE, chain, count_rule, &n, ebuf,
-			   sizeof(ebuf)) < 0)
+	if (nft_list_rules(c, NFPROTO_INET, NFT_TABLE, chain, count_rule, &n, NULL) < 0)
 		return -1;
 	return n;
 }
@@ -42,11 +40,11 @@ static int chain_rules(struct nft_conn *c, const char *chain)
 static bool elem_there(struct nft_conn *c, const char *prefix, const char *prefix6,
 		       const char *net, const struct ip_addr *a)
 {
-	char set[NFT_OBJ_NAME_MAX], ebuf[256];
+	char set[NFT_OBJ_NAME_MAX];
 
 	nft_net_obj(set, sizeof(set), a->family == AF_INET ? prefix : prefix6, net, "");
 	return nft_get_elem(c, NFPROTO_INET, NFT_TABLE, set, a->b, ip_addr_size(a), NULL, 0,
-			    ebuf, sizeof(ebuf)) == 1;
+			    NULL) == 1;
 }
 
 /* spoofchk: the port, MAC and addresses of an attachment. false when it has none. */
@@ -80,11 +78,11 @@ static int spoof_check(struct nft_conn *c, const struct nft_gc_net *nn,
 		       const struct nft_gc_att *a)
 {
 	struct spoof_att s;
-	char what[128], ebuf[256];
+	char what[128];
 
 	if (!spoof_att(nn, a, &s))
 		return 1;
-	return nft_spoofchk_check(c, &s.p, what, sizeof(what), ebuf, sizeof(ebuf));
+	return nft_spoofchk_check(c, &s.p, what, sizeof(what), NULL);
 }
 
 /*
@@ -93,7 +91,6 @@ static int spoof_check(struct nft_conn *c, const struct nft_gc_net *nn,
  */
 static enum nft_gc_state guards_check(struct nft_conn *c, const struct nft_gc_net *nn)
 {
-	char ebuf[256];
 	int rules;
 
 	if (nn->portmap && chain_rules(c, NFT_PREROUTING_CHAIN) > 0) {
@@ -107,7 +104,7 @@ static enum nft_gc_state guards_check(struct nft_conn *c, const struct nft_gc_ne
 		rules = chain_rules(c, NFT_INBOUND_CHAIN);
 		if (rules == 0)
 			return NFT_GC_FLUSHED;
-		if (rules < 0 || nft_inbound_check(c, nn->net, ebuf, sizeof(ebuf)) != 1)
+		if (rules < 0 || nft_inbound_check(c, nn->net, NULL) != 1)
 			return NFT_GC_MISSING;
 	}
 	return NFT_GC_OK;
@@ -154,48 +151,45 @@ enum nft_gc_state nft_gc_check(struct nft_conn *c, const struct nft_gc_net *nn,
 }
 
 int nft_gc_rebuild(struct nft_conn *c, const struct nft_gc_net *nn, const struct nft_gc_att *a,
-		   char *why, size_t wn)
+		   struct err *err)
 {
-	char ebuf[1024];
+	struct spoof_att s;
 	size_t i;
-	int r = 0;
+	int r;
 
-	for (i = 0; r == 0 && nn->masq && i < a->n_ips; i++) {
+	for (i = 0; nn->masq && i < a->n_ips; i++) {
 		struct ip_prefix sub = ip_prefix_network(&a->ips[i]);
 
-		r = nft_masq_attach(c, nn->net, &sub, &a->ips[i].addr, a->id, ebuf, sizeof(ebuf));
+		r = nft_masq_attach(c, nn->net, &sub, &a->ips[i].addr, a->id, err);
 		if (r < 0)
-			snprintf(why, wn, "ipMasq: %s", ebuf);
+			return err_prefix(err, r, "ipMasq");
 	}
-	if (r == 0 && nn->masq && a->n_ips) {
-		r = nft_inbound_apply(c, nn->net, nn->bridge, nn->routed, ebuf, sizeof(ebuf));
+	if (nn->masq && a->n_ips) {
+		r = nft_inbound_apply(c, nn->net, nn->bridge, nn->routed, err);
 		if (r < 0)
-			snprintf(why, wn, "published-only: %s", ebuf);
+			return err_prefix(err, r, "published-only");
 	}
-	if (r == 0 && nn->macspoof && a->port_mac &&
-	    nft_macspoof_check(c, a->port, a->mac, ebuf, sizeof(ebuf)) == 0) {
-		r = nft_macspoof_attach(c, a->port, a->mac, a->id, ebuf, sizeof(ebuf));
+	if (nn->macspoof && a->port_mac && nft_macspoof_check(c, a->port, a->mac, NULL) == 0) {
+		r = nft_macspoof_attach(c, a->port, a->mac, a->id, err);
 		if (r < 0)
-			snprintf(why, wn, "macspoofchk: %s", ebuf);
+			return err_prefix(err, r, "macspoofchk");
 	}
-	if (r == 0 && nn->spoof && spoof_check(c, nn, a) == 0) {
-		struct spoof_att s;
-
+	if (nn->spoof && spoof_check(c, nn, a) == 0) {
 		spoof_att(nn, a, &s);
-		r = nft_spoofchk_attach(c, &s.p, a->id, ebuf, sizeof(ebuf));
+		r = nft_spoofchk_attach(c, &s.p, a->id, err);
 		if (r < 0)
-			snprintf(why, wn, "spoofchk: %s", ebuf);
+			return err_prefix(err, r, "spoofchk");
 	}
-	return r;
+	return 0;
 }
 
-int nft_gc_drop_table(struct nft_conn *c, char *errbuf, size_t n)
+int nft_gc_drop_table(struct nft_conn *c, struct err *err)
 {
 	struct nft_batch b;
 
 	nft_batch_begin(&b, c);
 	nft_batch_table(&b, false, NFPROTO_INET, NFT_TABLE);
-	return nft_batch_commit(&b, errbuf, n);
+	return nft_batch_commit(&b, err);
 }
 
 struct elem_walk {
@@ -286,12 +280,11 @@ int nft_gc_elems(struct nft_conn *c, const char *net, const char *bridge,
 		 int (*cb)(const char *item, void *data), void *data)
 {
 	struct nft_names sets = { 0 };
-	char ebuf[512];
 	size_t i;
 	int r;
 
 	/* A set that cannot be read (gone meanwhile) is skipped, not the rest. */
-	r = nft_list_sets(c, NFPROTO_INET, NFT_TABLE, set_name, &sets, ebuf, sizeof(ebuf));
+	r = nft_list_sets(c, NFPROTO_INET, NFT_TABLE, set_name, &sets, NULL);
 	if (r >= 0)
 		for (i = 0; i < sets.n; i++) {
 			struct elem_walk w = { net, bridge, sets.names[i],
@@ -299,7 +292,7 @@ int nft_gc_elems(struct nft_conn *c, const char *net, const char *bridge,
 
 			if (w.own != NFT_OWNER_NONE)
 				nft_list_elems(c, NFPROTO_INET, NFT_TABLE, sets.names[i],
-					       walk_elem, &w, ebuf, sizeof(ebuf));
+					       walk_elem, &w, NULL);
 		}
 	free(sets.names);
 	return r < 0 ? r : 0;

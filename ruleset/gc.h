@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "util/ip.h"
+#include "util/err.h"
 
 struct nft_conn;
 
@@ -52,14 +53,14 @@ enum nft_gc_state nft_gc_check(struct nft_conn *c, const struct nft_gc_net *nn,
 
 /**
  * nft_gc_rebuild() - re-add attachment @a's elements that the bridge owns (ipMasq and
- * the published-only rule, macspoofchk, spoofchk). 0, or -errno with what failed in
- * @why.
+ * the published-only rule, macspoofchk, spoofchk). 0, or -errno with what failed
+ * in @err.
  */
 int nft_gc_rebuild(struct nft_conn *c, const struct nft_gc_net *nn, const struct nft_gc_att *a,
-		   char *why, size_t wn);
+		   struct err *err);
 
 /** nft_gc_drop_table() - delete table inet netctl whole (to rebuild it). 0 or -errno. */
-int nft_gc_drop_table(struct nft_conn *c, char *errbuf, size_t n);
+int nft_gc_drop_table(struct nft_conn *c, struct err *err);
 
 /**
  * nft_gc_elems() - call @cb with a line for every element of table inet netctl that is

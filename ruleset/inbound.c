@@ -39,19 +39,17 @@ static int find_cb(uint64_t handle, const char *comment, void *data)
 }
 
 /* Every copy of @net's rule in the inbound chain, into @f (and its tag). */
-static int find_rules(struct nft_conn *c, const char *net, struct found *f, char *errbuf,
-		      size_t n)
+static int find_rules(struct nft_conn *c, const char *net, struct found *f, struct err *err)
 {
 	int r;
 
-	if (rule_tag(f->tag, sizeof(f->tag), net) < 0) {
-		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects", net);
-		return -EINVAL;
-	}
-	r = nft_conn_ensure(c, errbuf, n);
+	if (rule_tag(f->tag, sizeof(f->tag), net) < 0)
+		return err_detail(err, -EINVAL, "network name \"%s\" cannot name nftables objects",
+				  net);
+	r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
-	return nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, f, errbuf, n);
+	return nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, find_cb, f, err);
 }
 
 static void build_rule(struct nft_batch *b, const char *bridge, const char *tag)
@@ -73,7 +71,7 @@ static void build_rule(struct nft_batch *b, const char *bridge, const char *tag)
 }
 
 int nft_inbound_apply(struct nft_conn *c, const char *net, const char *bridge, bool routed,
-		      char *errbuf, size_t n)
+		      struct err *err)
 {
 	struct found f = { 0 };
 	struct nft_batch b;
@@ -81,7 +79,7 @@ int nft_inbound_apply(struct nft_conn *c, const char *net, const char *bridge, b
 	int r;
 
 	/* One small dump (a rule per masquerading network), then nothing or one batch. */
-	r = find_rules(c, net, &f, errbuf, n);
+	r = find_rules(c, net, &f, err);
 	if (r < 0 || (routed ? f.n == 0 : f.n > 0))
 		goto out;
 	nft_batch_begin(&b, c);
@@ -90,22 +88,22 @@ int nft_inbound_apply(struct nft_conn *c, const char *net, const char *bridge, b
 			nft_batch_del_rule(&b, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, f.handles[i]);
 	else
 		build_rule(&b, bridge, f.tag);
-	r = nft_batch_send(c, &b, errbuf, n);
+	r = nft_batch_send(c, &b, err);
 	nft_batch_free(&b);
 out:
 	return r < 0 ? r : 0;
 }
 
-int nft_inbound_check(struct nft_conn *c, const char *net, char *errbuf, size_t n)
+int nft_inbound_check(struct nft_conn *c, const char *net, struct err *err)
 {
 	struct found f = { 0 };
 	int r;
 
-	r = find_rules(c, net, &f, errbuf, n);
+	r = find_rules(c, net, &f, err);
 	if (r < 0)
 		return r;
 	if (!f.n)
-		snprintf(errbuf, n, "chain inet netctl %s has no rule \"%s\"", NFT_INBOUND_CHAIN,
-			 f.tag);
+		err_detail(err, 0, "chain inet netctl %s has no rule \"%s\"", NFT_INBOUND_CHAIN,
+			   f.tag);
 	return f.n > 0;
 }

@@ -22,21 +22,22 @@
 #include <stddef.h>
 
 #include "ruleset/names.h"
+#include "util/err.h"
 
 struct nft_conn;
 
 /**
  * nft_inbound_apply() - network @net on bridge @bridge: its drop rule present (@routed
  * false; made unless there, the chain too) or absent (@routed true; removed if there).
- * Return 0, or -errno with the failing object and the kernel's words in @errbuf.
+ * Return 0, or -errno with the failing object and the kernel's words in @err.
  */
 int nft_inbound_apply(struct nft_conn *c, const char *net, const char *bridge, bool routed,
-		      char *errbuf, size_t n);
+		      struct err *err);
 
 /**
  * nft_inbound_check() - is network @net's drop rule there? 1 yes, 0 no (the reason in
- * @errbuf: a flushed table), -errno.
+ * @err: a flushed table), -errno.
  */
-int nft_inbound_check(struct nft_conn *c, const char *net, char *errbuf, size_t n);
+int nft_inbound_check(struct nft_conn *c, const char *net, struct err *err);
 
 #endif

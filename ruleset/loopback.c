@@ -50,17 +50,16 @@ static int count_cb(uint64_t handle, const char *comment, void *data)
 	return 0;
 }
 
-int nft_lo_check(struct nft_conn *c, char *errbuf, size_t n)
+int nft_lo_check(struct nft_conn *c, struct err *err)
 {
 	int rules = 0, r;
 
-	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_LO_CHAIN, count_cb, &rules, errbuf, n);
+	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_LO_CHAIN, count_cb, &rules, err);
 	if (r < 0)
 		return r;
-	if (rules < NFT_LO_RULES) {
-		snprintf(errbuf, n, "chain inet netctl %s has %d of its %d loopback rules",
-			 NFT_LO_CHAIN, rules, NFT_LO_RULES);
-		return -ENOENT;
-	}
+	if (rules < NFT_LO_RULES)
+		return err_detail(err, -ENOENT,
+				  "chain inet netctl %s has %d of its %d loopback rules",
+				  NFT_LO_CHAIN, rules, NFT_LO_RULES);
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include "nft/conn.h"
 
 #include "ruleset/names.h"
+#include "util/err.h"
 #define NFT_LO_RULES 4
 
 /** nft_lo_build() - the chain (NLM_F_CREATE), flushed and refilled: idempotent. */
@@ -32,8 +33,8 @@ void nft_lo_build(struct nft_batch *b);
 
 /**
  * nft_lo_check() - does chain loopback-only hold its rules? 0, or -ENOENT with what is
- * missing in @errbuf (a flushed table), or -errno.
+ * missing in @err (a flushed table), or -errno.
  */
-int nft_lo_check(struct nft_conn *c, char *errbuf, size_t n);
+int nft_lo_check(struct nft_conn *c, struct err *err);
 
 #endif

@@ -42,18 +42,18 @@ static void build_base(struct nft_batch *b)
 	nft_batch_rule(b, FAM, NFT_TABLE, &rb);
 }
 
-static int ensure_base(struct nft_conn *c, char *errbuf, size_t n)
+static int ensure_base(struct nft_conn *c, struct err *err)
 {
 	struct nft_batch b;
 	int r, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		r = nft_chain_exists(c, FAM, NFT_TABLE, CHAIN, errbuf, n);
+		r = nft_chain_exists(c, FAM, NFT_TABLE, CHAIN, err);
 		if (r != 0)
 			return r < 0 ? r : 0;
 		nft_batch_begin(&b, c);
 		build_base(&b);
-		r = nft_batch_commit(&b, errbuf, n);
+		r = nft_batch_commit(&b, err);
 		if (r != -EEXIST)
 			return r;
 	}
@@ -62,14 +62,12 @@ static int ensure_base(struct nft_conn *c, char *errbuf, size_t n)
 
 /* The keys: the port's name padded to IFNAMSIZ, then that and the MAC padded to 8. */
 static int make_keys(const char *port, const uint8_t mac[6], char name[IFNAMSIZ],
-		     char pair[IFNAMSIZ + 8], char *errbuf, size_t n)
+		     char pair[IFNAMSIZ + 8], struct err *err)
 {
 	size_t len = strlen(port);
 
-	if (len >= IFNAMSIZ) {
-		snprintf(errbuf, n, "macspoofchk: interface name %s too long", port);
-		return -EINVAL;
-	}
+	if (len >= IFNAMSIZ)
+		return err_detail(err, -EINVAL, "macspoofchk: interface name %s too long", port);
 	memset(name, 0, IFNAMSIZ);
 	memcpy(name, port, len);
 	memset(pair, 0, IFNAMSIZ + 8);
@@ -78,27 +76,26 @@ static int make_keys(const char *port, const uint8_t mac[6], char name[IFNAMSIZ]
 	return 0;
 }
 
-int nft_macspoof_check(struct nft_conn *c, const char *port, const uint8_t mac[6], char *errbuf,
-		       size_t n)
+int nft_macspoof_check(struct nft_conn *c, const char *port, const uint8_t mac[6], struct err *err)
 {
 	char name[IFNAMSIZ], pair[IFNAMSIZ + 8], comment[256];
 	int r;
 
-	r = make_keys(port, mac, name, pair, errbuf, n);
+	r = make_keys(port, mac, name, pair, err);
 	if (r == 0)
-		r = nft_conn_ensure(c, errbuf, n);
+		r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
 	r = nft_get_elem(c, FAM, NFT_TABLE, SET_PORTS, name, IFNAMSIZ, comment,
-			 sizeof(comment), errbuf, n);
+			 sizeof(comment), err);
 	if (r > 0)
 		r = nft_get_elem(c, FAM, NFT_TABLE, SET_OK, pair, sizeof(pair), comment,
-				 sizeof(comment), errbuf, n);
+				 sizeof(comment), err);
 	return r;
 }
 
 int nft_macspoof_attach(struct nft_conn *c, const char *port, const uint8_t mac[6],
-			const char *container_id, char *errbuf, size_t n)
+			const char *container_id, struct err *err)
 {
 	char name[IFNAMSIZ], pair[IFNAMSIZ + 8];
 	struct nft_elem e = { .key = name, .key_len = IFNAMSIZ, .verdict = NFT_CONTINUE,
@@ -106,38 +103,38 @@ int nft_macspoof_attach(struct nft_conn *c, const char *port, const uint8_t mac[
 	struct nft_batch b;
 	int r;
 
-	r = make_keys(port, mac, name, pair, errbuf, n);
+	r = make_keys(port, mac, name, pair, err);
 	if (r == 0)
-		r = nft_conn_ensure(c, errbuf, n);
+		r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
-	r = ensure_base(c, errbuf, n);
+	r = ensure_base(c, err);
 	if (r == 0) {
 		nft_batch_begin(&b, c);
 		nft_batch_elems(&b, true, 0, FAM, NFT_TABLE, SET_PORTS, &e, 1);
 		e.key = pair;
 		e.key_len = sizeof(pair);
 		nft_batch_elems(&b, true, 0, FAM, NFT_TABLE, SET_OK, &e, 1);
-		r = nft_batch_commit(&b, errbuf, n);
+		r = nft_batch_commit(&b, err);
 	}
 	return r;
 }
 
 static const char *const owned_sets[] = { SET_PORTS, SET_OK };
 
-int nft_macspoof_detach(struct nft_conn *c, const char *container_id, char *errbuf, size_t n)
+int nft_macspoof_detach(struct nft_conn *c, const char *container_id, struct err *err)
 {
 	struct nft_owner o = { .id = container_id };
-	int r = nft_owned_remove(c, FAM, owned_sets, 2, &o, NULL, errbuf, n);
+	int r = nft_owned_remove(c, FAM, owned_sets, 2, &o, NULL, err);
 
 	return r < 0 ? r : 0;
 }
 
 int nft_macspoof_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
-		    char *errbuf, size_t n)
+		    struct err *err)
 {
 	struct nft_owner o = { .keep = keep, .data = data };
-	int r = nft_owned_remove(c, FAM, owned_sets, 2, &o, NULL, errbuf, n);
+	int r = nft_owned_remove(c, FAM, owned_sets, 2, &o, NULL, err);
 
 	return r < 0 ? r : 0;
 }

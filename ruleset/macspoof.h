@@ -19,27 +19,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "util/err.h"
 
 struct nft_conn;
 
 /**
  * nft_macspoof_attach() - only @mac may leave container @container_id through host
  * veth @port. Return 0, or -errno with the failing object and the kernel's words in
- * @errbuf.
+ * @err.
  */
 int nft_macspoof_attach(struct nft_conn *c, const char *port, const uint8_t mac[6],
-			const char *container_id, char *errbuf, size_t n);
+			const char *container_id, struct err *err);
 /**
  * nft_macspoof_check() - 1 when @port is checked and @mac is the one it may send
  * from, 0 when not, -errno when the kernel cannot be asked.
  */
-int nft_macspoof_check(struct nft_conn *c, const char *port, const uint8_t mac[6], char *errbuf,
-		       size_t n);
+int nft_macspoof_check(struct nft_conn *c, const char *port, const uint8_t mac[6], struct err *err);
 /** nft_macspoof_detach() - drop @container_id's elements; none there is success. */
-int nft_macspoof_detach(struct nft_conn *c, const char *container_id, char *errbuf, size_t n);
+int nft_macspoof_detach(struct nft_conn *c, const char *container_id, struct err *err);
 /**
  * nft_macspoof_gc() - drop every element whose container ID @keep does not want kept.
  */
 int nft_macspoof_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
-		    char *errbuf, size_t n);
+		    struct err *err);
 #endif

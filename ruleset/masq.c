@@ -120,8 +120,7 @@ static int tag_cb(uint64_t handle, const char *comment, void *data)
  * unmasqueraded without anyone noticing.
  */
 static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
-			const char *set, const struct ip_prefix *subnet, char *errbuf,
-			size_t n)
+			const char *set, const struct ip_prefix *subnet, struct err *err)
 {
 	char dst[NFT_OBJ_NAME_MAX], tag[NFT_OBJ_NAME_MAX];
 	struct tag_find f = { .tags = { dst, MASQ_TAG } }, j = { .tags = { tag } };
@@ -129,14 +128,14 @@ static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
 	struct nft_batch b;
 
 	subnet_tag(dst, sizeof(dst), subnet);
-	r = nft_list_rules(c, FAM, NFT_TABLE, chain, tag_cb, &f, errbuf, n);
+	r = nft_list_rules(c, FAM, NFT_TABLE, chain, tag_cb, &f, err);
 	if (r >= 0 && f.found[0] && f.found[1])
 		return 0;
 	if (r >= 0 && !f.rules)
-		r = exists = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+		r = exists = nft_chain_exists(c, FAM, NFT_TABLE, chain, err);
 	net_tag(tag, sizeof(tag), net);
 	if (r >= 0 && exists && !f.found[1])
-		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, tag_cb, &j, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, tag_cb, &j, err);
 	if (r < 0)
 		return r;
 	nft_batch_begin(&b, c);
@@ -148,61 +147,56 @@ static int masq_prepare(struct nft_conn *c, const char *net, const char *chain,
 		build_subnet_rule(&b, chain, subnet);
 	if (!exists || (!f.found[1] && !j.found[0]))
 		build_jump_rule(&b, net, chain, set, family);
-	r = nft_batch_send(c, &b, errbuf, n);
+	r = nft_batch_send(c, &b, err);
 	nft_batch_free(&b);
 	return r;
 }
 
 int nft_masq_attach(struct nft_conn *c, const char *net, const struct ip_prefix *subnet,
-		    const struct ip_addr *addr, const char *container_id, char *errbuf, size_t n)
+		    const struct ip_addr *addr, const char *container_id, struct err *err)
 {
 	bool v4 = addr->family == AF_INET;
 	char chain[NFT_OBJ_NAME_MAX], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	int r, tries;
 
 	if (nft_net_obj(chain, sizeof(chain), v4 ? NFT_NAT4_PFX : NFT_NAT6_PFX, net, "") < 0 ||
-	    subnet->addr.family != addr->family) {
-		snprintf(errbuf, n, "ipMasq: invalid network name or address family");
-		return -EINVAL;
-	}
+	    subnet->addr.family != addr->family)
+		return err_detail(err, -EINVAL, "ipMasq: invalid network name or address family");
 	nft_net_obj(s4, sizeof(s4), NFT_MASQ4_PFX, net, "");
 	nft_net_obj(s6, sizeof(s6), NFT_MASQ6_PFX, net, "");
-	r = nft_conn_ensure(c, errbuf, n);
+	r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
 	for (tries = 0; tries < 3; tries++) {
-		r = masq_prepare(c, net, chain, v4 ? s4 : s6, subnet, errbuf, n);
+		r = masq_prepare(c, net, chain, v4 ? s4 : s6, subnet, err);
 		if (r != -EEXIST)
 			break;
 	}
 	if (r >= 0)
-		r = nft_netctl_elems_add(c, s4, s6, addr, 1, container_id, errbuf, n);
+		r = nft_netctl_elems_add(c, s4, s6, addr, 1, container_id, err);
 	return r < 0 ? r : 0;
 }
 
 /* @net's two sets of masqueraded addresses named into @s4 and @s6 (NFT_OBJ_NAME_MAX
  * each), and the connection ready for them. */
-static int masq_sets(struct nft_conn *c, const char *net, char *s4, char *s6, char *errbuf,
-		     size_t n)
+static int masq_sets(struct nft_conn *c, const char *net, char *s4, char *s6, struct err *err)
 {
-	if (nft_net_obj(s4, NFT_OBJ_NAME_MAX, NFT_MASQ4_PFX, net, "") < 0) {
-		snprintf(errbuf, n, "ipMasq: invalid network name");
-		return -EINVAL;
-	}
+	if (nft_net_obj(s4, NFT_OBJ_NAME_MAX, NFT_MASQ4_PFX, net, "") < 0)
+		return err_detail(err, -EINVAL, "ipMasq: invalid network name");
 	nft_net_obj(s6, NFT_OBJ_NAME_MAX, NFT_MASQ6_PFX, net, "");
-	return nft_conn_ensure(c, errbuf, n);
+	return nft_conn_ensure(c, err);
 }
 
 int nft_masq_detach(struct nft_conn *c, const char *net, const struct ip_addr *addr,
-		    const char *container_id, char *errbuf, size_t n)
+		    const char *container_id, struct err *err)
 {
 	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	int r;
 
-	r = masq_sets(c, net, s4, s6, errbuf, n);
+	r = masq_sets(c, net, s4, s6, err);
 	if (r < 0)
 		return r;
-	return nft_netctl_elems_del(c, s4, s6, addr, addr ? 1 : 0, container_id, errbuf, n);
+	return nft_netctl_elems_del(c, s4, s6, addr, addr ? 1 : 0, container_id, err);
 }
 
 struct gc_walk {
@@ -228,25 +222,25 @@ static int gc_cb(const void *key, size_t key_len, const char *comment, const cha
 }
 
 int nft_masq_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id, void *data),
-		void *data, char *errbuf, size_t n)
+		void *data, struct err *err)
 {
 	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	struct gc_walk w = { .keep = keep, .data = data };
 	struct nft_batch b;
 	int r;
 
-	r = masq_sets(c, net, s4, s6, errbuf, n);
+	r = masq_sets(c, net, s4, s6, err);
 	if (r < 0)
 		return r;
 	nft_batch_begin(&b, c);
 	w.b = &b;
 	w.set = s4;
-	r = nft_list_elems(c, FAM, NFT_TABLE, s4, gc_cb, &w, errbuf, n);
+	r = nft_list_elems(c, FAM, NFT_TABLE, s4, gc_cb, &w, err);
 	w.set = s6;
 	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, s6, gc_cb, &w, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, s6, gc_cb, &w, err);
 	if (r >= 0)
-		r = nft_batch_send(c, &b, errbuf, n);
+		r = nft_batch_send(c, &b, err);
 	nft_batch_free(&b);
 	return r;
 }

@@ -12,28 +12,29 @@
 #include <stddef.h>
 
 #include "util/ip.h"
+#include "util/err.h"
 
 struct nft_conn;
 
 /**
  * nft_masq_attach() - masquerade @addr (of @subnet) of container @container_id on @net.
- * Return 0, or -errno with the failing object and the kernel's words in @errbuf.
+ * Return 0, or -errno with the failing object and the kernel's words in @err.
  */
 int nft_masq_attach(struct nft_conn *c, const char *net, const struct ip_prefix *subnet,
-		    const struct ip_addr *addr, const char *container_id, char *errbuf, size_t n);
+		    const struct ip_addr *addr, const char *container_id, struct err *err);
 
 /**
  * nft_masq_detach() - remove @container_id's element for @addr (NULL: every element
  * of that container on @net). Missing table, set or element is success.
  */
 int nft_masq_detach(struct nft_conn *c, const char *net, const struct ip_addr *addr,
-		    const char *container_id, char *errbuf, size_t n);
+		    const char *container_id, struct err *err);
 
 /**
  * nft_masq_gc() - remove every element of @net's masquerade sets whose container ID
  * (the comment up to a space) @keep does not want kept; for the bridge plugin's GC.
  */
 int nft_masq_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id, void *data),
-		void *data, char *errbuf, size_t n);
+		void *data, struct err *err);
 
 #endif

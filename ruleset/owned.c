@@ -36,23 +36,23 @@ static int walk_cb(const void *key, size_t key_len, const char *comment, const c
 }
 
 int nft_owned_remove(struct nft_conn *c, int family, const char *const *sets, size_t n_sets,
-		     const struct nft_owner *o, const char *text, char *errbuf, size_t n)
+		     const struct nft_owner *o, const char *text, struct err *err)
 {
 	struct nft_batch b;
 	struct walk w = { .o = o, .b = &b, .family = family, .text = text };
 	size_t i;
 	int r;
 
-	r = nft_conn_ensure(c, errbuf, n);
+	r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
 	nft_batch_begin(&b, c);
 	for (i = 0; r >= 0 && i < n_sets; i++) {
 		w.set = sets[i];
-		r = nft_list_elems(c, family, NFT_TABLE, sets[i], walk_cb, &w, errbuf, n);
+		r = nft_list_elems(c, family, NFT_TABLE, sets[i], walk_cb, &w, err);
 	}
 	if (r >= 0)
-		return nft_batch_commit(&b, errbuf, n);
+		return nft_batch_commit(&b, err);
 	nft_batch_free(&b);
 	return r;
 }

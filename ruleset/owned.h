@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "util/err.h"
 
 struct nft_conn;
 
@@ -23,6 +24,6 @@ struct nft_owner {
  * keys in messages ("port . key"); NULL: they are interface names. Return 0 or -errno.
  */
 int nft_owned_remove(struct nft_conn *c, int family, const char *const *sets, size_t n_sets,
-		     const struct nft_owner *o, const char *text, char *errbuf, size_t n);
+		     const struct nft_owner *o, const char *text, struct err *err);
 
 #endif

@@ -262,7 +262,7 @@ static bool has_tag(const struct tags *t, const char *tag)
 }
 
 int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *subnets,
-		   size_t n_subnets, char *errbuf, size_t n)
+		   size_t n_subnets, struct err *err)
 {
 	struct tags t = { { 0 } };
 	char tag[NFT_OBJ_NAME_MAX];
@@ -271,14 +271,14 @@ int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *
 	int r;
 
 	/* Absent, or emptied by a flush of the table: (re)made. Two small dumps. */
-	r = nft_pm_check_rules(c, errbuf, n);
+	r = nft_pm_check_rules(c, err);
 	if (r == -ENOENT) {
 		nft_batch_begin(&b, c);
 		nft_pm_build_base(&b);
-		r = nft_batch_commit(&b, errbuf, n);
+		r = nft_batch_commit(&b, err);
 	}
 	if (r >= 0)
-		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, tag_cb, &t, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, tag_cb, &t, err);
 	if (r >= 0) {
 		nft_batch_begin(&b, c);
 		if (!has_tag(&t, LOCALHOST_TAG))
@@ -291,7 +291,7 @@ int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *
 			if (nft_names_push(&t.list, tag) < 0)
 				break;	/* a second equal rule at worst */
 		}
-		r = nft_batch_commit(&b, errbuf, n);
+		r = nft_batch_commit(&b, err);
 	}
 	free(t.list.names);
 	return r;
@@ -365,14 +365,14 @@ static int overlap_cb(const void *key, size_t key_len, const char *comment,
 	return 0;
 }
 
-static int conflict(const struct nft_pm_map *m, const char *owner, char *errbuf, size_t n)
+static int conflict(const struct nft_pm_map *m, const char *owner, struct err *err)
 {
 	char s[128];
 
 	nft_pm_format(m, s, sizeof(s));
-	snprintf(errbuf, n, "host port %s/%u is already published by container %s (%s)",
-		 proto_str(m->proto), m->host_port, owner, s);
-	return -EADDRINUSE;
+	return err_detail(err, -EADDRINUSE,
+			  "host port %s/%u is already published by container %s (%s)",
+			  proto_str(m->proto), m->host_port, owner, s);
 }
 
 /*
@@ -380,7 +380,7 @@ static int conflict(const struct nft_pm_map *m, const char *owner, char *errbuf,
  * @owner, 0 when no one, and with *@ours set when this container holds the key itself.
  */
 static int find_owner(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
-		      bool *ours, char *owner, size_t owner_n, char *errbuf, size_t n)
+		      bool *ours, char *owner, size_t owner_n, struct err *err)
 {
 	struct nft_pm_map w = wildcard_of(m);
 	uint8_t key[NFT_PM_KEY_MAX];
@@ -389,7 +389,7 @@ static int find_owner(struct nft_conn *c, const struct nft_pm_map *m, const char
 
 	*ours = false;
 	r = nft_get_elem(c, FAM, NFT_TABLE, nft_pm_map_name(m), key, nft_pm_key(m, key),
-			 comment, sizeof(comment), errbuf, n);
+			 comment, sizeof(comment), err);
 	if (r > 0 && !strcmp(comment, id))
 		*ours = true;
 	else if (r > 0)
@@ -397,7 +397,7 @@ static int find_owner(struct nft_conn *c, const struct nft_pm_map *m, const char
 	if (r < 0 || !m->host_ip.family)
 		return r < 0 ? r : 0;
 	r = nft_get_elem(c, FAM, NFT_TABLE, nft_pm_map_name(&w), key, nft_pm_key(&w, key),
-			 comment, sizeof(comment), errbuf, n);
+			 comment, sizeof(comment), err);
 	if (r <= 0 || !strcmp(comment, id))
 		return r < 0 ? r : 0;
 found:
@@ -415,7 +415,7 @@ static struct nft_elem pm_elem(const uint8_t *key, size_t klen, const uint8_t *d
 #define PM_MAX 2048	/* portmap's 1024 entries, IPv4 and IPv6 each */
 
 int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
-	       const char *id, char *owner, size_t owner_n, char *errbuf, size_t n)
+	       const char *id, char *owner, size_t owner_n, struct err *err)
 {
 	static uint8_t keys[PM_MAX][NFT_PM_KEY_MAX], data[PM_MAX][NFT_PM_DATA_MAX],
 		pkeys[PM_MAX][NFT_PM_KEY_MAX];
@@ -430,11 +430,11 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 	if (n_maps > PM_MAX)
 		return -E2BIG;
 	for (i = 0; i < n_maps; i++) {
-		r = find_owner(c, &maps[i], id, &ours, owner, owner_n, errbuf, n);
+		r = find_owner(c, &maps[i], id, &ours, owner, owner_n, err);
 		if (r < 0)
 			return r;
 		if (r > 0)
-			return conflict(&maps[i], owner, errbuf, n);
+			return conflict(&maps[i], owner, err);
 		held[i] = ours;
 		if (!maps[i].host_ip.family)
 			wild[maps[i].cont.family == AF_INET6] = true;
@@ -445,11 +445,11 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 			continue;
 		ow.family = i ? AF_INET6 : AF_INET;
 		r = nft_list_elems(c, FAM, NFT_TABLE, i ? NFT_DNAT_IP_V6_MAP : NFT_DNAT_IP_V4_MAP,
-				   overlap_cb, &ow, errbuf, n);
+				   overlap_cb, &ow, err);
 		if (r < 0)
 			return r;
 		if (ow.hit)
-			return conflict(ow.hit, owner, errbuf, n);
+			return conflict(ow.hit, owner, err);
 	}
 	nft_batch_begin(&b, c);
 	for (i = 0; i < n_maps; i++) {
@@ -467,14 +467,14 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 		nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE,
 				m->cont.family == AF_INET ? NFT_PUB_V4_SET : NFT_PUB_V6_SET, &e, 1);
 	}
-	r = nft_batch_commit(&b, errbuf, n);
+	r = nft_batch_commit(&b, err);
 	if (r == -EEXIST) {
 		/* Lost a race for one of the ports (or our own element is there twice). */
 		for (i = 0; i < n_maps; i++)
-			if (find_owner(c, &maps[i], id, &ours, owner, owner_n, errbuf, n) > 0)
-				return conflict(&maps[i], owner, errbuf, n);
+			if (find_owner(c, &maps[i], id, &ours, owner, owner_n, err) > 0)
+				return conflict(&maps[i], owner, err);
 		comment_id(owner, owner_n, id);
-		return conflict(&maps[0], owner, errbuf, n);
+		return conflict(&maps[0], owner, err);
 	}
 	return r;
 }
@@ -513,7 +513,7 @@ static int del_cb(const void *key, size_t key_len, const char *comment, const ch
 	return 0;
 }
 
-static int walk_del(struct nft_conn *c, struct del_walk *w, char *errbuf, size_t n)
+static int walk_del(struct nft_conn *c, struct del_walk *w, struct err *err)
 {
 	struct nft_batch b;
 	size_t i;
@@ -523,31 +523,31 @@ static int walk_del(struct nft_conn *c, struct del_walk *w, char *errbuf, size_t
 	w->b = &b;
 	for (i = 0; i < sizeof(pm_sets) / sizeof(pm_sets[0]) && r >= 0; i++) {
 		w->set = pm_sets[i];
-		r = nft_list_elems(c, FAM, NFT_TABLE, pm_sets[i], del_cb, w, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, pm_sets[i], del_cb, w, err);
 	}
 	if (r < 0) {
 		nft_batch_free(&b);
 		return r;
 	}
-	return nft_batch_commit(&b, errbuf, n);
+	return nft_batch_commit(&b, err);
 }
 
 /* Delete @key from @set when @id owns it. */
 static int del_owned(struct nft_conn *c, struct nft_batch *b, const char *set,
-		     const uint8_t *key, size_t klen, const char *id, char *errbuf, size_t n)
+		     const uint8_t *key, size_t klen, const char *id, struct err *err)
 {
 	struct nft_elem e = pm_elem(key, klen, NULL, 0, "(mapping)", NULL);
 	char comment[256];
 	int r;
 
-	r = nft_get_elem(c, FAM, NFT_TABLE, set, key, klen, comment, sizeof(comment), errbuf, n);
+	r = nft_get_elem(c, FAM, NFT_TABLE, set, key, klen, comment, sizeof(comment), err);
 	if (r > 0 && !strcmp(comment, id))
 		nft_batch_elems(b, false, 0, FAM, NFT_TABLE, set, &e, 1);
 	return r < 0 ? r : 0;
 }
 
 int nft_pm_del(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
-	       const char *id, char *errbuf, size_t n)
+	       const char *id, struct err *err)
 {
 	static uint8_t keys[PM_MAX][NFT_PM_KEY_MAX], pkeys[PM_MAX][NFT_PM_KEY_MAX];
 	struct del_walk w = { .id = id };
@@ -556,50 +556,49 @@ int nft_pm_del(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
 	int r = 0;
 
 	if (!n_maps || n_maps > PM_MAX)
-		return walk_del(c, &w, errbuf, n);
+		return walk_del(c, &w, err);
 	nft_batch_begin(&b, c);
 	for (i = 0; i < n_maps && r >= 0; i++) {
 		const struct nft_pm_map *m = &maps[i];
 
 		r = del_owned(c, &b, nft_pm_map_name(m), keys[i], nft_pm_key(m, keys[i]), id,
-			      errbuf, n);
+			      err);
 		if (r >= 0)
 			r = del_owned(c, &b,
 				      m->cont.family == AF_INET ? NFT_PUB_V4_SET : NFT_PUB_V6_SET,
-				      pkeys[i], nft_pm_pub_key(m, pkeys[i]), id, errbuf, n);
+				      pkeys[i], nft_pm_pub_key(m, pkeys[i]), id, err);
 	}
 	if (r < 0) {
 		nft_batch_free(&b);
 		return r;
 	}
 	/* The same key twice in one batch (a duplicate pub element) would fail it. */
-	r = nft_batch_commit(&b, errbuf, n);
+	r = nft_batch_commit(&b, err);
 	if (r == -ENOENT)
-		r = walk_del(c, &w, errbuf, n);
+		r = walk_del(c, &w, err);
 	return r;
 }
 
-int nft_pm_check_rules(struct nft_conn *c, char *errbuf, size_t n)
+int nft_pm_check_rules(struct nft_conn *c, struct err *err)
 {
 	size_t pre = 0, out = 0;
 	int r;
 
-	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_PREROUTING_CHAIN, count_cb, &pre, errbuf, n);
+	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_PREROUTING_CHAIN, count_cb, &pre, err);
 	if (r >= 0)
-		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_OUTPUT_CHAIN, count_cb, &out, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_OUTPUT_CHAIN, count_cb, &out, err);
 	if (r < 0)
 		return r;
-	if (pre < PM_BASE_RULES || out < PM_BASE_RULES) {
-		snprintf(errbuf, n, "chain inet netctl %s has %zu of its %d DNAT rules",
-			 pre < PM_BASE_RULES ? NFT_PREROUTING_CHAIN : NFT_OUTPUT_CHAIN,
-			 pre < PM_BASE_RULES ? pre : out, PM_BASE_RULES);
-		return -ENOENT;
-	}
-	return nft_lo_check(c, errbuf, n);
+	if (pre < PM_BASE_RULES || out < PM_BASE_RULES)
+		return err_detail(err, -ENOENT,
+				  "chain inet netctl %s has %zu of its %d DNAT rules",
+				  pre < PM_BASE_RULES ? NFT_PREROUTING_CHAIN : NFT_OUTPUT_CHAIN,
+				  pre < PM_BASE_RULES ? pre : out, PM_BASE_RULES);
+	return nft_lo_check(c, err);
 }
 
 int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
-		 char *errbuf, size_t n)
+		 struct err *err)
 {
 	uint8_t key[NFT_PM_KEY_MAX], want[NFT_PM_DATA_MAX], got[NFT_PM_DATA_MAX];
 	size_t glen = sizeof(got), wlen = nft_pm_data(m, want);
@@ -608,32 +607,30 @@ int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
 
 	nft_pm_format(m, s, sizeof(s));
 	r = nft_get_elem_data(c, FAM, NFT_TABLE, nft_pm_map_name(m), key, nft_pm_key(m, key),
-			      comment, sizeof(comment), got, &glen, errbuf, n);
+			      comment, sizeof(comment), got, &glen, err);
 	if (r < 0)
 		return r;
-	if (r == 0) {
-		snprintf(errbuf, n, "%s is not in map inet netctl %s", s, nft_pm_map_name(m));
-		return -ENOENT;
-	}
+	if (r == 0)
+		return err_detail(err, -ENOENT, "%s is not in map inet netctl %s", s,
+				  nft_pm_map_name(m));
 	if (strcmp(comment, id)) {
 		comment_id(owner, sizeof(owner), comment);
-		snprintf(errbuf, n, "%s: the port in map inet netctl %s belongs to container %s",
-			 s, nft_pm_map_name(m), owner);
-		return -EXDEV;
+		return err_detail(err, -EXDEV,
+				  "%s: the port in map inet netctl %s belongs to container %s", s,
+				  nft_pm_map_name(m), owner);
 	}
-	if (glen != wlen || memcmp(got, want, wlen)) {
-		snprintf(errbuf, n, "%s: the element in map inet netctl %s points elsewhere", s,
-			 nft_pm_map_name(m));
-		return -EXDEV;
-	}
+	if (glen != wlen || memcmp(got, want, wlen))
+		return err_detail(err, -EXDEV,
+				  "%s: the element in map inet netctl %s points elsewhere", s,
+				  nft_pm_map_name(m));
 	return 0;
 }
 
 int nft_pm_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id, void *data),
-	      void *data, size_t *removed, char *errbuf, size_t n)
+	      void *data, size_t *removed, struct err *err)
 {
 	struct del_walk w = { .net = net, .keep = keep, .data = data };
-	int r = walk_del(c, &w, errbuf, n);
+	int r = walk_del(c, &w, err);
 
 	if (removed)
 		*removed = r < 0 ? 0 : w.removed;

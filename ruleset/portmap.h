@@ -33,6 +33,7 @@
 #include "nft/batch.h"
 #include "nft/conn.h"
 #include "util/ip.h"
+#include "util/err.h"
 
 #define NFT_PM_KEY_MAX 24
 #define NFT_PM_DATA_MAX 20
@@ -85,20 +86,20 @@ void nft_pm_build_hairpin(struct nft_batch *b, const char *net, const struct ip_
 /**
  * nft_pm_prepare() - make the base objects unless chain prerouting has its rules (so a
  * flushed table is repaired), the localhost rule and the hairpin rule of each of
- * @subnets of network @net unless there. Return 0 or -errno (@errbuf).
+ * @subnets of network @net unless there. Return 0 or -errno (@err).
  */
 int nft_pm_prepare(struct nft_conn *c, const char *net, const struct ip_prefix *subnets,
-		   size_t n_subnets, char *errbuf, size_t n);
+		   size_t n_subnets, struct err *err);
 
 /**
  * nft_pm_add() - publish @maps for container @id in one transaction. A key published
  * by another container (or, for hostIP-bound and wildcard mappings of one port, one
  * overlapping the other) is a conflict: nothing is changed, -EADDRINUSE, the owner's
- * container ID in @owner and the mapping in @errbuf. Keys this container already
+ * container ID in @owner and the mapping in @err. Keys this container already
  * holds are left as they are.
  */
 int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
-	       const char *id, char *owner, size_t owner_n, char *errbuf, size_t n);
+	       const char *id, char *owner, size_t owner_n, struct err *err);
 
 /**
  * nft_pm_del() - remove container @id's elements: those of @maps (looked up by key,
@@ -106,28 +107,28 @@ int nft_pm_add(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
  * @id (a walk of the maps). Missing objects are success.
  */
 int nft_pm_del(struct nft_conn *c, const struct nft_pm_map *maps, size_t n_maps,
-	       const char *id, char *errbuf, size_t n);
+	       const char *id, struct err *err);
 
 /**
  * nft_pm_check() - is @m published for @id and pointing to its container address and
  * port? 0 when it is; -ENOENT (absent) or -EXDEV (someone else's, or another target)
- * with the reason in @errbuf; -errno on failure.
+ * with the reason in @err; -errno on failure.
  */
 int nft_pm_check(struct nft_conn *c, const struct nft_pm_map *m, const char *id,
-		 char *errbuf, size_t n);
+		 struct err *err);
 
 /**
  * nft_pm_check_rules() - do prerouting and output hold their DNAT rules, and
  * loopback-only its drops? 0, or -ENOENT naming the chain (someone flushed the
  * table), or -errno.
  */
-int nft_pm_check_rules(struct nft_conn *c, char *errbuf, size_t n);
+int nft_pm_check_rules(struct nft_conn *c, struct err *err);
 
 /**
  * nft_pm_gc() - remove every element of network @net whose container ID @keep does not
  * want kept. @removed (may be NULL) counts the elements removed.
  */
 int nft_pm_gc(struct nft_conn *c, const char *net, bool (*keep)(const char *id, void *data),
-	      void *data, size_t *removed, char *errbuf, size_t n);
+	      void *data, size_t *removed, struct err *err);
 
 #endif

@@ -255,11 +255,11 @@ static int count_rule(uint64_t handle, const char *comment, void *data)
 }
 
 /* Rules in the base chain: 0 when it is missing or was flushed. */
-static int base_rules(struct nft_conn *c, char *errbuf, size_t n)
+static int base_rules(struct nft_conn *c, struct err *err)
 {
 	int count = 0, r;
 
-	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_SPOOF_CHAIN, count_rule, &count, errbuf, n);
+	r = nft_list_rules(c, FAM, NFT_TABLE, NFT_SPOOF_CHAIN, count_rule, &count, err);
 	return r < 0 ? r : count;
 }
 
@@ -273,16 +273,14 @@ struct keys {
 	size_t n_ip;
 };
 
-static int make_keys(const struct nft_spoof_port *p, struct keys *k, char *errbuf, size_t n)
+static int make_keys(const struct nft_spoof_port *p, struct keys *k, struct err *err)
 {
 	size_t len = strlen(p->port), i;
 	struct ip_addr ll;
 
-	if (len >= IFNAMSIZ || p->n_addrs + 1 > sizeof(k->ip) / sizeof(k->ip[0])) {
-		snprintf(errbuf, n, "spoofchk: interface name %s or address list too long",
-			 p->port);
-		return -EINVAL;
-	}
+	if (len >= IFNAMSIZ || p->n_addrs + 1 > sizeof(k->ip) / sizeof(k->ip[0]))
+		return err_detail(err, -EINVAL,
+				  "spoofchk: interface name %s or address list too long", p->port);
 	memset(k, 0, sizeof(*k));
 	memcpy(k->port, p->port, len);
 	memcpy(k->mac, k->port, IFNAMSIZ);
@@ -339,32 +337,32 @@ static void batch_keys(struct nft_batch *b, const struct keys *k, bool add, cons
 }
 
 int nft_spoofchk_attach(struct nft_conn *c, const struct nft_spoof_port *p,
-			const char *container_id, char *errbuf, size_t n)
+			const char *container_id, struct err *err)
 {
 	struct nft_batch b;
 	struct keys k;
 	int r;
 
-	r = make_keys(p, &k, errbuf, n);
+	r = make_keys(p, &k, err);
 	if (r == 0)
-		r = nft_conn_ensure(c, errbuf, n);
+		r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
-	r = base_rules(c, errbuf, n);
+	r = base_rules(c, err);
 	if (r >= 0) {
 		nft_batch_begin(&b, c);
 		if (r == 0)
 			nft_spoofchk_build(&b);
 		batch_keys(&b, &k, true, container_id);
-		r = nft_batch_commit(&b, errbuf, n);
+		r = nft_batch_commit(&b, err);
 	}
 	return r;
 }
 
 static int has(struct nft_conn *c, const char *set, const void *key, size_t len,
-	       const char *what, char *out, size_t wn, char *errbuf, size_t n)
+	       const char *what, char *out, size_t wn, struct err *err)
 {
-	int r = nft_get_elem(c, FAM, NFT_TABLE, set, key, len, NULL, 0, errbuf, n);
+	int r = nft_get_elem(c, FAM, NFT_TABLE, set, key, len, NULL, 0, err);
 
 	if (r == 0)
 		snprintf(out, wn, "%s (set %s)", what, set);
@@ -372,33 +370,33 @@ static int has(struct nft_conn *c, const char *set, const void *key, size_t len,
 }
 
 int nft_spoofchk_check(struct nft_conn *c, const struct nft_spoof_port *p, char *what,
-		       size_t wn, char *errbuf, size_t n)
+		       size_t wn, struct err *err)
 {
 	char txt[IP_STR_MAX + 16];
 	struct keys k;
 	size_t i;
 	int r;
 
-	r = make_keys(p, &k, errbuf, n);
+	r = make_keys(p, &k, err);
 	if (r == 0)
-		r = nft_conn_ensure(c, errbuf, n);
+		r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
-	r = base_rules(c, errbuf, n);
+	r = base_rules(c, err);
 	if (r == 0)
 		snprintf(what, wn, "the rules (chain bridge netctl %s is missing or empty)",
 			 NFT_SPOOF_CHAIN);
 	if (r > 0)
-		r = has(c, SET_PORTS, k.port, IFNAMSIZ, "the port", what, wn, errbuf, n);
+		r = has(c, SET_PORTS, k.port, IFNAMSIZ, "the port", what, wn, err);
 	if (r > 0)
-		r = has(c, SET_MAC, k.mac, sizeof(k.mac), "its MAC", what, wn, errbuf, n);
+		r = has(c, SET_MAC, k.mac, sizeof(k.mac), "its MAC", what, wn, err);
 	for (i = 0; r > 0 && i < k.n_ip; i++) {
 		struct ip_addr a = { .family = k.ip_len[i] == IFNAMSIZ + 4 ? AF_INET : AF_INET6 };
 
 		memcpy(a.b, k.ip[i] + IFNAMSIZ, ip_addr_size(&a));
 		snprintf(txt, sizeof(txt), "address ");
 		ip_addr_format(&a, txt + strlen(txt), sizeof(txt) - strlen(txt));
-		r = has(c, k.ip_set[i], k.ip[i], k.ip_len[i], txt, what, wn, errbuf, n);
+		r = has(c, k.ip_set[i], k.ip[i], k.ip_len[i], txt, what, wn, err);
 	}
 	return r;
 }
@@ -406,40 +404,40 @@ int nft_spoofchk_check(struct nft_conn *c, const struct nft_spoof_port *p, char 
 static const char *const owned_sets[] = { SET_PORTS, SET_MAC, SET_V4, SET_V6 };
 
 int nft_spoofchk_detach(struct nft_conn *c, const struct nft_spoof_port *p,
-			const char *container_id, char *errbuf, size_t n)
+			const char *container_id, struct err *err)
 {
 	struct nft_owner o = { .id = container_id };
 	struct nft_batch b;
 	struct keys k;
 	int r;
 
-	if (p && make_keys(p, &k, errbuf, n) < 0)
+	if (p && make_keys(p, &k, err) < 0)
 		p = NULL;
-	r = nft_conn_ensure(c, errbuf, n);
+	r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
 	r = -ENOENT;
 	if (p) {
 		/* no port element: a DEL before already removed them all */
 		r = nft_get_elem(c, FAM, NFT_TABLE, SET_PORTS, k.port, IFNAMSIZ, NULL, 0,
-				 errbuf, n);
+				 err);
 		if (r > 0) {
 			nft_batch_begin(&b, c);
 			batch_keys(&b, &k, false, NULL);
 			/* -ENOENT: some element was not the one ADD made: walk */
-			r = nft_batch_commit(&b, errbuf, n);
+			r = nft_batch_commit(&b, err);
 		}
 	}
 	if (r == -ENOENT)
-		r = nft_owned_remove(c, FAM, owned_sets, 4, &o, "port . key", errbuf, n);
+		r = nft_owned_remove(c, FAM, owned_sets, 4, &o, "port . key", err);
 	return r < 0 ? r : 0;
 }
 
 int nft_spoofchk_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
-		    char *errbuf, size_t n)
+		    struct err *err)
 {
 	struct nft_owner o = { .keep = keep, .data = data };
-	int r = nft_owned_remove(c, FAM, owned_sets, 4, &o, "port . key", errbuf, n);
+	int r = nft_owned_remove(c, FAM, owned_sets, 4, &o, "port . key", err);
 
 	return r < 0 ? r : 0;
 }

@@ -35,6 +35,7 @@
 #include "util/ip.h"
 
 #include "ruleset/names.h"
+#include "util/err.h"
 
 /* One container port and what it may send from. */
 struct nft_spoof_port {
@@ -54,23 +55,23 @@ void nft_spoofchk_build(struct nft_batch *b);
 /**
  * nft_spoofchk_attach() - bind @p's port to its MAC and addresses, elements commented
  * @container_id; makes the rules first when they are missing (or were flushed).
- * Return 0, or -errno with the failing object and the kernel's words in @errbuf.
+ * Return 0, or -errno with the failing object and the kernel's words in @err.
  */
 int nft_spoofchk_attach(struct nft_conn *c, const struct nft_spoof_port *p,
-			const char *container_id, char *errbuf, size_t n);
+			const char *container_id, struct err *err);
 /**
  * nft_spoofchk_check() - 1 when the rules and every element of @p are in place, 0 when
  * not (what is missing in @what), -errno when the kernel cannot be asked.
  */
 int nft_spoofchk_check(struct nft_conn *c, const struct nft_spoof_port *p, char *what,
-		       size_t wn, char *errbuf, size_t n);
+		       size_t wn, struct err *err);
 /**
  * nft_spoofchk_detach() - drop @container_id's elements: by key when @p is known (a
  * missing port element means they are gone already), else by walking the sets.
  */
 int nft_spoofchk_detach(struct nft_conn *c, const struct nft_spoof_port *p,
-			const char *container_id, char *errbuf, size_t n);
+			const char *container_id, struct err *err);
 /** nft_spoofchk_gc() - drop every element whose container ID @keep does not want kept. */
 int nft_spoofchk_gc(struct nft_conn *c, bool (*keep)(const char *id, void *data), void *data,
-		    char *errbuf, size_t n);
+		    struct err *err);
 #endif

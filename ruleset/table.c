@@ -299,7 +299,7 @@ static int count_cb(uint64_t handle, const char *comment, void *data)
 }
 
 int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t what_n,
-			 char *errbuf, size_t n)
+			 struct err *err)
 {
 	char chains[5][NFT_OBJ_NAME_MAX];
 	int i, r, rules;
@@ -312,7 +312,7 @@ int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t
 		return -EINVAL;
 	for (i = 0; i < 5; i++) {
 		rules = 0;
-		r = nft_list_rules(c, FAM, NFT_TABLE, chains[i], count_cb, &rules, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, chains[i], count_cb, &rules, err);
 		if (r < 0)
 			return r;
 		if (!rules) {
@@ -345,8 +345,7 @@ static int host_walk_cb(uint64_t handle, const char *comment, void *data)
  * this writes rules only when the mode changes. Return 0 (as asked), 1 (rebuilt:
  * net-N-hostpol may be new, the policy goes on again) or -errno.
  */
-static int ensure_host(struct nft_conn *c, const struct nft_net *net, char *errbuf,
-		       size_t n)
+static int ensure_host(struct nft_conn *c, const struct nft_net *net, struct err *err)
 {
 	char host[NFT_OBJ_NAME_MAX], hostpol[NFT_OBJ_NAME_MAX], key[IFNAMSIZ] = { 0 };
 	struct nft_elem e = { .key = key, .key_len = IFNAMSIZ, .ifname = true,
@@ -357,7 +356,7 @@ static int ensure_host(struct nft_conn *c, const struct nft_net *net, char *errb
 
 	nft_net_obj(host, sizeof(host), NFT_NET_PFX, net->name, NFT_HOST_SFX);
 	nft_net_obj(hostpol, sizeof(hostpol), NFT_NET_PFX, net->name, NFT_HOSTPOL_SFX);
-	r = nft_list_rules(c, FAM, NFT_TABLE, host, host_walk_cb, &w, errbuf, n);
+	r = nft_list_rules(c, FAM, NFT_TABLE, host, host_walk_cb, &w, err);
 	if (r < 0)
 		return r;
 	if (w.rules && !strcmp(w.last, nft_host_comment(net->host)))
@@ -367,7 +366,7 @@ static int ensure_host(struct nft_conn *c, const struct nft_net *net, char *errb
 	build_input_base(&b);
 	build_host(&b, net, host, hostpol);
 	nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_HOST_FROM_MAP, &e, 1);
-	r = nft_batch_send(c, &b, errbuf, n);
+	r = nft_batch_send(c, &b, err);
 	nft_batch_free(&b);
 	return r < 0 ? r : 1;
 }
@@ -385,7 +384,7 @@ static int jump_cb(const struct nft_rule_info *ri, void *data)
  * them a version 2 policy would be installed and not enforced. 1 after a repair.
  */
 static int ensure_v2_hooks(struct nft_conn *c, const struct nft_net *net, const char *from,
-			   char *errbuf, size_t n)
+			   struct err *err)
 {
 	char egress[NFT_OBJ_NAME_MAX], pubsrc[NFT_OBJ_NAME_MAX], key[IFNAMSIZ] = { 0 };
 	char comment[NFT_COMMENT_MAX + 1];
@@ -396,11 +395,11 @@ static int ensure_v2_hooks(struct nft_conn *c, const struct nft_net *net, const 
 	int r, jumps = 0, elem;
 
 	strncpy(key, net->bridge, IFNAMSIZ - 1);
-	r = nft_list_rules_info(c, FAM, NFT_TABLE, from, jump_cb, &jumps, errbuf, n);
+	r = nft_list_rules_info(c, FAM, NFT_TABLE, from, jump_cb, &jumps, err);
 	if (r < 0)
 		return r;
 	elem = nft_get_elem(c, FAM, NFT_TABLE, NFT_PUBSRC_MAP, key, IFNAMSIZ, comment,
-			    sizeof(comment), errbuf, n);
+			    sizeof(comment), err);
 	if (elem < 0)
 		return elem;
 	if (jumps >= 2 && elem == 1)
@@ -419,7 +418,7 @@ static int ensure_v2_hooks(struct nft_conn *c, const struct nft_net *net, const 
 		nft_batch_rule(&b, FAM, NFT_TABLE, &rb);
 	}
 	nft_batch_elems(&b, true, NLM_F_CREATE, FAM, NFT_TABLE, NFT_PUBSRC_MAP, &e, 1);
-	r = nft_batch_send(c, &b, errbuf, n);
+	r = nft_batch_send(c, &b, err);
 	nft_batch_free(&b);
 	return r < 0 ? r : 1;
 }
@@ -430,42 +429,39 @@ static int ensure_v2_hooks(struct nft_conn *c, const struct nft_net *net, const 
  * kept the objects): its rules and forward's are put back in one batch, since an ADD
  * that went on would leave the network wide open without saying so.
  */
-int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *errbuf,
-			  size_t n)
+int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, struct err *err)
 {
 	char from[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
 	int r, tries, base, rules;
 	bool repair;
 
-	if (nft_net_obj(from, sizeof(from), NFT_NET_PFX, net->name, NFT_FROM_SFX) < 0) {
-		snprintf(errbuf, n, "network name \"%s\" cannot name nftables objects",
-			 net->name);
-		return -EINVAL;
-	}
+	if (nft_net_obj(from, sizeof(from), NFT_NET_PFX, net->name, NFT_FROM_SFX) < 0)
+		return err_detail(err, -EINVAL, "network name \"%s\" cannot name nftables objects",
+				  net->name);
 	for (tries = 0; tries < 3; tries++) {
 		rules = 0;
-		r = nft_list_rules(c, FAM, NFT_TABLE, from, count_cb, &rules, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, from, count_cb, &rules, err);
 		if (r < 0)
 			return r;
 		if (rules > 0) {
-			int v2 = ensure_v2_hooks(c, net, from, errbuf, n), h;
+			int v2 = ensure_v2_hooks(c, net, from, err), h;
 
 			if (v2 < 0)
 				return v2;
-			h = ensure_host(c, net, errbuf, n);
+			h = ensure_host(c, net, err);
 			return h < 0 ? h : h || v2;
 		}
-		r = nft_chain_exists(c, FAM, NFT_TABLE, from, errbuf, n);
+		r = nft_chain_exists(c, FAM, NFT_TABLE, from, err);
 		if (r < 0)
 			return r;
 		/*
 		 * The base objects once: refilling forward would reset its counters. A table
 		 * made before host access had no input chain: then it is made now.
 		 */
-		base = r ? 0 : nft_chain_exists(c, FAM, NFT_TABLE, NFT_FORWARD_CHAIN, errbuf, n);
+		base = r ? 0 : nft_chain_exists(c, FAM, NFT_TABLE, NFT_FORWARD_CHAIN, err);
 		if (base > 0)
-			base = nft_chain_exists(c, FAM, NFT_TABLE, NFT_INPUT_CHAIN, errbuf, n);
+			base = nft_chain_exists(c, FAM, NFT_TABLE, NFT_INPUT_CHAIN, err);
 		if (base < 0)
 			return base;
 		nft_batch_begin(&b, c);
@@ -473,7 +469,7 @@ int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *e
 			nft_netctl_build_base(&b);
 		repair = r == 1;
 		build_net(&b, net, !repair);
-		r = nft_batch_send(c, &b, errbuf, n);
+		r = nft_batch_send(c, &b, err);
 		nft_batch_free(&b);
 		if (r != -EEXIST)
 			return r < 0 ? r : repair;
@@ -521,7 +517,7 @@ int nft_netctl_build_elems_add(struct nft_batch *b, const char *set4, const char
 
 int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
 			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
-			 char *errbuf, size_t n)
+			 struct err *err)
 {
 	struct nft_batch b;
 	int r;
@@ -529,7 +525,7 @@ int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
 	nft_batch_begin(&b, c);
 	r = nft_netctl_build_elems_add(&b, set4, set6, addrs, n_addrs, container_id);
 	if (r == 0)
-		r = nft_batch_send(c, &b, errbuf, n);
+		r = nft_batch_send(c, &b, err);
 	nft_batch_free(&b);
 	return r;
 }
@@ -553,7 +549,7 @@ static int del_walk_cb(const void *key, size_t key_len, const char *comment,
 
 static int del_from_set(struct nft_conn *c, struct nft_batch *b, const char *set,
 			int family, const struct ip_addr *addrs, size_t n_addrs,
-			const char *id, char *errbuf, size_t n)
+			const char *id, struct err *err)
 {
 	struct del_walk w = { .b = b, .set = set, .id = id };
 	char comment[256];
@@ -563,7 +559,7 @@ static int del_from_set(struct nft_conn *c, struct nft_batch *b, const char *set
 	if (!set)
 		return 0;
 	if (!n_addrs)
-		return nft_list_elems(c, FAM, NFT_TABLE, set, del_walk_cb, &w, errbuf, n);
+		return nft_list_elems(c, FAM, NFT_TABLE, set, del_walk_cb, &w, err);
 	for (i = 0; i < n_addrs; i++) {
 		struct nft_elem e = { .key = addrs[i].b, .key_len = ip_addr_size(&addrs[i]),
 				      .verdict = NFT_CONTINUE };
@@ -571,7 +567,7 @@ static int del_from_set(struct nft_conn *c, struct nft_batch *b, const char *set
 		if (addrs[i].family != family)
 			continue;
 		r = nft_get_elem(c, FAM, NFT_TABLE, set, addrs[i].b, ip_addr_size(&addrs[i]),
-				 comment, sizeof(comment), errbuf, n);
+				 comment, sizeof(comment), err);
 		if (r < 0)
 			return r;
 		/* Only our own element: the address may belong to someone else by now. */
@@ -583,17 +579,17 @@ static int del_from_set(struct nft_conn *c, struct nft_batch *b, const char *set
 
 int nft_netctl_build_elems_del(struct nft_conn *c, struct nft_batch *b, const char *set4,
 			       const char *set6, const struct ip_addr *addrs, size_t n_addrs,
-			       const char *container_id, char *errbuf, size_t n)
+			       const char *container_id, struct err *err)
 {
-	int r = del_from_set(c, b, set4, AF_INET, addrs, n_addrs, container_id, errbuf, n);
+	int r = del_from_set(c, b, set4, AF_INET, addrs, n_addrs, container_id, err);
 
 	return r < 0 ? r : del_from_set(c, b, set6, AF_INET6, addrs, n_addrs, container_id,
-					errbuf, n);
+					err);
 }
 
 int nft_netctl_elems_del(struct nft_conn *c, const char *set4, const char *set6,
 			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
-			 char *errbuf, size_t n)
+			 struct err *err)
 {
 	struct nft_batch b;
 	int r, tries = 0;
@@ -602,9 +598,9 @@ int nft_netctl_elems_del(struct nft_conn *c, const char *set4, const char *set6,
 	do {
 		nft_batch_begin(&b, c);
 		r = nft_netctl_build_elems_del(c, &b, set4, set6, addrs, n_addrs, container_id,
-					       errbuf, n);
+					       err);
 		if (r >= 0 && !nft_batch_empty(&b))
-			r = nft_batch_send(c, &b, errbuf, n);
+			r = nft_batch_send(c, &b, err);
 		nft_batch_free(&b);
 	} while (r == -ENOENT && ++tries < 3);
 	return r;
@@ -614,8 +610,7 @@ struct rm_walk {
 	struct nft_conn *c;
 	struct nft_batch *b;
 	const char *net;
-	char *errbuf;
-	size_t n;
+	struct err *err;
 	char tag[NFT_OBJ_NAME_MAX];	/* rule comment / element comment to match */
 	const char *set;
 	const char *chain;
@@ -656,7 +651,7 @@ static int rm_bridges(struct rm_walk *w)
 				      .verdict = NFT_CONTINUE, .ifname = true };
 
 		r = nft_get_elem(w->c, FAM, NFT_TABLE, NFT_BRIDGES_SET, w->bridges[i], IFNAMSIZ,
-				 comment, sizeof(comment), w->errbuf, w->n);
+				 comment, sizeof(comment), w->err);
 		if (r < 0)
 			return r;
 		if (r == 1 && !strcmp(comment, w->net))
@@ -717,7 +712,7 @@ static int collect_cb(const char *name, void *data)
 	return nft_names_push(&l->list, name);
 }
 
-int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, size_t n)
+int nft_netctl_net_remove(struct nft_conn *c, const char *net, struct err *err)
 {
 	static const char *const chain_pfx[] = { NFT_NET_PFX, NFT_FROM_SFX, NFT_NET_PFX, NFT_TO_SFX,
 		NFT_NET_PFX, NFT_POLICY_SFX, NFT_NET_PFX, NFT_HOST_SFX, NFT_NET_PFX, NFT_HOSTPOL_SFX,
@@ -729,42 +724,39 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 		NULL };
 	struct name_list chains = { .net = net, .prefixes = chain_pfx };
 	struct name_list sets = { .net = net, .prefixes = set_pfx };
-	struct rm_walk w = { .c = c, .net = net, .errbuf = errbuf, .n = n };
+	struct rm_walk w = { .c = c, .net = net, .err = err };
 	struct nft_batch b;
 	size_t i;
 	int r;
 
-	if (!name_is_safe(net, NFT_NET_NAME_MAX)) {
-		snprintf(errbuf, n, "invalid network name");
-		return -EINVAL;
-	}
+	if (!name_is_safe(net, NFT_NET_NAME_MAX))
+		return err_detail(err, -EINVAL, "invalid network name");
 	nft_batch_begin(&b, c);
 	w.b = &b;
 	snprintf(w.tag, sizeof(w.tag), "net:%s", net);
 	w.set = NFT_FWD_FROM_MAP;
-	r = nft_list_elems(c, FAM, NFT_TABLE, NFT_FWD_FROM_MAP, rm_elem_cb, &w, errbuf, n);
+	r = nft_list_elems(c, FAM, NFT_TABLE, NFT_FWD_FROM_MAP, rm_elem_cb, &w, err);
 	w.set = NFT_FWD_TO_MAP;
 	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_FWD_TO_MAP, rm_elem_cb, &w, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_FWD_TO_MAP, rm_elem_cb, &w, err);
 	w.set = NFT_HOST_FROM_MAP;
 	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_HOST_FROM_MAP, rm_elem_cb, &w, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_HOST_FROM_MAP, rm_elem_cb, &w, err);
 	w.set = NFT_PUBSRC_MAP;
 	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_PUBSRC_MAP, rm_elem_cb, &w, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, NFT_PUBSRC_MAP, rm_elem_cb, &w, err);
 	if (r >= 0)
 		r = rm_bridges(&w);
 	w.chain = NFT_POSTROUTING_CHAIN;
 	if (r >= 0)
-		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, rm_rule_cb, &w, errbuf, n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_POSTROUTING_CHAIN, rm_rule_cb, &w, err);
 	w.chain = NFT_INBOUND_CHAIN;	/* "net:N published-only" (ruleset/inbound.h) */
 	if (r >= 0)
-		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, rm_rule_cb, &w, errbuf,
-				   n);
+		r = nft_list_rules(c, FAM, NFT_TABLE, NFT_INBOUND_CHAIN, rm_rule_cb, &w, err);
 	if (r >= 0)
-		r = nft_list_chains(c, FAM, NFT_TABLE, collect_cb, &chains, errbuf, n);
+		r = nft_list_chains(c, FAM, NFT_TABLE, collect_cb, &chains, err);
 	if (r >= 0)
-		r = nft_list_sets(c, FAM, NFT_TABLE, collect_cb, &sets, errbuf, n);
+		r = nft_list_sets(c, FAM, NFT_TABLE, collect_cb, &sets, err);
 	if (r >= 0) {
 		/* Rules go before the chains and sets they reference. */
 		for (i = 0; i < chains.list.n; i++)
@@ -775,7 +767,7 @@ int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, siz
 		for (i = 0; i < sets.list.n; i++)
 			nft_batch_set(&b, NFT_MSG_DELSET, 0, FAM, NFT_TABLE, sets.list.names[i],
 				      NFT_KEY_IPV4, false);
-		r = nft_batch_send(c, &b, errbuf, n);
+		r = nft_batch_send(c, &b, err);
 	}
 	nft_batch_free(&b);
 	free(chains.list.names);

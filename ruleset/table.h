@@ -47,6 +47,7 @@
 #include "nft/conn.h"
 #include "ruleset/names.h"
 #include "util/ip.h"
+#include "util/err.h"
 
 /* What a network's containers may reach of the host itself (its input hook). */
 enum nft_host_access {
@@ -94,17 +95,16 @@ void nft_netctl_build_policy_default(struct nft_batch *b, const char *net, bool 
  * (chains of an older netctl) or in another mode than @net->host (then too the caller
  * re-applies the policy, whose host rules may have had no chain).
  * Return 0, 1 when rules were put back or remade, or -errno with the failing object
- * named in @errbuf.
+ * named in @err.
  */
-int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, char *errbuf,
-			  size_t n);
+int nft_netctl_ensure_net(struct nft_conn *c, const struct nft_net *net, struct err *err);
 
 /**
  * nft_netctl_net_wired() - do forward, net-<net>-from and net-<net>-policy hold rules?
  * Return 1 yes, 0 no (which chain lacks them in @what), -errno.
  */
 int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t what_n,
-			 char *errbuf, size_t n);
+			 struct err *err);
 
 /**
  * nft_netctl_elems_add() - add @addrs to @set4 (IPv4) / @set6 (IPv6) with @comment
@@ -112,7 +112,7 @@ int nft_netctl_net_wired(struct nft_conn *c, const char *net, char *what, size_t
  */
 int nft_netctl_elems_add(struct nft_conn *c, const char *set4, const char *set6,
 			 const struct ip_addr *addrs, size_t n_addrs, const char *comment,
-			 char *errbuf, size_t n);
+			 struct err *err);
 
 /** nft_netctl_build_elems_add() - nft_netctl_elems_add()'s elements, into @b. */
 int nft_netctl_build_elems_add(struct nft_batch *b, const char *set4, const char *set6,
@@ -124,7 +124,7 @@ int nft_netctl_build_elems_add(struct nft_batch *b, const char *set4, const char
  */
 int nft_netctl_build_elems_del(struct nft_conn *c, struct nft_batch *b, const char *set4,
 			       const char *set6, const struct ip_addr *addrs, size_t n_addrs,
-			       const char *container_id, char *errbuf, size_t n);
+			       const char *container_id, struct err *err);
 
 /**
  * nft_netctl_elems_del() - delete the elements of @set4/@set6 whose comment belongs to
@@ -135,9 +135,9 @@ int nft_netctl_build_elems_del(struct nft_conn *c, struct nft_batch *b, const ch
  */
 int nft_netctl_elems_del(struct nft_conn *c, const char *set4, const char *set6,
 			 const struct ip_addr *addrs, size_t n_addrs, const char *container_id,
-			 char *errbuf, size_t n);
+			 struct err *err);
 
 /** nft_netctl_net_remove() - delete everything of network @net from the table. */
-int nft_netctl_net_remove(struct nft_conn *c, const char *net, char *errbuf, size_t n);
+int nft_netctl_net_remove(struct nft_conn *c, const char *net, struct err *err);
 
 #endif

@@ -14,9 +14,8 @@
 #        \   |   /
 #         util/
 #
-# ipam/ may not use cni/ but for three headers it still needs: error.h (struct cni_err,
-# until issue 14 item 3 moves the error object to util/), conf.h (CNI_NAME_MAX) and
-# env.h (cni_ifname_valid()). Anything more of cni/ in ipam/ is refused.
+# ipam/ is the allocator, not the protocol: it includes util/ only (the error object,
+# util/err.h, is util's), so a CNI header in ipam/ is refused.
 set -u
 cd "$(dirname "$0")/.."
 plugin_deps="util cni netlib nft ruleset ipam policy"
@@ -26,7 +25,7 @@ declare -A allowed=(
 	[netlib]="netlib util"
 	[nft]="nft util"
 	[ruleset]="ruleset nft util"
-	[ipam]="ipam cni:error.h cni:conf.h cni:env.h util"
+	[ipam]="ipam util"
 	[policy]="policy ruleset nft util"
 	[netctl/core]="netctl/core policy ruleset nft netlib ipam cni util"
 	[netctl/cli]="netctl/cli netctl/core policy ruleset nft netlib ipam cni util"

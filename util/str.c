@@ -77,3 +77,12 @@ char *str_trim(char *s)
 		*--end = '\0';
 	return s;
 }
+
+bool ifname_valid(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (len == 0 || len >= 16 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	return strpbrk(name, "/: \t\n") == NULL;
+}

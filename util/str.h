@@ -27,6 +27,12 @@ int path_join(char *dst, size_t n, const char *dir, const char *name);
  */
 bool name_is_safe(const char *s, size_t max);
 
+/* Network names become file names and nftables object names: at most this long. */
+#define NET_NAME_MAX 128
+
+/** ifname_valid() - a Linux interface name: 1-15 bytes, no '/', ':' or white space. */
+bool ifname_valid(const char *name);
+
 /** str_has_prefix() - @s starts with @prefix. */
 bool str_has_prefix(const char *s, const char *prefix);
 

@@ -146,7 +146,7 @@ static int parse(const char *cmd, int argc, char **argv, struct opts *o, int min
 	if (o->net && !paths_net_name_ok(o->net))
 		return bad(cmd, "not a valid network name (letters, digits, '_', '.', '-')",
 			   o->net);
-	if (o->ifname && !cni_ifname_valid(o->ifname))
+	if (o->ifname && !ifname_valid(o->ifname))
 		return bad(cmd, "not a valid interface name", o->ifname);
 	if (o->name && !name_is_safe(o->name, 253))
 		return bad(cmd, "--name: use letters, digits, '_', '.' and '-'", o->name);
@@ -290,7 +290,7 @@ int cmd_check(int argc, char **argv)
 	struct opts o = { 0 };
 	struct check_ctx c = { 0 };
 	struct conflist cl = { 0 };
-	struct cni_err cerr = { 0 };
+	struct err cerr = { 0 };
 	int r;
 
 	r = parse("check", argc, argv, &o, 0, 2, check_usage);

@@ -71,7 +71,7 @@ static int parse_valid(struct cni_opts *o, const char *arg)
 		if (!colon || o->req.n_valid >= CHAIN_MAX_VALID)
 			return -EINVAL;
 		*colon = '\0';
-		if (!name_is_safe(item, 256) || !cni_ifname_valid(colon + 1))
+		if (!name_is_safe(item, 256) || !ifname_valid(colon + 1))
 			return -EINVAL;
 		o->valid[o->req.n_valid++] = (struct chain_attachment){ item, colon + 1 };
 	}

@@ -89,7 +89,7 @@ static void say(struct gc *g, bool failed, const char *net, const char *containe
 		const char *ifname, const char *fmt, ...)
 {
 	char text[1024], extra[1200] = "";
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct audit_rec rec = { .op = "gc", .net = net, .container = container,
 				 .ifname = ifname, .extra = extra };
 	va_list ap;
@@ -100,7 +100,7 @@ static void say(struct gc *g, bool failed, const char *net, const char *containe
 	printf("gc: %s\n", text);
 	fflush(stdout);
 	if (failed) {
-		err.code = CNI_ERR_IO;
+		err.code = ERR_IO;
 		str_copy(err.msg, sizeof(err.msg), text);
 		g->failures++;
 	} else {
@@ -110,23 +110,15 @@ static void say(struct gc *g, bool failed, const char *net, const char *containe
 	g->actions++;
 }
 
-static const char *err_text(const struct chain_err *e, char *buf, size_t n)
-{
-	/* Cut when too long: this is for a human. */
-	if (str_printf(buf, n, "%s%s%s", e->cni.msg, e->cni.details[0] ? ": " : "",
-		       e->cni.details) < 0)
-		buf[n - 1] = '\0';
-	return buf;
-}
-
 /* Step 1: a dead run's networks, netns and record. */
 static int gc_run(const char *id, void *data)
 {
+	char etext[ERR_TEXT_MAX];
 	struct gc *g = data;
 	struct chain_err err = { .plugin = -1 };
 	struct attach_opts a;
 	struct runrec rec;
-	char ns[PATH_MAX], ebuf[1024];
+	char ns[PATH_MAX];
 	bool failed = false;
 	int r, i;
 
@@ -158,7 +150,8 @@ static int gc_run(const char *id, void *data)
 		failed |= r < 0;
 		say(g, r < 0, a.net, a.container_id, a.ifname, "run %s (pid %d ended): %s %s (%s)%s%s",
 		    id, (int)rec.pid, r < 0 ? "cannot detach from" : "detached from", a.net,
-		    a.ifname, r < 0 ? ": " : "", r < 0 ? err_text(&err, ebuf, sizeof(ebuf)) : "");
+		    a.ifname, r < 0 ? ": " : "",
+		    r < 0 ? err_text(&err.cni, etext, sizeof(etext)) : "");
 	}
 	if (access(ns, F_OK) == 0) {
 		/* CMD died with netctl (PDEATHSIG); what it started may not have. */
@@ -385,7 +378,6 @@ static void snap_take(struct snap *s, const struct conflist *cl)
 	struct netlib_link br;
 	struct netlib_nl nl;
 	struct nft_conn c;
-	char ebuf[512];
 	int i_pl;
 
 	s->net = cl->name;
@@ -393,13 +385,13 @@ static void snap_take(struct snap *s, const struct conflist *cl)
 		if (!strcmp(cl->plugins[i_pl].type, "bridge"))
 			str_copy(s->bridge, sizeof(s->bridge), json_string_value(cni_json_get(
 					 cl->plugins[i_pl].conf, "bridge")) ?: "cni0");
-	if (netlib_open(&nl, ebuf, sizeof(ebuf)) == 0) {
-		s->br_index = s->bridge[0] && netlib_link_get(&nl, 0, s->bridge, &br, ebuf,
-							     sizeof(ebuf)) == 0 ? br.index : 0;
-		netlib_link_foreach(&nl, snap_link, s, ebuf, sizeof(ebuf));
+	if (netlib_open(&nl, NULL) == 0) {
+		s->br_index = s->bridge[0] && netlib_link_get(&nl, 0, s->bridge, &br, NULL) == 0 ?
+				      br.index : 0;
+		netlib_link_foreach(&nl, snap_link, s, NULL);
 		netlib_close(&nl);
 	}
-	if (nft_conn_open(&c, ebuf, sizeof(ebuf)) == 0) {
+	if (nft_conn_open(&c, NULL) == 0) {
 		nft_gc_elems(&c, cl->name, s->bridge, snap_item, s);
 		nft_conn_close(&c);
 	}
@@ -422,12 +414,11 @@ static bool if_gone(const struct att *a)
 {
 	struct netlib_nl nl;
 	struct netlib_link link;
-	char ebuf[256];
 	int r;
 
-	if (netlib_open_netns(&nl, a->netns, ebuf, sizeof(ebuf)) < 0)
+	if (netlib_open_netns(&nl, a->netns, NULL) < 0)
 		return false;
-	r = netlib_link_get(&nl, 0, a->ifname, &link, ebuf, sizeof(ebuf));
+	r = netlib_link_get(&nl, 0, a->ifname, &link, NULL);
 	netlib_close(&nl);
 	return r == -ENODEV;
 }
@@ -435,13 +426,13 @@ static bool if_gone(const struct att *a)
 /* Steps 3 and 4 for one network. */
 static int gc_net(const char *net, void *data)
 {
+	char etext[ERR_TEXT_MAX];
 	struct gc *g = data;
 	struct chain_err err = { .plugin = -1 };
 	struct att_list l = { 0 };
 	struct snap before = { 0 }, after = { 0 };
 	struct conflist cl = { 0 };
 	struct chain_req req;
-	char ebuf[1024];
 	size_t i;
 	int r, fd, nl;
 
@@ -466,7 +457,7 @@ static int gc_net(const char *net, void *data)
 		    net, r < 0 ? "cannot detach" : "detached", a->id, a->ifname,
 		    ns_gone ? "its netns" : "its interface in netns",
 		    a->netns[0] ? a->netns : "(none cached)", r < 0 ? ": " : "",
-		    r < 0 ? err_text(&err, ebuf, sizeof(ebuf)) : "");
+		    r < 0 ? err_text(&err.cni, etext, sizeof(etext)) : "");
 		r = 0;
 	}
 	att_free(&l);
@@ -495,7 +486,7 @@ static int gc_net(const char *net, void *data)
 			    before.v[i]);
 	if (r < 0)
 		say(g, true, net, NULL, NULL, "%s: GC failed: %s", net,
-		    err_text(&err, ebuf, sizeof(ebuf)));
+		    err_text(&err.cni, etext, sizeof(etext)));
 	snap_free(&before);
 	snap_free(&after);
 	conflist_free(&cl);
@@ -505,9 +496,9 @@ static int gc_net(const char *net, void *data)
 /* Step 4b: the DNS server of a network that is gone (removed under a running server). */
 static int gc_dns(const char *net, void *data)
 {
+	char etext[ERR_TEXT_MAX];
 	struct gc *g = data;
 	struct chain_err err = { .plugin = -1 };
-	char ebuf[1024];
 	int r;
 
 	if (paths_net_exists(&g->p, net))
@@ -515,7 +506,7 @@ static int gc_dns(const char *net, void *data)
 	r = dnsstate_stop(&g->p, net, &err);
 	say(g, r < 0, net, NULL, NULL, "%s: %s the DNS server of the removed network%s%s", net,
 	    r < 0 ? "cannot stop" : "stopped", r < 0 ? ": " : "",
-	    r < 0 ? err_text(&err, ebuf, sizeof(ebuf)) : "");
+	    r < 0 ? err_text(&err.cni, etext, sizeof(etext)) : "");
 	return 0;
 }
 
@@ -588,7 +579,7 @@ static bool conf_true(json_t *o, const char *key)
 static int scan_net(const char *net, void *data)
 {
 	struct nftscan *s = data;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct conflist cl = { 0 };
 	struct nftnet *n, *nv;
 	struct nft_gc_net *rs;
@@ -667,26 +658,27 @@ static bool nft_owner(const char *type)
 }
 
 /* Re-add one attachment's nft state: the plugins that own some re-ADD it, then the
- * bridge's elements (its own ADD would touch links). 0, or -errno with why in @why. */
+ * bridge's elements (its own ADD would touch links). 0, or -errno with why in @err. */
 static int rebuild_att(struct gc *g, struct nft_conn *c, const struct nftnet *nn, size_t j,
-		       char *why, size_t wn)
+		       struct err *err)
 {
+	char etext[ERR_TEXT_MAX];
 	const struct att *a = &nn->atts.v[j];
-	struct chain_err err = { .plugin = -1 };
+	struct chain_err cerr = { .plugin = -1 };
 	struct conflist cl = { 0 };
 	struct chain_req req = { .cni_path = g->p.cni_path, .cache_dir = g->p.statedir,
 				 .container_id = a->id, .ifname = a->ifname };
-	char ebuf[1024];
 	int r = 0;
 
 	if ((nn->rs.fw || nn->rs.portmap) &&
-	    paths_net_load(&g->p, nn->rs.net, &cl, &err.cni) == 0) {
-		r = chain_readd(&cl, &req, nft_owner, &err);
+	    paths_net_load(&g->p, nn->rs.net, &cl, &cerr.cni) == 0) {
+		r = chain_readd(&cl, &req, nft_owner, &cerr);
 		if (r < 0)
-			snprintf(why, wn, "re-ADD: %s", err_text(&err, ebuf, sizeof(ebuf)));
+			err_detail(err, r, "re-ADD: %s",
+				   err_text(&cerr.cni, etext, sizeof(etext)));
 	}
 	conflist_free(&cl);
-	return r < 0 ? r : nft_gc_rebuild(c, &nn->rs, &nn->rs_atts[j], why, wn);
+	return r < 0 ? r : nft_gc_rebuild(c, &nn->rs, &nn->rs_atts[j], err);
 }
 
 /* Every network's lock, in name order (paths_net_foreach sorts): the table is shared. */
@@ -699,7 +691,7 @@ struct net_locks {
 static int lock_one(const char *net, void *data)
 {
 	struct net_locks *l = data;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	int h;
 
 	if (l->n == ARRAY_SIZE(l->h)) {
@@ -729,7 +721,7 @@ static void gc_nft(struct gc *g)
 	struct nftscan s = { .g = g };
 	enum nft_gc_state st;
 	struct nft_conn c = { 0 };
-	char ebuf[1024], why[1200];
+	struct err err = { 0 };
 	size_t i, j;
 	int r;
 
@@ -737,19 +729,19 @@ static void gc_nft(struct gc *g)
 	if (paths_net_foreach(&g->p, lock_one, &locks) < 0 ||
 	    paths_net_foreach(&g->p, scan_net, &s) < 0 || !s.n)
 		goto out;
-	r = nft_conn_open(&c, ebuf, sizeof(ebuf));
+	r = nft_conn_open(&c, &err);
 	if (r < 0) {
-		say(g, true, NULL, NULL, NULL, "cannot talk to nftables: %s", ebuf);
+		say(g, true, NULL, NULL, NULL, "cannot talk to nftables: %s", err.details);
 		goto out;
 	}
 	st = nft_check(&c, &s);
 	if (st == NFT_GC_OK)
 		goto out;
 	if (st == NFT_GC_FLUSHED) {
-		r = nft_gc_drop_table(&c, ebuf, sizeof(ebuf));
+		r = nft_gc_drop_table(&c, &err);
 		say(g, r < 0, NULL, NULL, NULL, "table inet %s lost its rules: %s%s", NFT_TABLE,
 		    r < 0 ? "cannot delete it to rebuild: " : "deleted it to rebuild it",
-		    r < 0 ? ebuf : "");
+		    r < 0 ? err.details : "");
 		if (r < 0)
 			goto out;
 	}
@@ -757,11 +749,12 @@ static void gc_nft(struct gc *g)
 		for (j = 0; j < s.v[i].atts.n; j++) {
 			const struct att *a = &s.v[i].atts.v[j];
 
-			r = rebuild_att(g, &c, &s.v[i], j, why, sizeof(why));
+			err_clear(&err);
+			r = rebuild_att(g, &c, &s.v[i], j, &err);
 			say(g, r < 0, s.v[i].rs.net, a->id, a->ifname,
 			    "%s: %s nftables state of %s (%s)%s%s", s.v[i].rs.net,
 			    r < 0 ? "cannot rebuild the" : "rebuilt the", a->id, a->ifname,
-			    r < 0 ? ": " : "", r < 0 ? why : "");
+			    r < 0 ? ": " : "", r < 0 ? err.details : "");
 		}
 out:
 	nft_conn_close(&c);

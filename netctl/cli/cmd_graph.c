@@ -229,7 +229,8 @@ int cmd_graph(int argc, char **argv)
 {
 	struct netctl_paths paths;
 	const char *net = NULL, *file = NULL;
-	char path[PATH_MAX], err[1200];
+	char path[PATH_MAX];
+	struct err err = { 0 };
 	struct nft_conn c;
 	struct policy p;
 	struct knet k;
@@ -256,20 +257,19 @@ int cmd_graph(int argc, char **argv)
 		fprintf(stderr, "netctl graph: \"%s\" is not a network name\n", net);
 		return CLI_FAILED;
 	}
-	r = nft_conn_open(&c, err, sizeof(err));
+	r = nft_conn_open(&c, &err);
 	if (r == 0)
-		r = knet_read(&c, net, &k, err, sizeof(err));
+		r = knet_read(&c, net, &k, &err);
 	nft_conn_close(&c);
 	if (r == 0 && !k.has_chains) {
-		snprintf(err, sizeof(err), "network %s has no firewall chains in the kernel (no "
-			 "container has joined it with the firewall plugin)", net);
-		r = -ENOENT;
+		r = err_detail(&err, -ENOENT,
+			       "network %s has no firewall chains in the kernel (no "
+			       "container has joined it with the firewall plugin)", net);
 	}
-	if (r == 0 && (r = knet_policy(&paths, &k, file, &p, path, sizeof(path), err,
-				       sizeof(err))) < 0)
+	if (r == 0 && (r = knet_policy(&paths, &k, file, &p, path, sizeof(path), &err)) < 0)
 		knet_free(&k);
 	if (r < 0) {
-		fprintf(stderr, "netctl graph: %s\n", err);
+		fprintf(stderr, "netctl graph: %s\n", err.details);
 		return CLI_FAILED;
 	}
 	graph(&p, &k);

@@ -86,7 +86,7 @@ static json_t *subnets_json(const struct net_info *ni)
 }
 
 /* The network object; "containers" is left to the caller. NULL: no such network. */
-static json_t *net_json(const struct netctl_paths *p, const char *net, struct cni_err *err)
+static json_t *net_json(const struct netctl_paths *p, const char *net, struct err *err)
 {
 	struct conflist cl = { 0 };
 	struct net_info ni;
@@ -146,7 +146,7 @@ static int ls_one(const char *net, void *data)
 {
 	json_t *list = data, *o;
 	struct netctl_paths p;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	int n;
 
 	if (paths_init(&p) < 0)
@@ -340,7 +340,7 @@ static void emit(json_t *o, bool json)
 int cmd_inspect(int argc, char **argv)
 {
 	struct netctl_paths p;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct cli_container c;
 	struct match m = { 0 };
 	const char *arg;

@@ -145,7 +145,7 @@ static int collect_other(const char *net, void *data)
 {
 	struct others *o = data;
 	struct conflist cl = { 0 };
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct net_info ni;
 	int i;
 
@@ -266,7 +266,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
 			break;
 		case 'g': o->gateway = optarg; break;
 		case 'b':
-			if (!cni_ifname_valid(optarg))
+			if (!ifname_valid(optarg))
 				return usage_err("create", "--bridge wants an interface name "
 						 "(1-15 characters), got", optarg);
 			snprintf(o->spec.bridge, sizeof(o->spec.bridge), "%s", optarg);
@@ -453,36 +453,36 @@ self:
 }
 
 /* The bridge up front (the bridge plugin adopts an existing one); -EEXIST is fine. */
-static int make_bridge(const struct create_opts *o, bool *made, char *err, size_t n)
+static int make_bridge(const struct create_opts *o, bool *made, struct err *err)
 {
 	struct netlib_nl nl;
 	struct netlib_link l;
 	int r;
 
 	*made = false;
-	r = netlib_open(&nl, err, n);
+	r = netlib_open(&nl, err);
 	if (r < 0)
 		return r;
-	r = netlib_bridge_create(&nl, o->spec.bridge, o->spec.mtu, NULL, err, n);
+	r = netlib_bridge_create(&nl, o->spec.bridge, o->spec.mtu, NULL, err);
 	if (r == -EEXIST) {
-		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err, n);
+		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err);
 		if (r == 0 && strcmp(l.kind, "bridge")) {
-			snprintf(err, n, "%s exists and is not a bridge", o->spec.bridge);
-			r = -EEXIST;
+			r = err_detail(err, -EEXIST, "%s exists and is not a bridge",
+				       o->spec.bridge);
 		}
 	} else if (r == 0) {
 		*made = true;
 	}
 	if (r == 0)
-		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err, n);
+		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err);
 	if (r == 0 && *made) {
 		/* Its link-local without DAD, as its gateways: while tentative the host
 		 * sends no solicitation for what it forwards, and a container's first
 		 * IPv6 packets to an icc=false peer are lost (best effort: IPv6 may be off). */
-		char key[96], ignore[128];
+		char key[96];
 
 		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", o->spec.bridge);
-		netlib_sysctl_write(-1, key, "0", ignore, sizeof(ignore));
+		netlib_sysctl_write(-1, key, "0", NULL);
 	}
 	if (r == 0) {
 		struct netlib_link_set ls = netlib_link_set_init();
@@ -492,10 +492,10 @@ static int make_bridge(const struct create_opts *o, bool *made, char *err, size_
 		 * and go (else it follows the lowest port's, and gateway ARP goes stale). */
 		if (*made)
 			ls.mac = l.mac;
-		r = netlib_link_set(&nl, l.index, &ls, err, n);
+		r = netlib_link_set(&nl, l.index, &ls, err);
 	}
 	if (r < 0 && *made)
-		netlib_link_del(&nl, 0, o->spec.bridge, NULL, 0);
+		netlib_link_del(&nl, 0, o->spec.bridge, NULL);
 	netlib_close(&nl);
 	return r;
 }
@@ -518,8 +518,8 @@ static void del_bridge(const char *name)
 {
 	struct netlib_nl nl;
 
-	if (netlib_open(&nl, NULL, 0) == 0) {
-		netlib_link_del(&nl, 0, name, NULL, 0);
+	if (netlib_open(&nl, NULL) == 0) {
+		netlib_link_del(&nl, 0, name, NULL);
 		netlib_close(&nl);
 	}
 }
@@ -527,7 +527,8 @@ static void del_bridge(const char *name)
 /* The bridge, then the conflist (atomically); a bridge made here goes if that fails. */
 static int write_network(const struct create_opts *o, const char *path)
 {
-	char err[1024] = "", dir[PATH_MAX + 8], *text;
+	char dir[PATH_MAX + 8], *text;
+	struct err err = { 0 };
 	json_t *conf = netconf_build(&o->spec);
 	bool made;
 	int r;
@@ -536,11 +537,12 @@ static int write_network(const struct create_opts *o, const char *path)
 	json_decref(conf);
 	if (!text)
 		return failed("create", o->spec.name, "out of memory");
-	r = make_bridge(o, &made, err, sizeof(err));
+	r = make_bridge(o, &made, &err);
 	if (r < 0) {
 		free(text);
 		return failed("create", o->spec.name, "cannot create bridge %s: %s%s%s",
-			      o->spec.bridge, strerror(-r), err[0] ? ": " : "", err);
+			      o->spec.bridge, strerror(-r), err.details[0] ? ": " : "",
+			      err.details);
 	}
 	r = str_printf(dir, sizeof(dir), "%s/net.d", o->paths.confdir);
 	if (r == 0)
@@ -653,15 +655,15 @@ static int rm_detach(const struct attach_info *ai, void *data)
 }
 
 /* The network's chains and sets in table inet netctl (policy groups and marks too). */
-static int rm_nft(const char *net, char *err, size_t n)
+static int rm_nft(const char *net, struct err *err)
 {
 	struct nft_conn c;
 	int r;
 
-	r = nft_conn_open(&c, err, n);
+	r = nft_conn_open(&c, err);
 	if (r < 0)
 		return r;
-	r = nft_netctl_net_remove(&c, net, err, n);
+	r = nft_netctl_net_remove(&c, net, err);
 	nft_conn_close(&c);
 	return r < 0 ? r : 0;
 }
@@ -705,18 +707,18 @@ static void rm_gc(const struct netctl_paths *p, const struct conflist *cl)
 			err.cni.msg, err.cni.details);
 }
 
-static int rm_kernel(const char *net, const struct net_info *ni, char *err, size_t n)
+static int rm_kernel(const char *net, const struct net_info *ni, struct err *err)
 {
 	struct netlib_nl nl;
 	int r;
 
-	r = rm_nft(net, err, n);
+	r = rm_nft(net, err);
 	if (r < 0)
 		return r;
-	r = netlib_open(&nl, err, n);
+	r = netlib_open(&nl, err);
 	if (r < 0)
 		return r;
-	r = netlib_link_del(&nl, 0, ni->bridge, err, n);
+	r = netlib_link_del(&nl, 0, ni->bridge, err);
 	netlib_close(&nl);
 	return r == -ENODEV ? 0 : r;
 }
@@ -761,23 +763,23 @@ static int drop_entry(json_t *entry, void *data)
 }
 
 static int rm_unreadable(const struct netctl_paths *p, const char *net, const char *path,
-			 const struct cni_err *why)
+			 const struct err *why)
 {
 	struct audit_rec rec = { .op = "rm", .net = net, .extra = " conflist=unreadable" };
 	struct drop_ctx d = { p->statedir, net, 0 };
 	struct net_info ni = { 0 };
-	char err[1024] = "";
+	struct err err = { 0 };
 	int r;
 
 	snprintf(ni.store, sizeof(ni.store), "%s/%s", NETCONF_DEFAULT_STORE, net);
 	/* Without the chain there is no DEL: the cached attachments are forgotten. */
 	cache_for_each(p->statedir, net, drop_entry, &d);
-	r = rm_nft(net, err, sizeof(err));
+	r = rm_nft(net, &err);
 	if (r == 0)
 		r = rm_files(p, net, &ni, path);
 	if (r < 0)
 		return failed("rm", net, "cannot remove the network: %s%s%s", strerror(-r),
-			      err[0] ? ": " : "", err);
+			      err.details[0] ? ": " : "", err.details);
 	audit_log(&rec, NULL);
 	printf("removed network %s (its conflist was unreadable: %s; %d cached attachment%s "
 	       "forgotten; its bridge and veths, if any, are left)\n", net, why->msg, d.n,
@@ -790,10 +792,10 @@ static int rm_network_locked(const struct netctl_paths *p, const char *net, cons
 {
 	struct audit_rec rec = { .op = "rm", .net = net };
 	struct rm_ctx rc = { .net = net };
-	struct cni_err cerr = { 0 };
+	struct err cerr = { 0 };
 	struct conflist cl = { 0 };
 	struct net_info ni;
-	char err[1024] = "";
+	struct err err = { 0 };
 	int r, n;
 
 	if (paths_net_load(p, net, &cl, &cerr) < 0 && !force)
@@ -818,13 +820,13 @@ static int rm_network_locked(const struct netctl_paths *p, const char *net, cons
 	}
 	if (cni_version_has_gc(cl.version))
 		rm_gc(p, &cl);
-	r = rm_kernel(net, &ni, err, sizeof(err));
+	r = rm_kernel(net, &ni, &err);
 	if (r == 0)
 		r = rm_files(p, net, &ni, path);
 	conflist_free(&cl);
 	if (r < 0) {
-		cni_err_set_errno(&cerr, r, CNI_ERR_IO, "cannot remove the network", "%s%s%s",
-				  strerror(-r), err[0] ? ": " : "", err);
+		err_set(&cerr, r, ERR_IO, "cannot remove the network", "%s%s%s", strerror(-r),
+			err.details[0] ? ": " : "", err.details);
 		audit_log(&rec, &cerr);
 		return failed("rm", net, "%s: %s", cerr.msg, cerr.details);
 	}
@@ -840,7 +842,7 @@ static int rm_network_locked(const struct netctl_paths *p, const char *net, cons
 static int rm_network(const struct netctl_paths *p, const char *net, const char *path,
 		      bool force)
 {
-	struct cni_err cerr = { 0 };
+	struct err cerr = { 0 };
 	int r, nl;
 
 	nl = cni_net_lock(net, NULL, true, &cerr);

@@ -115,7 +115,7 @@ static void print_json(json_t *j)
 static int load_policy(const struct netctl_paths *paths, const char *net, const char *file,
 		       struct policy *p, char *path, size_t pn)
 {
-	char err[1024];
+	struct err err = { 0 };
 	int r;
 
 	if (file)
@@ -126,9 +126,9 @@ static int load_policy(const struct netctl_paths *paths, const char *net, const 
 		fprintf(stderr, "netctl policy: \"%s\" is not a network name\n", net);
 		return r;
 	}
-	r = policy_load(path, p, err, sizeof(err));
+	r = policy_load(path, p, &err);
 	if (r < 0) {
-		fprintf(stderr, "netctl policy: %s: %s\n", path, err);
+		fprintf(stderr, "netctl policy: %s: %s\n", path, err.details);
 		return r;
 	}
 	if (net && p->network[0] && strcmp(p->network, net)) {
@@ -143,16 +143,16 @@ static int load_policy(const struct netctl_paths *paths, const char *net, const 
 static int read_kernel(const char *net, struct knet *k)
 {
 	struct nft_conn c;
-	char err[1024];
+	struct err err = { 0 };
 	int r;
 
-	r = nft_conn_open(&c, err, sizeof(err));
+	r = nft_conn_open(&c, &err);
 	if (r == 0)
-		r = knet_read(&c, net, k, err, sizeof(err));
+		r = knet_read(&c, net, k, &err);
 	nft_conn_close(&c);
 	if (r < 0)
 		fprintf(stderr, "netctl policy: reading network %s from the kernel: %s\n", net,
-			err);
+			err.details);
 	return r;
 }
 
@@ -311,16 +311,15 @@ static void rollback(const char *path, char *old, size_t old_len)
 		unlink(path);
 }
 
-static int kernel_apply(const char *net, const struct policy *p, bool force, char *err,
-			size_t n)
+static int kernel_apply(const char *net, const struct policy *p, bool force, struct err *err)
 {
 	struct nft_conn c;
 	int r;
 
-	r = nft_conn_open(&c, err, n);
+	r = nft_conn_open(&c, err);
 	if (r == 0)
 		r = policy_apply(&c, p, net, POLICY_APPLY_MEMBERS | (force ? POLICY_APPLY_FORCE : 0),
-				 err, n);
+				 err);
 	nft_conn_close(&c);
 	return r;
 }
@@ -329,9 +328,10 @@ static int policy_apply_cmd(const struct netctl_paths *paths, const struct popts
 {
 	_cleanup_free_ char *text = NULL, *old = NULL;
 	struct policy_changes ch = { 0 };
-	char path[PATH_MAX], src[PATH_MAX], err[1024];
+	char path[PATH_MAX], src[PATH_MAX];
+	struct err err = { 0 };
 	size_t len, old_len = 0;
-	struct cni_err cerr = { 0 };
+	struct err cerr = { 0 };
 	struct policy p;
 	struct knet k;
 	int r, lock;
@@ -361,11 +361,11 @@ static int policy_apply_cmd(const struct netctl_paths *paths, const struct popts
 	if (r == 0 && (r = install(path, text, len, &old, &old_len)) < 0)
 		fprintf(stderr, "netctl policy: installing %s: %s\n", path, strerror(-r));
 	if (r == 0 && k.has_chains) {
-		r = kernel_apply(o->pos[0], &p, o->force, err, sizeof(err));
+		r = kernel_apply(o->pos[0], &p, o->force, &err);
 		if (r < 0) {
 			rollback(path, old, old_len);
 			fprintf(stderr, "netctl policy: applying %s to network %s: %s (nothing "
-				"changed)\n", src, o->pos[0], err);
+				"changed)\n", src, o->pos[0], err.details);
 		}
 	}
 	if (r >= 0) {
@@ -395,12 +395,12 @@ static int file_matches(const struct netctl_paths *paths, const struct knet *k, 
 			size_t pn)
 {
 	struct policy p;
-	char err[1024];
+	struct err err = { 0 };
 	int r;
 
 	if (knet_policy_path(paths, k->net, path, pn) < 0 || access(path, F_OK) != 0)
 		return -1;
-	if (policy_load(path, &p, err, sizeof(err)) < 0)
+	if (policy_load(path, &p, &err) < 0)
 		return 0;
 	r = k->has_mark && p.hash == k->mark_hash;
 	policy_free(&p);
@@ -514,17 +514,18 @@ static bool is_published(const struct ip_addr *a, uint8_t proto, uint16_t port)
 {
 	struct nft_pm_map m = { .proto = proto, .cont = *a, .cont_port = port };
 	uint8_t key[NFT_PM_KEY_MAX];
-	char comment[256], err[512];
+	char comment[256];
+	struct err err = { 0 };
 	struct nft_conn c;
 	size_t len;
 	int r;
 
-	if (proto == POLICY_PROTO_ICMP || nft_conn_open(&c, err, sizeof(err)) < 0)
+	if (proto == POLICY_PROTO_ICMP || nft_conn_open(&c, &err) < 0)
 		return false;
 	len = nft_pm_pub_key(&m, key);
 	r = nft_get_elem(&c, NFPROTO_INET, NFT_TABLE,
 			 a->family == AF_INET ? NFT_PUB_V4_SET : NFT_PUB_V6_SET, key, len,
-			 comment, sizeof(comment), err, sizeof(err));
+			 comment, sizeof(comment), &err);
 	nft_conn_close(&c);
 	return r == 1;
 }
@@ -549,7 +550,7 @@ static int outside_end(const struct knet *k, const struct popts *o, int *fi, int
 		       struct policy_flow *f)
 {
 	struct nft_conn c = { 0 };	/* opened only to read published-only */
-	char err[512];
+	struct err err = { 0 };
 	int j;
 
 	if (*fi < 0 && *ti >= 0 && !f->to_host && ip_addr_parse(o->pos[1], &f->outside) == 0) {
@@ -557,7 +558,7 @@ static int outside_end(const struct knet *k, const struct popts *o, int *fi, int
 		j = member_of_family(k, *ti, f->outside.family);
 		f->published = k->m[j].addr.family == f->outside.family &&
 			       is_published(&k->m[j].addr, f->proto, f->port);
-		f->published_only = nft_inbound_check(&c, k->net, err, sizeof(err)) == 1;
+		f->published_only = nft_inbound_check(&c, k->net, &err) == 1;
 		*fi = *ti;
 	} else if (*ti < 0 && *fi >= 0 && ip_addr_parse(o->pos[2], &f->outside) == 0) {
 		f->to_outside = true;
@@ -571,10 +572,11 @@ static int outside_end(const struct knet *k, const struct popts *o, int *fi, int
 static int explain_policy(const struct netctl_paths *paths, const struct popts *o,
 			  const struct knet *k, struct policy *p)
 {
-	char path[PATH_MAX], err[1200];
+	char path[PATH_MAX];
+	struct err err = { 0 };
 
-	if (knet_policy(paths, k, o->file, p, path, sizeof(path), err, sizeof(err)) < 0) {
-		fprintf(stderr, "netctl policy: %s\n", err);
+	if (knet_policy(paths, k, o->file, p, path, sizeof(path), &err) < 0) {
+		fprintf(stderr, "netctl policy: %s\n", err.details);
 		return -EINVAL;
 	}
 	if (!o->file && path[0] && (!k->has_mark || k->mark_hash != p->hash))

@@ -100,12 +100,12 @@ static int parse(int argc, char **argv, struct lopts *o)
 static void read_net(struct lctx *x)
 {
 	struct nft_conn c;
-	char err[512];
+	struct err err = { 0 };
 
 	if (x->have_k)
 		knet_free(&x->k);
-	x->have_k = nft_conn_open(&c, err, sizeof(err)) == 0 &&
-		    knet_read(&c, x->o->net, &x->k, err, sizeof(err)) == 0;
+	x->have_k = nft_conn_open(&c, &err) == 0 &&
+		    knet_read(&c, x->o->net, &x->k, &err) == 0;
 	nft_conn_close(&c);
 	x->reread = time(NULL);
 }
@@ -230,7 +230,8 @@ int cmd_policy_log(int argc, char **argv)
 	struct lctx x = { 0 };
 	struct nft_nflog l;
 	struct lopts o;
-	char err[512], path[PATH_MAX];
+	char path[PATH_MAX];
+	struct err err = { 0 };
 	time_t end;
 	int r;
 
@@ -248,10 +249,9 @@ int cmd_policy_log(int argc, char **argv)
 		fprintf(stderr, "netctl policy log: network %s has no firewall chains\n", o.net);
 		return CLI_FAILED;
 	}
-	x.have_p = knet_policy(&paths, &x.k, NULL, &x.p, path, sizeof(path), err,
-			       sizeof(err)) == 0;
-	if (nft_nflog_open(&l, POLICY_NFLOG_GROUP, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netctl policy log: %s\n", err);
+	x.have_p = knet_policy(&paths, &x.k, NULL, &x.p, path, sizeof(path), &err) == 0;
+	if (nft_nflog_open(&l, POLICY_NFLOG_GROUP, &err) < 0) {
+		fprintf(stderr, "netctl policy log: %s\n", err.details);
 		r = CLI_FAILED;
 		goto out;
 	}
@@ -259,12 +259,12 @@ int cmd_policy_log(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	end = time(NULL) + o.seconds;
 	for (r = 0; !stop && (o.follow || time(NULL) < end); ) {
-		r = nft_nflog_read(&l, 200, entry_cb, &x, err, sizeof(err));
+		r = nft_nflog_read(&l, 200, entry_cb, &x, &err);
 		if (r < 0 || (r > 0 && o.count && x.seen >= o.count))
 			break;
 	}
 	if (r < 0)
-		fprintf(stderr, "netctl policy log: %s\n", err);
+		fprintf(stderr, "netctl policy log: %s\n", err.details);
 	r = r < 0 ? CLI_FAILED : CLI_OK;
 	nft_nflog_close(&l);
 out:

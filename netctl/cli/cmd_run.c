@@ -214,7 +214,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-static int net_error(const char *net, const struct cni_err *e)
+static int net_error(const char *net, const struct err *e)
 {
 	fprintf(stderr, "netctl run: network \"%s\": %s%s%s\n", net, e->msg,
 		e->details[0] ? ": " : "", e->details);
@@ -223,7 +223,7 @@ static int net_error(const char *net, const struct cni_err *e)
 
 static int check_networks(const struct netctl_paths *p, struct run_opts *o)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct conflist cl = { 0 };
 	int i, r;
 
@@ -280,17 +280,16 @@ static int validate(const struct netctl_paths *p, struct run_opts *o)
 
 static int lo_up(const char *netns_path)
 {
-	char errbuf[256];
 	struct netlib_nl nl;
 	struct netlib_link lo;
 	int r;
 
-	r = netlib_open_netns(&nl, netns_path, errbuf, sizeof(errbuf));
+	r = netlib_open_netns(&nl, netns_path, NULL);
 	if (r < 0)
 		return r;
-	r = netlib_link_get(&nl, 0, "lo", &lo, errbuf, sizeof(errbuf));
+	r = netlib_link_get(&nl, 0, "lo", &lo, NULL);
 	if (r == 0)
-		r = netlib_link_set_up(&nl, lo.index, true, errbuf, sizeof(errbuf));
+		r = netlib_link_set_up(&nl, lo.index, true, NULL);
 	netlib_close(&nl);
 	return r;
 }
@@ -302,12 +301,10 @@ static int lo_up(const char *netns_path)
 static int ping_unprivileged(const char *netns_path)
 {
 	_cleanup_close_ int fd = open(netns_path, O_RDONLY | O_CLOEXEC);
-	char errbuf[256];
 
 	if (fd < 0)
 		return -errno;
-	return netlib_sysctl_write(fd, "net/ipv4/ping_group_range", "0 2147483647", errbuf,
-				   sizeof(errbuf));
+	return netlib_sysctl_write(fd, "net/ipv4/ping_group_range", "0 2147483647", NULL);
 }
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };

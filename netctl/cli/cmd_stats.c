@@ -132,7 +132,7 @@ static void sample_free(struct sample *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int take_sample(struct sample *s, char *err, size_t n)
+static int take_sample(struct sample *s, struct err *err)
 {
 	struct nft_names nets = { 0 };
 	struct netlib_nl nl;
@@ -141,25 +141,25 @@ static int take_sample(struct sample *s, char *err, size_t n)
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = nft_conn_open(&c, err, n);
+	r = nft_conn_open(&c, err);
 	if (r < 0)
 		return r;
-	r = nft_list_chains(&c, NFPROTO_INET, NFT_TABLE, net_cb, &nets, err, n);
+	r = nft_list_chains(&c, NFPROTO_INET, NFT_TABLE, net_cb, &nets, err);
 	s->nets = nets.names;
 	s->n_nets = nets.n;
 	if (r >= 0 && !(s->k = calloc(s->n_nets + 1, sizeof(*s->k))))
 		r = -ENOMEM;
 	for (i = 0; r >= 0 && i < s->n_nets; i++)
-		r = knet_read(&c, s->nets[i], &s->k[i], err, n);
+		r = knet_read(&c, s->nets[i], &s->k[i], err);
 	if (r >= 0)
-		r = nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, NFT_FWD_FROM_MAP, fwd_cb, s, err, n);
+		r = nft_list_elems(&c, NFPROTO_INET, NFT_TABLE, NFT_FWD_FROM_MAP, fwd_cb, s, err);
 	nft_conn_close(&c);
-	if (r >= 0 && (r = netlib_open(&nl, err, n)) == 0) {
-		r = netlib_link_foreach(&nl, link_cb, s, err, n);
+	if (r >= 0 && (r = netlib_open(&nl, err)) == 0) {
+		r = netlib_link_foreach(&nl, link_cb, s, err);
 		netlib_close(&nl);
 	}
 	if (r == -ENOMEM)
-		snprintf(err, n, "out of memory");
+		err_detail(err, r, "out of memory");
 	return r < 0 ? r : 0;
 }
 
@@ -374,7 +374,7 @@ int cmd_stats(int argc, char **argv)
 	struct timespec t0 = { 0 }, t1;
 	struct opts o;
 	unsigned iter;
-	char err[1024];
+	struct err err = { 0 };
 	int r;
 
 	r = parse(argc, argv, &o);
@@ -382,8 +382,8 @@ int cmd_stats(int argc, char **argv)
 		return r < 0 ? CLI_OK : r;
 	for (iter = 0;; iter++) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (take_sample(&s, err, sizeof(err)) < 0) {
-			fprintf(stderr, "netctl stats: %s\n", err);
+		if (take_sample(&s, &err) < 0) {
+			fprintf(stderr, "netctl stats: %s\n", err.details);
 			sample_free(&s);
 			sample_free(&prev);
 			return CLI_FAILED;

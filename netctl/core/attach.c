@@ -90,20 +90,20 @@ static int prepare(const struct attach_opts *o, struct attach_ctx *c, struct cha
 	memset(&err->cni, 0, sizeof(err->cni));
 	r = paths_init(&c->paths);
 	if (r < 0)
-		return cni_err_set_errno(&err->cni, r, CNI_ERR_INVALID_ENV, "a path is too long",
-					 "NETCTL_CONFDIR, NETCTL_STATEDIR or CNI_PATH");
+		return err_set(&err->cni, r, ERR_INVALID_ENV, "a path is too long",
+			       "NETCTL_CONFDIR, NETCTL_STATEDIR or CNI_PATH");
 	if (!o->net)
-		return cni_err_set(&err->cni, CNI_ERR_INVALID_CONFIG, "no network given", "net");
+		return err_set(&err->cni, -EINVAL, ERR_INVALID_CONFIG, "no network given", "net");
 	r = paths_net_load(&c->paths, o->net, &c->cl, &err->cni);
 	if (r < 0)
 		return r;
 	if (o->name && !name_is_safe(o->name, 253))
-		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "invalid container name",
-				   "\"%s\": use letters, digits, '_', '.' and '-', at most 253",
-				   o->name);
+		return err_set(&err->cni, -EINVAL, ERR_INVALID_ENV, "invalid container name",
+			       "\"%s\": use letters, digits, '_', '.' and '-', at most 253",
+			       o->name);
 	if (build_args(o, c->args, sizeof(c->args)) < 0)
-		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "the arguments are too long",
-				   "name \"%s\", ip \"%s\"", o->name ?: "", o->ip ?: "");
+		return err_set(&err->cni, -EINVAL, ERR_INVALID_ENV, "the arguments are too long",
+			       "name \"%s\", ip \"%s\"", o->name ?: "", o->ip ?: "");
 	c->req = (struct chain_req){
 		.cni_path = c->paths.cni_path,
 		.cache_dir = c->paths.statedir,
@@ -122,7 +122,7 @@ static struct attach_ctx *ctx_open(const struct attach_opts *o, struct chain_err
 	struct attach_ctx *c = calloc(1, sizeof(*c));
 
 	if (!c) {
-		*r = cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
+		*r = err_set(&err->cni, -ENOMEM, ERR_INTERNAL, "out of memory",
 				       "attach");
 		return NULL;
 	}
@@ -194,17 +194,17 @@ static int check_caps(const struct attach_opts *o, const struct conflist *cl,
 {
 	if (o->port_mappings && json_array_size(o->port_mappings) &&
 	    !declares(cl, "portMappings"))
-		return cni_err_set(&err->cni, CNI_ERR_INVALID_CONFIG,
-				   "no plugin of this network's chain publishes ports",
-				   "no plugin declares the portMappings capability (a portmap "
-				   "plugin): recreate the network with portmap in CNI_PATH, or "
-				   "connect without --publish");
+		return err_set(&err->cni, -EINVAL, ERR_INVALID_CONFIG,
+			       "no plugin of this network's chain publishes ports",
+			       "no plugin declares the portMappings capability (a portmap "
+			       "plugin): recreate the network with portmap in CNI_PATH, or "
+			       "connect without --publish");
 	if ((o->rate_in || o->rate_out) && !declares(cl, "bandwidth"))
-		return cni_err_set(&err->cni, CNI_ERR_INVALID_CONFIG,
-				   "no plugin of this network's chain limits rates",
-				   "no plugin declares the bandwidth capability (a bandwidth "
-				   "plugin): recreate the network with bandwidth in CNI_PATH, or "
-				   "connect without --rate-in/--rate-out");
+		return err_set(&err->cni, -EINVAL, ERR_INVALID_CONFIG,
+			       "no plugin of this network's chain limits rates",
+			       "no plugin declares the bandwidth capability (a bandwidth "
+			       "plugin): recreate the network with bandwidth in CNI_PATH, or "
+			       "connect without --rate-in/--rate-out");
 	return 0;
 }
 
@@ -217,7 +217,6 @@ static int check_free(const struct attach_opts *o, const struct attach_ctx *c,
 		      struct chain_err *err)
 {
 	struct cache_key k = { o->net, o->container_id, c->req.ifname };
-	char ebuf[256] = "";
 	struct netlib_nl nl;
 	struct netlib_link l;
 	json_t *entry = NULL;
@@ -225,26 +224,27 @@ static int check_free(const struct attach_opts *o, const struct attach_ctx *c,
 
 	if (cache_read(c->paths.statedir, &k, &entry) == 0) {
 		json_decref(entry);
-		return cni_err_set_errno(&err->cni, -EEXIST, CNI_ERR_INVALID_ENV,
-					 "the container is already attached to this network",
-					 "container %s, %s: disconnect it first, or attach another "
-					 "interface (--ifname)", o->container_id, c->req.ifname);
+		return err_set(&err->cni, -EEXIST, ERR_INVALID_ENV,
+			       "the container is already attached to this network",
+			       "container %s, %s: disconnect it first, or attach another "
+			       "interface (--ifname)", o->container_id, c->req.ifname);
 	}
 	if (!o->netns)
 		return 0;
-	r = netlib_open_netns(&nl, o->netns, ebuf, sizeof(ebuf));
-	if (r < 0)
-		return cni_err_set_errno(&err->cni, r, CNI_ERR_INVALID_ENV,
-					 "cannot enter the network namespace", "%s: %s%s%s",
-					 o->netns, strerror(-r), ebuf[0] ? ": " : "", ebuf);
-	r = netlib_link_get(&nl, 0, c->req.ifname, &l, ebuf, sizeof(ebuf));
+	r = netlib_open_netns(&nl, o->netns, &err->cni);
+	if (r < 0) {
+		err_prefix(&err->cni, r, "%s: %s", o->netns, strerror(-r));
+		return err_fail(&err->cni, r, ERR_INVALID_ENV,
+				"cannot enter the network namespace");
+	}
+	r = netlib_link_get(&nl, 0, c->req.ifname, &l, NULL);
 	netlib_close(&nl);
 	if (r == 0)
-		return cni_err_set_errno(&err->cni, -EEXIST, CNI_ERR_INVALID_ENV,
-					 "the container already has an interface of that name",
-					 "%s exists in %s: pick another with --ifname (a connect "
-					 "killed midway leaves one: disconnect or `netctl gc` first)",
-					 c->req.ifname, o->netns);
+		return err_set(&err->cni, -EEXIST, ERR_INVALID_ENV,
+			       "the container already has an interface of that name",
+			       "%s exists in %s: pick another with --ifname (a connect "
+			       "killed midway leaves one: disconnect or `netctl gc` first)",
+			       c->req.ifname, o->netns);
 	return 0;
 }
 
@@ -265,8 +265,8 @@ int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *e
 	if (r == 0) {
 		c->req.cap_args = attach_cap_args(o, &oom);
 		if (oom)
-			r = cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL,
-					      "out of memory", "capability arguments");
+			r = err_set(&err->cni, -ENOMEM, ERR_INTERNAL, "out of memory",
+				    "capability arguments");
 	}
 	if (r == 0)
 		r = chain_add(&c->cl, &c->req, result, err);
@@ -330,10 +330,10 @@ int attach_check(const struct attach_opts *o, struct chain_err *err)
 		k = (struct cache_key){ o->net, o->container_id, c->req.ifname };
 		r = cache_read(c->paths.statedir, &k, &entry);
 		if (r == -ENOENT)
-			r = cni_err_set_errno(&err->cni, r, CNI_ERR_UNKNOWN_CONTAINER,
-					      "the container is not attached to this network",
-					      "network \"%s\", container %s, %s: nothing cached",
-					      o->net, o->container_id, c->req.ifname);
+			r = err_set(&err->cni, r, ERR_UNKNOWN_CONTAINER,
+				    "the container is not attached to this network",
+				    "network \"%s\", container %s, %s: nothing cached", o->net,
+				    o->container_id, c->req.ifname);
 	}
 	if (r == 0) {
 		/* CHECK runs with what ADD was given. */

@@ -7,7 +7,7 @@
 #include "netctl/core/audit.h"
 #include "util/audit.h"
 
-void audit_log(const struct audit_rec *rec, const struct cni_err *err)
+void audit_log(const struct audit_rec *rec, const struct err *err)
 {
 	char line[AUDIT_LINE_MAX] = "", code[16];
 	bool failed = err && err->code;

@@ -24,6 +24,6 @@ struct audit_rec {
 };
 
 /** audit_log() - log @rec with result=ok (@err NULL or no code) or its error. */
-void audit_log(const struct audit_rec *rec, const struct cni_err *err);
+void audit_log(const struct audit_rec *rec, const struct err *err);
 
 #endif

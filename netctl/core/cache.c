@@ -18,8 +18,8 @@
 
 static bool key_valid(const struct cache_key *k)
 {
-	return name_is_safe(k->net, CNI_NAME_MAX) && name_is_safe(k->container_id, 256) &&
-	       cni_ifname_valid(k->ifname);
+	return name_is_safe(k->net, NET_NAME_MAX) && name_is_safe(k->container_id, 256) &&
+	       ifname_valid(k->ifname);
 }
 
 int cache_path(const char *dir, const struct cache_key *k, char *out, size_t n)
@@ -149,7 +149,7 @@ static int entry_parse(const char *text, size_t len, json_t **entry)
 	if (!json_is_object(e) ||
 	    !json_string_value(json_object_get(e, "kind")) ||
 	    strcmp(json_string_value(json_object_get(e, "kind")), CACHE_KIND) ||
-	    !id || !name_is_safe(id, 256) || !ifn || !cni_ifname_valid(ifn) || !net) {
+	    !id || !name_is_safe(id, 256) || !ifn || !ifname_valid(ifn) || !net) {
 		json_decref(e);
 		return -EINVAL;
 	}
@@ -199,7 +199,7 @@ int cache_lock(const char *dir, const char *net, bool exclusive)
 	char results[PATH_MAX], path[PATH_MAX + NAME_MAX];
 	int fd, r;
 
-	if (!name_is_safe(net, CNI_NAME_MAX))
+	if (!name_is_safe(net, NET_NAME_MAX))
 		return -EINVAL;
 	r = path_join(results, sizeof(results), dir, "results");
 	if (r == 0)

@@ -83,8 +83,7 @@ static int exec_one(const struct conflist *cl, const struct chain_req *req, int 
 	int r;
 
 	if (!text)
-		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
-					 "plugin config");
+		return err_set(&err->cni, -ENOMEM, ERR_INTERNAL, "out of memory", "plugin config");
 	r = cni_exec(&x, out ? out : &discard, &err->cni);
 	bench_record(cmd, x.type, now_us() - t0);
 	if (r < 0)
@@ -98,17 +97,17 @@ static int check_attach(const struct conflist *cl, const struct attach *a, bool 
 			struct chain_err *err)
 {
 	if (!a->id || !name_is_safe(a->id, 256))
-		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "invalid container ID",
-				   "the container ID must be 1-256 of [A-Za-z0-9_.-] starting with "
-				   "a letter or digit, got \"%s\"", a->id ? a->id : "");
-	if (!cni_ifname_valid(a->ifname))
-		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "invalid interface name",
-				   "\"%s\": 1-15 bytes, no '/', ':' or white space",
-				   a->ifname ? a->ifname : "");
+		return err_set(&err->cni, -EINVAL, ERR_INVALID_ENV, "invalid container ID",
+			       "the container ID must be 1-256 of [A-Za-z0-9_.-] starting with "
+			       "a letter or digit, got \"%s\"", a->id ? a->id : "");
+	if (!ifname_valid(a->ifname))
+		return err_set(&err->cni, -EINVAL, ERR_INVALID_ENV, "invalid interface name",
+			       "\"%s\": 1-15 bytes, no '/', ':' or white space",
+			       a->ifname ? a->ifname : "");
 	if ((need_netns && !a->netns) || (a->netns && a->netns[0] != '/'))
-		return cni_err_set(&err->cni, CNI_ERR_INVALID_ENV, "invalid network namespace",
-				   "an absolute netns path is needed, got \"%s\"",
-				   a->netns ? a->netns : "");
+		return err_set(&err->cni, -EINVAL, ERR_INVALID_ENV, "invalid network namespace",
+			       "an absolute netns path is needed, got \"%s\"",
+			       a->netns ? a->netns : "");
 	return 0;
 }
 
@@ -142,9 +141,8 @@ static int take_lock(const struct conflist *cl, const struct chain_req *req, boo
 		int r = l->cache;
 
 		drop_locks(l);
-		return cni_err_set_errno(&err->cni, r, CNI_ERR_IO, "cannot lock the result cache",
-					 "%s/results/.%s.lock: %s", req->cache_dir, cl->name,
-					 strerror(-r));
+		return err_set(&err->cni, r, ERR_IO, "cannot lock the result cache",
+			       "%s/results/.%s.lock: %s", req->cache_dir, cl->name, strerror(-r));
 	}
 	return 0;
 }
@@ -245,9 +243,9 @@ int chain_add(const struct conflist *cl, const struct chain_req *req, json_t **r
 		r = entry ? cache_write(req->cache_dir, &k, entry) : -ENOMEM;
 		json_decref(entry);
 		if (r < 0)
-			cni_err_set_errno(&err->cni, r, CNI_ERR_IO, "cannot cache the result",
-					  "network \"%s\" in %s/results: %s", cl->name,
-					  req->cache_dir, strerror(-r));
+			err_set(&err->cni, r, ERR_IO, "cannot cache the result",
+				"network \"%s\" in %s/results: %s", cl->name, req->cache_dir,
+				strerror(-r));
 	}
 	if (r < 0) {
 		if (req->rollback)
@@ -268,7 +266,7 @@ static int cached_result(const struct conflist *cl, const struct chain_req *req,
 			 const struct attach *a, json_t **entry, json_t **prev)
 {
 	struct cache_key k = { cl->name, a->id, a->ifname };
-	struct cni_err ignored = { 0 };
+	struct err ignored = { 0 };
 	char *text;
 	int r;
 
@@ -341,10 +339,10 @@ int chain_check(const struct conflist *cl, const struct chain_req *req,
 
 	err_reset(err, "check");
 	if (!cni_version_has_check(cl->version))
-		return cni_err_set(&err->cni, CNI_ERR_INCOMPATIBLE_VERSION,
-				   "CHECK needs CNI version 0.4.0 or later",
-				   "configuration version \"%s\" does not support the CHECK "
-				   "command", cni_version_str(cl->version));
+		return err_set(&err->cni, -EINVAL, ERR_INCOMPATIBLE_VERSION,
+			       "CHECK needs CNI version 0.4.0 or later",
+			       "configuration version \"%s\" does not support the CHECK "
+			       "command", cni_version_str(cl->version));
 	if (cl->disable_check)
 		return 0;
 	r = check_attach(cl, &a, true, err);
@@ -352,10 +350,9 @@ int chain_check(const struct conflist *cl, const struct chain_req *req,
 		return r;
 	r = cached_result(cl, req, &a, &entry, &prev);
 	if (r < 0)
-		return cni_err_set_errno(&err->cni, r, CNI_ERR_DECODE,
-					 "the cached result cannot be used",
-					 "network \"%s\", container %s, %s: %s", cl->name, a.id,
-					 a.ifname, strerror(-r));
+		return err_set(&err->cni, r, ERR_DECODE, "the cached result cannot be used",
+			       "network \"%s\", container %s, %s: %s", cl->name, a.id, a.ifname,
+			       strerror(-r));
 	for (i = 0; i < cl->n_plugins && r == 0; i++) {
 		conf = chain_plugin_conf(cl, i, prev, a.cap_args);
 		r = conf ? exec_one(cl, req, i, "CHECK", &a, conf, NULL, err) : -ENOMEM;
@@ -380,12 +377,12 @@ int chain_readd(const struct conflist *cl, const struct chain_req *req,
 		return r;
 	r = cached_result(cl, req, &a, &entry, &prev);
 	if (r == 0 && !prev)
-		r = cni_err_set_errno(&err->cni, -ENOENT, CNI_ERR_UNKNOWN_CONTAINER,
-				      "nothing is cached for the attachment",
-				      "network \"%s\", container %s, %s", cl->name, a.id, a.ifname);
+		r = err_set(&err->cni, -ENOENT, ERR_UNKNOWN_CONTAINER,
+			    "nothing is cached for the attachment",
+			    "network \"%s\", container %s, %s", cl->name, a.id, a.ifname);
 	else if (r < 0)
-		cni_err_set_errno(&err->cni, r, CNI_ERR_DECODE, "the cached result cannot be used",
-				  "network \"%s\", container %s, %s", cl->name, a.id, a.ifname);
+		err_set(&err->cni, r, ERR_DECODE, "the cached result cannot be used",
+			"network \"%s\", container %s, %s", cl->name, a.id, a.ifname);
 	if (r == 0) {
 		if (!a.netns)
 			a.netns = json_string_value(json_object_get(entry, "netns"));
@@ -496,8 +493,7 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 		return 0;
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return cni_err_set_errno(&err->cni, -ENOMEM, CNI_ERR_INTERNAL, "out of memory",
-					 "GC");
+		return err_set(&err->cni, -ENOMEM, ERR_INTERNAL, "out of memory", "GC");
 	l.net = l.cache = -1;
 	r = req->locked ? 0 : take_lock(cl, req, true, &l, err);
 	if (r < 0) {
@@ -506,8 +502,8 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 	}
 	r = cache_for_each(req->cache_dir, cl->name, gc_collect, s);
 	if (r < 0) {
-		cni_err_set_errno(&err->cni, r, CNI_ERR_IO, "cannot read the result cache",
-				  "%s/results: %s", req->cache_dir, strerror(-r));
+		err_set(&err->cni, r, ERR_IO, "cannot read the result cache", "%s/results: %s",
+			req->cache_dir, strerror(-r));
 		goto out;
 	}
 	gc_stale(cl, req, s, err);
@@ -518,7 +514,7 @@ int chain_gc(const struct conflist *cl, const struct chain_req *req, struct chai
 				       : chain_gc_conf(cl, i, s->cached, s->n_cached);
 		if (!conf || exec_one(cl, req, i, "GC", NULL, conf, NULL, &one) < 0) {
 			if (!conf)
-				cni_err_set(&one.cni, CNI_ERR_INTERNAL, "out of memory", "GC");
+				err_set(&one.cni, -EINVAL, ERR_INTERNAL, "out of memory", "GC");
 			if (!err->cni.code)
 				*err = one;
 		}

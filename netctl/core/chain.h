@@ -38,7 +38,7 @@ struct chain_req {
 };
 
 struct chain_err {
-	struct cni_err cni;		/* the plugin's own error, or ours */
+	struct err cni;		/* the plugin's own error, or ours */
 	int plugin;			/* index of the failing plugin, -1 = not a plugin's */
 	const char *op;			/* "add", "delete", "check", "GC", "status" */
 };
@@ -70,7 +70,7 @@ json_t *chain_status_conf(const struct conflist *cl, int idx);
  * list's version (a result without "cniVersion" is taken as the config's, as libcni's
  * fixupResultVersion does). New reference, or NULL with @err set (code 6).
  */
-json_t *chain_result_convert(const char *text, enum cni_version v, struct cni_err *err);
+json_t *chain_result_convert(const char *text, enum cni_version v, struct err *err);
 
 /* Execution (chain.c). Each returns 0, or -errno with @err set. */
 

@@ -97,7 +97,7 @@ json_t *chain_status_conf(const struct conflist *cl, int idx)
 	return base_conf(cl, idx);
 }
 
-json_t *chain_result_convert(const char *text, enum cni_version v, struct cni_err *err)
+json_t *chain_result_convert(const char *text, enum cni_version v, struct err *err)
 {
 	struct cni_result *res = NULL;
 	json_t *obj, *ver, *out = NULL;
@@ -105,8 +105,8 @@ json_t *chain_result_convert(const char *text, enum cni_version v, struct cni_er
 
 	obj = json_loads(text ? text : "", 0, &jerr);
 	if (!json_is_object(obj)) {
-		cni_err_set(err, CNI_ERR_DECODE, "the plugin's result is not a JSON object",
-			    "%s", obj ? "expected {...}" : jerr.text);
+		err_set(err, -EINVAL, ERR_DECODE, "the plugin's result is not a JSON object", "%s",
+			obj ? "expected {...}" : jerr.text);
 		goto out;
 	}
 	ver = cni_json_get(obj, "cniVersion");
@@ -114,7 +114,7 @@ json_t *chain_result_convert(const char *text, enum cni_version v, struct cni_er
 		json_object_set_new(obj, "cniVersion", json_string(cni_version_str(v)));
 	res = cni_result_new();
 	if (!res) {
-		cni_err_set(err, CNI_ERR_INTERNAL, "out of memory", "result");
+		err_set(err, -EINVAL, ERR_INTERNAL, "out of memory", "result");
 		goto out;
 	}
 	if (cni_result_from_json(obj, v, res, err) < 0)

@@ -36,10 +36,10 @@ struct conflist {
  * is wrapped into a one-plugin list as libcni's ConfListFromConf does). @text is
  * copied. Errors: code 6 bad JSON, code 1 no usable version, code 7 anything else.
  */
-int conflist_parse(const char *text, size_t len, struct conflist *cl, struct cni_err *err);
+int conflist_parse(const char *text, size_t len, struct conflist *cl, struct err *err);
 
 /** conflist_load() - conflist_parse() of the file at @path (at most CONFLIST_MAX). */
-int conflist_load(const char *path, struct conflist *cl, struct cni_err *err);
+int conflist_load(const char *path, struct conflist *cl, struct err *err);
 
 void conflist_free(struct conflist *cl);
 
@@ -48,6 +48,6 @@ void conflist_free(struct conflist *cl);
  * "cniVersions" entries not above the newest version we speak; versions above it are
  * skipped. Return the version, or CNI_V_UNKNOWN with @err set.
  */
-enum cni_version conflist_pick_version(json_t *root, struct cni_err *err);
+enum cni_version conflist_pick_version(json_t *root, struct err *err);
 
 #endif

@@ -67,14 +67,14 @@ static int drops_cb(const void *key, size_t key_len, uint64_t packets, uint64_t 
 	return 0;
 }
 
-static int read_drops(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
+static int read_drops(struct nft_conn *c, struct knet *k, struct err *err)
 {
 	char set[NFT_OBJ_NAME_MAX];
 	int v6, r = 0;
 
 	for (v6 = 0; r >= 0 && v6 < 2; v6++) {
 		nft_net_obj(set, sizeof(set), v6 ? NFT_DROPS6_PFX : NFT_DROPS4_PFX, k->net, "");
-		r = nft_list_elem_counters(c, FAM, NFT_TABLE, set, drops_cb, k, errbuf, n);
+		r = nft_list_elem_counters(c, FAM, NFT_TABLE, set, drops_cb, k, err);
 	}
 	return r;
 }
@@ -132,13 +132,13 @@ static struct knet_group *group_get(struct knet *k, const char *name)
 	return &k->g[k->n_g++];
 }
 
-static int read_groups(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
+static int read_groups(struct nft_conn *c, struct knet *k, struct err *err)
 {
 	struct group_walk w = { .k = k };
 	size_t i;
 	int r;
 
-	r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, &w, errbuf, n);
+	r = nft_list_sets(c, FAM, NFT_TABLE, set_cb, &w, err);
 	for (i = 0; r >= 0 && i < w.sets.n; i++) {
 		const char *s = w.sets.names[i];
 		const char *gname = nft_group_of(s, NFT_GRP4_PFX, k->net);
@@ -152,7 +152,7 @@ static int read_groups(struct nft_conn *c, struct knet *k, char *errbuf, size_t 
 		if (!g)
 			r = -ENOMEM;
 		else
-			r = nft_list_elems(c, FAM, NFT_TABLE, s, group_elem_cb, g, errbuf, n);
+			r = nft_list_elems(c, FAM, NFT_TABLE, s, group_elem_cb, g, err);
 	}
 	free(w.sets.names);
 	return r;
@@ -211,62 +211,60 @@ static int host_cb(const struct nft_rule_info *ri, void *data)
 	return 0;
 }
 
-static int read_host(struct nft_conn *c, struct knet *k, char *errbuf, size_t n)
+static int read_host(struct nft_conn *c, struct knet *k, struct err *err)
 {
 	char chain[NFT_OBJ_NAME_MAX];
 	int r, i;
 
 	k->n_r_policy = k->n_r;
 	nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, k->net, NFT_HOSTPOL_SFX);
-	r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
+	r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, err);
 	nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, k->net, NFT_HOST_SFX);
 	if (r >= 0)
-		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, host_cb, k, errbuf, n);
+		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, host_cb, k, err);
 	/* Version 2: egress and published ports' sources (chains older networks lack). */
 	for (i = 0; r >= 0 && i < 2; i++) {
 		nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, k->net,
 			    i ? NFT_PUBSRC_SFX : NFT_EGRESS_SFX);
-		r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+		r = nft_chain_exists(c, FAM, NFT_TABLE, chain, err);
 		if (r == 1)
-			r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
+			r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, err);
 	}
 	return r;
 }
 
-int knet_read(struct nft_conn *c, const char *net, struct knet *k, char *errbuf, size_t n)
+int knet_read(struct nft_conn *c, const char *net, struct knet *k, struct err *err)
 {
 	char chain[NFT_OBJ_NAME_MAX], m4[NFT_OBJ_NAME_MAX], m6[NFT_OBJ_NAME_MAX];
 	int r;
 
 	memset(k, 0, sizeof(*k));
-	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0) {
-		snprintf(errbuf, n, "\"%s\" is not a network name", net);
-		return -EINVAL;
-	}
+	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0)
+		return err_detail(err, -EINVAL, "\"%s\" is not a network name", net);
 	snprintf(k->net, sizeof(k->net), "%s", net);
 	nft_net_obj(m4, sizeof(m4), NFT_MEMBERS4_PFX, net, "");
 	nft_net_obj(m6, sizeof(m6), NFT_MEMBERS6_PFX, net, "");
-	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, errbuf, n);
+	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, err);
 	if (r < 0)
 		return r;
 	k->has_chains = r > 0;
 	if (!k->has_chains)
 		return 0;
-	r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, k, errbuf, n);
+	r = nft_list_elems(c, FAM, NFT_TABLE, m4, member_cb, k, err);
 	if (r >= 0)
-		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, k, errbuf, n);
+		r = nft_list_elems(c, FAM, NFT_TABLE, m6, member_cb, k, err);
 	if (r >= 0)
-		r = read_drops(c, k, errbuf, n);
+		r = read_drops(c, k, err);
 	if (r >= 0)
-		r = read_groups(c, k, errbuf, n);
+		r = read_groups(c, k, err);
 	if (r >= 0)
-		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, errbuf, n);
+		r = nft_list_rules_info(c, FAM, NFT_TABLE, chain, rule_cb, k, err);
 	if (r >= 0)
-		r = read_host(c, k, errbuf, n);
+		r = read_host(c, k, err);
 	if (r >= 0)
-		r = nft_list_chains(c, FAM, NFT_TABLE, mark_cb, k, errbuf, n);
+		r = nft_list_chains(c, FAM, NFT_TABLE, mark_cb, k, err);
 	if (r == -ENOMEM)
-		snprintf(errbuf, n, "out of memory");
+		err_detail(err, r, "out of memory");
 	if (r < 0)
 		knet_free(k);
 	return r < 0 ? r : 0;
@@ -394,7 +392,7 @@ void knet_addrs(const struct knet *k, size_t i, char *buf, size_t n)
 
 int knet_policy_path(const struct netctl_paths *paths, const char *net, char *out, size_t n)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct conflist cl;
 	const char *file = NULL, *dir = NULL;
 	int i, r;
@@ -418,9 +416,8 @@ int knet_policy_path(const struct netctl_paths *paths, const char *net, char *ou
 }
 
 int knet_policy(const struct netctl_paths *paths, const struct knet *k, const char *file,
-		struct policy *p, char *path, size_t pn, char *errbuf, size_t n)
+		struct policy *p, char *path, size_t pn, struct err *err)
 {
-	char err[1024];
 	int r;
 
 	memset(p, 0, sizeof(*p));
@@ -429,24 +426,20 @@ int knet_policy(const struct netctl_paths *paths, const struct knet *k, const ch
 		r = str_copy(path, pn, file);
 	else
 		r = knet_policy_path(paths, k->net, path, pn);
-	if (r < 0) {
-		snprintf(errbuf, n, "policy path too long");
-		return r;
-	}
+	if (r < 0)
+		return err_detail(err, r, "policy path too long");
 	if (!file && access(path, F_OK) != 0) {
 		path[0] = '\0';
 		p->version = 1;
 		p->icc = knet_icc(k);
 		return 0;
 	}
-	r = policy_load(path, p, err, sizeof(err));
-	if (r < 0) {
-		snprintf(errbuf, n, "%s: %s", path, err);
-		return r;
-	}
+	r = policy_load(path, p, err);
+	if (r < 0)
+		return err_prefix(err, r, "%s", path);
 	if (p->network[0] && strcmp(p->network, k->net)) {
-		snprintf(errbuf, n, "%s: network: the policy is for \"%s\", not \"%s\"", path,
-			 p->network, k->net);
+		err_detail(err, -EINVAL, "%s: network: the policy is for \"%s\", not \"%s\"", path,
+			   p->network, k->net);
 		policy_free(p);
 		return -EINVAL;
 	}

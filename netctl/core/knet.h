@@ -17,6 +17,7 @@
 #include "nft/rule.h"
 #include "policy/explain.h"
 #include "util/ip.h"
+#include "util/err.h"
 
 struct knet_member {
 	char id[NFT_COMMENT_MAX + 1];
@@ -55,8 +56,8 @@ struct knet {
 	uint64_t mark_hash;		/* the hash of the applied policy file */
 };
 
-/** knet_read() - read network @net's state. 0 or -errno with the reason in @errbuf. */
-int knet_read(struct nft_conn *c, const char *net, struct knet *k, char *errbuf, size_t n);
+/** knet_read() - read network @net's state. 0 or -errno with the reason in @err. */
+int knet_read(struct nft_conn *c, const char *net, struct knet *k, struct err *err);
 void knet_free(struct knet *k);
 
 /**
@@ -92,9 +93,9 @@ int knet_policy_path(const struct netctl_paths *paths, const char *net, char *ou
 /**
  * knet_policy() - the policy that governs @k: @file when given, else the network's
  * file in policy.d (path in @path), else a policy with no rules and the icc the
- * kernel has (@path ""). Return 0, or -errno with the reason in @errbuf.
+ * kernel has (@path ""). Return 0, or -errno with the reason in @err.
  */
 int knet_policy(const struct netctl_paths *paths, const struct knet *k, const char *file,
-		struct policy *p, char *path, size_t pn, char *errbuf, size_t n);
+		struct policy *p, char *path, size_t pn, struct err *err);
 
 #endif

@@ -96,21 +96,19 @@ int paths_net_policy(const struct netctl_paths *p, const char *net, char *out, s
 }
 
 int paths_net_load(const struct netctl_paths *p, const char *net, struct conflist *cl,
-		   struct cni_err *err)
+		   struct err *err)
 {
 	char path[PATH_MAX];
 	int r;
 
 	r = paths_net_conflist(p, net, path, sizeof(path));
 	if (r < 0)
-		return cni_err_set_errno(err, r, CNI_ERR_INVALID_CONFIG,
-					 "the network name is not valid",
-					 "\"%s\": use letters, digits, '_', '.' and '-', at most %d",
-					 net, NETCTL_NET_NAME_MAX);
+		return err_set(err, r, ERR_INVALID_CONFIG, "the network name is not valid",
+			       "\"%s\": use letters, digits, '_', '.' and '-', at most %d", net,
+			       NETCTL_NET_NAME_MAX);
 	if (access(path, F_OK) < 0 && errno == ENOENT)
-		return cni_err_set_errno(err, -ENOENT, CNI_ERR_INVALID_CONFIG,
-					 "there is no such network",
-					 "%s not found (see `netctl ls`)", path);
+		return err_set(err, -ENOENT, ERR_INVALID_CONFIG, "there is no such network",
+			       "%s not found (see `netctl ls`)", path);
 	return conflist_load(path, cl, err);
 }
 

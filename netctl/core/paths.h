@@ -54,7 +54,7 @@ int paths_net_policy(const struct netctl_paths *p, const char *net, char *out, s
  * such network (@err says so), -EINVAL for a bad name, else conflist_load()'s error.
  */
 int paths_net_load(const struct netctl_paths *p, const char *net, struct conflist *cl,
-		   struct cni_err *err);
+		   struct err *err);
 
 /**
  * paths_net_foreach() - call @fn with each network's name, sorted. A missing net.d is

@@ -137,7 +137,7 @@ static int record_parse(json_t *o, const char *id, struct runrec *rec)
 
 		if (copy_str(rn->net, sizeof(rn->net), json_object_get(n, "network")) < 0 ||
 		    copy_str(rn->ifname, sizeof(rn->ifname), json_object_get(n, "ifname")) < 0 ||
-		    !name_is_safe(rn->net, sizeof(rn->net) - 1) || !cni_ifname_valid(rn->ifname))
+		    !name_is_safe(rn->net, sizeof(rn->net) - 1) || !ifname_valid(rn->ifname))
 			return -EINVAL;
 	}
 	rec->n_nets = (int)json_array_size(nets);

@@ -40,12 +40,11 @@ struct bw_run {
 	struct netlib_tc *tc;
 	struct netlib_link veth, ifb;
 	char ifb_name[IFNAMSIZ];
-	char ebuf[1024];
 };
 
 static int fail(struct bw_run *b, int r, const char *msg)
 {
-	return cni_err_set_errno(&b->ctx->err, r, CNI_ERR_IO, msg, "%s", b->ebuf);
+	return err_fail(&b->ctx->err, r, ERR_IO, msg);
 }
 
 static int run_open(struct bw_run *b, struct cni_ctx *ctx)
@@ -57,10 +56,10 @@ static int run_open(struct bw_run *b, struct cni_ctx *ctx)
 	if (ctx->env.container_id && ctx->env.ifname)	/* GC has neither */
 		ifname_from_ids(b->ifb_name, IFB_PREFIX, ctx->env.container_id,
 				ctx->env.ifname);
-	r = netlib_open(&b->nl, b->ebuf, sizeof(b->ebuf));
+	r = netlib_open(&b->nl, &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot talk to the kernel (rtnetlink)");
-	r = netlib_tc_open(&b->tc, b->ebuf, sizeof(b->ebuf));
+	r = netlib_tc_open(&b->tc, &b->ctx->err);
 	if (r < 0) {
 		netlib_close(&b->nl);
 		return fail(b, r, "cannot talk to the kernel (tc)");
@@ -88,20 +87,19 @@ static int find_veth(struct bw_run *b)
 	for (i = 0; p && i < p->n_interfaces; i++) {
 		if (p->interfaces[i].sandbox[0] || !p->interfaces[i].name[0])
 			continue;
-		if (netlib_link_get(&b->nl, 0, p->interfaces[i].name, &b->veth, b->ebuf,
-				    sizeof(b->ebuf)) == 0 && !strcmp(b->veth.kind, "veth"))
+		if (netlib_link_get(&b->nl, 0, p->interfaces[i].name, &b->veth, &b->ctx->err) == 0 && !strcmp(b->veth.kind, "veth"))
 			return 0;
 	}
 	memset(&b->veth, 0, sizeof(b->veth));
 	if (!p)
-		return cni_err_set(&b->ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "missing prevResult from earlier plugin",
-				   "the bandwidth plugin must be chained after a plugin that "
-				   "creates the container's veth (bridge, ptp)");
-	return cni_err_set(&b->ctx->err, CNI_ERR_INVALID_CONFIG,
-			   "no host-side veth in prevResult",
-			   "none of prevResult's host interfaces is an existing veth; chain the "
-			   "bandwidth plugin after bridge or ptp");
+		return err_set(&b->ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "missing prevResult from earlier plugin",
+			       "the bandwidth plugin must be chained after a plugin that "
+			       "creates the container's veth (bridge, ptp)");
+	return err_set(&b->ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+		       "no host-side veth in prevResult",
+		       "none of prevResult's host interfaces is an existing veth; chain the "
+		       "bandwidth plugin after bridge or ptp");
 }
 
 static void log_shape(const char *dir, const struct bw_limit *l, const struct bw_shape *s,
@@ -127,8 +125,8 @@ static int shaper_set(struct bw_run *b, int ifindex, const struct netlib_tbf *t,
 	};
 
 	if (!b->c.n_subnets)
-		return netlib_tc_tbf_set(b->tc, ifindex, t, b->ebuf, sizeof(b->ebuf));
-	return netlib_tc_htb_split_set(b->tc, ifindex, t, &sp, b->ebuf, sizeof(b->ebuf));
+		return netlib_tc_tbf_set(b->tc, ifindex, t, &b->ctx->err);
+	return netlib_tc_htb_split_set(b->tc, ifindex, t, &sp, &b->ctx->err);
 }
 
 static int shape_ingress(struct bw_run *b)
@@ -150,23 +148,23 @@ static int ifb_make(struct bw_run *b)
 
 	ifb_alias(b->ctx->conf.name, alias, sizeof(alias));
 	/* A leftover of an earlier, interrupted ADD of this attachment: ours by name. */
-	if (netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, b->ebuf, sizeof(b->ebuf)) == 0) {
+	if (netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, &b->ctx->err) == 0) {
 		if (strcmp(b->ifb.kind, "ifb"))
-			return cni_err_set_errno(&b->ctx->err, -EEXIST, CNI_ERR_INTERNAL,
-						 "the IFB device's name is taken",
-						 "%s exists and is a %s link, not an IFB",
-						 b->ifb_name, b->ifb.kind[0] ? b->ifb.kind : "plain");
-		netlib_link_del(&b->nl, b->ifb.index, NULL, b->ebuf, sizeof(b->ebuf));
+			return err_set(&b->ctx->err, -EEXIST, ERR_INTERNAL,
+				       "the IFB device's name is taken",
+				       "%s exists and is a %s link, not an IFB", b->ifb_name,
+				       b->ifb.kind[0] ? b->ifb.kind : "plain");
+		netlib_link_del(&b->nl, b->ifb.index, NULL, &b->ctx->err);
 	}
-	r = netlib_ifb_create(&b->nl, b->ifb_name, b->veth.mtu, b->ebuf, sizeof(b->ebuf));
+	r = netlib_ifb_create(&b->nl, b->ifb_name, b->veth.mtu, &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot create the IFB device for the container's egress");
-	r = netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, b->ebuf, sizeof(b->ebuf));
+	r = netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot find the IFB device just created");
 	ls.up = NETLIB_ON;
 	ls.alias = alias;
-	r = netlib_link_set(&b->nl, b->ifb.index, &ls, b->ebuf, sizeof(b->ebuf));
+	r = netlib_link_set(&b->nl, b->ifb.index, &ls, &b->ctx->err);
 	return r < 0 ? fail(b, r, "cannot bring the IFB device up") : 0;
 }
 
@@ -183,11 +181,10 @@ static int shape_egress(struct bw_run *b)
 	r = shaper_set(b, b->ifb.index, &s.tbf, true);
 	if (r < 0)
 		return fail(b, r, "cannot limit the traffic from the container");
-	netlib_tc_qdisc_del(b->tc, b->veth.index, true, b->ebuf, sizeof(b->ebuf));
-	r = netlib_tc_ingress_add(b->tc, b->veth.index, b->ebuf, sizeof(b->ebuf));
+	netlib_tc_qdisc_del(b->tc, b->veth.index, true, &b->ctx->err);
+	r = netlib_tc_ingress_add(b->tc, b->veth.index, &b->ctx->err);
 	if (r >= 0)
-		r = netlib_tc_redirect_add(b->tc, b->veth.index, b->ifb.index, b->ebuf,
-					   sizeof(b->ebuf));
+		r = netlib_tc_redirect_add(b->tc, b->veth.index, b->ifb.index, &b->ctx->err);
 	return r < 0 ? fail(b, r, "cannot redirect the container's traffic to its IFB") : 0;
 }
 
@@ -195,16 +192,15 @@ static int shape_egress(struct bw_run *b)
 static void unshape(struct bw_run *b, int veth_index)
 {
 	struct netlib_link l;
-	char e[512];
 
 	if (veth_index > 0) {
-		netlib_tc_qdisc_del(b->tc, veth_index, true, e, sizeof(e));
-		netlib_tc_qdisc_del(b->tc, veth_index, false, e, sizeof(e));
+		netlib_tc_qdisc_del(b->tc, veth_index, true, NULL);
+		netlib_tc_qdisc_del(b->tc, veth_index, false, NULL);
 	}
 	/* Only an IFB: a link of another kind under the name is not ours. */
-	if (netlib_link_get(&b->nl, 0, b->ifb_name, &l, e, sizeof(e)) == 0 &&
+	if (netlib_link_get(&b->nl, 0, b->ifb_name, &l, NULL) == 0 &&
 	    !strcmp(l.kind, "ifb"))
-		netlib_link_del(&b->nl, l.index, NULL, e, sizeof(e));
+		netlib_link_del(&b->nl, l.index, NULL, NULL);
 }
 
 static bool limited(const struct bw_limit *l)
@@ -239,9 +235,9 @@ int bw_add(struct cni_ctx *ctx)
 				netlib_format_mac(b.ifb.mac, mac, sizeof(mac));
 			r = cni_result_add_iface(ctx->result, b.ifb_name, mac, "");
 			if (r < 0)
-				cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
-						  "too many interfaces in the result",
-						  "cannot add %s to the result", b.ifb_name);
+				err_set(&ctx->err, r, ERR_INTERNAL,
+					"too many interfaces in the result",
+					"cannot add %s to the result", b.ifb_name);
 		}
 	}
 	if (r < 0)
@@ -267,12 +263,12 @@ int bw_del(struct cni_ctx *ctx)
 		return r;
 	if (ctx->prev && find_veth(&b) == 0)
 		veth_index = b.veth.index;
-	memset(&ctx->err, 0, sizeof(ctx->err));	/* no veth is not an error here */
+	err_clear(&ctx->err);	/* no veth is not an error here */
 	unshape(&b, veth_index);
-	if (netlib_link_get(&b.nl, 0, b.ifb_name, &l, b.ebuf, sizeof(b.ebuf)) == 0 &&
+	if (netlib_link_get(&b.nl, 0, b.ifb_name, &l, &b.ctx->err) == 0 &&
 	    !strcmp(l.kind, "ifb"))
-		r = cni_err_set(&ctx->err, CNI_ERR_IO, "cannot delete the container's IFB",
-				"%s is still there", b.ifb_name);
+		r = err_set(&ctx->err, -EINVAL, ERR_IO, "cannot delete the container's IFB",
+			    "%s is still there", b.ifb_name);
 	run_close(&b);
 	return r < 0 ? r : 0;
 }
@@ -288,16 +284,16 @@ static bool burst_close(uint32_t got, uint32_t want, uint64_t rate)
 static int differs(struct bw_run *b, const char *dir, const char *name, const char *what,
 		   unsigned long long got, unsigned long long want)
 {
-	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-			   "the container's rate limit differs from its config",
-			   "%s on %s: %s %llu, expected %llu", dir, name, what, got, want);
+	return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+		       "the container's rate limit differs from its config",
+		       "%s on %s: %s %llu, expected %llu", dir, name, what, got, want);
 }
 
 /* A qdisc of @l under @parent; *@found false when there is none. */
 static int qdisc_get(struct bw_run *b, const struct netlib_link *l, uint32_t parent,
 		     struct netlib_qdisc *q, bool *found)
 {
-	int r = netlib_tc_qdisc_get(b->tc, l->index, parent, q, b->ebuf, sizeof(b->ebuf));
+	int r = netlib_tc_qdisc_get(b->tc, l->index, parent, q, &b->ctx->err);
 
 	*found = r == 0;
 	if (r == -ENOENT)
@@ -317,15 +313,17 @@ static int check_split(struct bw_run *b, const struct netlib_link *l, const stru
 	int r;
 
 	if (strcmp(root->kind, "htb") || root->htb_defcls != defcls)
-		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-				   "the container's rate limit is missing",
-				   "%s: no HTB qdisc with default class 1:%u at the root of %s",
-				   dir, defcls, l->name);
+		return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+			       "the container's rate limit is missing",
+			       "%s: no HTB qdisc with default class 1:%u at the root of %s", dir,
+			       defcls, l->name);
 	r = netlib_tc_htb_class_rate(b->tc, l->index, NETLIB_TC_SHAPED_MINOR, &rate, &ceil,
-				     b->ebuf, sizeof(b->ebuf));
-	if (r < 0)
-		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-				   "the container's rate limit is missing", "%s: %s", dir, b->ebuf);
+				     &b->ctx->err);
+	if (r < 0) {
+		err_prefix(&b->ctx->err, r, "%s", dir);
+		return err_fail(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+				"the container's rate limit is missing");
+	}
 	if (rate != s->tbf.rate || ceil != s->tbf.rate)
 		return differs(b, dir, l->name, "HTB class 1:2 rate (B/s)", rate, s->tbf.rate);
 	r = qdisc_get(b, l, NETLIB_TC_HANDLE(1, NETLIB_TC_SHAPED_MINOR), &leaf, &found);
@@ -334,8 +332,7 @@ static int check_split(struct bw_run *b, const struct netlib_link *l, const stru
 	if (!found || strcmp(leaf.kind, "bfifo") || leaf.fifo_limit != s->tbf.limit)
 		return differs(b, dir, l->name, "bfifo queue under 1:2 (B)",
 			       found ? leaf.fifo_limit : 0, s->tbf.limit);
-	r = netlib_tc_filter_count(b->tc, l->index, NETLIB_TC_HANDLE(1, 0), &filters, b->ebuf,
-				   sizeof(b->ebuf));
+	r = netlib_tc_filter_count(b->tc, l->index, NETLIB_TC_HANDLE(1, 0), &filters, &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot read the container's filters");
 	if (filters != b->c.n_subnets)
@@ -358,18 +355,18 @@ static int check_tbf(struct bw_run *b, const struct netlib_link *l, const struct
 	if (found && b->c.n_subnets)
 		return check_split(b, l, &s, &q, dir);
 	if (!found || !q.is_tbf)
-		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-				   "the container's rate limit is missing",
-				   "%s: no %s qdisc at the root of %s", dir,
-				   b->c.n_subnets ? "HTB" : "TBF", l->name);
+		return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+			       "the container's rate limit is missing",
+			       "%s: no %s qdisc at the root of %s", dir,
+			       b->c.n_subnets ? "HTB" : "TBF", l->name);
 	if (q.tbf.rate != s.tbf.rate || q.tbf.limit != s.tbf.limit ||
 	    !burst_close(q.tbf.burst, s.tbf.burst, s.tbf.rate))
-		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-				   "the container's rate limit differs from its config",
-				   "%s on %s: TBF rate %llu B/s, burst %u B, limit %u B; "
-				   "expected %llu B/s, %u B, %u B", dir, l->name,
-				   (unsigned long long)q.tbf.rate, q.tbf.burst, q.tbf.limit,
-				   (unsigned long long)s.tbf.rate, s.tbf.burst, s.tbf.limit);
+		return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+			       "the container's rate limit differs from its config",
+			       "%s on %s: TBF rate %llu B/s, burst %u B, limit %u B; "
+			       "expected %llu B/s, %u B, %u B", dir, l->name,
+			       (unsigned long long)q.tbf.rate, q.tbf.burst, q.tbf.limit,
+			       (unsigned long long)s.tbf.rate, s.tbf.burst, s.tbf.limit);
 	return 0;
 }
 
@@ -379,11 +376,16 @@ static int check_egress(struct bw_run *b)
 	bool found;
 	int r, to = 0;
 
-	r = netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, b->ebuf, sizeof(b->ebuf));
-	if (r < 0 || strcmp(b->ifb.kind, "ifb") || !(b->ifb.flags & IFF_UP))
-		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-				   "the container's IFB device is missing or down",
-				   "%s: %s", b->ifb_name, r < 0 ? b->ebuf : "not an IFB that is up");
+	r = netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, &b->ctx->err);
+	if (r < 0 || strcmp(b->ifb.kind, "ifb") || !(b->ifb.flags & IFF_UP)) {
+		if (r < 0)
+			err_prefix(&b->ctx->err, r, "%s", b->ifb_name);
+		else
+			err_detail(&b->ctx->err, -EINVAL, "%s: not an IFB that is up",
+				   b->ifb_name);
+		return err_fail(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+				"the container's IFB device is missing or down");
+	}
 	r = check_tbf(b, &b->ifb, &b->c.egress, "egress");
 	if (r >= 0)
 		r = qdisc_get(b, &b->veth, TC_H_INGRESS, &q, &found);
@@ -391,15 +393,15 @@ static int check_egress(struct bw_run *b)
 		return r;
 	found = found && !strcmp(q.kind, "ingress");
 	if (found) {
-		r = netlib_tc_redirect_get(b->tc, b->veth.index, &to, b->ebuf, sizeof(b->ebuf));
+		r = netlib_tc_redirect_get(b->tc, b->veth.index, &to, &b->ctx->err);
 		if (r < 0)
 			return fail(b, r, "cannot read the container's ingress filters");
 	}
 	if (!found || to != b->ifb.index)
-		return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-				   "the container's egress is not redirected to its IFB",
-				   "%s: %s", b->veth.name, !found ? "no ingress qdisc"
-				   : "no u32 filter with a mirred redirect to the IFB");
+		return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+			       "the container's egress is not redirected to its IFB", "%s: %s",
+			       b->veth.name,
+			       !found ? "no ingress qdisc" : "no u32 filter with a mirred redirect to the IFB");
 	return 0;
 }
 
@@ -464,11 +466,11 @@ int bw_gc(struct cni_ctx *ctx)
 	r = run_open(&b, ctx);
 	if (r < 0)
 		return r;
-	r = netlib_link_foreach(&b.nl, gc_link_cb, &w, b.ebuf, sizeof(b.ebuf));
+	r = netlib_link_foreach(&b.nl, gc_link_cb, &w, &b.ctx->err);
 	if (r < 0)
 		fail(&b, r, "cannot list links");
 	for (i = 0; r >= 0 && i < w.n; i++) {
-		r = netlib_link_del(&b.nl, 0, w.stale[i], b.ebuf, sizeof(b.ebuf));
+		r = netlib_link_del(&b.nl, 0, w.stale[i], &b.ctx->err);
 		if (r == -ENODEV)
 			r = 0;
 		if (r < 0)

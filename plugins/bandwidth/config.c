@@ -26,9 +26,9 @@ static int get_bits(struct cni_ctx *ctx, json_t *obj, const char *where, const c
 		*out = (uint64_t)d;
 		return 0;
 	}
-	return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
-			   "%s%s must be a whole number of bits (per second) of at least 0",
-			   where, key);
+	return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid bandwidth limit",
+		       "%s%s must be a whole number of bits (per second) of at least 0", where,
+		       key);
 }
 
 /*
@@ -51,7 +51,6 @@ static int load_limits(struct cni_ctx *ctx, json_t *obj, const char *where,
 		       struct bw_config *c)
 {
 	uint64_t v[4];
-	char why[256];
 	size_t i;
 
 	for (i = 0; i < 4; i++)
@@ -59,14 +58,17 @@ static int load_limits(struct cni_ctx *ctx, json_t *obj, const char *where,
 			return -EINVAL;
 	c->ingress = (struct bw_limit){ v[0], k8s_burst(where, v[0], v[1]) };
 	c->egress = (struct bw_limit){ v[2], k8s_burst(where, v[2], v[3]) };
-	if (bw_limit_check(&c->ingress, why, sizeof(why)) < 0)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
-				   "%singressRate %llu, %singressBurst %llu: %s", where,
-				   (unsigned long long)v[0], where, (unsigned long long)v[1], why);
-	if (bw_limit_check(&c->egress, why, sizeof(why)) < 0)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
-				   "%segressRate %llu, %segressBurst %llu: %s", where,
-				   (unsigned long long)v[2], where, (unsigned long long)v[3], why);
+	for (i = 0; i < 2; i++) {
+		const char *dir = i ? "egress" : "ingress";
+
+		if (bw_limit_check(i ? &c->egress : &c->ingress, &ctx->err) < 0) {
+			err_prefix(&ctx->err, -EINVAL, "%s%sRate %llu, %s%sBurst %llu", where, dir,
+				   (unsigned long long)v[2 * i], where, dir,
+				   (unsigned long long)v[2 * i + 1]);
+			return err_fail(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+					"invalid bandwidth limit");
+		}
+	}
 	return 0;
 }
 
@@ -80,23 +82,23 @@ static int load_subnet_list(struct cni_ctx *ctx, json_t *obj, const char *where,
 	if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)))
 		return 0;
 	if (!json_is_array(v))
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid subnet list",
-				   "%s%s must be an array of CIDR strings", where, key);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid subnet list",
+			       "%s%s must be an array of CIDR strings", where, key);
 	if (c->n_subnets)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid subnet list",
-				   "%sunshapedSubnets and %sshapedSubnets exclude each other: "
-				   "give one", where, where);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid subnet list",
+			       "%sunshapedSubnets and %sshapedSubnets exclude each other: "
+			       "give one", where, where);
 	if (json_array_size(v) > BW_MAX_SUBNETS)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid subnet list",
-				   "%s%s has %zu entries; at most %d", where, key,
-				   json_array_size(v), BW_MAX_SUBNETS);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid subnet list",
+			       "%s%s has %zu entries; at most %d", where, key, json_array_size(v),
+			       BW_MAX_SUBNETS);
 	json_array_foreach(v, i, e) {
 		if (!json_is_string(e) ||
 		    ip_prefix_parse(json_string_value(e), &c->subnets[i]) < 0)
-			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-					   "invalid subnet list",
-					   "%s%s[%zu] is not a CIDR (\"10.0.0.0/8\", \"fd00::/8\")",
-					   where, key, i);
+			return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+				       "invalid subnet list",
+				       "%s%s[%zu] is not a CIDR (\"10.0.0.0/8\", \"fd00::/8\")",
+				       where, key, i);
 		c->subnets[i] = ip_prefix_network(&c->subnets[i]);
 	}
 	c->n_subnets = json_array_size(v);
@@ -127,10 +129,10 @@ static int check_runtime_keys(struct cni_ctx *ctx, json_t *rt)
 		if (i < 4 || cni_json_key_matches(subnet_keys[0], key) ||
 		    cni_json_key_matches(subnet_keys[1], key))
 			continue;
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid bandwidth limit",
-				   "runtimeConfig.bandwidth.%s is not a bandwidth key; known: "
-				   "ingressRate, ingressBurst, egressRate, egressBurst, "
-				   "unshapedSubnets, shapedSubnets (any case)", key);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid bandwidth limit",
+			       "runtimeConfig.bandwidth.%s is not a bandwidth key; known: "
+			       "ingressRate, ingressBurst, egressRate, egressBurst, "
+			       "unshapedSubnets, shapedSubnets (any case)", key);
 	}
 	return 0;
 }
@@ -144,9 +146,9 @@ int bw_config_load(struct cni_ctx *ctx, struct bw_config *c)
 	memset(c, 0, sizeof(*c));
 	if (rt && !json_is_null(rt)) {
 		if (!json_is_object(rt))
-			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-					   "invalid bandwidth limit",
-					   "runtimeConfig.bandwidth must be an object");
+			return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+				       "invalid bandwidth limit",
+				       "runtimeConfig.bandwidth must be an object");
 		if (check_runtime_keys(ctx, rt) < 0)
 			return -EINVAL;
 		c->from_runtime = true;
@@ -159,33 +161,26 @@ int bw_config_load(struct cni_ctx *ctx, struct bw_config *c)
 	return load_limits(ctx, obj, where, c);
 }
 
-int bw_limit_check(const struct bw_limit *l, char *why, size_t n)
+int bw_limit_check(const struct bw_limit *l, struct err *err)
 {
 	if (!l->rate && !l->burst)
 		return 0;
-	if (!l->rate) {
-		snprintf(why, n, "a burst needs a rate");
-		return -EINVAL;
-	}
-	if (!l->burst) {
-		snprintf(why, n, "a rate needs a burst (bits the bucket holds)");
-		return -EINVAL;
-	}
-	if (l->rate < BW_RATE_MIN || l->rate > BW_RATE_MAX) {
-		snprintf(why, n, "the rate must be between %llu and %llu bits per second",
-			 BW_RATE_MIN, BW_RATE_MAX);
-		return -EINVAL;
-	}
-	if (l->burst > BW_BURST_MAX) {
-		snprintf(why, n, "the burst must be at most %llu bits (512 MiB)", BW_BURST_MAX);
-		return -EINVAL;
-	}
+	if (!l->rate)
+		return err_detail(err, -EINVAL, "a burst needs a rate");
+	if (!l->burst)
+		return err_detail(err, -EINVAL, "a rate needs a burst (bits the bucket holds)");
+	if (l->rate < BW_RATE_MIN || l->rate > BW_RATE_MAX)
+		return err_detail(err, -EINVAL,
+				  "the rate must be between %llu and %llu bits per second",
+				  BW_RATE_MIN, BW_RATE_MAX);
+	if (l->burst > BW_BURST_MAX)
+		return err_detail(err, -EINVAL, "the burst must be at most %llu bits (512 MiB)",
+				  BW_BURST_MAX);
 	/* The kernel keeps the bucket as time (32 bits of 64 ns ticks, about 274 s). */
-	if (l->burst / l->rate > 60) {
-		snprintf(why, n, "the rate takes %llu s to drain the burst; at most 60 s",
-			 (unsigned long long)(l->burst / l->rate));
-		return -EINVAL;
-	}
+	if (l->burst / l->rate > 60)
+		return err_detail(err, -EINVAL,
+				  "the rate takes %llu s to drain the burst; at most 60 s",
+				  (unsigned long long)(l->burst / l->rate));
 	return 0;
 }
 

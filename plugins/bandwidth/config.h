@@ -52,9 +52,9 @@ int bw_config_load(struct cni_ctx *ctx, struct bw_config *c);
 /**
  * bw_limit_check() - a direction is either unset (0/0) or a rate in
  * [BW_RATE_MIN, BW_RATE_MAX] with a burst in (0, BW_BURST_MAX] that the rate drains
- * within a minute. Pure. Return 0 or -EINVAL with a sentence in @why.
+ * within a minute. Pure. Return 0 or -EINVAL with a sentence in @err.
  */
-int bw_limit_check(const struct bw_limit *l, char *why, size_t n);
+int bw_limit_check(const struct bw_limit *l, struct err *err);
 
 /** bw_shape_compute() - TBF parameters for @l on a link of @mtu bytes. Pure. */
 void bw_shape_compute(const struct bw_limit *l, unsigned mtu, struct bw_shape *out);

@@ -45,13 +45,11 @@ struct br_run {
 	struct netlib_link br, hv, cv;
 	struct spoof sp;	/* ADD: bound once sp.p.port is set */
 	struct nft_conn nft;	/* one nf_tables socket for the run, opened when needed */
-	char ebuf[1024];
 };
 
 static int fail(struct br_run *b, int r, const char *msg)
 {
-	return cni_err_set_errno(&b->ctx->err, r, r == -ENOENT ? CNI_ERR_IO : CNI_ERR_INTERNAL,
-				 msg, "%s", b->ebuf);
+	return err_fail(&b->ctx->err, r, r == -ENOENT ? ERR_IO : ERR_INTERNAL, msg);
 }
 
 static void run_close(struct br_run *b)
@@ -66,7 +64,7 @@ static void run_close(struct br_run *b)
 
 static int open_host(struct br_run *b)
 {
-	int r = netlib_open(&b->host, b->ebuf, sizeof(b->ebuf));
+	int r = netlib_open(&b->host, &b->ctx->err);
 
 	return r < 0 ? fail(b, r, "cannot talk to the kernel (rtnetlink)") : 0;
 }
@@ -75,21 +73,19 @@ static int open_cont(struct br_run *b)
 {
 	int r;
 
-	b->ns_fd = netlib_netns_open(b->ctx->env.netns, b->ebuf, sizeof(b->ebuf));
+	b->ns_fd = netlib_netns_open(b->ctx->env.netns, &b->ctx->err);
 	if (b->ns_fd < 0)
-		return cni_err_set_errno(&b->ctx->err, b->ns_fd, CNI_ERR_IO,
-					 "cannot open the container's network namespace", "%s",
-					 b->ebuf);
-	r = netlib_open_netns_fd(&b->cont, b->ns_fd, b->ebuf, sizeof(b->ebuf));
+		return err_fail(&b->ctx->err, b->ns_fd, ERR_IO,
+				"cannot open the container's network namespace");
+	r = netlib_open_netns_fd(&b->cont, b->ns_fd, &b->ctx->err);
 	return r < 0 ? fail(b, r, "cannot talk to the kernel in the container's netns") : 0;
 }
 
 /* Drop the container's spoofchk elements: by key from @p, or (NULL) by comment. */
 static void spoof_detach(struct br_run *b, const struct nft_spoof_port *p)
 {
-	char ignore[256];
 
-	nft_spoofchk_detach(&b->nft, p, b->ctx->env.container_id, ignore, sizeof(ignore));
+	nft_spoofchk_detach(&b->nft, p, b->ctx->env.container_id, NULL);
 }
 
 /* The veth, container end born in the netns. A host end left by a crashed ADD of the
@@ -111,14 +107,14 @@ static int make_veth(struct br_run *b)
 	};
 
 	for (tries = 0; tries < 2; tries++) {
-		r = netlib_link_create(&b->host, &ln, b->ebuf, sizeof(b->ebuf));
+		r = netlib_link_create(&b->host, &ln, &b->ctx->err);
 		if (r != -EEXIST)
 			break;
-		if (netlib_link_get(&b->cont, 0, ifname, &l, b->ebuf, sizeof(b->ebuf)) == 0)
-			return cni_err_set_errno(&b->ctx->err, -EEXIST, CNI_ERR_INTERNAL,
-						 "the container already has an interface of that name",
-						 "%s exists in %s", ifname, b->ctx->env.netns);
-		if (netlib_link_del(&b->host, 0, b->hostveth, b->ebuf, sizeof(b->ebuf)) < 0)
+		if (netlib_link_get(&b->cont, 0, ifname, &l, &b->ctx->err) == 0)
+			return err_set(&b->ctx->err, -EEXIST, ERR_INTERNAL,
+				       "the container already has an interface of that name",
+				       "%s exists in %s", ifname, b->ctx->env.netns);
+		if (netlib_link_del(&b->host, 0, b->hostveth, &b->ctx->err) < 0)
 			break;
 		/* its spoofchk elements name the old veth's MAC: found by comment */
 		if (b->c.spoofchk)
@@ -126,9 +122,9 @@ static int make_veth(struct br_run *b)
 	}
 	if (r < 0)
 		return fail(b, r, "cannot create the veth pair");
-	r = netlib_link_get(&b->host, 0, b->hostveth, &b->hv, b->ebuf, sizeof(b->ebuf));
+	r = netlib_link_get(&b->host, 0, b->hostveth, &b->hv, &b->ctx->err);
 	if (r == 0)
-		r = netlib_link_get(&b->cont, 0, ifname, &b->cv, b->ebuf, sizeof(b->ebuf));
+		r = netlib_link_get(&b->cont, 0, ifname, &b->cv, &b->ctx->err);
 	return r < 0 ? fail(b, r, "cannot find the new veth pair") : 0;
 }
 
@@ -148,21 +144,22 @@ static int ipam_add(struct br_run *b, struct cni_result *res)
 	j = json_loads(out, 0, &jerr);
 	free(out);
 	if (!j)
-		return cni_err_set(&ctx->err, CNI_ERR_DECODE, "the IPAM plugin's result is not JSON",
-				   "%s", jerr.text);
+		return err_set(&ctx->err, -EINVAL, ERR_DECODE,
+			       "the IPAM plugin's result is not JSON", "%s", jerr.text);
 	r = cni_result_from_json(j, CNI_V_UNKNOWN, res, &ctx->err);
 	json_decref(j);
 	if (r < 0)
 		return r;
 	if (!res->n_ips)
-		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "IPAM plugin returned missing IP config",
-				   "%s returned no ips", b->c.ipam_type);
+		return err_set(&ctx->err, -EINVAL, ERR_INTERNAL,
+			       "IPAM plugin returned missing IP config", "%s returned no ips",
+			       b->c.ipam_type);
 	return 0;
 }
 
 static void ipam_del(struct br_run *b)
 {
-	struct cni_err ignore = { 0 };
+	struct err ignore = { 0 };
 	char *out = NULL;
 
 	cni_delegate(&b->ctx->env, b->c.ipam_type, "DEL", b->ctx->conf.raw,
@@ -201,8 +198,8 @@ static int calc_gateways(struct br_run *b, struct cni_result *res)
 			struct cni_route *rt;
 
 			if (res->n_routes >= CNI_MAX_ROUTES)
-				return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL, "too many routes",
-						   "more than %d", CNI_MAX_ROUTES);
+				return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+					       "too many routes", "more than %d", CNI_MAX_ROUTES);
 			rt = &res->routes[res->n_routes++];
 			memset(rt, 0, sizeof(*rt));
 			rt->dst.addr.family = fam;
@@ -231,16 +228,16 @@ static int set_gateways(struct br_run *b, const struct cni_result *res)
 			       ip_addr_eq(&res->ips[j].gateway, &gw.addr);
 		if (dup)
 			continue;
-		r = br_ensure_gateway(&b->host, &b->c, b->br.index, &gw, b->ebuf, sizeof(b->ebuf));
+		r = br_ensure_gateway(&b->host, &b->c, b->br.index, &gw, &b->ctx->err);
 		if (r < 0)
 			return fail(b, r, "failed to set bridge addr");
 		*(gw.addr.family == AF_INET ? &fwd4 : &fwd6) = true;
 	}
 	r = 0;
 	if (fwd4)
-		r = br_enable_forwarding(AF_INET, b->ebuf, sizeof(b->ebuf));
+		r = br_enable_forwarding(AF_INET, &b->ctx->err);
 	if (r == 0 && fwd6)
-		r = br_enable_forwarding(AF_INET6, b->ebuf, sizeof(b->ebuf));
+		r = br_enable_forwarding(AF_INET6, &b->ctx->err);
 	return r < 0 ? fail(b, r, "failed to enable forwarding") : 0;
 }
 
@@ -249,7 +246,7 @@ static void conf_dns(struct br_run *b, struct cni_result *res)
 {
 	json_t *d = b->ctx->conf.dns, *wrap;
 	struct cni_result *tmp;
-	struct cni_err ignore = { 0 };
+	struct err ignore = { 0 };
 
 	if (!d || !json_is_object(d) || !json_object_size(d))
 		return;
@@ -268,11 +265,11 @@ static int fill_interfaces(struct br_run *b, struct cni_result *res)
 	char mac[18];
 	int r;
 
-	r = netlib_link_get(&b->host, b->br.index, NULL, &b->br, b->ebuf, sizeof(b->ebuf));
+	r = netlib_link_get(&b->host, b->br.index, NULL, &b->br, &b->ctx->err);
 	if (r == 0)
-		r = netlib_link_get(&b->host, b->hv.index, NULL, &b->hv, b->ebuf, sizeof(b->ebuf));
+		r = netlib_link_get(&b->host, b->hv.index, NULL, &b->hv, &b->ctx->err);
 	if (r == 0)
-		r = netlib_link_get(&b->cont, b->cv.index, NULL, &b->cv, b->ebuf, sizeof(b->ebuf));
+		r = netlib_link_get(&b->cont, b->cv.index, NULL, &b->cv, &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot read the interfaces back");
 	res->n_interfaces = 0;
@@ -287,10 +284,8 @@ static int fill_interfaces(struct br_run *b, struct cni_result *res)
 
 static void masq_detach(struct br_run *b)
 {
-	char ignore[256];
 
-	nft_masq_detach(&b->nft, b->ctx->conf.name, NULL, b->ctx->env.container_id, ignore,
-			sizeof(ignore));
+	nft_masq_detach(&b->nft, b->ctx->conf.name, NULL, b->ctx->env.container_id, NULL);
 }
 
 /* ipMasq: each container address into the network's masquerade set. */
@@ -302,15 +297,14 @@ static int masq_attach(struct br_run *b, const struct cni_result *res)
 		struct ip_prefix net = ip_prefix_network(&res->ips[i].address);
 
 		r = nft_masq_attach(&b->nft, b->ctx->conf.name, &net, &res->ips[i].address.addr,
-				    b->ctx->env.container_id, b->ebuf, sizeof(b->ebuf));
+				    b->ctx->env.container_id, &b->ctx->err);
 		if (r < 0) {
 			masq_detach(b);
 			return fail(b, r, "cannot set up ipMasq");
 		}
 	}
 	/* A masquerading network: from outside, only published ports (unless routed). */
-	r = nft_inbound_apply(&b->nft, b->ctx->conf.name, b->c.bridge, b->c.routed, b->ebuf,
-			      sizeof(b->ebuf));
+	r = nft_inbound_apply(&b->nft, b->ctx->conf.name, b->c.bridge, b->c.routed, &b->ctx->err);
 	if (r < 0) {
 		masq_detach(b);
 		return fail(b, r, "cannot keep unpublished ports closed to outside hosts");
@@ -342,19 +336,21 @@ static void spoof_port(struct br_run *b, const char *port, const uint8_t mac[6],
 /* ipMasq without "routed": the network's published-only rule is in place. */
 static int check_inbound(struct br_run *b)
 {
+	char missing[512];
 	int r;
 
 	if (b->c.routed)
 		return 0;
-	r = nft_inbound_check(&b->nft, b->ctx->conf.name, b->ebuf, sizeof(b->ebuf));
+	r = nft_inbound_check(&b->nft, b->ctx->conf.name, &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot read the published-only rules");
 	if (r > 0)
 		return 0;
-	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL,
-			   "the rule that keeps unpublished ports closed is missing",
-			   "%s (was table inet netctl flushed? the next ADD or `netctl gc` "
-			   "puts it back)", b->ebuf);
+	str_copy(missing, sizeof(missing), b->ctx->err.details);
+	return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
+		       "the rule that keeps unpublished ports closed is missing",
+		       "%s (was table inet netctl flushed? the next ADD or `netctl gc` puts it back)",
+		       missing);
 }
 
 /*
@@ -365,7 +361,7 @@ static int check_inbound(struct br_run *b)
  */
 static int icc_proxies(struct br_run *b, const struct cni_result *res, bool add)
 {
-	char key[96], ignore[256];
+	char key[96];
 	bool any = false;
 	int i, r;
 
@@ -376,20 +372,20 @@ static int icc_proxies(struct br_run *b, const struct cni_result *res, bool add)
 			continue;
 		if (add && !any) {
 			snprintf(key, sizeof(key), "net/ipv6/conf/%s/proxy_ndp", b->c.bridge);
-			r = netlib_sysctl_write(-1, key, "1", b->ebuf, sizeof(b->ebuf));
+			r = netlib_sysctl_write(-1, key, "1", &b->ctx->err);
 			snprintf(key, sizeof(key), "net/ipv6/neigh/%s/proxy_delay", b->c.bridge);
 			if (r == 0)
-				r = netlib_sysctl_write(-1, key, "0", b->ebuf, sizeof(b->ebuf));
+				r = netlib_sysctl_write(-1, key, "0", &b->ctx->err);
 			if (r == 0)
-				r = br_enable_forwarding(AF_INET6, b->ebuf, sizeof(b->ebuf));
+				r = br_enable_forwarding(AF_INET6, &b->ctx->err);
 			if (r < 0)
 				return fail(b, r, "cannot turn on NDP proxying on the bridge");
 			snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_redirects",
 				 b->ctx->env.ifname);
-			netlib_sysctl_write(b->ns_fd, key, "0", ignore, sizeof(ignore));
+			netlib_sysctl_write(b->ns_fd, key, "0", NULL);
 		}
 		any = true;
-		r = netlib_neigh_proxy(&b->host, add, b->br.index, a, b->ebuf, sizeof(b->ebuf));
+		r = netlib_neigh_proxy(&b->host, add, b->br.index, a, &b->ctx->err);
 		if (r < 0 && add)
 			return fail(b, r, "cannot add the NDP proxy entry");
 	}
@@ -414,8 +410,7 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	/* bound before the container interface is up: no frame of it goes unchecked */
 	if (b->c.spoofchk) {
 		spoof_port(b, b->hv.name, b->cv.mac, res, CONT_IDX, &b->sp);
-		r = nft_spoofchk_attach(&b->nft, &b->sp.p, b->ctx->env.container_id, b->ebuf,
-					sizeof(b->ebuf));
+		r = nft_spoofchk_attach(&b->nft, &b->sp.p, b->ctx->env.container_id, &b->ctx->err);
 		if (r < 0) {
 			b->sp.p.port = NULL;
 			fail(b, r, "cannot set up spoofchk");
@@ -425,7 +420,7 @@ static int add_layer3(struct br_run *b, struct cni_result *res)
 	r = br_cont_setup(&b->cont, b->ns_fd, b->ctx->env.ifname, b->cv.index, res, CONT_IDX,
 			  (b->c.enable_dad ? BR_CONT_DAD : 0) |
 			  (b->c.ipv6_link_local ? BR_CONT_LL6 : 0) |
-			  (b->c.spoofchk ? BR_CONT_EUI64 : 0), b->ebuf, sizeof(b->ebuf));
+			  (b->c.spoofchk ? BR_CONT_EUI64 : 0), &b->ctx->err);
 	if (r < 0) {
 		fail(b, r, "cannot configure the container interface");
 		goto undo_spoof;
@@ -485,7 +480,7 @@ static int br_add(struct cni_ctx *ctx)
 	if (r == 0)
 		r = open_cont(&b);
 	if (r == 0) {
-		r = br_ensure_bridge(&b.host, &b.c, &b.br, b.ebuf, sizeof(b.ebuf));
+		r = br_ensure_bridge(&b.host, &b.c, &b.br, &b.ctx->err);
 		if (r == -EOPNOTSUPP && (b.c.vlan || b.c.n_trunk))
 			fail(&b, r, "this kernel has no bridge VLAN filtering "
 				 "(CONFIG_BRIDGE_VLAN_FILTERING), which vlan and vlanTrunk need");
@@ -501,22 +496,21 @@ static int br_add(struct cni_ctx *ctx)
 		       ctx->env.ifname) < 0)
 		alias[0] = 0;
 	r = br_attach_port(&b.host, &b.c, b.hv.index, b.br.index, alias[0] ? alias : NULL,
-			   b.ebuf, sizeof(b.ebuf));
+			   &b.ctx->err);
 	if (r < 0)
 		fail(&b, r, "failed to connect the host veth to the bridge");
 	if (r == 0 && b.c.ipam_type) {
 		r = add_layer3(&b, res);
 		layer3 = r == 0;
 	} else if (r == 0 && !b.c.disable_container_iface) {
-		r = netlib_link_set_up(&b.cont, b.cv.index, true, b.ebuf, sizeof(b.ebuf));
+		r = netlib_link_set_up(&b.cont, b.cv.index, true, &b.ctx->err);
 		if (r < 0)
 			fail(&b, r, "cannot set the container interface up");
 	}
 	if (r == 0)
 		r = fill_interfaces(&b, res);
 	if (r == 0 && b.c.macspoofchk) {
-		r = nft_macspoof_attach(&b.nft, b.hv.name, b.cv.mac, ctx->env.container_id, b.ebuf,
-					sizeof(b.ebuf));
+		r = nft_macspoof_attach(&b.nft, b.hv.name, b.cv.mac, ctx->env.container_id, &b.ctx->err);
 		if (r < 0)
 			fail(&b, r, "cannot set up macspoofchk");
 	}
@@ -524,7 +518,7 @@ static int br_add(struct cni_ctx *ctx)
 		del_layer3(&b, res);
 	if (r < 0) {
 		/* deleting one end removes both */
-		netlib_link_del(&b.host, b.hv.index, NULL, b.ebuf, sizeof(b.ebuf));
+		netlib_link_del(&b.host, b.hv.index, NULL, &b.ctx->err);
 		goto out;
 	}
 	conf_dns(&b, res);
@@ -548,8 +542,7 @@ static int del_spoof(struct br_run *b)
 			idx = i;
 	if (idx >= 0)
 		spoof_port(b, b->hostveth, mac, prev, idx, &sp);
-	r = nft_spoofchk_detach(&b->nft, idx >= 0 ? &sp.p : NULL, b->ctx->env.container_id, b->ebuf,
-				sizeof(b->ebuf));
+	r = nft_spoofchk_detach(&b->nft, idx >= 0 ? &sp.p : NULL, b->ctx->env.container_id, &b->ctx->err);
 	return r < 0 ? fail(b, r, "cannot remove the spoofchk entries") : 0;
 }
 
@@ -575,29 +568,28 @@ static int br_del(struct cni_ctx *ctx)
 		return r;
 	/* icc=false: the NDP proxy entries of the addresses the runtime tells us about */
 	if (!b.c.icc && ctx->prev &&
-	    netlib_link_get(&b.host, 0, b.c.bridge, &b.br, b.ebuf, sizeof(b.ebuf)) == 0)
+	    netlib_link_get(&b.host, 0, b.c.bridge, &b.br, &b.ctx->err) == 0)
 		icc_proxies(&b, ctx->prev, false);
-	r = netlib_link_del(&b.host, 0, b.hostveth, b.ebuf, sizeof(b.ebuf));
+	r = netlib_link_del(&b.host, 0, b.hostveth, &b.ctx->err);
 	if (r == -ENODEV && ctx->env.netns && ctx->env.netns[0] &&
-	    netlib_open_netns(&b.cont, ctx->env.netns, b.ebuf, sizeof(b.ebuf)) == 0) {
+	    netlib_open_netns(&b.cont, ctx->env.netns, &b.ctx->err) == 0) {
 		/* a veth made by another bridge plugin (the reference names its host end
 		 * at random): the container end is found by its name */
-		r = netlib_link_get(&b.cont, 0, ctx->env.ifname, &l, b.ebuf, sizeof(b.ebuf));
+		r = netlib_link_get(&b.cont, 0, ctx->env.ifname, &l, &b.ctx->err);
 		if (r == 0 && !strcmp(l.kind, "veth"))
-			r = netlib_link_del(&b.cont, l.index, NULL, b.ebuf, sizeof(b.ebuf));
+			r = netlib_link_del(&b.cont, l.index, NULL, &b.ctx->err);
 	}
 	if (r == -ENODEV)
 		r = 0;
 	if (r < 0)
 		fail(&b, r, "cannot delete the veth pair");
 	if (r == 0 && b.c.ip_masq) {
-		r = nft_masq_detach(&b.nft, ctx->conf.name, NULL, ctx->env.container_id, b.ebuf,
-				    sizeof(b.ebuf));
+		r = nft_masq_detach(&b.nft, ctx->conf.name, NULL, ctx->env.container_id, &b.ctx->err);
 		if (r < 0)
 			fail(&b, r, "cannot remove the ipMasq entries");
 	}
 	if (r == 0 && b.c.macspoofchk) {
-		r = nft_macspoof_detach(&b.nft, ctx->env.container_id, b.ebuf, sizeof(b.ebuf));
+		r = nft_macspoof_detach(&b.nft, ctx->env.container_id, &b.ctx->err);
 		if (r < 0)
 			fail(&b, r, "cannot remove the macspoofchk entries");
 	}
@@ -613,31 +605,30 @@ static int check_host(struct br_run *b, const struct cni_result *prev)
 	struct netlib_addr addrs[64];
 	int r, n, i, j;
 
-	r = netlib_link_get(&b->host, 0, b->c.bridge, &b->br, b->ebuf, sizeof(b->ebuf));
+	r = netlib_link_get(&b->host, 0, b->c.bridge, &b->br, &b->ctx->err);
 	if (r < 0 || strcmp(b->br.kind, "bridge"))
-		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the bridge is missing",
-				   "CNI created bridge %s in host namespace was not found",
-				   b->c.bridge);
-	r = netlib_link_get(&b->host, 0, b->hostveth, &b->hv, b->ebuf, sizeof(b->ebuf));
+		return err_set(&ctx->err, -EINVAL, ERR_INTERNAL, "the bridge is missing",
+			       "CNI created bridge %s in host namespace was not found",
+			       b->c.bridge);
+	r = netlib_link_get(&b->host, 0, b->hostveth, &b->hv, &b->ctx->err);
 	/* another bridge plugin's veth (random host name): the container end's peer */
 	if (r == -ENODEV && b->cv.link > 0) {
-		r = netlib_link_get(&b->host, b->cv.link, NULL, &b->hv, b->ebuf, sizeof(b->ebuf));
+		r = netlib_link_get(&b->host, b->cv.link, NULL, &b->hv, &b->ctx->err);
 		if (r == 0 && strcmp(b->hv.kind, "veth"))
 			r = -ENODEV;
 		if (r == 0)
 			str_copy(b->hostveth, sizeof(b->hostveth), b->hv.name);
 	}
 	if (r < 0)
-		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the host veth is missing",
-				   "veth %s for bridge %s was not found", b->hostveth,
-				   b->c.bridge);
+		return err_set(&ctx->err, -EINVAL, ERR_INTERNAL, "the host veth is missing",
+			       "veth %s for bridge %s was not found", b->hostveth, b->c.bridge);
 	if (b->hv.master != b->br.index)
-		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the host veth is not on the bridge",
-				   "%s is not a port of %s", b->hostveth, b->c.bridge);
+		return err_set(&ctx->err, -EINVAL, ERR_INTERNAL,
+			       "the host veth is not on the bridge", "%s is not a port of %s",
+			       b->hostveth, b->c.bridge);
 	if (!b->c.is_gw)
 		return 0;
-	r = netlib_addr_list(&b->host, AF_UNSPEC, b->br.index, addrs, 64, &n, b->ebuf,
-			     sizeof(b->ebuf));
+	r = netlib_addr_list(&b->host, AF_UNSPEC, b->br.index, addrs, 64, &n, &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot list the bridge's addresses");
 	for (i = 0; i < prev->n_ips; i++) {
@@ -651,8 +642,8 @@ static int check_host(struct br_run *b, const struct cni_result *prev)
 		if (found)
 			continue;
 		ip_addr_format(&prev->ips[i].gateway, txt, sizeof(txt));
-		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the bridge lacks the gateway",
-				   "%s does not have gateway address %s", b->c.bridge, txt);
+		return err_set(&ctx->err, -EINVAL, ERR_INTERNAL, "the bridge lacks the gateway",
+			       "%s does not have gateway address %s", b->c.bridge, txt);
 	}
 	return 0;
 }
@@ -662,15 +653,14 @@ static int check_macspoof(struct br_run *b)
 	char mac[18];
 	int r;
 
-	r = nft_macspoof_check(&b->nft, b->hv.name, b->cv.mac, b->ebuf, sizeof(b->ebuf));
+	r = nft_macspoof_check(&b->nft, b->hv.name, b->cv.mac, &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot read the macspoofchk entries");
 	if (r > 0)
 		return 0;
 	netlib_format_mac(b->cv.mac, mac, sizeof(mac));
-	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL, "macspoofchk is not in place",
-			   "table bridge netctl does not limit %s to source MAC %s",
-			   b->hv.name, mac);
+	return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL, "macspoofchk is not in place",
+		       "table bridge netctl does not limit %s to source MAC %s", b->hv.name, mac);
 }
 
 static int check_spoof(struct br_run *b, int idx)
@@ -680,13 +670,13 @@ static int check_spoof(struct br_run *b, int idx)
 	int r;
 
 	spoof_port(b, b->hv.name, b->cv.mac, b->ctx->prev, idx, &sp);
-	r = nft_spoofchk_check(&b->nft, &sp.p, what, sizeof(what), b->ebuf, sizeof(b->ebuf));
+	r = nft_spoofchk_check(&b->nft, &sp.p, what, sizeof(what), &b->ctx->err);
 	if (r < 0)
 		return fail(b, r, "cannot read the spoofchk entries");
 	if (r > 0)
 		return 0;
-	return cni_err_set(&b->ctx->err, CNI_ERR_INTERNAL, "spoofchk is not in place",
-			   "table bridge netctl does not bind %s to %s", b->hv.name, what);
+	return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL, "spoofchk is not in place",
+		       "table bridge netctl does not bind %s to %s", b->hv.name, what);
 }
 
 static int br_check(struct cni_ctx *ctx)
@@ -699,8 +689,9 @@ static int br_check(struct cni_ctx *ctx)
 	if (br_conf_parse(ctx, &b.c, true) < 0)
 		return -EINVAL;
 	if (!prev)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "Required prevResult missing",
-				   "%s", "CHECK needs the ADD result as prevResult");
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "Required prevResult missing", "%s",
+			       "CHECK needs the ADD result as prevResult");
 	if (b.c.ipam_type) {
 		r = cni_delegate(&ctx->env, b.c.ipam_type, "CHECK", ctx->conf.raw,
 				 ctx->conf.raw_len, &out, &ctx->err);
@@ -713,24 +704,22 @@ static int br_check(struct cni_ctx *ctx)
 		    prev->interfaces[i].sandbox[0])
 			idx = i;
 	if (idx < 0)
-		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
-				   "prevResult has no container interface",
-				   "no interface %s with a sandbox", ctx->env.ifname);
+		return err_set(&ctx->err, -EINVAL, ERR_INTERNAL,
+			       "prevResult has no container interface",
+			       "no interface %s with a sandbox", ctx->env.ifname);
 	if (strcmp(prev->interfaces[idx].sandbox, ctx->env.netns))
-		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "the sandbox does not match",
-				   "Sandbox in prevResult %s doesn't match configured netns: %s",
-				   prev->interfaces[idx].sandbox, ctx->env.netns);
+		return err_set(&ctx->err, -EINVAL, ERR_INTERNAL, "the sandbox does not match",
+			       "Sandbox in prevResult %s doesn't match configured netns: %s",
+			       prev->interfaces[idx].sandbox, ctx->env.netns);
 	ifname_from_ids(b.hostveth, "veth", ctx->env.container_id, ctx->env.ifname);
 	r = open_host(&b);
 	if (r == 0)
 		r = open_cont(&b);
 	if (r == 0 && !b.c.disable_container_iface) {
-		r = br_cont_check(&b.cont, ctx->env.ifname, prev, idx, &b.cv, b.ebuf,
-				  sizeof(b.ebuf));
+		r = br_cont_check(&b.cont, ctx->env.ifname, prev, idx, &b.cv, &b.ctx->err);
 		if (r < 0)
-			cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
-				    "the container interface does not match the result", "%s",
-				    b.ebuf);
+			err_fail(&ctx->err, -EINVAL, ERR_INTERNAL,
+				 "the container interface does not match the result");
 	}
 	if (r == 0)
 		r = check_host(&b, prev);
@@ -832,15 +821,15 @@ static int br_gc(struct cni_ctx *ctx)
 		return -ENOMEM;
 	}
 	w->root = ctx->conf.root;
-	r = netlib_link_get(&b.host, 0, b.c.bridge, &b.br, b.ebuf, sizeof(b.ebuf));
+	r = netlib_link_get(&b.host, 0, b.c.bridge, &b.br, &b.ctx->err);
 	if (r == 0) {
 		w->bridge = b.br.index;
-		r = netlib_link_foreach(&b.host, gc_each, w, b.ebuf, sizeof(b.ebuf));
+		r = netlib_link_foreach(&b.host, gc_each, w, &b.ctx->err);
 	} else if (r == -ENODEV) {
 		r = 0;	/* no bridge, no veths of ours */
 	}
 	for (i = 0; r == 0 && i < w->n; i++) {
-		r = netlib_link_del(&b.host, w->stale[i], NULL, b.ebuf, sizeof(b.ebuf));
+		r = netlib_link_del(&b.host, w->stale[i], NULL, &b.ctx->err);
 		if (r == -ENODEV)
 			r = 0;	/* a concurrent DEL got there first */
 	}
@@ -848,18 +837,17 @@ static int br_gc(struct cni_ctx *ctx)
 	if (r < 0)
 		fail(&b, r, "cannot remove stale veths");
 	if (r == 0 && b.c.ip_masq) {
-		r = nft_masq_gc(&b.nft, ctx->conf.name, gc_keep_id, ctx->conf.root, b.ebuf,
-				sizeof(b.ebuf));
+		r = nft_masq_gc(&b.nft, ctx->conf.name, gc_keep_id, ctx->conf.root, &b.ctx->err);
 		if (r < 0)
 			fail(&b, r, "cannot remove stale ipMasq entries");
 	}
 	if (r == 0 && b.c.macspoofchk) {
-		r = nft_macspoof_gc(&b.nft, gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
+		r = nft_macspoof_gc(&b.nft, gc_keep_id, ctx->conf.root, &b.ctx->err);
 		if (r < 0)
 			fail(&b, r, "cannot remove stale macspoofchk entries");
 	}
 	if (r == 0 && b.c.spoofchk) {
-		r = nft_spoofchk_gc(&b.nft, gc_keep_id, ctx->conf.root, b.ebuf, sizeof(b.ebuf));
+		r = nft_spoofchk_gc(&b.nft, gc_keep_id, ctx->conf.root, &b.ctx->err);
 		if (r < 0)
 			fail(&b, r, "cannot remove stale spoofchk entries");
 	}

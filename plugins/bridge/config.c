@@ -8,9 +8,9 @@
 #include "plugins/bridge/config.h"
 #include "util/str.h"
 
-#define BAD(ctx, ...) cni_err_set(&(ctx)->err, CNI_ERR_INVALID_CONFIG, \
+#define BAD(ctx, ...) err_set(&(ctx)->err, -EINVAL, ERR_INVALID_CONFIG, \
 				  "invalid bridge configuration", __VA_ARGS__)
-#define UNSUPPORTED(ctx, ...) cni_err_set(&(ctx)->err, CNI_ERR_UNSUPPORTED_FIELD, __VA_ARGS__)
+#define UNSUPPORTED(ctx, ...) err_set(&(ctx)->err, -EINVAL, ERR_UNSUPPORTED_FIELD, __VA_ARGS__)
 
 /* The MAC for the container side: CNI_ARGS MAC=, then args.cni.mac, then runtimeConfig. */
 static int parse_mac(struct cni_ctx *ctx, struct br_conf *c)
@@ -125,7 +125,7 @@ int br_conf_parse(struct cni_ctx *ctx, struct br_conf *c, bool strict)
 	    cni_json_get_uint(o, "mtu", 65535, &mtu, &ctx->err) < 0 ||
 	    cni_json_get_uint(o, "vlan", 4094, &vlan, &ctx->err) < 0)
 		return -EINVAL;
-	if (!cni_ifname_valid(name))
+	if (!ifname_valid(name))
 		return BAD(ctx, "\"bridge\" %s is not a valid interface name (1-15 bytes, no '/', ':' or space)",
 			   name);
 	str_copy(c->bridge, sizeof(c->bridge), name);

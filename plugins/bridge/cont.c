@@ -10,17 +10,17 @@
 
 static void dad_sysctls(int ns_fd, const char *ifname, bool enable_dad)
 {
-	char key[128], ignore[128];
+	char key[128];
 
 	/* best effort, as the reference: a netns with IPv6 off has no such files */
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", ifname);
-	netlib_sysctl_write(ns_fd, key, enable_dad ? "1" : "0", ignore, sizeof(ignore));
+	netlib_sysctl_write(ns_fd, key, enable_dad ? "1" : "0", NULL);
 	if (enable_dad) {
 		snprintf(key, sizeof(key), "net/ipv6/conf/%s/enhanced_dad", ifname);
-		netlib_sysctl_write(ns_fd, key, "1", ignore, sizeof(ignore));
+		netlib_sysctl_write(ns_fd, key, "1", NULL);
 	}
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", ifname);
-	netlib_sysctl_write(ns_fd, key, "1", ignore, sizeof(ignore));
+	netlib_sysctl_write(ns_fd, key, "1", NULL);
 }
 
 /*
@@ -29,10 +29,10 @@ static void dad_sysctls(int ns_fd, const char *ifname, bool enable_dad)
  */
 static void eui64_ll(int ns_fd, const char *ifname)
 {
-	char key[128], ignore[128];
+	char key[128];
 
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/addr_gen_mode", ifname);
-	netlib_sysctl_write(ns_fd, key, "0", ignore, sizeof(ignore));
+	netlib_sysctl_write(ns_fd, key, "0", NULL);
 }
 
 /* The gateway of the result's first address of @family on the interface, if any. */
@@ -71,15 +71,14 @@ static bool gets_ipv6(const struct cni_result *res, int iface_idx)
  */
 static void ipv6_off(int ns_fd, const char *ifname)
 {
-	char key[128], ignore[128];
+	char key[128];
 
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", ifname);
-	netlib_sysctl_write(ns_fd, key, "1", ignore, sizeof(ignore));
+	netlib_sysctl_write(ns_fd, key, "1", NULL);
 }
 
 int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index,
-		  const struct cni_result *res, int iface_idx, unsigned flags, char *ebuf,
-		  size_t n)
+		  const struct cni_result *res, int iface_idx, unsigned flags, struct err *err)
 {
 	bool enable_dad = flags & BR_CONT_DAD;
 	int r, i;
@@ -89,7 +88,7 @@ int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index
 		eui64_ll(ns_fd, ifname);
 	if (!(flags & BR_CONT_LL6) && !gets_ipv6(res, iface_idx))
 		ipv6_off(ns_fd, ifname);
-	r = netlib_link_set_up(nl, index, true, ebuf, n);
+	r = netlib_link_set_up(nl, index, true, err);
 	if (r < 0)
 		return r;
 	for (i = 0; i < res->n_ips; i++) {
@@ -100,7 +99,7 @@ int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index
 			continue;
 		if (ip->address.addr.family == AF_INET6 && !enable_dad)
 			addr_flags = IFA_F_NODAD;
-		r = netlib_addr_add(nl, index, &ip->address, addr_flags, ebuf, n);
+		r = netlib_addr_add(nl, index, &ip->address, addr_flags, err);
 		if (r < 0)
 			return r;
 	}
@@ -117,7 +116,7 @@ int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index
 				rt.has_gw = true;
 			}
 		}
-		r = netlib_route_add(nl, &rt, ebuf, n);
+		r = netlib_route_add(nl, &rt, err);
 		if (r < 0 && r != -EEXIST)
 			return r;
 	}
@@ -153,7 +152,7 @@ static bool has_route(const struct netlib_route *rts, int count, const struct cn
 }
 
 int br_cont_check(struct netlib_nl *nl, const char *ifname, const struct cni_result *res,
-		  int iface_idx, struct netlib_link *link, char *ebuf, size_t n)
+		  int iface_idx, struct netlib_link *link, struct err *err)
 {
 	static struct netlib_addr addrs[256];
 	static struct netlib_route rts[256];
@@ -161,29 +160,25 @@ int br_cont_check(struct netlib_nl *nl, const char *ifname, const struct cni_res
 	char txt[IP_STR_MAX];
 	int r, na, nr, i;
 
-	r = netlib_link_get(nl, 0, ifname, &l, ebuf, n);
+	r = netlib_link_get(nl, 0, ifname, &l, err);
 	*link = l;
-	if (r == -ENODEV) {
-		snprintf(ebuf, n, "container interface %s not found", ifname);
-		return -ENOENT;
-	}
+	if (r == -ENODEV)
+		return err_detail(err, -ENOENT, "container interface %s not found", ifname);
 	if (r < 0)
 		return r;
-	if (strcmp(l.kind, "veth")) {
-		snprintf(ebuf, n, "container interface %s is not a veth", ifname);
-		return -ENOENT;
-	}
-	r = netlib_addr_list(nl, AF_UNSPEC, l.index, addrs, 256, &na, ebuf, n);
+	if (strcmp(l.kind, "veth"))
+		return err_detail(err, -ENOENT, "container interface %s is not a veth", ifname);
+	r = netlib_addr_list(nl, AF_UNSPEC, l.index, addrs, 256, &na, err);
 	if (r == 0)
-		r = netlib_route_list(nl, AF_UNSPEC, l.index, rts, 256, &nr, ebuf, n);
+		r = netlib_route_list(nl, AF_UNSPEC, l.index, rts, 256, &nr, err);
 	if (r < 0)
 		return r;
 	for (i = 0; i < res->n_ips; i++) {
 		if (res->ips[i].interface != iface_idx || has_addr(addrs, na, &res->ips[i].address))
 			continue;
 		ip_prefix_format(&res->ips[i].address, txt, sizeof(txt));
-		snprintf(ebuf, n, "container interface %s lacks address %s", ifname, txt);
-		return -ENOENT;
+		return err_detail(err, -ENOENT, "container interface %s lacks address %s", ifname,
+				  txt);
 	}
 	for (i = 0; i < res->n_routes; i++) {
 		const struct cni_route *cr = &res->routes[i];
@@ -193,8 +188,8 @@ int br_cont_check(struct netlib_nl *nl, const char *ifname, const struct cni_res
 		if (has_route(rts, nr, cr, gw))
 			continue;
 		ip_prefix_format(&cr->dst, txt, sizeof(txt));
-		snprintf(ebuf, n, "container has no route to %s through %s", txt, ifname);
-		return -ENOENT;
+		return err_detail(err, -ENOENT, "container has no route to %s through %s", txt,
+				  ifname);
 	}
 	return 0;
 }

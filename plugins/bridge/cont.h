@@ -5,6 +5,7 @@
 
 #include "cni/result.h"
 #include "netlib/link.h"
+#include "util/err.h"
 
 #define BR_CONT_DAD	(1u << 0)	/* IPv6 DAD on (enabledad) */
 #define BR_CONT_LL6	(1u << 1)	/* keep IPv6 on an interface without IPv6 addresses */
@@ -17,14 +18,13 @@
  * routes (a route without gateway uses its family's gateway, as the reference does).
  */
 int br_cont_setup(struct netlib_nl *nl, int ns_fd, const char *ifname, int index,
-		  const struct cni_result *res, int iface_idx, unsigned flags, char *ebuf,
-		  size_t n);
+		  const struct cni_result *res, int iface_idx, unsigned flags, struct err *err);
 /**
  * br_cont_check() - the interface @ifname is a veth with every address of the result
  * for @iface_idx, and every route of the result is there (@link: what was found).
- * -ENOENT with a sentence in @ebuf when not.
+ * -ENOENT with a sentence in @err when not.
  */
 int br_cont_check(struct netlib_nl *nl, const char *ifname, const struct cni_result *res,
-		  int iface_idx, struct netlib_link *link, char *ebuf, size_t n);
+		  int iface_idx, struct netlib_link *link, struct err *err);
 
 #endif

@@ -24,16 +24,16 @@ static int add_name(struct cni_ctx *ctx, struct dn_config *c, const char *what,
 	int i;
 
 	if (!dns_name_valid(name))
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid container name",
-				   "%s \"%.300s\" is not a host name: letters, digits, '-' and '_' "
-				   "in labels of 1-63 separated by single dots, 253 at most",
-				   what, name);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid container name",
+			       "%s \"%.300s\" is not a host name: letters, digits, '-' and '_' "
+			       "in labels of 1-63 separated by single dots, 253 at most", what,
+			       name);
 	for (i = 0; i < c->n_names; i++)
 		if (!strcmp(c->names[i], name))
 			return 0;
 	if (c->n_names == DN_MAX_NAMES)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "too many aliases",
-				   "at most %d names per container", DN_MAX_NAMES);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "too many aliases",
+			       "at most %d names per container", DN_MAX_NAMES);
 	c->names[c->n_names++] = name;
 	return 0;
 }
@@ -47,20 +47,19 @@ static int load_aliases(struct cni_ctx *ctx, struct dn_config *c)
 	if (!all || json_is_null(all))
 		return 0;
 	if (!json_is_object(all))
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid aliases",
-				   "runtimeConfig.aliases must be an object of network name to "
-				   "a list of names");
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid aliases",
+			       "runtimeConfig.aliases must be an object of network name to "
+			       "a list of names");
 	list = json_object_get(all, c->net);
 	if (!list || json_is_null(list))
 		return 0;
 	if (!json_is_array(list))
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid aliases",
-				   "runtimeConfig.aliases.%s must be a list of names", c->net);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid aliases",
+			       "runtimeConfig.aliases.%s must be a list of names", c->net);
 	json_array_foreach(list, i, e) {
 		if (!json_is_string(e))
-			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid aliases",
-					   "runtimeConfig.aliases.%s[%zu] is not a string",
-					   c->net, i);
+			return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid aliases",
+				       "runtimeConfig.aliases.%s[%zu] is not a string", c->net, i);
 		if (add_name(ctx, c, "alias", json_string_value(e)) < 0)
 			return -EINVAL;
 	}
@@ -109,9 +108,10 @@ static int load_addrs(struct cni_ctx *ctx, struct dn_config *c)
 	int i;
 
 	if (!p)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "dnsname needs a prevResult",
-				   "the dnsname plugin is chained after bridge (or another "
-				   "plugin that gives the container its addresses)");
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "dnsname needs a prevResult",
+			       "the dnsname plugin is chained after bridge (or another "
+			       "plugin that gives the container its addresses)");
 	for (i = 0; i < p->n_ips; i++) {
 		const struct cni_ip *ip = &p->ips[i];
 
@@ -123,10 +123,10 @@ static int load_addrs(struct cni_ctx *ctx, struct dn_config *c)
 			add_unique(c->gateways, &c->n_gateways, &ip->gateway);
 	}
 	if (!c->n_addrs)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "dnsname needs the container's address",
-				   "prevResult has no address of the container: chain dnsname "
-				   "after a bridge (or another plugin that gives it addresses)");
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "dnsname needs the container's address",
+			       "prevResult has no address of the container: chain dnsname "
+			       "after a bridge (or another plugin that gives it addresses)");
 	/*
 	 * No gateway (an internal network: podman's --internal sets isGateway false): no
 	 * address to serve on, so no server, as with the reference, whose dnsmasq then
@@ -135,7 +135,7 @@ static int load_addrs(struct cni_ctx *ctx, struct dn_config *c)
 	c->no_server = !c->n_gateways;
 	/* the bridge: a chained bridge plugin's result lists it first, on the host */
 	if (p->n_interfaces && !p->interfaces[0].sandbox[0] &&
-	    cni_ifname_valid(p->interfaces[0].name))
+	    ifname_valid(p->interfaces[0].name))
 		snprintf(c->bridge, sizeof(c->bridge), "%s", p->interfaces[0].name);
 	return 0;
 }
@@ -155,10 +155,10 @@ static int searchable(struct cni_ctx *ctx, const char *rundir)
 
 		slash[1] = '\0';
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH))
-			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid runDir",
-					   "%s is not searchable by others (mode %04o): the DNS "
-					   "server, an unprivileged user, could not read its hosts "
-					   "file under runDir %s", path, st.st_mode & 07777, rundir);
+			return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid runDir",
+				       "%s is not searchable by others (mode %04o): the DNS "
+				       "server, an unprivileged user, could not read its hosts "
+				       "file under runDir %s", path, st.st_mode & 07777, rundir);
 		slash[1] = keep;
 	}
 	return 0;
@@ -178,14 +178,14 @@ static int load_keys(struct cni_ctx *ctx, struct dn_config *c)
 	if (!c->domain[0])
 		c->domain = DN_DEFAULT_DOMAIN;
 	if (!dns_domain_valid(c->domain))
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid domainName",
-				   "\"%.300s\" is not a domain name (\"dns.podman\")", c->domain);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid domainName",
+			       "\"%.300s\" is not a domain name (\"dns.podman\")", c->domain);
 	if (!rundir || !rundir[0])
 		rundir = DN_DEFAULT_RUNDIR;
 	if (rundir[0] != '/' || dn_paths_init(&c->paths, rundir, c->net) < 0)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid runDir",
-				   "runDir must be an absolute path of at most %d bytes: \"%.300s\"",
-				   PATH_MAX - 64, rundir);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid runDir",
+			       "runDir must be an absolute path of at most %d bytes: \"%.300s\"",
+			       PATH_MAX - 64, rundir);
 	return searchable(ctx, rundir);
 }
 

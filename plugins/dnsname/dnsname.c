@@ -52,19 +52,17 @@ static int state_open(struct cni_ctx *ctx, const struct dn_paths *p, const char 
 	if (s->lock < 0)
 		return s->lock;
 	if (create && mkdir_p(p->dir, 0755) < 0)
-		return cni_err_set_errno(&ctx->err, -errno, CNI_ERR_IO,
-					 "cannot create the DNS state directory", "%s: %s",
-					 p->dir, strerror(errno));
+		return err_set(&ctx->err, -errno, ERR_IO, "cannot create the DNS state directory",
+			       "%s: %s", p->dir, strerror(errno));
 	if (!create && access(p->dir, F_OK) != 0)
 		return -ENOENT;
 	r = file_read_bounded(p->hosts, DN_HOSTS_MAX, &s->old_text, &len);
 	if (r < 0 && r != -ENOENT)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot read the network's hosts file", "%s: %s",
-					 p->hosts, strerror(-r));
+		return err_set(&ctx->err, r, ERR_IO, "cannot read the network's hosts file",
+			       "%s: %s", p->hosts, strerror(-r));
 	r = dn_hosts_parse(s->old_text ? s->old_text : "", &s->hosts);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, "out of memory", "hosts");
+		return err_set(&ctx->err, r, ERR_IO, "out of memory", "hosts");
 	return 0;
 }
 
@@ -76,13 +74,12 @@ static int hosts_write(struct cni_ctx *ctx, const struct dn_paths *p,
 	int r;
 
 	if (!text)
-		return cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_IO, "out of memory", "hosts");
+		return err_set(&ctx->err, -ENOMEM, ERR_IO, "out of memory", "hosts");
 	/* 0644: dnsmasq re-reads it on SIGHUP as its unprivileged user */
 	r = file_write_atomic(p->hosts, text, len, 0644);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot write the network's hosts file", "%s: %s",
-					 p->hosts, strerror(-r));
+		return err_set(&ctx->err, r, ERR_IO, "cannot write the network's hosts file",
+			       "%s: %s", p->hosts, strerror(-r));
 	return 0;
 }
 
@@ -94,33 +91,30 @@ static const char *server_user(void)
 /* Write dnsmasq's config for @c and start it. */
 static int server_start(struct cni_ctx *ctx, const struct dn_config *c)
 {
-	char up[DN_MAX_UPSTREAMS][64], ebuf[1024];
+	char up[DN_MAX_UPSTREAMS][64];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
 	int n = dn_upstreams_read(c->resolv_conf, STUB_UPSTREAMS, up, DN_MAX_UPSTREAMS), r;
 	pid_t pid;
 
 	if (access(DN_DNSMASQ, X_OK) != 0)
-		return cni_err_set_errno(&ctx->err, -errno, CNI_ERR_IO,
-					 "the DNS server is not installed",
-					 "%s: %s (Debian: apt-get install dnsmasq-base)", DN_DNSMASQ,
-					 strerror(errno));
+		return err_set(&ctx->err, -errno, ERR_IO, "the DNS server is not installed",
+			       "%s: %s (Debian: apt-get install dnsmasq-base)", DN_DNSMASQ,
+			       strerror(errno));
 	if (n < 0)
 		n = 0;	/* no resolv.conf: names of other domains are refused */
 	text = dn_conf_text(c, up, n, server_user(), &len);
 	if (!text)
-		return cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_IO, "out of memory", "conf");
+		return err_set(&ctx->err, -ENOMEM, ERR_IO, "out of memory", "conf");
 	r = file_write_atomic(c->paths.conf, text, len, 0644);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot write the DNS server's config", "%s: %s",
-					 c->paths.conf, strerror(-r));
-	pid = dn_server_start(&c->paths, ebuf, sizeof(ebuf));
+		return err_set(&ctx->err, r, ERR_IO, "cannot write the DNS server's config",
+			       "%s: %s", c->paths.conf, strerror(-r));
+	pid = dn_server_start(&c->paths, &ctx->err);
 	if (pid < 0) {
 		unlink(c->paths.conf);
-		return cni_err_set_errno(&ctx->err, pid, CNI_ERR_IO,
-					 "cannot start the network's DNS server (dnsmasq)", "%s",
-					 ebuf);
+		return err_fail(&ctx->err, pid, ERR_IO,
+				"cannot start the network's DNS server (dnsmasq)");
 	}
 	return 0;
 }
@@ -128,18 +122,16 @@ static int server_start(struct cni_ctx *ctx, const struct dn_config *c)
 /* After a change: reload a live server, restart a dead one from its last config. */
 static int server_reload(struct cni_ctx *ctx, const struct dn_paths *p)
 {
-	char ebuf[1024];
 	pid_t pid = dn_server_pid(p);
 
 	if (pid > 0)
 		return kill(pid, SIGHUP) < 0 ? -errno : 0;
 	if (access(p->conf, F_OK) != 0)
 		return 0;
-	pid = dn_server_start(p, ebuf, sizeof(ebuf));
+	pid = dn_server_start(p, &ctx->err);
 	if (pid < 0)
-		return cni_err_set_errno(&ctx->err, pid, CNI_ERR_IO,
-					 "cannot restart the network's DNS server (dnsmasq)", "%s",
-					 ebuf);
+		return err_fail(&ctx->err, pid, ERR_IO,
+				"cannot restart the network's DNS server (dnsmasq)");
 	return 0;
 }
 
@@ -211,12 +203,12 @@ static int dn_add(struct cni_ctx *ctx)
 		return 0;
 	lines = block_lines(&c);
 	if (!lines)
-		return cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_IO, "out of memory", "hosts");
+		return err_set(&ctx->err, -ENOMEM, ERR_IO, "out of memory", "hosts");
 	if (state_open(ctx, &c.paths, c.net, true, &s) < 0)
 		return -EIO;
 	dn_hosts_remove(&s.hosts, ctx->env.container_id, ctx->env.ifname);
 	if (dn_hosts_add(&s.hosts, ctx->env.container_id, ctx->env.ifname, lines) < 0)
-		return cni_err_set_errno(&ctx->err, -ENOMEM, CNI_ERR_IO, "out of memory", "hosts");
+		return err_set(&ctx->err, -ENOMEM, ERR_IO, "out of memory", "hosts");
 	if (hosts_write(ctx, &c.paths, &s.hosts) < 0)
 		return -EIO;
 	pid = dn_server_pid(&c.paths);
@@ -226,9 +218,8 @@ static int dn_add(struct cni_ctx *ctx)
 		r = server_start(ctx, &c);
 	if (r < 0) {
 		restore(&c.paths, s.old_text);
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot signal the network's DNS server", "%s",
-					 strerror(-r));
+		return err_set(&ctx->err, r, ERR_IO, "cannot signal the network's DNS server",
+			       "%s", strerror(-r));
 	}
 	result_dns(ctx->result, &c);
 	return 0;
@@ -308,13 +299,14 @@ static int dn_check(struct cni_ctx *ctx)
 		return 0;
 	r = state_open(ctx, &c.paths, c.net, false, &s);
 	if (r < 0 || !dn_hosts_find(&s.hosts, ctx->env.container_id, ctx->env.ifname))
-		return cni_err_set(&ctx->err, CNI_ERR_UNKNOWN_CONTAINER,
-				   "the container has no DNS entry on this network",
-				   "no block for %s %s in %s", ctx->env.container_id,
-				   ctx->env.ifname, c.paths.hosts);
+		return err_set(&ctx->err, -EINVAL, ERR_UNKNOWN_CONTAINER,
+			       "the container has no DNS entry on this network",
+			       "no block for %s %s in %s", ctx->env.container_id, ctx->env.ifname,
+			       c.paths.hosts);
 	if (dn_server_pid(&c.paths) <= 0)
-		return cni_err_set(&ctx->err, CNI_ERR_IO, "the network's DNS server is not running",
-				   "no live dnsmasq for %s (pid file %s)", c.net, c.paths.pid);
+		return err_set(&ctx->err, -EINVAL, ERR_IO,
+			       "the network's DNS server is not running",
+			       "no live dnsmasq for %s (pid file %s)", c.net, c.paths.pid);
 	/*
 	 * It answers the container, asked from the container's netns (the server takes
 	 * only what arrives on its bridge): its first name, each address on its family's
@@ -326,10 +318,10 @@ static int dn_check(struct cni_ctx *ctx)
 				continue;
 			r = dn_probe(&c.gateways[j], c.names[0], &c.addrs[i], ctx->env.netns);
 			if (r < 0)
-				return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-							 "the network's DNS server does not answer "
-							 "for the container", "%s on the gateway: %s",
-							 c.names[0], strerror(-r));
+				return err_set(&ctx->err, r, ERR_IO,
+					       "the network's DNS server does not answer "
+					       "for the container", "%s on the gateway: %s",
+					       c.names[0], strerror(-r));
 			break;
 		}
 	return 0;

@@ -127,7 +127,6 @@ static int ask_once(int fd, const uint8_t *q, size_t qlen, uint16_t id,
 /* A UDP socket in the netns at @netns (a socket stays in the netns it was made in). */
 static int socket_in(const char *netns, int family)
 {
-	char ebuf[256];
 	_cleanup_close_ int nsfd = -1;
 	int saved, fd, err;
 
@@ -135,15 +134,15 @@ static int socket_in(const char *netns, int family)
 		fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		return fd < 0 ? -errno : fd;
 	}
-	nsfd = netlib_netns_open(netns, ebuf, sizeof(ebuf));
+	nsfd = netlib_netns_open(netns, NULL);
 	if (nsfd < 0)
 		return nsfd;
-	saved = netlib_netns_enter(nsfd, ebuf, sizeof(ebuf));
+	saved = netlib_netns_enter(nsfd, NULL);
 	if (saved < 0)
 		return saved;
 	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	err = errno;
-	if (netlib_netns_leave(saved, ebuf, sizeof(ebuf)) < 0) {
+	if (netlib_netns_leave(saved, NULL) < 0) {
 		if (fd >= 0)
 			close(fd);
 		return -EIO;	/* CHECK fails; the plugin does nothing else after it */

@@ -177,8 +177,9 @@ static void __attribute__((noreturn)) exec_dnsmasq(const char *conf, int errfd)
  * when the daemon serves, 0 or an error code and the reason on stderr: so waiting for
  * our child is waiting for readiness, and the daemon is nobody's child of ours.
  */
-static int wait_child(pid_t pid, int errfd, char *ebuf, size_t n)
+static int wait_child(pid_t pid, int errfd, struct err *err)
 {
+	char said[1024];
 	int status, i;
 	pid_t w;
 	ssize_t got;
@@ -195,21 +196,19 @@ static int wait_child(pid_t pid, int errfd, char *ebuf, size_t n)
 	if (i == 5000) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		snprintf(ebuf, n, "dnsmasq did not start within 5 s");
-		return -ETIMEDOUT;
+		return err_detail(err, -ETIMEDOUT, "dnsmasq did not start within 5 s");
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	got = read(errfd, ebuf, n - 1);
-	ebuf[got > 0 ? got : 0] = '\0';
-	memmove(ebuf, str_trim(ebuf), strlen(str_trim(ebuf)) + 1);	/* dnsmasq starts with "\n" */
-	if (!ebuf[0])
-		snprintf(ebuf, n, "%s exited with status %d", DN_DNSMASQ,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	return -EIO;
+	got = read(errfd, said, sizeof(said) - 1);
+	said[got > 0 ? got : 0] = '\0';
+	if (*str_trim(said))	/* dnsmasq starts with "\n" */
+		return err_detail(err, -EIO, "%s", str_trim(said));
+	return err_detail(err, -EIO, "%s exited with status %d", DN_DNSMASQ,
+			  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-pid_t dn_server_start(const struct dn_paths *p, char *ebuf, size_t n)
+pid_t dn_server_start(const struct dn_paths *p, struct err *err)
 {
 	int fds[2], r, i;
 	pid_t pid;
@@ -225,7 +224,7 @@ pid_t dn_server_start(const struct dn_paths *p, char *ebuf, size_t n)
 		close(fds[0]);
 		return -errno;
 	}
-	r = wait_child(pid, fds[0], ebuf, n);
+	r = wait_child(pid, fds[0], err);
 	close(fds[0]);
 	if (r < 0)
 		return r;
@@ -235,8 +234,7 @@ pid_t dn_server_start(const struct dn_paths *p, char *ebuf, size_t n)
 			return pid;
 		poll(NULL, 0, 1);
 	}
-	snprintf(ebuf, n, "dnsmasq started but wrote no pid file %s", p->pid);
-	return -EIO;
+	return err_detail(err, -EIO, "dnsmasq started but wrote no pid file %s", p->pid);
 }
 
 int dn_server_stop(const struct dn_paths *p)

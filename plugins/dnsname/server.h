@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "plugins/dnsname/config.h"
+#include "util/err.h"
 
 #define DN_DNSMASQ "/usr/sbin/dnsmasq"
 #define DN_MAX_UPSTREAMS 8
@@ -31,9 +32,9 @@ pid_t dn_server_pid(const struct dn_paths *p);
 
 /**
  * dn_server_start() - start dnsmasq on @p->conf (written before), and return once it
- * serves: its pid, or -errno with dnsmasq's own words in @ebuf.
+ * serves: its pid, or -errno with dnsmasq's own words in @err.
  */
-pid_t dn_server_start(const struct dn_paths *p, char *ebuf, size_t n);
+pid_t dn_server_start(const struct dn_paths *p, struct err *err);
 
 /** dn_server_stop() - stop it (TERM, then KILL after 1 s) and remove its state dir. */
 int dn_server_stop(const struct dn_paths *p);

@@ -9,10 +9,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "util/err.h"
 
 /** fw_port_isolate() - set (or clear) the bridge port flag "isolated" of @port. */
-int fw_port_isolate(const char *port, bool on, char *errbuf, size_t n);
+int fw_port_isolate(const char *port, bool on, struct err *err);
 /** fw_bridge_route_peers() - proxy_arp_pvlan=1, proxy_delay=0, send_redirects=0. */
-int fw_bridge_route_peers(const char *bridge, char *errbuf, size_t n);
+int fw_bridge_route_peers(const char *bridge, struct err *err);
 
 #endif

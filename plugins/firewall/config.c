@@ -22,10 +22,9 @@ static int load_ingress(struct cni_ctx *ctx, struct fw_config *c)
 	else if (!strcmp(s, "isolated"))
 		c->ingress = FW_INGRESS_ISOLATED;
 	else
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "unknown ingress policy",
-				   "ingressPolicy \"%s\": expected \"open\", \"same-bridge\" or "
-				   "\"isolated\"", s);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "unknown ingress policy",
+			       "ingressPolicy \"%s\": expected \"open\", \"same-bridge\" or "
+			       "\"isolated\"", s);
 	return 0;
 }
 
@@ -41,13 +40,13 @@ static int load_backend(struct cni_ctx *ctx, struct fw_config *c)
 	    !strcmp(c->backend, "nftables"))
 		return 0;
 	if (!strcmp(c->backend, "firewalld"))
-		return cni_err_set(&ctx->err, CNI_ERR_UNSUPPORTED_FIELD,
-				   "the firewalld backend is not supported",
-				   "backend \"firewalld\": netctl's firewall plugin writes its own "
-				   "nftables table (inet netctl); leave \"backend\" out or set "
-				   "\"iptables\"");
-	return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "unknown firewall backend",
-			   "backend \"%s\": expected \"iptables\" or \"firewalld\"", c->backend);
+		return err_set(&ctx->err, -EINVAL, ERR_UNSUPPORTED_FIELD,
+			       "the firewalld backend is not supported",
+			       "backend \"firewalld\": netctl's firewall plugin writes its own "
+			       "nftables table (inet netctl); leave \"backend\" out or set "
+			       "\"iptables\"");
+	return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "unknown firewall backend",
+		       "backend \"%s\": expected \"iptables\" or \"firewalld\"", c->backend);
 }
 
 /* The bridge is interfaces[0] (as the reference reads it); the host veth follows. */
@@ -58,9 +57,9 @@ static int load_prev(struct cni_ctx *ctx, bool need_prev, struct fw_config *c)
 
 	if (!p) {
 		if (need_prev)
-			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-					   "missing prevResult from earlier plugin",
-					   "the firewall plugin must be chained after bridge");
+			return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+				       "missing prevResult from earlier plugin",
+				       "the firewall plugin must be chained after bridge");
 		return 0;
 	}
 	if (p->n_interfaces > 0 && p->interfaces[0].name[0] && !p->interfaces[0].sandbox[0])
@@ -72,10 +71,10 @@ static int load_prev(struct cni_ctx *ctx, bool need_prev, struct fw_config *c)
 		}
 	}
 	if (need_prev && !c->bridge)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "prevResult has no bridge interface",
-				   "interface needs to be set in prevResult: chain the "
-				   "\"firewall\" plugin after \"bridge\"");
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "prevResult has no bridge interface",
+			       "interface needs to be set in prevResult: chain the "
+			       "\"firewall\" plugin after \"bridge\"");
 	for (i = 0; i < p->n_ips && c->n_addrs < FW_MAX_ADDRS; i++)
 		c->addrs[c->n_addrs++] = p->ips[i].address.addr;
 	return 0;
@@ -91,8 +90,8 @@ static int load_host_access(struct cni_ctx *ctx, struct fw_config *c)
 		return -EINVAL;
 	if (!s || !*s || nft_host_access_parse(s, &c->host) == 0)
 		return 0;
-	return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "unknown host access",
-			   "hostAccess \"%s\": expected \"all\", \"dns\" or \"none\"", s);
+	return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "unknown host access",
+		       "hostAccess \"%s\": expected \"all\", \"dns\" or \"none\"", s);
 }
 
 int fw_config_load(struct cni_ctx *ctx, bool need_prev, struct fw_config *c)
@@ -104,9 +103,9 @@ int fw_config_load(struct cni_ctx *ctx, bool need_prev, struct fw_config *c)
 	c->icc = true;
 	c->policy_dir = DEFAULT_POLICY_DIR;
 	if (!name_is_safe(c->net, 64))
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "network name too long",
-				   "the firewall plugin needs a network name of at most 64 "
-				   "characters: \"%s\"", c->net);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "network name too long",
+			       "the firewall plugin needs a network name of at most 64 "
+			       "characters: \"%s\"", c->net);
 	if (load_backend(ctx, c) < 0 || load_ingress(ctx, c) < 0)
 		return -EINVAL;
 	if (cni_json_get_bool(root, "icc", &c->icc, &ctx->err) < 0 ||

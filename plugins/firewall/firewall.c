@@ -30,11 +30,6 @@ const struct cni_plugin_ops fw_ops = {
 	.runtime_keys = (const char *const[]){ NULL },
 };
 
-static int nft_fail(struct cni_ctx *ctx, int r, const char *msg, const char *detail)
-{
-	return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, msg, "%s", detail);
-}
-
 static void member_sets(const char *net, char *s4, char *s6)
 {
 	nft_net_obj(s4, NFT_OBJ_NAME_MAX, NFT_MEMBERS4_PFX, net, "");
@@ -57,15 +52,14 @@ static int fw_lock(struct cni_ctx *ctx, const struct fw_config *c)
 /* fw_lock() and a connection to nftables: the lock, or -errno with nothing held. */
 static int fw_lock_conn(struct cni_ctx *ctx, const struct fw_config *c, struct nft_conn *conn)
 {
-	char err[1024];
 	int r, lock = fw_lock(ctx, c);
 
 	if (lock < 0)
 		return lock;
-	r = nft_conn_open(conn, err, sizeof(err));
+	r = nft_conn_open(conn, &ctx->err);
 	if (r < 0) {
 		cni_net_unlock(lock);
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot talk to nftables");
 	}
 	return lock;
 }
@@ -73,7 +67,7 @@ static int fw_lock_conn(struct cni_ctx *ctx, const struct fw_config *c, struct n
 /* Membership and the policy groups of @id go in one batch: all or nothing. */
 static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
 		     const struct fw_groups *g, const char *id, const char *comment,
-		     char *err, size_t n)
+		     struct err *err)
 {
 	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
@@ -85,9 +79,9 @@ static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
 	if (r == 0)
 		r = fw_groups_build_add(&b, c, g, id);
 	if (r == 0)
-		r = nft_batch_send(conn, &b, err, n);
+		r = nft_batch_send(conn, &b, err);
 	else
-		snprintf(err, n, "too many addresses");
+		err_detail(err, 0, "too many addresses");
 	nft_batch_free(&b);
 	return r;
 }
@@ -98,7 +92,7 @@ static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
  * stays idempotent.
  */
 static int fw_remove(struct nft_conn *conn, const struct fw_config *c, const char *id,
-		     char *err, size_t n)
+		     struct err *err)
 {
 	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	struct nft_batch b;
@@ -107,12 +101,12 @@ static int fw_remove(struct nft_conn *conn, const struct fw_config *c, const cha
 	member_sets(c->net, s4, s6);
 	do {
 		nft_batch_begin(&b, conn);
-		r = fw_groups_build_del(conn, &b, c, id, err, n);
+		r = fw_groups_build_del(conn, &b, c, id, err);
 		if (r >= 0)
 			r = nft_netctl_build_elems_del(conn, &b, s4, s6, c->addrs, c->n_addrs, id,
-						       err, n);
+						       err);
 		if (r >= 0 && !nft_batch_empty(&b))
-			r = nft_batch_send(conn, &b, err, n);
+			r = nft_batch_send(conn, &b, err);
 		nft_batch_free(&b);
 	} while (r == -ENOENT && ++tries < 3);
 	return r;
@@ -121,21 +115,20 @@ static int fw_remove(struct nft_conn *conn, const struct fw_config *c, const cha
 /* icc off: route container-to-container traffic through the forward hook. */
 static int isolate_port(struct cni_ctx *ctx, const struct fw_config *c)
 {
-	char err[512];
 	int r;
 
 	if (c->icc)
 		return 0;
 	if (!c->host_veth)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "icc=false needs the host side of the container's veth",
-				   "prevResult lists no host interface after the bridge");
-	r = fw_bridge_route_peers(c->bridge, err, sizeof(err));
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "icc=false needs the host side of the container's veth",
+			       "prevResult lists no host interface after the bridge");
+	r = fw_bridge_route_peers(c->bridge, &ctx->err);
 	if (r >= 0)
-		r = fw_port_isolate(c->host_veth, true, err, sizeof(err));
+		r = fw_port_isolate(c->host_veth, true, &ctx->err);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot isolate the container's bridge port", "%s", err);
+		return err_fail(&ctx->err, r, ERR_IO,
+				"cannot isolate the container's bridge port");
 	return 0;
 }
 
@@ -144,7 +137,7 @@ int fw_add(struct cni_ctx *ctx)
 	struct fw_config c;
 	struct nft_net net;
 	struct nft_conn conn;
-	char err[1024], comment[256];
+	char comment[256];
 	struct fw_groups g;
 	int r, lock;
 
@@ -161,14 +154,14 @@ int fw_add(struct cni_ctx *ctx)
 				.isolate = c.ingress != FW_INGRESS_OPEN,
 				.icc = c.icc && !g.has_policy, .internal = c.internal,
 				.host = c.host };
-	r = nft_conn_open(&conn, err, sizeof(err));
+	r = nft_conn_open(&conn, &ctx->err);
 	if (r < 0) {
-		nft_fail(ctx, r, "cannot talk to nftables", err);
+		err_fail(&ctx->err, r, ERR_IO, "cannot talk to nftables");
 		goto free;
 	}
-	r = nft_netctl_ensure_net(&conn, &net, err, sizeof(err));
+	r = nft_netctl_ensure_net(&conn, &net, &ctx->err);
 	if (r < 0) {
-		nft_fail(ctx, r, "cannot set up the network's firewall chains", err);
+		err_fail(&ctx->err, r, ERR_IO, "cannot set up the network's firewall chains");
 		goto out;
 	}
 	/* Rules put back after a flush hold the default: the policy goes on again. */
@@ -176,14 +169,15 @@ int fw_add(struct cni_ctx *ctx)
 	if (r < 0)
 		goto out;
 	nft_member_comment(comment, sizeof(comment), ctx->env.container_id, c.name);
-	r = fw_insert(&conn, &c, &g, ctx->env.container_id, comment, err, sizeof(err));
+	r = fw_insert(&conn, &c, &g, ctx->env.container_id, comment, &ctx->err);
 	if (r < 0) {
-		nft_fail(ctx, r, "cannot add the container to its network's firewall sets", err);
+		err_fail(&ctx->err, r, ERR_IO,
+			 "cannot add the container to its network's firewall sets");
 		goto out;
 	}
 	r = isolate_port(ctx, &c);
 	if (r < 0)
-		fw_remove(&conn, &c, ctx->env.container_id, err, sizeof(err));
+		fw_remove(&conn, &c, ctx->env.container_id, &ctx->err);
 out:
 	nft_conn_close(&conn);
 free:
@@ -197,13 +191,12 @@ int fw_del(struct cni_ctx *ctx)
 {
 	struct fw_config c;
 	struct nft_conn conn;
-	char err[1024];
 	int r, lock;
 
 	if (fw_config_load(ctx, false, &c) < 0) {
 		/* Nothing of ours can exist for a config ADD refused (firewalld). */
-		if (ctx->err.code == CNI_ERR_UNSUPPORTED_FIELD) {
-			memset(&ctx->err, 0, sizeof(ctx->err));
+		if (ctx->err.code == ERR_UNSUPPORTED_FIELD) {
+			err_clear(&ctx->err);
 			return 0;
 		}
 		return -EINVAL;
@@ -211,32 +204,32 @@ int fw_del(struct cni_ctx *ctx)
 	lock = fw_lock(ctx, &c);
 	if (lock < 0)
 		return lock;
-	r = nft_conn_open(&conn, err, sizeof(err));
+	r = nft_conn_open(&conn, &ctx->err);
 	if (r == 0) {
-		r = fw_remove(&conn, &c, ctx->env.container_id, err, sizeof(err));
+		r = fw_remove(&conn, &c, ctx->env.container_id, &ctx->err);
 		nft_conn_close(&conn);
 	}
 	cni_net_unlock(lock);
 	if (r < 0)
-		return nft_fail(ctx, r, "cannot remove the container from its network's "
-				"firewall sets", err);
+		return err_fail(&ctx->err, r, ERR_IO,
+				"cannot remove the container from its network's " "firewall sets");
 	return 0;
 }
 
 /* The network's rules are there: someone may have flushed our table. */
 static int check_wired(struct cni_ctx *ctx, struct nft_conn *conn, const char *net)
 {
-	char err[1024], what[256];
+	char what[256];
 	int r;
 
-	r = nft_netctl_net_wired(conn, net, what, sizeof(what), err, sizeof(err));
+	r = nft_netctl_net_wired(conn, net, what, sizeof(what), &ctx->err);
 	if (r < 0)
-		return nft_fail(ctx, r, "cannot read the network's firewall rules", err);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot read the network's firewall rules");
 	if (r == 0)
-		return cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
-				   "the network's firewall rules are missing",
-				   "%s (was table inet netctl flushed? the next ADD or `netctl gc` "
-				   "puts them back)", what);
+		return err_set(&ctx->err, -EINVAL, ERR_INTERNAL,
+			       "the network's firewall rules are missing",
+			       "%s (was table inet netctl flushed? the next ADD or `netctl gc` "
+			       "puts them back)", what);
 	return 0;
 }
 
@@ -244,7 +237,7 @@ int fw_check(struct cni_ctx *ctx)
 {
 	struct fw_config c;
 	struct nft_conn conn;
-	char err[1024], comment[256], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX], a[IP_STR_MAX];
+	char comment[256], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX], a[IP_STR_MAX];
 	size_t i;
 	int r = 0, lock;
 
@@ -258,18 +251,17 @@ int fw_check(struct cni_ctx *ctx)
 		const char *set = c.addrs[i].family == AF_INET ? s4 : s6;
 
 		r = nft_get_elem(&conn, NFPROTO_INET, NFT_TABLE, set, c.addrs[i].b,
-				 ip_addr_size(&c.addrs[i]), comment, sizeof(comment), err,
-				 sizeof(err));
+				 ip_addr_size(&c.addrs[i]), comment, sizeof(comment), &ctx->err);
 		if (r < 0) {
-			nft_fail(ctx, r, "cannot read the network's firewall set", err);
+			err_fail(&ctx->err, r, ERR_IO, "cannot read the network's firewall set");
 			break;
 		}
 		ip_addr_format(&c.addrs[i], a, sizeof(a));
 		if (r == 0 || !nft_comment_is(comment, ctx->env.container_id)) {
-			r = cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
-					"the container is missing from its network's firewall",
-					"address %s is not in set inet netctl %s for container %s",
-					a, set, ctx->env.container_id);
+			r = err_set(&ctx->err, -EINVAL, ERR_INTERNAL,
+				    "the container is missing from its network's firewall",
+				    "address %s is not in set inet netctl %s for container %s", a,
+				    set, ctx->env.container_id);
 		}
 	}
 	if (r >= 0)
@@ -338,7 +330,7 @@ int fw_gc(struct cni_ctx *ctx)
 	struct fw_config c;
 	struct nft_conn conn;
 	struct gc_walk w = { .root = ctx->conf.root };
-	char err[1024], s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
+	char s4[NFT_OBJ_NAME_MAX], s6[NFT_OBJ_NAME_MAX];
 	size_t i;
 	int r, lock;
 
@@ -349,21 +341,20 @@ int fw_gc(struct cni_ctx *ctx)
 	if (lock < 0)
 		return lock;
 	member_sets(c.net, s4, s6);
-	r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s4, gc_elem_cb, &w, err, sizeof(err));
+	r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s4, gc_elem_cb, &w, &ctx->err);
 	if (r >= 0)
-		r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s6, gc_elem_cb, &w, err,
-				   sizeof(err));
+		r = nft_list_elems(&conn, NFPROTO_INET, NFT_TABLE, s6, gc_elem_cb, &w, &ctx->err);
 	for (i = 0; i < w.n && r >= 0; i++)
-		r = fw_remove(&conn, &c, w.ids[i], err, sizeof(err));
+		r = fw_remove(&conn, &c, w.ids[i], &ctx->err);
 	if (r >= 0 && w.n)
-		r = fw_drops_prune(&conn, c.net, err, sizeof(err));
+		r = fw_drops_prune(&conn, c.net, &ctx->err);
 	/* No attachment left on the network: its chains and sets go too. */
 	if (r >= 0 && !any_attachment(ctx->conf.root))
-		r = nft_netctl_net_remove(&conn, c.net, err, sizeof(err));
+		r = nft_netctl_net_remove(&conn, c.net, &ctx->err);
 	nft_conn_close(&conn);
 	cni_net_unlock(lock);
 	free(w.ids);
 	if (r < 0)
-		return nft_fail(ctx, r, "cannot remove stale firewall objects", err);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot remove stale firewall objects");
 	return 0;
 }

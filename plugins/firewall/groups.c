@@ -15,7 +15,7 @@
 
 int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g)
 {
-	char path[4096], err[1024];
+	char path[4096];
 	const char *confdir = getenv("NETCTL_CONFDIR");
 	int r;
 
@@ -28,20 +28,21 @@ int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g
 		r = str_printf(path, sizeof(path), "%s/%s.json", c->policy_dir, c->net);
 	}
 	if (r < 0)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "policy path too long",
-				   "%s", c->policy_file ? c->policy_file : c->policy_dir);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "policy path too long",
+			       "%s", c->policy_file ? c->policy_file : c->policy_dir);
 	if (!c->policy_file && access(path, F_OK) != 0)
 		return 0;	/* no policy for this network */
-	r = policy_load(path, &g->policy, err, sizeof(err));
-	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r == -EFBIG ? -EINVAL : r,
-					 CNI_ERR_INVALID_CONFIG, "invalid network policy",
-					 "%s: %s", path, err);
+	r = policy_load(path, &g->policy, &ctx->err);
+	if (r < 0) {
+		err_prefix(&ctx->err, r, "%s", path);
+		return err_fail(&ctx->err, r == -EFBIG ? -EINVAL : r, ERR_INVALID_CONFIG,
+				"invalid network policy");
+	}
 	if (g->policy.network[0] && strcmp(g->policy.network, c->net)) {
 		policy_free(&g->policy);
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "invalid network policy",
-				   "%s: network: the policy is for \"%s\", not \"%s\"", path,
-				   g->policy.network, c->net);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "invalid network policy",
+			       "%s: network: the policy is for \"%s\", not \"%s\"", path,
+			       g->policy.network, c->net);
 	}
 	g->has_policy = true;
 	c->icc = g->policy.icc;
@@ -51,16 +52,13 @@ int fw_groups_load(struct cni_ctx *ctx, struct fw_config *c, struct fw_groups *g
 int fw_groups_apply(struct cni_ctx *ctx, struct nft_conn *conn, const struct fw_config *c,
 		    const struct fw_groups *g, bool force)
 {
-	char err[1024];
 	int r;
 
 	if (!g->has_policy)
 		return 0;
-	r = policy_apply(conn, &g->policy, c->net, force ? POLICY_APPLY_FORCE : 0, err,
-			 sizeof(err));
+	r = policy_apply(conn, &g->policy, c->net, force ? POLICY_APPLY_FORCE : 0, &ctx->err);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot apply the network policy", "%s", err);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot apply the network policy");
 	return 0;
 }
 
@@ -104,7 +102,7 @@ static int grp_cb(const char *name, void *data)
  * check, the address is the container's own.
  */
 static int drops_build_del(struct nft_conn *conn, struct nft_batch *b, const struct fw_config *c,
-			   char *errbuf, size_t n)
+			   struct err *err)
 {
 	char set[NFT_OBJ_NAME_MAX], comment[NFT_COMMENT_MAX + 1];
 	size_t i;
@@ -119,7 +117,7 @@ static int drops_build_del(struct nft_conn *conn, struct nft_batch *b, const str
 				"") < 0)
 			return -EINVAL;
 		r = nft_get_elem(conn, NFPROTO_INET, NFT_TABLE, set, e.key, e.key_len, comment,
-				 sizeof(comment), errbuf, n);
+				 sizeof(comment), err);
 		if (r < 0)
 			return r;
 		if (r == 1)
@@ -170,7 +168,7 @@ static bool keys_has(const struct keys *l, const void *key, size_t len)
 	return false;
 }
 
-int fw_drops_prune(struct nft_conn *conn, const char *net, char *errbuf, size_t n)
+int fw_drops_prune(struct nft_conn *conn, const char *net, struct err *err)
 {
 	struct keys members = { 0 }, drops = { 0 };
 	char set[NFT_OBJ_NAME_MAX];
@@ -182,11 +180,11 @@ int fw_drops_prune(struct nft_conn *conn, const char *net, char *errbuf, size_t 
 	for (v6 = 0; r >= 0 && v6 < 2; v6++) {
 		members.n = drops.n = 0;
 		nft_net_obj(set, sizeof(set), v6 ? NFT_MEMBERS6_PFX : NFT_MEMBERS4_PFX, net, "");
-		r = nft_list_elems(conn, NFPROTO_INET, NFT_TABLE, set, key_cb, &members, errbuf, n);
+		r = nft_list_elems(conn, NFPROTO_INET, NFT_TABLE, set, key_cb, &members, err);
 		nft_net_obj(set, sizeof(set), v6 ? NFT_DROPS6_PFX : NFT_DROPS4_PFX, net, "");
 		if (r >= 0)
 			r = nft_list_elems(conn, NFPROTO_INET, NFT_TABLE, set, key_cb, &drops,
-					   errbuf, n);
+					   err);
 		for (i = 0; r >= 0 && i < drops.n; i++) {
 			struct nft_elem e = { .key = drops.k[i], .key_len = drops.len[i],
 					      .verdict = NFT_CONTINUE };
@@ -196,7 +194,7 @@ int fw_drops_prune(struct nft_conn *conn, const char *net, char *errbuf, size_t 
 		}
 	}
 	if (r >= 0 && !nft_batch_empty(&b))
-		r = nft_batch_send(conn, &b, errbuf, n);
+		r = nft_batch_send(conn, &b, err);
 	nft_batch_free(&b);
 	free(members.k);
 	free(members.len);
@@ -206,23 +204,23 @@ int fw_drops_prune(struct nft_conn *conn, const char *net, char *errbuf, size_t 
 }
 
 int fw_groups_build_del(struct nft_conn *conn, struct nft_batch *b, const struct fw_config *c,
-			const char *id, char *errbuf, size_t n)
+			const char *id, struct err *err)
 {
 	struct grp_list l = { .net = c->net };
 	size_t i;
 	int r;
 
 	/* The policy may have changed since ADD: walk the sets the kernel has. */
-	r = nft_list_sets(conn, NFPROTO_INET, NFT_TABLE, grp_cb, &l, errbuf, n);
+	r = nft_list_sets(conn, NFPROTO_INET, NFT_TABLE, grp_cb, &l, err);
 	for (i = 0; i < l.list.n && r >= 0; i++) {
 		const char *set = l.list.names[i];
 		bool v6 = str_has_prefix(set, NFT_GRP6_PFX);
 
 		r = nft_netctl_build_elems_del(conn, b, v6 ? NULL : set, v6 ? set : NULL,
-					       c->addrs, c->n_addrs, id, errbuf, n);
+					       c->addrs, c->n_addrs, id, err);
 	}
 	free(l.list.names);
-	return r < 0 ? r : drops_build_del(conn, b, c, errbuf, n);
+	return r < 0 ? r : drops_build_del(conn, b, c, err);
 }
 
 void fw_groups_free(struct fw_groups *g)

@@ -9,6 +9,7 @@
 #include "nft/conn.h"
 #include "plugins/firewall/config.h"
 #include "policy/policy.h"
+#include "util/err.h"
 
 struct fw_groups {
 	bool has_policy;
@@ -34,13 +35,13 @@ int fw_groups_build_add(struct nft_batch *b, const struct fw_config *c,
  * fw_drops_prune() - delete the policy drop counts (drops-<net>, drops6-<net>) of
  * addresses that are no member's any more: GC, which knows containers by ID only.
  */
-int fw_drops_prune(struct nft_conn *conn, const char *net, char *errbuf, size_t n);
+int fw_drops_prune(struct nft_conn *conn, const char *net, struct err *err);
 /**
  * fw_groups_build_del() - remove @id's elements from every group set of the network
  * (the sets the kernel has) and its policy drop counts (drops-<net>), into @b.
  */
 int fw_groups_build_del(struct nft_conn *conn, struct nft_batch *b, const struct fw_config *c,
-			const char *id, char *errbuf, size_t n);
+			const char *id, struct err *err);
 void fw_groups_free(struct fw_groups *g);
 
 #endif

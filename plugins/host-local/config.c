@@ -7,11 +7,11 @@
 #include "util/str.h"
 
 #define bad_config(err, ...) \
-	cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid IPAM configuration", __VA_ARGS__)
+	err_set(err, -EINVAL, ERR_INVALID_CONFIG, "invalid IPAM configuration", __VA_ARGS__)
 
 /* An optional address: absent, null or "" leave @out unset (as Go's net.IP does). */
 static int get_addr(json_t *obj, const char *key, const char *where, struct ip_addr *out,
-		    struct cni_err *err)
+		    struct err *err)
 {
 	json_t *v = cni_json_get(obj, key);
 
@@ -22,7 +22,7 @@ static int get_addr(json_t *obj, const char *key, const char *where, struct ip_a
 	return 0;
 }
 
-static int parse_range(json_t *o, const char *where, struct ipam_range *r, struct cni_err *err)
+static int parse_range(json_t *o, const char *where, struct ipam_range *r, struct err *err)
 {
 	json_t *sub = cni_json_get(o, "subnet");
 
@@ -38,7 +38,7 @@ static int parse_range(json_t *o, const char *where, struct ipam_range *r, struc
 	return 0;
 }
 
-static int add_set(struct hl_config *c, const char *where, struct cni_err *err)
+static int add_set(struct hl_config *c, const char *where, struct err *err)
 {
 	if (c->n_sets >= IPAM_MAX_SETS)
 		return bad_config(err, "%s: at most %d range sets are supported", where,
@@ -49,7 +49,7 @@ static int add_set(struct hl_config *c, const char *where, struct cni_err *err)
 
 /* "ranges" and runtimeConfig "ipRanges": an array of range sets, each an array. */
 static int parse_range_sets(json_t *arr, const char *key, struct hl_config *c,
-			    struct cni_err *err)
+			    struct err *err)
 {
 	char where[96];
 	size_t i, j;
@@ -83,7 +83,7 @@ static int parse_range_sets(json_t *arr, const char *key, struct hl_config *c,
 }
 
 /* A route's optional 32-bit number @key into *@out (0 when absent). */
-static int get_u32(json_t *o, const char *key, unsigned *out, struct cni_err *err)
+static int get_u32(json_t *o, const char *key, unsigned *out, struct err *err)
 {
 	unsigned long long u = 0;
 
@@ -93,7 +93,7 @@ static int get_u32(json_t *o, const char *key, unsigned *out, struct cni_err *er
 	return 0;
 }
 
-static int parse_routes(json_t *ipam, struct hl_config *c, struct cni_err *err)
+static int parse_routes(json_t *ipam, struct hl_config *c, struct err *err)
 {
 	json_t *arr = cni_json_get(ipam, "routes"), *o;
 	size_t i;
@@ -135,7 +135,7 @@ static int parse_routes(json_t *ipam, struct hl_config *c, struct cni_err *err)
 	return 0;
 }
 
-static int validate_sets(struct hl_config *c, struct cni_err *err)
+static int validate_sets(struct hl_config *c, struct err *err)
 {
 	int i, j;
 
@@ -185,26 +185,26 @@ struct requests {
 };
 
 static int add_request(struct requests *rq, const char *s, const char *src, int code,
-		       struct cni_err *err)
+		       struct err *err)
 {
 	struct ip_addr a;
 	int i;
 
 	if (parse_request(s, &a) < 0)
-		return cni_err_set(err, code, "a requested IP address is not valid",
-				   "%s: '%s' is not an IP address", src, s);
+		return err_set(err, -EINVAL, code, "a requested IP address is not valid",
+			       "%s: '%s' is not an IP address", src, s);
 	for (i = 0; i < rq->n; i++)
 		if (ip_addr_eq(&rq->a[i], &a))
 			return 0;
 	if (rq->n >= HL_MAX_REQUESTED)
-		return cni_err_set(err, code, "too many requested IP addresses",
-				   "%s: at most %d", src, HL_MAX_REQUESTED);
+		return err_set(err, -EINVAL, code, "too many requested IP addresses",
+			       "%s: at most %d", src, HL_MAX_REQUESTED);
 	rq->a[rq->n++] = a;
 	return 0;
 }
 
 static int add_request_array(struct requests *rq, json_t *arr, const char *src,
-			     struct cni_err *err)
+			     struct err *err)
 {
 	json_t *v;
 	size_t i;
@@ -216,14 +216,14 @@ static int add_request_array(struct requests *rq, json_t *arr, const char *src,
 	json_array_foreach(arr, i, v) {
 		if (!json_is_string(v))
 			return bad_config(err, "%s[%zu] must be a string", src, i);
-		if (add_request(rq, json_string_value(v), src, CNI_ERR_INVALID_CONFIG, err) < 0)
+		if (add_request(rq, json_string_value(v), src, ERR_INVALID_CONFIG, err) < 0)
 			return -EINVAL;
 	}
 	return 0;
 }
 
 static int collect_requests(const struct cni_conf *conf, const struct cni_env *env,
-			    struct requests *rq, struct cni_err *err)
+			    struct requests *rq, struct err *err)
 {
 	json_t *cni_args = cni_json_get(conf->args, "cni");
 	json_t *args_ips = cni_json_get(cni_args, "ips");
@@ -234,10 +234,10 @@ static int collect_requests(const struct cni_conf *conf, const struct cni_env *e
 		char buf[1024], *save = NULL, *tok;
 
 		if (str_copy(buf, sizeof(buf), ip) < 0)
-			return cni_err_set(err, CNI_ERR_INVALID_ENV, "CNI_ARGS IP is too long",
-					   "IP=%.64s...", ip);
+			return err_set(err, -EINVAL, ERR_INVALID_ENV, "CNI_ARGS IP is too long",
+				       "IP=%.64s...", ip);
 		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-			if (add_request(rq, str_trim(tok), "CNI_ARGS IP", CNI_ERR_INVALID_ENV,
+			if (add_request(rq, str_trim(tok), "CNI_ARGS IP", ERR_INVALID_ENV,
 					err) < 0)
 				return -EINVAL;
 	}
@@ -248,7 +248,7 @@ static int collect_requests(const struct cni_conf *conf, const struct cni_env *e
 }
 
 /* Each requested address must fall in one range set, and a set takes at most one. */
-static int match_requests(struct hl_config *c, const struct requests *rq, struct cni_err *err)
+static int match_requests(struct hl_config *c, const struct requests *rq, struct err *err)
 {
 	char a[IP_STR_MAX], b[IP_STR_MAX];
 	int i, s, ri = -1;
@@ -276,7 +276,7 @@ static int match_requests(struct hl_config *c, const struct requests *rq, struct
 }
 
 int hl_config_load(const struct cni_conf *conf, const struct cni_env *env, bool requests,
-		   struct hl_config *c, struct cni_err *err)
+		   struct hl_config *c, struct err *err)
 {
 	json_t *ipam = conf->ipam, *subnet;
 	struct requests rq = { .n = 0 };

@@ -26,12 +26,12 @@ struct hl_config {
  * Errors: code 7 (4 for a bad CNI_ARGS IP=), naming the key.
  */
 int hl_config_load(const struct cni_conf *conf, const struct cni_env *env, bool requests,
-		   struct hl_config *c, struct cni_err *err);
+		   struct hl_config *c, struct err *err);
 
 /**
  * hl_parse_resolv_conf() - nameserver, domain, search and options lines of the file
  * at @path into @dns, as the reference does. Errors: code 5 (unreadable), 7.
  */
-int hl_parse_resolv_conf(const char *path, struct cni_dns *dns, struct cni_err *err);
+int hl_parse_resolv_conf(const char *path, struct cni_dns *dns, struct err *err);
 
 #endif

@@ -26,7 +26,7 @@ static struct hl_config *load(struct cni_ctx *ctx, bool requests)
 	struct hl_config *c = calloc(1, sizeof(*c));
 
 	if (!c) {
-		cni_err_set(&ctx->err, CNI_ERR_INTERNAL, "out of memory", "host-local config");
+		err_set(&ctx->err, -EINVAL, ERR_INTERNAL, "out of memory", "host-local config");
 		return NULL;
 	}
 	if (hl_config_load(&ctx->conf, &ctx->env, requests, c, &ctx->err) < 0) {
@@ -110,12 +110,11 @@ int hl_del(struct cni_ctx *ctx)
 
 static int check_fail(struct cni_ctx *ctx, const struct ipam_bad *bad, const char *what)
 {
-	return cni_err_set(&ctx->err, CNI_ERR_INTERNAL,
-			   "host-local holds no reservation for this container",
-			   "%s for CNI_CONTAINERID=%s CNI_IFNAME=%s%s%s", what,
-			   ctx->env.container_id, ctx->env.ifname,
-			   bad->n ? "; files that are not valid reservations: " : "",
-			   bad->n ? bad->text : "");
+	return err_set(&ctx->err, -EINVAL, ERR_INTERNAL,
+		       "host-local holds no reservation for this container",
+		       "%s for CNI_CONTAINERID=%s CNI_IFNAME=%s%s%s", what, ctx->env.container_id,
+		       ctx->env.ifname, bad->n ? "; files that are not valid reservations: " : "",
+		       bad->n ? bad->text : "");
 }
 
 static bool in_some_set(const struct hl_config *c, const struct ip_addr *a)
@@ -166,8 +165,8 @@ int hl_check(struct cni_ctx *ctx)
 	if (r == -ENOENT)
 		return check_fail(ctx, &bad, what);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, "cannot read the IPAM store",
-					 "%s: %s", st.dir, strerror(-r));
+		return err_set(&ctx->err, r, ERR_IO, "cannot read the IPAM store", "%s: %s",
+			       st.dir, strerror(-r));
 	return 0;
 }
 
@@ -192,13 +191,13 @@ int hl_gc(struct cni_ctx *ctx)
 	r = ipam_gc(&st, gc_valid, ctx, &bad);
 	ipam_store_close(&st);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, "cannot collect garbage",
-					 "%s: %s", st.dir, strerror(-r));
+		return err_set(&ctx->err, r, ERR_IO, "cannot collect garbage", "%s: %s", st.dir,
+			       strerror(-r));
 	if (bad.n)
-		return cni_err_set(&ctx->err, CNI_ERR_IO,
-				   "the IPAM store holds files that are not valid reservations",
-				   "%s: %d stale reservation(s) freed; left alone: %s", st.dir, r,
-				   bad.text);
+		return err_set(&ctx->err, -EINVAL, ERR_IO,
+			       "the IPAM store holds files that are not valid reservations",
+			       "%s: %d stale reservation(s) freed; left alone: %s", st.dir, r,
+			       bad.text);
 	return 0;
 }
 
@@ -219,18 +218,17 @@ int hl_status(struct cni_ctx *ctx)
 		used = ipam_set_used(&st, &c->sets[i]);
 		if (used < 0) {
 			ipam_store_close(&st);
-			return cni_err_set_errno(&ctx->err, (int)used, CNI_ERR_IO,
-						 "cannot read the IPAM store", "%s: %s", st.dir,
-						 strerror((int)-used));
+			return err_set(&ctx->err, (int)used, ERR_IO, "cannot read the IPAM store",
+				       "%s: %s", st.dir, strerror((int)-used));
 		}
 		if ((unsigned long long)used < size)
 			continue;
 		ipam_range_set_format(&c->sets[i], rs, sizeof(rs));
 		ipam_store_close(&st);
-		return cni_err_set(&ctx->err, CNI_ERR_NOT_AVAILABLE,
-				   "no free address is left: ADD cannot be served",
-				   "range set %d (%s): %lld of %llu addresses in use", i, rs, used,
-				   size);
+		return err_set(&ctx->err, -EINVAL, ERR_NOT_AVAILABLE,
+			       "no free address is left: ADD cannot be served",
+			       "range set %d (%s): %lld of %llu addresses in use", i, rs, used,
+			       size);
 	}
 	ipam_store_close(&st);
 	return 0;

@@ -11,18 +11,19 @@
 
 /* Append @word to a list, ignoring what does not fit (glibc reads only a few anyway). */
 static int push(char (*list)[CNI_DNS_STR], int *n, const char *word, const char *path,
-		struct cni_err *err)
+		struct err *err)
 {
 	if (strlen(word) >= CNI_DNS_STR)
-		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "resolvConf has an overlong entry",
-				   "%s: '%.40s...' is longer than %d bytes", path, word,
-				   CNI_DNS_STR - 1);
+		return err_set(err, -EINVAL, ERR_INVALID_CONFIG,
+			       "resolvConf has an overlong entry",
+			       "%s: '%.40s...' is longer than %d bytes", path, word,
+			       CNI_DNS_STR - 1);
 	if (*n < CNI_MAX_DNS)
 		str_copy(list[(*n)++], CNI_DNS_STR, word);
 	return 0;
 }
 
-static int parse_line(char *line, struct cni_dns *dns, const char *path, struct cni_err *err)
+static int parse_line(char *line, struct cni_dns *dns, const char *path, struct err *err)
 {
 	char *save = NULL, *key, *w;
 	int r = 0;
@@ -54,7 +55,7 @@ static int parse_line(char *line, struct cni_dns *dns, const char *path, struct 
 	return r;
 }
 
-int hl_parse_resolv_conf(const char *path, struct cni_dns *dns, struct cni_err *err)
+int hl_parse_resolv_conf(const char *path, struct cni_dns *dns, struct err *err)
 {
 	_cleanup_free_ char *text = NULL;
 	char *line, *save = NULL;
@@ -62,9 +63,8 @@ int hl_parse_resolv_conf(const char *path, struct cni_dns *dns, struct cni_err *
 
 	r = file_read_bounded(path, RESOLV_MAX, &text, NULL);
 	if (r < 0)
-		return cni_err_set_errno(err, r, CNI_ERR_IO, "cannot read the resolvConf file",
-					 "%s: %s", path, r == -EFBIG ? "larger than 64 KiB"
-								    : strerror(-r));
+		return err_set(err, r, ERR_IO, "cannot read the resolvConf file", "%s: %s", path,
+			       r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
 	memset(dns, 0, sizeof(*dns));
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		r = parse_line(line, dns, path, err);

@@ -25,13 +25,11 @@ static bool is_loopback(const struct ip_addr *a)
 
 static int open_ns(struct cni_ctx *ctx, struct netlib_nl *nl)
 {
-	char ebuf[256];
-	int r = netlib_open_netns(nl, ctx->env.netns, ebuf, sizeof(ebuf));
+	int r = netlib_open_netns(nl, ctx->env.netns, &ctx->err);
 
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot enter the container's network namespace",
-					 "%s", ebuf);
+		return err_fail(&ctx->err, r, ERR_IO,
+				"cannot enter the container's network namespace");
 	return 0;
 }
 
@@ -40,20 +38,19 @@ static int first_addr(struct cni_ctx *ctx, struct netlib_nl *nl, int index, int 
 		      struct netlib_addr *first, bool *found)
 {
 	struct netlib_addr addrs[32];
-	char ebuf[256], txt[IP_STR_MAX];
+	char txt[IP_STR_MAX];
 	int r, n, i;
 
 	*found = false;
-	r = netlib_addr_list(nl, family, index, addrs, 32, &n, ebuf, sizeof(ebuf));
+	r = netlib_addr_list(nl, family, index, addrs, 32, &n, &ctx->err);
 	if (r < 0 && r != -ENOSPC)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot list the addresses of lo", "%s", ebuf);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot list the addresses of lo");
 	for (i = 0; i < n; i++) {
 		if (!is_loopback(&addrs[i].prefix.addr)) {
 			ip_addr_format(&addrs[i].prefix.addr, txt, sizeof(txt));
-			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-					   "the loopback interface has a non-loopback address",
-					   "lo has %s", txt);
+			return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+				       "the loopback interface has a non-loopback address",
+				       "lo has %s", txt);
 		}
 	}
 	if (n) {
@@ -69,19 +66,17 @@ static int lo_add(struct cni_ctx *ctx)
 	struct netlib_link lo;
 	struct netlib_addr a4, a6;
 	bool has4, has6;
-	char ebuf[256];
 	int r, idx;
 
 	r = open_ns(ctx, &nl);
 	if (r < 0)
 		return r;
-	r = netlib_link_get(&nl, 0, "lo", &lo, ebuf, sizeof(ebuf));
+	r = netlib_link_get(&nl, 0, "lo", &lo, &ctx->err);
 	if (r >= 0)
-		r = netlib_link_set_up(&nl, lo.index, true, ebuf, sizeof(ebuf));
+		r = netlib_link_set_up(&nl, lo.index, true, &ctx->err);
 	if (r < 0) {
 		netlib_close(&nl);
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, "cannot bring lo up", "%s",
-					 ebuf);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot bring lo up");
 	}
 	r = first_addr(ctx, &nl, lo.index, AF_INET, &a4, &has4);
 	if (r >= 0)
@@ -94,8 +89,7 @@ static int lo_add(struct cni_ctx *ctx)
 	memset(ctx->result, 0, sizeof(*ctx->result));
 	idx = cni_result_add_iface(ctx->result, "lo", "00:00:00:00:00:00", ctx->env.netns);
 	if (idx < 0)
-		return cni_err_set_errno(&ctx->err, idx, CNI_ERR_INTERNAL, "result too large",
-					 "interfaces");
+		return err_set(&ctx->err, idx, ERR_INTERNAL, "result too large", "interfaces");
 	if (has4)
 		ctx->result->ips[ctx->result->n_ips++] = (struct cni_ip){
 			.address = a4.prefix, .interface = idx };
@@ -109,25 +103,22 @@ static int lo_del(struct cni_ctx *ctx)
 {
 	struct netlib_nl nl;
 	struct netlib_link lo;
-	char ebuf[256];
 	int r;
 
 	if (!ctx->env.netns || !ctx->env.netns[0])
 		return 0;
-	r = netlib_open_netns(&nl, ctx->env.netns, ebuf, sizeof(ebuf));
+	r = netlib_open_netns(&nl, ctx->env.netns, &ctx->err);
 	if (r == -ENOENT || r == -EINVAL)
 		return 0;	/* the netns is gone (or its pin lost it): nothing to undo */
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot enter the container's network namespace",
-					 "%s", ebuf);
-	r = netlib_link_get(&nl, 0, "lo", &lo, ebuf, sizeof(ebuf));
+		return err_fail(&ctx->err, r, ERR_IO,
+				"cannot enter the container's network namespace");
+	r = netlib_link_get(&nl, 0, "lo", &lo, &ctx->err);
 	if (r >= 0)
-		r = netlib_link_set_up(&nl, lo.index, false, ebuf, sizeof(ebuf));
+		r = netlib_link_set_up(&nl, lo.index, false, &ctx->err);
 	netlib_close(&nl);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, "cannot bring lo down", "%s",
-					 ebuf);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot bring lo down");
 	return 0;
 }
 
@@ -135,20 +126,18 @@ static int lo_check(struct cni_ctx *ctx)
 {
 	struct netlib_nl nl;
 	struct netlib_link lo;
-	char ebuf[256];
 	int r;
 
 	r = open_ns(ctx, &nl);
 	if (r < 0)
 		return r;
-	r = netlib_link_get(&nl, 0, "lo", &lo, ebuf, sizeof(ebuf));
+	r = netlib_link_get(&nl, 0, "lo", &lo, &ctx->err);
 	netlib_close(&nl);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, "cannot look lo up", "%s",
-					 ebuf);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot look lo up");
 	if (!(lo.flags & IFF_UP))
-		return cni_err_set(&ctx->err, CNI_ERR_IO, "the loopback interface is down",
-				   "lo in %s is not up", ctx->env.netns);
+		return err_set(&ctx->err, -EINVAL, ERR_IO, "the loopback interface is down",
+			       "lo in %s is not up", ctx->env.netns);
 	return 0;
 }
 

@@ -7,13 +7,13 @@
 #include "plugins/portmap/config.h"
 
 /* portMappings[I][.KEY] WHAT */
-static int bad(struct cni_err *err, size_t i, const char *key, const char *what)
+static int bad(struct err *err, size_t i, const char *key, const char *what)
 {
-	return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid port mapping",
-			   "portMappings[%zu]%s%s %s", i, *key ? "." : "", key, what);
+	return err_set(err, -EINVAL, ERR_INVALID_CONFIG, "invalid port mapping",
+		       "portMappings[%zu]%s%s %s", i, *key ? "." : "", key, what);
 }
 
-static int get_port(json_t *v, const char *key, size_t i, uint16_t *out, struct cni_err *err)
+static int get_port(json_t *v, const char *key, size_t i, uint16_t *out, struct err *err)
 {
 	json_t *p = cni_json_get(v, key);
 	json_int_t n;
@@ -27,7 +27,7 @@ static int get_port(json_t *v, const char *key, size_t i, uint16_t *out, struct 
 	return 0;
 }
 
-int pm_entry_parse(json_t *v, size_t i, struct pm_entry *e, struct cni_err *err)
+int pm_entry_parse(json_t *v, size_t i, struct pm_entry *e, struct err *err)
 {
 	json_t *proto, *hip;
 	const char *s;
@@ -49,9 +49,9 @@ int pm_entry_parse(json_t *v, size_t i, struct pm_entry *e, struct cni_err *err)
 	else if (!strcasecmp(s, "sctp"))
 		e->proto = IPPROTO_SCTP;
 	else
-		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid port mapping",
-				   "portMappings[%zu].protocol \"%s\": expected tcp, udp or sctp",
-				   i, s);
+		return err_set(err, -EINVAL, ERR_INVALID_CONFIG, "invalid port mapping",
+			       "portMappings[%zu].protocol \"%s\": expected tcp, udp or sctp", i,
+			       s);
 	hip = cni_json_get(v, "hostIP");
 	s = json_string_value(hip);
 	if (hip && !json_is_null(hip) && !s)
@@ -59,8 +59,8 @@ int pm_entry_parse(json_t *v, size_t i, struct pm_entry *e, struct cni_err *err)
 	if (!s || !*s)
 		return 0;
 	if (ip_addr_parse(s, &e->host_ip) < 0)
-		return cni_err_set(err, CNI_ERR_INVALID_CONFIG, "invalid port mapping",
-				   "portMappings[%zu].hostIP \"%s\" is not an IP address", i, s);
+		return err_set(err, -EINVAL, ERR_INVALID_CONFIG, "invalid port mapping",
+			       "portMappings[%zu].hostIP \"%s\" is not an IP address", i, s);
 	if (!strcmp(s, "0.0.0.0") || !strcmp(s, "::")) {
 		/* The unspecified address: every address of its family. */
 		e->only_family = e->host_ip.family;
@@ -85,19 +85,19 @@ static int load_mappings(struct cni_ctx *ctx, bool strict, struct pm_config *c)
 	if (!arr || json_is_null(arr))
 		return 0;
 	if (!json_is_array(arr))
-		return strict ? cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
+		return strict ? err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
 					    "invalid port mapping",
 					    "runtimeConfig.portMappings must be an array") : 0;
 	if (json_array_size(arr) > PM_MAX_ENTRIES)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "too many port mappings",
-				   "%zu port mappings, at most %d", json_array_size(arr),
-				   PM_MAX_ENTRIES);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "too many port mappings",
+			       "%zu port mappings, at most %d", json_array_size(arr),
+			       PM_MAX_ENTRIES);
 	c->has_runtime = true;
 	json_array_foreach(arr, i, v) {
 		if (pm_entry_parse(v, i, &e, &ctx->err) < 0) {
 			if (!strict) {
 				c->has_runtime = false;	/* DEL: find elements by container ID */
-				memset(&ctx->err, 0, sizeof(ctx->err));
+				err_clear(&ctx->err);
 				return 0;
 			}
 			return -EINVAL;
@@ -107,11 +107,11 @@ static int load_mappings(struct cni_ctx *ctx, bool strict, struct pm_config *c)
 				continue;
 			if (c->entries[k].cont_port == e.cont_port)
 				break;	/* the same mapping twice: once is enough */
-			return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-					   "invalid port mapping",
-					   "portMappings[%zu] publishes host port %u again, to "
-					   "container port %u (first to %u)", i, e.host_port,
-					   e.cont_port, c->entries[k].cont_port);
+			return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+				       "invalid port mapping",
+				       "portMappings[%zu] publishes host port %u again, to "
+				       "container port %u (first to %u)", i, e.host_port,
+				       e.cont_port, c->entries[k].cont_port);
 		}
 		if (k == c->n_entries)
 			c->entries[c->n_entries++] = e;
@@ -133,21 +133,21 @@ static int load_options(struct cni_ctx *ctx, struct pm_config *c)
 	    cni_json_get_str(root, "externalSetMarkChain", &chain, &ctx->err) < 0)
 		return -EINVAL;
 	if (chain && *chain)
-		return cni_err_set(&ctx->err, CNI_ERR_UNSUPPORTED_FIELD,
-				   "externalSetMarkChain is not supported",
-				   "externalSetMarkChain \"%s\": netctl's portmap masquerades by "
-				   "connection state in table inet netctl and never jumps to an "
-				   "iptables chain; leave the key out", chain);
+		return err_set(&ctx->err, -EINVAL, ERR_UNSUPPORTED_FIELD,
+			       "externalSetMarkChain is not supported",
+			       "externalSetMarkChain \"%s\": netctl's portmap masquerades by "
+			       "connection state in table inet netctl and never jumps to an "
+			       "iptables chain; leave the key out", chain);
 	for (i = 0; i < 2; i++) {
 		json_t *v = cni_json_get(root, keys[i]);
 
 		if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)))
 			continue;
-		return cni_err_set(&ctx->err, CNI_ERR_UNSUPPORTED_FIELD,
-				   "port mapping conditions are not supported",
-				   "%s: netctl's portmap publishes ports through nftables maps "
-				   "and cannot apply iptables match conditions; leave the key out "
-				   "or empty", keys[i]);
+		return err_set(&ctx->err, -EINVAL, ERR_UNSUPPORTED_FIELD,
+			       "port mapping conditions are not supported",
+			       "%s: netctl's portmap publishes ports through nftables maps "
+			       "and cannot apply iptables match conditions; leave the key out "
+			       "or empty", keys[i]);
 	}
 	return 0;
 }
@@ -161,7 +161,7 @@ static void load_prev(struct cni_ctx *ctx, struct pm_config *c)
 		return;
 	for (i = 0; i < p->n_interfaces; i++) {
 		if (!p->interfaces[i].sandbox[0] && p->interfaces[i].name[0] &&
-		    cni_ifname_valid(p->interfaces[i].name)) {
+		    ifname_valid(p->interfaces[i].name)) {
 			c->host_if = p->interfaces[i].name;
 			break;
 		}
@@ -182,7 +182,7 @@ int pm_config_load(struct cni_ctx *ctx, bool strict, struct pm_config *c)
 	if (load_options(ctx, c) < 0) {
 		if (strict)
 			return -EINVAL;
-		memset(&ctx->err, 0, sizeof(ctx->err));
+		err_clear(&ctx->err);
 	}
 	if (load_mappings(ctx, strict, c) < 0)
 		return -EINVAL;

@@ -43,6 +43,6 @@ int pm_config_load(struct cni_ctx *ctx, bool strict, struct pm_config *c);
 size_t pm_config_maps(const struct pm_config *c, struct nft_pm_map *out, size_t max);
 
 /** pm_entry_parse() - one portMappings entry (pure; for tests). */
-int pm_entry_parse(json_t *v, size_t index, struct pm_entry *e, struct cni_err *err);
+int pm_entry_parse(json_t *v, size_t index, struct pm_entry *e, struct err *err);
 
 #endif

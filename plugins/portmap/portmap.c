@@ -28,11 +28,6 @@ const struct cni_plugin_ops pm_ops = {
 
 #define PM_MAX_MAPS (2 * PM_MAX_ENTRIES)
 
-static int nft_fail(struct cni_ctx *ctx, int r, const char *msg, const char *detail)
-{
-	return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO, msg, "%s", detail);
-}
-
 /*
  * The network lock (cni/netlock.h): the hairpin rule is added when a read finds it
  * missing, and GC deletes what a read finds unlisted; the lock keeps ADD, DEL, CHECK
@@ -51,17 +46,16 @@ static int pm_lock(struct cni_ctx *ctx)
 /* snat: 127.0.0.1 may be routed to the container's side (the reference's behaviour). */
 static int localnet(struct cni_ctx *ctx, const struct pm_config *c)
 {
-	char key[128], err[512];
+	char key[128];
 	int r;
 
 	if (!c->snat || !c->cont4.addr.family || !c->host_if)
 		return 0;
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/route_localnet", c->host_if);
-	r = netlib_sysctl_write(-1, key, "1", err, sizeof(err));
+	r = netlib_sysctl_write(-1, key, "1", &ctx->err);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_IO,
-					 "cannot let 127.0.0.1 reach published ports (snat)",
-					 "%s", err);
+		return err_fail(&ctx->err, r, ERR_IO,
+				"cannot let 127.0.0.1 reach published ports (snat)");
 	return 0;
 }
 
@@ -71,15 +65,15 @@ int pm_add(struct cni_ctx *ctx)
 	static struct pm_config c;
 	struct ip_prefix subnets[2];
 	struct nft_conn conn;
-	char err[1024], owner[256], tag[256];
+	char owner[256], tag[256];
 	size_t n, n_sub = 0;
 	int r, lock;
 
 	if (!ctx->prev)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "missing prevResult from earlier plugin",
-				   "the portmap plugin must be chained after the plugin that "
-				   "gives the container its addresses");
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "missing prevResult from earlier plugin",
+			       "the portmap plugin must be chained after the plugin that "
+			       "gives the container its addresses");
 	if (pm_config_load(ctx, true, &c) < 0)
 		return -EINVAL;
 	n = pm_config_maps(&c, maps, PM_MAX_MAPS);
@@ -92,31 +86,30 @@ int pm_add(struct cni_ctx *ctx)
 	lock = pm_lock(ctx);
 	if (lock < 0)
 		return lock;
-	r = nft_conn_open(&conn, err, sizeof(err));
+	r = nft_conn_open(&conn, &ctx->err);
 	if (r < 0) {
 		cni_net_unlock(lock);
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot talk to nftables");
 	}
-	r = nft_pm_prepare(&conn, ctx->conf.name, subnets, n_sub, err, sizeof(err));
+	r = nft_pm_prepare(&conn, ctx->conf.name, subnets, n_sub, &ctx->err);
 	if (r < 0) {
-		nft_fail(ctx, r, "cannot set up the port mapping chains", err);
+		err_fail(&ctx->err, r, ERR_IO, "cannot set up the port mapping chains");
 		goto out;
 	}
 	nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
-	r = nft_pm_add(&conn, maps, n, tag, owner, sizeof(owner), err, sizeof(err));
+	r = nft_pm_add(&conn, maps, n, tag, owner, sizeof(owner), &ctx->err);
 	if (r == -EADDRINUSE) {
-		cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
-				  "the host port is already published by another container",
-				  "%s", err);
+		err_fail(&ctx->err, r, ERR_INTERNAL,
+			 "the host port is already published by another container");
 		goto out;
 	}
 	if (r < 0) {
-		nft_fail(ctx, r, "cannot publish the container's ports", err);
+		err_fail(&ctx->err, r, ERR_IO, "cannot publish the container's ports");
 		goto out;
 	}
 	r = localnet(ctx, &c);
 	if (r < 0)
-		nft_pm_del(&conn, maps, n, tag, err, sizeof(err));
+		nft_pm_del(&conn, maps, n, tag, &ctx->err);
 out:
 	nft_conn_close(&conn);
 	cni_net_unlock(lock);
@@ -128,12 +121,12 @@ int pm_del(struct cni_ctx *ctx)
 	static struct nft_pm_map maps[PM_MAX_MAPS];
 	static struct pm_config c;
 	struct nft_conn conn;
-	char err[1024], tag[256];
+	char tag[256];
 	size_t n = 0;
 	int r, lock;
 
 	pm_config_load(ctx, false, &c);
-	memset(&ctx->err, 0, sizeof(ctx->err));
+	err_clear(&ctx->err);
 	/* An empty portMappings: nothing was published (the common DEL, kept cheap). */
 	if (c.has_runtime && !c.n_entries)
 		return 0;
@@ -146,15 +139,16 @@ int pm_del(struct cni_ctx *ctx)
 	lock = pm_lock(ctx);
 	if (lock < 0)
 		return lock;
-	r = nft_conn_open(&conn, err, sizeof(err));
+	r = nft_conn_open(&conn, &ctx->err);
 	if (r == 0) {
 		nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
-		r = nft_pm_del(&conn, maps, n, tag, err, sizeof(err));
+		r = nft_pm_del(&conn, maps, n, tag, &ctx->err);
 		nft_conn_close(&conn);
 	}
 	cni_net_unlock(lock);
 	if (r < 0)
-		return nft_fail(ctx, r, "cannot remove the container's published ports", err);
+		return err_fail(&ctx->err, r, ERR_IO,
+				"cannot remove the container's published ports");
 	return 0;
 }
 
@@ -163,15 +157,15 @@ int pm_check(struct cni_ctx *ctx)
 	static struct nft_pm_map maps[PM_MAX_MAPS];
 	static struct pm_config c;
 	struct nft_conn conn;
-	char err[1024], tag[256];
+	char tag[256];
 	bool no_rules;
 	size_t n, i;
 	int r = 0, lock;
 
 	if (!ctx->prev)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG,
-				   "missing prevResult from earlier plugin",
-				   "CHECK needs the container's result as prevResult");
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+			       "missing prevResult from earlier plugin",
+			       "CHECK needs the container's result as prevResult");
 	if (pm_config_load(ctx, true, &c) < 0)
 		return -EINVAL;
 	n = pm_config_maps(&c, maps, PM_MAX_MAPS);
@@ -180,27 +174,25 @@ int pm_check(struct cni_ctx *ctx)
 	lock = pm_lock(ctx);
 	if (lock < 0)
 		return lock;
-	r = nft_conn_open(&conn, err, sizeof(err));
+	r = nft_conn_open(&conn, &ctx->err);
 	if (r < 0) {
 		cni_net_unlock(lock);
-		return nft_fail(ctx, r, "cannot talk to nftables", err);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot talk to nftables");
 	}
-	r = nft_pm_check_rules(&conn, err, sizeof(err));
+	r = nft_pm_check_rules(&conn, &ctx->err);
 	no_rules = r == -ENOENT;
 	nft_pm_tag(tag, sizeof(tag), ctx->env.container_id, ctx->conf.name);
 	for (i = 0; i < n && r >= 0; i++)
-		r = nft_pm_check(&conn, &maps[i], tag, err, sizeof(err));
+		r = nft_pm_check(&conn, &maps[i], tag, &ctx->err);
 	nft_conn_close(&conn);
 	cni_net_unlock(lock);
 	if (no_rules)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
-					 "the port mapping rules are missing", "%s", err);
+		return err_fail(&ctx->err, r, ERR_INTERNAL, "the port mapping rules are missing");
 	if (r == -ENOENT || r == -EXDEV)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_INTERNAL,
-					 "a published port of the container is missing", "%s",
-					 err);
+		return err_fail(&ctx->err, r, ERR_INTERNAL,
+				"a published port of the container is missing");
 	if (r < 0)
-		return nft_fail(ctx, r, "cannot read the port mapping maps", err);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot read the port mapping maps");
 	return 0;
 }
 
@@ -212,34 +204,30 @@ static bool keep_id(const char *id, void *data)
 int pm_gc(struct cni_ctx *ctx)
 {
 	struct nft_conn conn;
-	char err[1024];
 	int r, lock;
 
 	lock = pm_lock(ctx);
 	if (lock < 0)
 		return lock;
-	r = nft_conn_open(&conn, err, sizeof(err));
+	r = nft_conn_open(&conn, &ctx->err);
 	if (r == 0) {
-		r = nft_pm_gc(&conn, ctx->conf.name, keep_id, ctx->conf.root, NULL, err,
-			      sizeof(err));
+		r = nft_pm_gc(&conn, ctx->conf.name, keep_id, ctx->conf.root, NULL, &ctx->err);
 		nft_conn_close(&conn);
 	}
 	cni_net_unlock(lock);
 	if (r < 0)
-		return nft_fail(ctx, r, "cannot remove stale published ports", err);
+		return err_fail(&ctx->err, r, ERR_IO, "cannot remove stale published ports");
 	return 0;
 }
 
 int pm_status(struct cni_ctx *ctx)
 {
 	struct nft_conn conn;
-	char err[512];
 	int r;
 
-	r = nft_conn_open(&conn, err, sizeof(err));
+	r = nft_conn_open(&conn, &ctx->err);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, CNI_ERR_NOT_AVAILABLE,
-					 "nftables is not available", "%s", err);
+		return err_fail(&ctx->err, r, ERR_NOT_AVAILABLE, "nftables is not available");
 	nft_conn_close(&conn);
 	return 0;
 }

@@ -32,7 +32,7 @@ static int matches(const char *pat, const char *name)
 	return r;
 }
 
-static int allowed(char *text, const char *name, char *why, size_t wn)
+static int allowed(char *text, const char *name, struct err *err)
 {
 	char *line, *save = NULL;
 	int r;
@@ -42,19 +42,17 @@ static int allowed(char *text, const char *name, char *why, size_t wn)
 		if (!*line)
 			continue;
 		r = matches(line, name);
-		if (r < 0) {
-			snprintf(why, wn, "%s: \"%.200s\" is not a regular expression",
-				 TU_ALLOWLIST, line);
-			return r;
-		}
+		if (r < 0)
+			return err_detail(err, r, "%s: \"%.200s\" is not a regular expression",
+					  TU_ALLOWLIST, line);
 		if (r)
 			return 0;
 	}
-	snprintf(why, wn, "sysctl \"%.200s\" is not allowed by %s", name, TU_ALLOWLIST);
-	return -EPERM;
+	return err_detail(err, -EPERM, "sysctl \"%.200s\" is not allowed by %s", name,
+			  TU_ALLOWLIST);
 }
 
-int tu_allowlist_check(const struct tu_config *c, const char *file, char *why, size_t wn)
+int tu_allowlist_check(const struct tu_config *c, const char *file, struct err *err)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
@@ -65,17 +63,15 @@ int tu_allowlist_check(const struct tu_config *c, const char *file, char *why, s
 	r = file_read_bounded(file, ALLOWLIST_MAX, &text, &len);
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0) {
-		snprintf(why, wn, "%s: %s", file, strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return err_detail(err, r, "%s: %s", file, strerror(-r));
 	for (i = 0; i < c->n_sysctls; i++) {
 		/* strtok_r cuts the text: each name gets a fresh copy */
 		_cleanup_free_ char *copy = strdup(text);
 
 		if (!copy)
 			return -ENOMEM;
-		r = allowed(copy, c->sysctls[i].key, why, wn);
+		r = allowed(copy, c->sysctls[i].key, err);
 		if (r < 0)
 			return r;
 	}

@@ -6,7 +6,7 @@
 #include "cni/env.h"
 #include "plugins/tuning/tuning.h"
 
-#define BAD(ctx, ...) cni_err_set(&(ctx)->err, CNI_ERR_INVALID_CONFIG, \
+#define BAD(ctx, ...) err_set(&(ctx)->err, -EINVAL, ERR_INVALID_CONFIG, \
 				  "invalid tuning configuration", __VA_ARGS__)
 
 /* "sysctl": {"name": "value"}: a Go map, so the names are exact; later ones replace. */
@@ -14,7 +14,6 @@ static int load_sysctls(struct cni_ctx *ctx, json_t *obj, const char *where,
 			struct tu_config *c)
 {
 	const char *key;
-	char why[512];
 	json_t *v;
 	int i;
 
@@ -35,8 +34,9 @@ static int load_sysctls(struct cni_ctx *ctx, json_t *obj, const char *where,
 			return BAD(ctx, "%s: more than %d sysctls", where, TU_MAX_SYSCTLS);
 		if (ctx->env.ifname &&
 		    tu_sysctl_path(key, ctx->env.ifname, c->sysctls[i].path,
-				   sizeof(c->sysctls[i].path), why, sizeof(why)) < 0)
-			return BAD(ctx, "%s", why);
+				   sizeof(c->sysctls[i].path), &ctx->err) < 0)
+			return err_fail(&ctx->err, -EINVAL, ERR_INVALID_CONFIG,
+					"invalid tuning configuration");
 		c->sysctls[i].key = key;
 		c->sysctls[i].value = json_string_value(v);
 		if (i == c->n_sysctls)

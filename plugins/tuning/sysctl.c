@@ -14,10 +14,9 @@
 
 #define NET_ONLY "only the network namespace's net.* sysctls can be set"
 
-static int refuse(char *why, size_t wn, const char *what, const char *key)
+static int refuse(struct err *err, const char *what, const char *key)
 {
-	snprintf(why, wn, "sysctl \"%.300s\": %s", key, what);
-	return -EINVAL;
+	return err_detail(err, -EINVAL, "sysctl \"%.300s\": %s", key, what);
 }
 
 /* Append component @comp (len @len) to @out at *@off, '/' first unless it is the first. */
@@ -62,8 +61,7 @@ static int component(const char *s, size_t len, char sep, const char *ifname,
 	return 0;
 }
 
-int tu_sysctl_path(const char *key, const char *ifname, char *out, size_t n, char *why,
-		   size_t wn)
+int tu_sysctl_path(const char *key, const char *ifname, char *out, size_t n, struct err *err)
 {
 	size_t klen = strlen(key), off = 0, len, clen;
 	const char *p = key, *end, *first = strpbrk(key, "./");
@@ -73,23 +71,23 @@ int tu_sysctl_path(const char *key, const char *ifname, char *out, size_t n, cha
 
 	out[0] = '\0';
 	if (!klen || klen >= TU_PATH_MAX)
-		return refuse(why, wn, "the name must be 1-255 bytes", key);
+		return refuse(err, "the name must be 1-255 bytes", key);
 	for (;;) {
 		end = strchr(p, sep);
 		len = end ? (size_t)(end - p) : strlen(p);
 		r = component(p, len, sep, ifname, &ifname_used, comp, sizeof(comp), &clen);
 		if (r < 0 || append(out, n, &off, comp, clen) < 0)
-			return refuse(why, wn, "the path is too long", key);
+			return refuse(err, "the path is too long", key);
 		if (!clen || !strcmp(comp, ".") || !strcmp(comp, ".."))
-			return refuse(why, wn, "empty, \".\" and \"..\" parts are not allowed",
+			return refuse(err, "empty, \".\" and \"..\" parts are not allowed",
 				      key);
 		if (!count++ && strcmp(comp, "net"))
-			return refuse(why, wn, NET_ONLY, key);
+			return refuse(err, NET_ONLY, key);
 		if (!end)
 			break;
 		p = end + 1;
 	}
 	if (count < 2)
-		return refuse(why, wn, NET_ONLY, key);
+		return refuse(err, NET_ONLY, key);
 	return 0;
 }

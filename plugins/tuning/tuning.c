@@ -34,7 +34,6 @@ struct tu_run {
 	struct tu_saved saved;		/* the state file: the first ADD's originals */
 	struct tu_saved before;		/* what this ADD found (undone on failure) */
 	struct tu_saved want;		/* the config, as values to set */
-	char ebuf[512];
 };
 
 static struct tu_run *run_new(struct cni_ctx *ctx)
@@ -76,20 +75,14 @@ static int open_link(struct tu_run *t)
 {
 	int r;
 
-	t->ns_fd = netlib_netns_open(t->ctx->env.netns, t->ebuf, sizeof(t->ebuf));
+	t->ns_fd = netlib_netns_open(t->ctx->env.netns, &t->ctx->err);
 	if (t->ns_fd < 0)
 		return t->ns_fd;
-	r = netlib_open_netns_fd(&t->nl, t->ns_fd, t->ebuf, sizeof(t->ebuf));
+	r = netlib_open_netns_fd(&t->nl, t->ns_fd, &t->ctx->err);
 	if (r < 0)
 		return r;
-	r = netlib_link_get(&t->nl, 0, t->ctx->env.ifname, &t->link, t->ebuf,
-			    sizeof(t->ebuf));
+	r = netlib_link_get(&t->nl, 0, t->ctx->env.ifname, &t->link, &t->ctx->err);
 	return r == -ENODEV ? -ENOENT : r;
-}
-
-static int io_fail(struct tu_run *t, int r, const char *msg)
-{
-	return cni_err_set_errno(&t->ctx->err, r, CNI_ERR_IO, msg, "%s", t->ebuf);
 }
 
 /* The kernel refusing a value is the config's fault: code 7, named by the caller. */
@@ -98,8 +91,7 @@ static int apply_fail(struct tu_run *t, int r, const char *msg)
 	bool bad = r == -EINVAL || r == -ERANGE || r == -ENOENT || r == -EADDRNOTAVAIL ||
 		   r == -EACCES || r == -EPERM || r == -EOPNOTSUPP;
 
-	return cni_err_set_errno(&t->ctx->err, r, bad ? CNI_ERR_INVALID_CONFIG : CNI_ERR_IO,
-				 msg, "%s", t->ebuf);
+	return err_fail(&t->ctx->err, r, bad ? ERR_INVALID_CONFIG : ERR_IO, msg);
 }
 
 /* The link's current value of each attribute the config changes, into @s. */
@@ -145,7 +137,7 @@ static int record_sysctls(struct tu_run *t)
 		k = t->before.n_sysctls++;
 		str_copy(t->before.sysctls[k].path, TU_PATH_MAX, path);
 		r = netlib_sysctl_read(t->ns_fd, path, t->before.sysctls[k].value, TU_VALUE_MAX,
-				       t->ebuf, sizeof(t->ebuf));
+				       &t->ctx->err);
 		if (r < 0)
 			return apply_fail(t, r, r == -ENOENT ? "no such sysctl in the "
 					  "container's network namespace" : "cannot read a sysctl");
@@ -181,13 +173,13 @@ static int restore(struct tu_run *t, const struct tu_saved *s)
 	int i, r, first = 0;
 
 	if (link_changes_any(s)) {
-		r = netlib_link_set(&t->nl, t->link.index, &ls, t->ebuf, sizeof(t->ebuf));
+		r = netlib_link_set(&t->nl, t->link.index, &ls, &t->ctx->err);
 		if (r < 0 && r != -ENODEV)
 			first = r;
 	}
 	for (i = 0; i < s->n_sysctls; i++) {
 		r = netlib_sysctl_write(t->ns_fd, s->sysctls[i].path, s->sysctls[i].value,
-					t->ebuf, sizeof(t->ebuf));
+					&t->ctx->err);
 		if (r < 0 && r != -ENOENT && !first)
 			first = r;
 	}
@@ -215,20 +207,18 @@ static int apply(struct tu_run *t)
 
 	for (i = 0; i < t->c.n_sysctls; i++) {
 		r = netlib_sysctl_write(t->ns_fd, t->c.sysctls[i].path, t->c.sysctls[i].value,
-					t->ebuf, sizeof(t->ebuf));
+					&t->ctx->err);
 		if (r < 0) {
-			apply_fail(t, r, "cannot set a sysctl");
-			snprintf(t->ctx->err.details, sizeof(t->ctx->err.details),
-				 "sysctl \"%s\" = \"%s\": %s", t->c.sysctls[i].key,
-				 t->c.sysctls[i].value, t->ebuf);
-			return r;
+			err_prefix(&t->ctx->err, r, "sysctl \"%s\" = \"%s\"", t->c.sysctls[i].key,
+				   t->c.sysctls[i].value);
+			return apply_fail(t, r, "cannot set a sysctl");
 		}
 	}
 	wanted(&t->c, w);
 	if (!link_changes_any(w))
 		return 0;
 	ls = link_changes(w);
-	r = netlib_link_set(&t->nl, t->link.index, &ls, t->ebuf, sizeof(t->ebuf));
+	r = netlib_link_set(&t->nl, t->link.index, &ls, &t->ctx->err);
 	return r < 0 ? apply_fail(t, r, "cannot change the container's interface") : 0;
 }
 
@@ -249,9 +239,9 @@ static int need_prev(struct cni_ctx *ctx)
 {
 	if (ctx->prev)
 		return 0;
-	return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "tuning needs a prevResult",
-			   "tuning changes an interface another plugin made: put it after "
-			   "that plugin in the conflist");
+	return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "tuning needs a prevResult",
+		       "tuning changes an interface another plugin made: put it after "
+		       "that plugin in the conflist");
 }
 
 static bool has_changes(const struct tu_config *c)
@@ -289,8 +279,9 @@ static int save_state(struct tu_run *t, bool *created)
 	if (r >= 0)
 		r = tu_state_write(t->state_path, &t->saved);
 	if (r < 0) {
-		snprintf(t->ebuf, sizeof(t->ebuf), "%.300s: %s", t->state_path, strerror(-r));
-		return io_fail(t, r, "cannot save the original values in dataDir");
+		err_detail(&t->ctx->err, r, "%.300s: %s", t->state_path, strerror(-r));
+		return err_fail(&t->ctx->err, r, ERR_IO,
+				"cannot save the original values in dataDir");
 	}
 	return 0;
 }
@@ -305,19 +296,18 @@ static int tu_add_run(struct tu_run *t)
 		return -EINVAL;
 	if (!has_changes(&t->c))
 		return 0;
-	r = tu_allowlist_check(&t->c, TU_ALLOWLIST, t->ebuf, sizeof(t->ebuf));
+	r = tu_allowlist_check(&t->c, TU_ALLOWLIST, &t->ctx->err);
 	if (r < 0)
-		return cni_err_set_errno(&ctx->err, r, r == -EPERM || r == -EINVAL ?
-					 CNI_ERR_INVALID_CONFIG : CNI_ERR_IO, r == -EPERM ?
-					 "a sysctl is not allowed on this host" :
-					 "cannot use the sysctl allowlist", "%s", t->ebuf);
+		return err_fail(&ctx->err, r,
+				r == -EPERM || r == -EINVAL ? ERR_INVALID_CONFIG : ERR_IO,
+				r == -EPERM ? "a sysctl is not allowed on this host" : "cannot use the sysctl allowlist");
 	r = open_link(t);
 	if (r < 0)
-		return io_fail(t, r, "cannot find the container's interface");
+		return err_fail(&t->ctx->err, r, ERR_IO, "cannot find the container's interface");
 	if (tu_state_path(t->c.data_dir, ctx->env.container_id, ctx->env.ifname,
 			  t->state_path, sizeof(t->state_path)) < 0)
-		return cni_err_set(&ctx->err, CNI_ERR_INVALID_CONFIG, "dataDir is too long",
-				   "%s", t->c.data_dir);
+		return err_set(&ctx->err, -EINVAL, ERR_INVALID_CONFIG, "dataDir is too long", "%s",
+			       t->c.data_dir);
 	r = save_state(t, &created);
 	if (r < 0)
 		return r;
@@ -356,14 +346,15 @@ static int tu_del_run(struct tu_run *t)
 	if (r == -ENOENT || r == -EINVAL)
 		goto drop;	/* the netns or the interface is gone: nothing to put back */
 	if (r < 0)
-		return io_fail(t, r, "cannot open the container's interface");
+		return err_fail(&t->ctx->err, r, ERR_IO, "cannot open the container's interface");
 	r = restore(t, &t->saved);
 	if (r < 0)
-		return io_fail(t, r, "cannot restore the interface's original values");
+		return err_fail(&t->ctx->err, r, ERR_IO,
+				"cannot restore the interface's original values");
 drop:
 	if (unlink(t->state_path) < 0 && errno != ENOENT) {
-		snprintf(t->ebuf, sizeof(t->ebuf), "%.300s: %s", t->state_path, strerror(errno));
-		return io_fail(t, -errno, "cannot remove the saved state");
+		err_detail(&t->ctx->err, -errno, "%.300s: %s", t->state_path, strerror(errno));
+		return err_fail(&t->ctx->err, -errno, ERR_IO, "cannot remove the saved state");
 	}
 	return 0;
 }
@@ -401,8 +392,8 @@ static int drift(struct tu_run *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(d, sizeof(d), fmt, ap);
 	va_end(ap);
-	return cni_err_set(&t->ctx->err, CNI_ERR_IO, "the container's tuning has changed since ADD",
-			   "%s", d);
+	return err_set(&t->ctx->err, -EINVAL, ERR_IO,
+		       "the container's tuning has changed since ADD", "%s", d);
 }
 
 static int check_sysctls(struct tu_run *t)
@@ -411,10 +402,9 @@ static int check_sysctls(struct tu_run *t)
 	int i, r;
 
 	for (i = 0; i < t->c.n_sysctls; i++) {
-		r = netlib_sysctl_read(t->ns_fd, t->c.sysctls[i].path, cur, sizeof(cur), t->ebuf,
-				       sizeof(t->ebuf));
+		r = netlib_sysctl_read(t->ns_fd, t->c.sysctls[i].path, cur, sizeof(cur), &t->ctx->err);
 		if (r < 0)
-			return io_fail(t, r, "cannot read a sysctl");
+			return err_fail(&t->ctx->err, r, ERR_IO, "cannot read a sysctl");
 		if (!same_value(cur, t->c.sysctls[i].value))
 			return drift(t, "sysctl \"%s\" is \"%s\", the config says \"%s\"",
 				     t->c.sysctls[i].key, cur, t->c.sysctls[i].value);
@@ -458,7 +448,7 @@ static int tu_check_run(struct tu_run *t)
 		return -EINVAL;
 	r = open_link(t);
 	if (r < 0)
-		return io_fail(t, r, "cannot find the container's interface");
+		return err_fail(&t->ctx->err, r, ERR_IO, "cannot find the container's interface");
 	if (check_sysctls(t) < 0 || check_link(t) < 0)
 		return -EINVAL;
 	return 0;
@@ -483,7 +473,7 @@ static int tu_gc(struct cni_ctx *ctx)
 		return -EINVAL;
 	d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : cni_err_set_errno(&ctx->err, -errno, CNI_ERR_IO,
+		return errno == ENOENT ? 0 : err_set(&ctx->err, -errno, ERR_IO,
 							       "cannot read dataDir", "%s: %s",
 							       dir, strerror(errno));
 	while ((e = readdir(d))) {
@@ -497,9 +487,8 @@ static int tu_gc(struct cni_ctx *ctx)
 		    cni_gc_attachment_valid(ctx->conf.root, s.container_id, s.ifname))
 			continue;
 		if (unlink(path) < 0 && errno != ENOENT)
-			return cni_err_set_errno(&ctx->err, -errno, CNI_ERR_IO,
-						 "cannot remove a saved state", "%s: %s", path,
-						 strerror(errno));
+			return err_set(&ctx->err, -errno, ERR_IO, "cannot remove a saved state",
+				       "%s: %s", path, strerror(errno));
 	}
 	return 0;
 }

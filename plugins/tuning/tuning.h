@@ -41,7 +41,7 @@ struct tu_config {
 
 /* What ADD found before it changed anything: DEL puts it back. */
 struct tu_saved {
-	char network[CNI_NAME_MAX + 1];
+	char network[NET_NAME_MAX + 1];
 	char container_id[256];
 	char ifname[16];
 	bool has_mac;
@@ -75,18 +75,17 @@ int tu_config_load(struct cni_ctx *ctx, struct tu_config *c);
  * arp_filter", or slash-separated "net/ipv4/conf/eth0.100/rp_filter") into its path
  * below /proc/sys, with the first "IFNAME" replaced by @ifname. sysctl(8)'s rule: when
  * the first separator is a dot, a slash inside a name stands for a dot. Refused
- * (-EINVAL, @why says why): anything outside net/, empty, "." or ".." components.
+ * (-EINVAL, @err says why): anything outside net/, empty, "." or ".." components.
  */
-int tu_sysctl_path(const char *key, const char *ifname, char *out, size_t n, char *why,
-		   size_t wn);
+int tu_sysctl_path(const char *key, const char *ifname, char *out, size_t n, struct err *err);
 
 /**
  * tu_allowlist_check() - every sysctl of @c allowed by the allowlist @file (one regular
  * expression a line, TU_ALLOWLIST in the plugin)? 0 when it is or the file is absent;
  * -EPERM (not allowed), -EINVAL (a line is no regular expression) or -errno (the file
- * cannot be read), with @why.
+ * cannot be read), with @err saying why.
  */
-int tu_allowlist_check(const struct tu_config *c, const char *file, char *why, size_t wn);
+int tu_allowlist_check(const struct tu_config *c, const char *file, struct err *err);
 
 /** tu_state_path() - "<dataDir>/<containerID>_<ifname>.json", the reference's name. */
 int tu_state_path(const char *dir, const char *id, const char *ifname, char *out, size_t n);

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cni_conf conf;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	unsigned long long u = 0;
 	const char *s = NULL;
 	bool b = false;

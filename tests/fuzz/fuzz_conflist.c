@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct chain_attachment valid[] = { { "c1", "eth0" } };
 	json_t *caps = json_pack("{s:[], s:{s:i}}", "portMappings", "bandwidth", "ingressRate",
 				 1);
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct conflist cl;
 	char *text;
 	json_t *c;

@@ -22,7 +22,7 @@ static void fuzz_config(const char *text, size_t len)
 	static struct hl_config c;
 	struct cni_env env = { .n_kv = 1 };
 	struct cni_conf conf;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 
 	env.kv[0].key = "IP";
 	env.kv[0].value = "10.0.0.5,fd00::5";
@@ -35,7 +35,7 @@ static void fuzz_config(const char *text, size_t len)
 static void fuzz_resolv(const uint8_t *data, size_t len)
 {
 	struct cni_dns dns;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	char path[64];
 	int fd = memfd_create("resolv", MFD_CLOEXEC);
 

@@ -54,11 +54,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct jpos_step path[] = { { "allow", 0 }, { NULL, 0 }, { "to", 0 } };
 	struct nft_batch b;
 	struct policy p;
-	char err[512];
+	struct err err = { 0 };
 	size_t i;
 
 	jpos_line((const char *)data, size, path, 3);
-	if (policy_parse((const char *)data, size, &p, err, sizeof(err)) != 0)
+	if (policy_parse((const char *)data, size, &p, &err) != 0)
 		return 0;
 	for (i = 0; i < p.n_groups; i++)
 		policy_match(&p, i, "web-1");

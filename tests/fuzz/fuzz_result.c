@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cni_result *r = cni_result_new(), *back = cni_result_new();
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	json_t *j = json_loadb((const char *)data, size, 0, NULL);
 
 	if (j && cni_result_from_json(j, CNI_V_1_1_0, r, &err) == 0) {

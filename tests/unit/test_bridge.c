@@ -65,7 +65,7 @@ static void test_mac_precedence(void **state)
 	assert_int_equal(c.mac[5], 3);
 	assert_int_equal(parse("{" BASE ",\"runtimeConfig\":{\"mac\":\"01:00:00:00:00:03\"}}",
 			       NULL, true), -EINVAL);
-	assert_int_equal(ctx.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(ctx.err.code, ERR_INVALID_CONFIG);
 	assert_non_null(strstr(ctx.err.details, "multicast"));
 }
 
@@ -81,22 +81,22 @@ static void test_trunk(void **state)
 	assert_int_equal(parse("{" BASE ",\"vlanTrunk\":[{\"maxID\":3}]}", NULL, true), -EINVAL);
 	assert_int_equal(parse("{" BASE ",\"vlanTrunk\":[{\"id\":4095}]}", NULL, true), -EINVAL);
 	assert_int_equal(parse("{" BASE ",\"vlan\":4095}", NULL, true), -EINVAL);
-	assert_int_equal(ctx.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(ctx.err.code, ERR_INVALID_CONFIG);
 }
 
 static void test_refusals(void **state)
 {
 	static const struct { const char *json; int code; } cases[] = {
-		{ "{" BASE ",\"macspoofchk\":\"yes\"}", CNI_ERR_INVALID_CONFIG },
-		{ "{" BASE ",\"vlan\":10,\"isGateway\":true}", CNI_ERR_UNSUPPORTED_FIELD },
-		{ "{" BASE ",\"hairpinMode\":true,\"promiscMode\":true}", CNI_ERR_INVALID_CONFIG },
-		{ "{" BASE ",\"bridge\":\"a/b\"}", CNI_ERR_INVALID_CONFIG },
-		{ "{" BASE ",\"bridge\":\"sixteen-chars-xx\"}", CNI_ERR_INVALID_CONFIG },
-		{ "{" BASE ",\"mtu\":67}", CNI_ERR_INVALID_CONFIG },
-		{ "{" BASE ",\"mtu\":\"1500\"}", CNI_ERR_INVALID_CONFIG },
-		{ "{" BASE ",\"isGateway\":\"yes\"}", CNI_ERR_INVALID_CONFIG },
+		{ "{" BASE ",\"macspoofchk\":\"yes\"}", ERR_INVALID_CONFIG },
+		{ "{" BASE ",\"vlan\":10,\"isGateway\":true}", ERR_UNSUPPORTED_FIELD },
+		{ "{" BASE ",\"hairpinMode\":true,\"promiscMode\":true}", ERR_INVALID_CONFIG },
+		{ "{" BASE ",\"bridge\":\"a/b\"}", ERR_INVALID_CONFIG },
+		{ "{" BASE ",\"bridge\":\"sixteen-chars-xx\"}", ERR_INVALID_CONFIG },
+		{ "{" BASE ",\"mtu\":67}", ERR_INVALID_CONFIG },
+		{ "{" BASE ",\"mtu\":\"1500\"}", ERR_INVALID_CONFIG },
+		{ "{" BASE ",\"isGateway\":\"yes\"}", ERR_INVALID_CONFIG },
 		{ "{" BASE ",\"disableContainerInterface\":true,\"ipam\":{\"type\":\"x\"}}",
-		  CNI_ERR_INVALID_CONFIG },
+		  ERR_INVALID_CONFIG },
 	};
 	size_t i;
 
@@ -136,10 +136,10 @@ static void test_spoofchk(void **state)
 	assert_false(c.spoofchk);
 	assert_true(c.macspoofchk);
 	assert_int_equal(parse("{" BASE ",\"spoofchk\":\"yes\"}", NULL, true), -EINVAL);
-	assert_int_equal(ctx.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(ctx.err.code, ERR_INVALID_CONFIG);
 	assert_int_equal(parse("{" BASE ",\"icc\":false,\"vlanTrunk\":[{\"id\":5}],"
 			       "\"ipam\":{\"type\":\"x\"}}", NULL, true), -EINVAL);
-	assert_int_equal(ctx.err.code, CNI_ERR_UNSUPPORTED_FIELD);
+	assert_int_equal(ctx.err.code, ERR_UNSUPPORTED_FIELD);
 	cni_conf_free(&ctx.conf);
 }
 
@@ -155,9 +155,9 @@ static void test_gateway_mode(void **state)
 	assert_true(c.routed);	/* keys as Go's encoding/json reads them */
 	assert_int_equal(parse("{" BASE ",\"gatewayMode\":\"nat-unprotected\"}", NULL, true),
 			 -EINVAL);
-	assert_int_equal(ctx.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(ctx.err.code, ERR_INVALID_CONFIG);
 	assert_int_equal(parse("{" BASE ",\"gatewayMode\":true}", NULL, true), -EINVAL);
-	assert_int_equal(ctx.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(ctx.err.code, ERR_INVALID_CONFIG);
 	assert_int_equal(parse("{" BASE ",\"gatewayMode\":\"bogus\"}", NULL, false), 0);
 	cni_conf_free(&ctx.conf);
 }

@@ -15,7 +15,7 @@
 #include "netctl/core/chain.h"
 #include "netctl/core/conflist.h"
 
-static int parse(const char *text, struct conflist *cl, struct cni_err *err)
+static int parse(const char *text, struct conflist *cl, struct err *err)
 {
 	memset(err, 0, sizeof(*err));
 	return conflist_parse(text, strlen(text), cl, err);
@@ -24,7 +24,7 @@ static int parse(const char *text, struct conflist *cl, struct cni_err *err)
 static void test_conflist_ok(void **state)
 {
 	struct conflist cl;
-	struct cni_err err;
+	struct err err;
 
 	assert_int_equal(parse("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\","
 			       "\"disableCheck\":\"TRUE\",\"plugins\":[{\"type\":\"bridge\"},"
@@ -43,7 +43,7 @@ static void test_conflist_ok(void **state)
 static void test_conflist_single_conf(void **state)
 {
 	struct conflist cl;
-	struct cni_err err;
+	struct err err;
 
 	assert_int_equal(parse("{\"cniVersion\":\"0.3.1\",\"name\":\"lo\",\"type\":\"loopback\"}",
 			       &cl, &err), 0);
@@ -57,32 +57,32 @@ static void test_conflist_single_conf(void **state)
 static void test_conflist_bad(void **state)
 {
 	static const struct { const char *text; int code; } cases[] = {
-		{ "{", CNI_ERR_DECODE },
-		{ "[1]", CNI_ERR_DECODE },
+		{ "{", ERR_DECODE },
+		{ "[1]", ERR_DECODE },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"../x\",\"plugins\":[{\"type\":\"a\"}]}",
-		  CNI_ERR_INVALID_CONFIG },
+		  ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"a\"}]}",
-		  CNI_ERR_INVALID_CONFIG },
+		  ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[]}",
-		  CNI_ERR_INVALID_CONFIG },
-		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}", CNI_ERR_INVALID_CONFIG },
+		  ERR_INVALID_CONFIG },
+		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}", ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[{\"type\":\"a/b\"}]}",
-		  CNI_ERR_INVALID_CONFIG },
+		  ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[{\"type\":\"..\"}]}",
-		  CNI_ERR_INVALID_CONFIG },
+		  ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[{\"x\":1}]}",
-		  CNI_ERR_INVALID_CONFIG },
+		  ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[{\"type\":\"a\","
-		  "\"capabilities\":{\"x\":1}}]}", CNI_ERR_INVALID_CONFIG },
+		  "\"capabilities\":{\"x\":1}}]}", ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"disableGC\":\"yes\","
-		  "\"plugins\":[{\"type\":\"a\"}]}", CNI_ERR_INVALID_CONFIG },
+		  "\"plugins\":[{\"type\":\"a\"}]}", ERR_INVALID_CONFIG },
 		{ "{\"cniVersion\":\"0.2.0\",\"name\":\"n\",\"plugins\":[{\"type\":\"a\"}]}",
-		  CNI_ERR_INCOMPATIBLE_VERSION },
+		  ERR_INCOMPATIBLE_VERSION },
 		{ "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"name\":\"m\",\"plugins\":[]}",
-		  CNI_ERR_DECODE },
+		  ERR_DECODE },
 	};
 	struct conflist cl;
-	struct cni_err err;
+	struct err err;
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -97,15 +97,15 @@ static void test_conflist_too_big(void **state)
 	size_t n = CONFLIST_MAX + 1;
 	char *big = malloc(n);
 	struct conflist cl;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 
 	memset(big, ' ', n);
 	assert_int_equal(conflist_parse(big, n, &cl, &err), -EFBIG);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 	free(big);
 }
 
-static enum cni_version pick(const char *text, struct cni_err *err)
+static enum cni_version pick(const char *text, struct err *err)
 {
 	json_t *root = json_loads(text, 0, NULL);
 	enum cni_version v;
@@ -118,7 +118,7 @@ static enum cni_version pick(const char *text, struct cni_err *err)
 
 static void test_version_choice(void **state)
 {
-	struct cni_err err;
+	struct err err;
 
 	assert_int_equal(pick("{\"cniVersion\":\"1.0.0\"}", &err), CNI_V_1_0_0);
 	assert_int_equal(pick("{\"cniVersion\":\"1.0.0\",\"cniVersions\":[\"0.4.0\",\"1.1.0\","
@@ -129,13 +129,13 @@ static void test_version_choice(void **state)
 	assert_int_equal(pick("{\"cniVersions\":[\"0.4.0\",\"1.0.0\"]}", &err), CNI_V_1_0_0);
 	/* numeric, not lexical: 0.10.0 > 0.4.0, but we do not speak it */
 	assert_int_equal(pick("{\"cniVersions\":[\"0.4.0\",\"0.10.0\"]}", &err), CNI_V_UNKNOWN);
-	assert_int_equal(err.code, CNI_ERR_INCOMPATIBLE_VERSION);
+	assert_int_equal(err.code, ERR_INCOMPATIBLE_VERSION);
 	assert_int_equal(pick("{\"cniVersions\":[\"x.y\"]}", &err), CNI_V_UNKNOWN);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 	assert_int_equal(pick("{\"cniVersions\":\"1.0.0\"}", &err), CNI_V_UNKNOWN);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 	assert_int_equal(pick("{}", &err), CNI_V_UNKNOWN);
-	assert_int_equal(err.code, CNI_ERR_INCOMPATIBLE_VERSION);
+	assert_int_equal(err.code, ERR_INCOMPATIBLE_VERSION);
 	assert_int_equal(pick("{\"cniVersion\":\"1.2.0\"}", &err), CNI_V_UNKNOWN);
 	assert_int_equal(pick("{\"cniVersions\":[\"9.0.0\"]}", &err), CNI_V_UNKNOWN);
 }
@@ -151,7 +151,7 @@ static void test_plugin_conf(void **state)
 	json_t *caps = json_loads("{\"portMappings\":[1],\"bandwidth\":{},\"mac\":\"m\"}", 0, NULL);
 	json_t *prev = json_loads("{\"cniVersion\":\"1.1.0\"}", 0, NULL);
 	struct conflist cl;
-	struct cni_err err;
+	struct err err;
 	json_t *c;
 
 	assert_int_equal(parse(list_text, &cl, &err), 0);
@@ -189,7 +189,7 @@ static void test_gc_status_conf(void **state)
 {
 	struct chain_attachment valid[] = { { "c1", "eth0" }, { "c2", "net1" } };
 	struct conflist cl;
-	struct cni_err err;
+	struct err err;
 	json_t *c, *want;
 
 	assert_int_equal(parse(list_text, &cl, &err), 0);
@@ -215,7 +215,7 @@ static void test_gc_status_conf(void **state)
 
 static void test_result_convert(void **state)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	json_t *r;
 
 	r = chain_result_convert("{\"cniVersion\":\"1.0.0\","
@@ -232,12 +232,12 @@ static void test_result_convert(void **state)
 	json_decref(r);
 	r = chain_result_convert("", CNI_V_1_0_0, &err);
 	assert_null(r);
-	assert_int_equal(err.code, CNI_ERR_DECODE);
+	assert_int_equal(err.code, ERR_DECODE);
 	memset(&err, 0, sizeof(err));
 	r = chain_result_convert("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"x\"}]}",
 				 CNI_V_1_0_0, &err);
 	assert_null(r);
-	assert_int_equal(err.code, CNI_ERR_DECODE);
+	assert_int_equal(err.code, ERR_DECODE);
 }
 
 static void test_cache_entry(void **state)

@@ -188,7 +188,7 @@ static void test_info(void **state)
 		"[[{\"subnet\":\"10.9.0.5/24\"}],[{\"subnet\":\"fd09::/64\"}]]}},"
 		"{\"type\":\"firewall\",\"ingressPolicy\":\"isolated\"}]}";
 	struct conflist cl = { 0 };
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct net_info ni;
 	char buf[IP_STR_MAX];
 

@@ -27,7 +27,7 @@ struct loaded {
 	struct cni_conf conf;
 	struct cni_env env;
 	struct hl_config c;
-	struct cni_err err;
+	struct err err;
 };
 
 static int load_conf(struct loaded *l, const char *json, const char *ip_arg, bool requests)
@@ -106,10 +106,10 @@ static void test_config_requests(void **state)
 	assert_int_equal(load_conf(&l, json, "10.1.0.8", true), 0);
 	cni_conf_free(&l.conf);
 	assert_int_equal(load_conf(&l, json, "10.1.0.9", true), -EINVAL);
-	assert_int_equal(l.err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(l.err.code, ERR_INVALID_CONFIG);
 	cni_conf_free(&l.conf);
 	assert_int_equal(load_conf(&l, json, "bogus", true), -EINVAL);
-	assert_int_equal(l.err.code, CNI_ERR_INVALID_ENV);
+	assert_int_equal(l.err.code, ERR_INVALID_ENV);
 	cni_conf_free(&l.conf);
 	/* Requests are not even read for DEL. */
 	assert_int_equal(load_conf(&l, json, "bogus", false), 0);
@@ -149,7 +149,7 @@ static void test_resolv_conf(void **state)
 {
 	char path[] = "/tmp/test_ipam_resolv.XXXXXX", big[400];
 	struct cni_dns dns;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	const char *text = "# c\n; c\nnameserver 1.1.1.1 ignored\n  nameserver\tfd00::53\n"
 			   "domain a.example\ndomain b.example\nsearch x.example y.example\n"
 			   "search z.example\noptions ndots:3 rotate\nsortlist 1.2.3.4\n"
@@ -176,11 +176,11 @@ static void test_resolv_conf(void **state)
 	assert_int_equal(write_all(fd, big, strlen(big)), 0);
 	close(fd);
 	assert_int_equal(hl_parse_resolv_conf(path, &dns, &err), -EINVAL);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 	unlink(path);
 	memset(&err, 0, sizeof(err));
 	assert_true(hl_parse_resolv_conf(path, &dns, &err) < 0);
-	assert_int_equal(err.code, CNI_ERR_IO);
+	assert_int_equal(err.code, ERR_IO);
 }
 
 int main(void)

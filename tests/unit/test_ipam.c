@@ -40,7 +40,7 @@ static void assert_addr(const struct ip_addr *a, const char *expect)
 
 /* A range from text; NULL leaves a field unset. Returns init's result. */
 static int mkrange(struct ipam_range *r, const char *subnet, const char *start, const char *end,
-		   const char *gw, struct cni_err *err)
+		   const char *gw, struct err *err)
 {
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(ip_prefix_parse(subnet, &r->subnet), 0);
@@ -56,7 +56,7 @@ static int mkrange(struct ipam_range *r, const char *subnet, const char *start, 
 static void mkset(struct ipam_range_set *s, const char *subnet, const char *start,
 		  const char *end)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 
 	memset(s, 0, sizeof(*s));
 	s->n = 1;
@@ -71,7 +71,7 @@ struct tmpstore {
 
 static void store_setup(struct tmpstore *t)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 
 	strcpy(t->data, "/tmp/test_ipam.XXXXXX");
 	assert_non_null(mkdtemp(t->data));
@@ -154,7 +154,7 @@ static void test_addr_name(void **state)
 
 static void test_range_defaults(void **state)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_range r;
 
 	assert_int_equal(mkrange(&r, "10.0.0.0/24", NULL, NULL, NULL, &err), 0);
@@ -182,11 +182,11 @@ static void test_range_defaults(void **state)
 static void expect_range_error(const char *subnet, const char *start, const char *end,
 			       const char *gw, const char *needle)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_range r;
 
 	assert_int_equal(mkrange(&r, subnet, start, end, gw, &err), -EINVAL);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 	if (!strstr(err.details, needle))
 		fail_msg("details '%s' lack '%s'", err.details, needle);
 }
@@ -207,7 +207,7 @@ static void test_range_errors(void **state)
 
 static void test_range_set(void **state)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_range_set s = { .n = 2 }, t;
 	char buf[256];
 
@@ -302,7 +302,7 @@ static void test_iter(void **state)
 
 static void test_iter_multi(void **state)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_range_set s = { .n = 2 };
 	struct ipam_iter it;
 	struct ip_addr a, last = A("10.0.0.6");
@@ -353,7 +353,7 @@ static void test_owner_parse(void **state)
 static void test_store_basics(void **state)
 {
 	struct tmpstore t;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ip_addr a = A("10.0.0.7"), got;
 
 	store_setup(&t);
@@ -386,7 +386,7 @@ static void test_store_basics(void **state)
 
 static void test_store_open_errors(void **state)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_store st;
 	char data[64], file[128];
 	int fd;
@@ -396,7 +396,7 @@ static void test_store_open_errors(void **state)
 	assert_int_equal(ipam_store_open(&st, data, "nope", false, &err), -ENOENT);
 	assert_int_equal(err.code, 0);
 	assert_int_equal(ipam_store_open(&st, data, "../../etc", true, &err), -EINVAL);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 
 	snprintf(file, sizeof(file), "%s/afile", data);
 	fd = open(file, O_CREAT | O_WRONLY, 0600);
@@ -404,11 +404,11 @@ static void test_store_open_errors(void **state)
 	close(fd);
 	memset(&err, 0, sizeof(err));
 	assert_true(ipam_store_open(&st, file, "net1", true, &err) < 0);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 	assert_non_null(strstr(err.msg, "dataDir"));
 	memset(&err, 0, sizeof(err));
 	assert_true(ipam_store_open(&st, data, "afile", true, &err) < 0);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 	snprintf(file, sizeof(file), "rm -rf '%s'", data);
 	assert_int_equal(system(file), 0);
 }
@@ -454,7 +454,7 @@ static void test_store_bad_files(void **state)
 static void test_alloc_round_robin(void **state)
 {
 	struct tmpstore t;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_range_set s;
 	struct ipam_lease l;
 	char id[32], buf[IP_STR_MAX];
@@ -475,7 +475,7 @@ static void test_alloc_round_robin(void **state)
 
 	/* Full: code 11, nothing new on disk. */
 	assert_int_equal(ipam_allocate(&t.st, &s, 1, NULL, "c9", "eth0", &l, &err), -ENOSPC);
-	assert_int_equal(err.code, CNI_ERR_TRY_AGAIN);
+	assert_int_equal(err.code, ERR_TRY_AGAIN);
 	assert_int_equal(count_files(&t), 7);
 	assert_int_equal(ipam_set_used(&t.st, &s), 5);
 
@@ -487,14 +487,14 @@ static void test_alloc_round_robin(void **state)
 
 	/* A second ADD for the same attachment is refused (code 4). */
 	assert_int_equal(ipam_allocate(&t.st, &s, 1, NULL, "c9", "eth0", &l, &err), -EEXIST);
-	assert_int_equal(err.code, CNI_ERR_INVALID_ENV);
+	assert_int_equal(err.code, ERR_INVALID_ENV);
 	store_teardown(&t);
 }
 
 static void test_alloc_requested(void **state)
 {
 	struct tmpstore t;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_range_set s;
 	struct ipam_lease l;
 	struct ip_addr want;
@@ -508,14 +508,14 @@ static void test_alloc_requested(void **state)
 
 	/* Taken: code 11 and the store unchanged. */
 	assert_int_equal(ipam_allocate(&t.st, &s, 1, &want, "b", "eth0", &l, &err), -EADDRINUSE);
-	assert_int_equal(err.code, CNI_ERR_TRY_AGAIN);
+	assert_int_equal(err.code, ERR_TRY_AGAIN);
 	assert_int_equal(count_files(&t), 3);
 
 	/* Outside the window, or the gateway: code 7. */
 	memset(&err, 0, sizeof(err));
 	want = A("10.0.0.21");
 	assert_int_equal(ipam_allocate(&t.st, &s, 1, &want, "b", "eth0", &l, &err), -EINVAL);
-	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
+	assert_int_equal(err.code, ERR_INVALID_CONFIG);
 	mkset(&s, "10.0.0.0/24", NULL, NULL);
 	memset(&err, 0, sizeof(err));
 	want = A("10.0.0.1");
@@ -528,7 +528,7 @@ static void test_alloc_requested(void **state)
 static void test_alloc_dual_stack_atomic(void **state)
 {
 	struct tmpstore t;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_range_set s[2];
 	struct ipam_lease l[2];
 	struct ip_addr want[2] = { { 0 } };
@@ -545,7 +545,7 @@ static void test_alloc_dual_stack_atomic(void **state)
 	/* Set 1's request is taken: set 0's reservation is undone, round robin unmoved. */
 	want[1] = A("fd00::2");
 	assert_true(ipam_allocate(&t.st, s, 2, want, "b", "eth0", l, &err) < 0);
-	assert_int_equal(err.code, CNI_ERR_TRY_AGAIN);
+	assert_int_equal(err.code, ERR_TRY_AGAIN);
 	assert_false(has_file(&t, "10.0.0.3"));
 	read_file(&t, "last_reserved_ip.0", "10.0.0.2");
 	assert_int_equal(count_files(&t), 5);
@@ -555,7 +555,7 @@ static void test_alloc_dual_stack_atomic(void **state)
 static void test_release_semantics(void **state)
 {
 	struct tmpstore t;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_bad bad = { 0 };
 
 	store_setup(&t);
@@ -653,7 +653,7 @@ static pid_t dead_pid(void)
  */
 static void test_tmp_dead_writers(void **state)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct tmpstore t;
 	struct ip_addr a;
 	char dead[64], live[64];
@@ -686,7 +686,7 @@ static void test_tmp_dead_writers(void **state)
 static void test_index(void **state)
 {
 	struct tmpstore t;
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct ipam_range_set s[2];
 	struct ipam_lease l[2];
 	struct ip_addr got[4];
@@ -702,7 +702,7 @@ static void test_index(void **state)
 
 	/* A second ADD of (a, eth0) is refused without a scan. */
 	assert_true(ipam_allocate(&t.st, s, 2, NULL, "a", "eth0", l, &err) < 0);
-	assert_int_equal(err.code, CNI_ERR_INVALID_ENV);
+	assert_int_equal(err.code, ERR_INVALID_ENV);
 
 	/* Another writer released 10.0.0.2 and gave it to b: the index must not free it. */
 	put_file(&t, "10.0.0.2", "b\r\neth0");

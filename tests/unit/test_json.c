@@ -96,7 +96,7 @@ static void test_gocni_portmap(void **state)
 {
 	json_t *v = json_loads("{\"HostPort\":8080,\"ContainerPort\":80,\"Protocol\":\"TCP\","
 			       "\"HostIP\":\"\"}", 0, NULL);
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	struct pm_entry e;
 
 	assert_int_equal(pm_entry_parse(v, 0, &e, &err), 0);
@@ -152,7 +152,7 @@ static const struct cni_plugin_ops fake_ops = {
 	.runtime_keys = (const char *const[]){ "portMappings", NULL },
 };
 
-static int call(const char *command, const char *rc, struct cni_err *err)
+static int call(const char *command, const char *rc, struct err *err)
 {
 	struct cni_env env = { .container_id = "c1", .netns = "/proc/self/ns/net",
 			       .ifname = "eth0" };
@@ -170,7 +170,7 @@ static int call(const char *command, const char *rc, struct cni_err *err)
 /* A declared capability the plugin cannot apply: code 7 naming it, on ADD only. */
 static void test_runtime_keys(void **state)
 {
-	struct cni_err err;
+	struct err err;
 
 	added = 0;
 	assert_int_equal(call("ADD", "{\"PortMappings\":[]}", &err), 0);

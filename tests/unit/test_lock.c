@@ -146,14 +146,14 @@ static void test_unlinked_reopened(void **state)
 
 static int child_net_lock(void)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	int h = cni_net_lock("shop", "child", false, &err);
 
 	if (h >= 0) {
 		cni_net_unlock(h);
 		return 0;
 	}
-	if (h == -EAGAIN && err.code == CNI_ERR_TRY_AGAIN && strstr(err.details, "pid ") &&
+	if (h == -EAGAIN && err.code == ERR_TRY_AGAIN && strstr(err.details, "pid ") &&
 	    strstr(err.details, "test_lock"))
 		return 3;
 	return 4;
@@ -161,7 +161,7 @@ static int child_net_lock(void)
 
 static void test_net_lock(void **state)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 	int h, h2;
 
 	h = cni_net_lock("shop", NULL, false, &err);

@@ -113,7 +113,7 @@ static void test_batch_error_kept(void **state)
 	struct nft_conn c = { 0 };
 	struct nft_batch b;
 	struct nft_rule_b rb;
-	char err[256];
+	struct err err = { 0 };
 
 	nft_batch_begin(&b, &c);
 	nft_batch_table(&b, true, NFPROTO_INET, "netctl");
@@ -121,8 +121,8 @@ static void test_batch_error_kept(void **state)
 	nft_rb_dport(&rb, IPPROTO_TCP, 9, 8);
 	nft_batch_rule(&b, NFPROTO_INET, "netctl", &rb);
 	nft_batch_table(&b, true, NFPROTO_INET, "netctl");
-	assert_int_equal(nft_batch_send(&c, &b, err, sizeof(err)), -ERANGE);
-	assert_non_null(strstr(err, "rule in forward"));
+	assert_int_equal(nft_batch_send(&c, &b, &err), -ERANGE);
+	assert_non_null(strstr(err.details, "rule in forward"));
 	nft_batch_free(&b);
 }
 

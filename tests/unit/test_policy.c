@@ -69,11 +69,12 @@ static void test_compile_golden(void **state)
 	struct policy p;
 	struct nft_batch b;
 	const struct nft_batch_op *ops;
-	char err[256] = "", stale[2][160] = { "grp-web-old", "pol-web-0000000000000001" };
+	char stale[2][160] = { "grp-web-old", "pol-web-0000000000000001" };
+	struct err err = { 0 };
 	char mark[160];
 	size_t n, i;
 
-	assert_int_equal(policy_parse(example, strlen(example), &p, err, sizeof(err)), 0);
+	assert_int_equal(policy_parse(example, strlen(example), &p, &err), 0);
 	assert_int_equal(p.n_groups, 2);
 	assert_int_equal(p.n_rules, 4);
 	assert_int_equal(p.rules[0].line, 7);
@@ -108,10 +109,10 @@ static void test_compile_icc_on(void **state)
 	struct policy p;
 	struct nft_batch b;
 	const struct nft_batch_op *ops;
-	char err[256];
+	struct err err = { 0 };
 	size_t n;
 
-	assert_int_equal(policy_parse(t, strlen(t), &p, err, sizeof(err)), 0);
+	assert_int_equal(policy_parse(t, strlen(t), &p, &err), 0);
 	nft_batch_begin(&b, offline_conn());
 	policy_build(&b, &p, "n", NULL, 0);
 	ops = nft_batch_ops(&b, &n);
@@ -126,11 +127,11 @@ static void test_compile_icc_on(void **state)
 static void expect_error(const char *text, const char *want)
 {
 	struct policy p;
-	char err[512] = "";
+	struct err err = { 0 };
 
-	assert_int_not_equal(policy_parse(text, strlen(text), &p, err, sizeof(err)), 0);
-	if (!strstr(err, want))
-		fail_msg("error \"%s\" does not contain \"%s\"", err, want);
+	assert_int_not_equal(policy_parse(text, strlen(text), &p, &err), 0);
+	if (!strstr(err.details, want))
+		fail_msg("error \"%s\" does not contain \"%s\"", err.details, want);
 	assert_int_equal(p.n_groups, 0);
 	assert_null(p.rules);
 }
@@ -179,14 +180,14 @@ static void test_too_big(void **state)
 	size_t n = POLICY_FILE_MAX + 2;
 	char *big = malloc(n);
 	struct policy p;
-	char err[256] = "";
+	struct err err = { 0 };
 
 	assert_non_null(big);
 	memset(big, ' ', n);
 	big[0] = '{';
 	big[n - 1] = '}';
-	assert_int_equal(policy_parse(big, n, &p, err, sizeof(err)), -EFBIG);
-	assert_non_null(strstr(err, "over the"));
+	assert_int_equal(policy_parse(big, n, &p, &err), -EFBIG);
+	assert_non_null(strstr(err.details, "over the"));
 	free(big);
 }
 
@@ -194,15 +195,15 @@ static void test_too_big(void **state)
 static void test_example_file(void **state)
 {
 	struct policy p;
-	char err[512] = "";
+	struct err err = { 0 };
 
-	assert_int_equal(policy_load("conf/examples/web-policy.json", &p, err, sizeof(err)), 0);
+	assert_int_equal(policy_load("conf/examples/web-policy.json", &p, &err), 0);
 	assert_int_equal(p.n_groups, 3);
 	assert_int_equal(p.n_rules, 3);
 	assert_false(p.icc);
 	policy_free(&p);
-	assert_int_not_equal(policy_load("conf/examples/nosuch.json", &p, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "nosuch.json"));
+	assert_int_not_equal(policy_load("conf/examples/nosuch.json", &p, &err), 0);
+	assert_non_null(strstr(err.details, "nosuch.json"));
 }
 
 static void test_jpos(void **state)

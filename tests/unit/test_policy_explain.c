@@ -30,9 +30,9 @@ static const char web[] =
 
 static void load(struct policy *p, const char *t)
 {
-	char err[256] = "";
+	struct err err = { 0 };
 
-	assert_int_equal(policy_parse(t, strlen(t), p, err, sizeof(err)), 0);
+	assert_int_equal(policy_parse(t, strlen(t), p, &err), 0);
 }
 
 struct flow_case {

@@ -116,10 +116,10 @@ static void test_compile_v2_golden(void **state)
 	struct policy p;
 	struct nft_batch b;
 	const struct nft_batch_op *ops;
-	char err[256] = "";
+	struct err err = { 0 };
 	size_t n, i, k;
 
-	assert_int_equal(policy_parse(example, strlen(example), &p, err, sizeof(err)), 0);
+	assert_int_equal(policy_parse(example, strlen(example), &p, &err), 0);
 	assert_int_equal(p.version, 2);
 	assert_true(p.egress_deny);
 	assert_int_equal(p.groups[1].n_cidrs, 4);
@@ -147,11 +147,11 @@ static void test_compile_v2_golden(void **state)
 static void expect_error(const char *text, const char *want)
 {
 	struct policy p;
-	char err[512] = "";
+	struct err err = { 0 };
 
-	assert_int_not_equal(policy_parse(text, strlen(text), &p, err, sizeof(err)), 0);
-	if (!strstr(err, want))
-		fail_msg("error \"%s\" does not contain \"%s\"", err, want);
+	assert_int_not_equal(policy_parse(text, strlen(text), &p, &err), 0);
+	if (!strstr(err.details, want))
+		fail_msg("error \"%s\" does not contain \"%s\"", err.details, want);
 	assert_int_equal(p.n_groups, 0);
 	assert_null(p.rules);
 }
@@ -203,9 +203,9 @@ static void test_explain_outside(void **state)
 	struct policy_verdict v;
 	struct policy_flow f = { .from = "web-1", .from_member = true, .to_outside = true,
 				 .proto = IPPROTO_TCP, .port = 443 };
-	char err[256];
+	struct err err = { 0 };
 
-	assert_int_equal(policy_parse(example, strlen(example), &p, err, sizeof(err)), 0);
+	assert_int_equal(policy_parse(example, strlen(example), &p, &err), 0);
 	assert_int_equal(ip_addr_parse("203.0.113.200", &f.outside), 0);
 	policy_explain(&p, &f, &v);
 	assert_true(v.allow);
@@ -263,10 +263,10 @@ static void test_compile_audit_log(void **state)
 	const struct nft_batch_op *ops;
 	struct nft_batch b;
 	struct policy p;
-	char err[256];
+	struct err err = { 0 };
 	size_t n, i, k;
 
-	assert_int_equal(policy_parse(t, strlen(t), &p, err, sizeof(err)), 0);
+	assert_int_equal(policy_parse(t, strlen(t), &p, &err), 0);
 	assert_int_equal(p.mode, POLICY_AUDIT);
 	nft_batch_begin(&b, offline_conn());
 	policy_build(&b, &p, "n", NULL, 0);
@@ -350,9 +350,9 @@ static void test_plan_is_build(void **state)
 		struct plan_ck pc = { 0 };
 		struct nft_batch b;
 		struct policy p;
-		char err[256];
+		struct err err = { 0 };
 
-		assert_int_equal(policy_parse(files[f], strlen(files[f]), &p, err, sizeof(err)), 0);
+		assert_int_equal(policy_parse(files[f], strlen(files[f]), &p, &err), 0);
 		nft_batch_begin(&b, offline_conn());
 		policy_build(&b, &p, "shop", NULL, 0);
 		pc.ops = nft_batch_ops(&b, &pc.n);

@@ -11,7 +11,7 @@
 
 #include "plugins/portmap/config.h"
 
-static int parse(const char *text, struct pm_entry *e, struct cni_err *err)
+static int parse(const char *text, struct pm_entry *e, struct err *err)
 {
 	json_t *v = json_loads(text, 0, NULL);
 	int r;
@@ -26,7 +26,7 @@ static int parse(const char *text, struct pm_entry *e, struct cni_err *err)
 static void test_entries(void **state)
 {
 	struct pm_entry e;
-	struct cni_err err;
+	struct err err;
 
 	assert_int_equal(parse("{\"hostPort\":8080,\"containerPort\":80}", &e, &err), 0);
 	assert_int_equal(e.proto, IPPROTO_TCP);

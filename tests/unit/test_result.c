@@ -79,7 +79,7 @@ static json_t *load(const char *text)
 
 /* Parse @text; expect success (@expect 0) or a decode error (@expect -1). */
 static struct cni_result *parse_err(const char *text, enum cni_version v, int expect,
-				    struct cni_err *err)
+				    struct err *err)
 {
 	struct cni_result *r = cni_result_new();
 	json_t *j = load(text);
@@ -92,14 +92,14 @@ static struct cni_result *parse_err(const char *text, enum cni_version v, int ex
 	if (expect < 0 && rc != -EINVAL)
 		fail_msg("accepted (rc %d): %s", rc, text);
 	if (expect < 0)
-		assert_int_equal(err->code, CNI_ERR_DECODE);
+		assert_int_equal(err->code, ERR_DECODE);
 	json_decref(j);
 	return r;
 }
 
 static struct cni_result *parse(const char *text, enum cni_version v, int expect)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 
 	return parse_err(text, v, expect, &err);
 }
@@ -136,7 +136,7 @@ static void check_every_version(const struct cni_result *r)
 
 	for (w = CNI_V_0_3_0; w <= CNI_V_1_1_0; w++) {
 		struct cni_result *back = cni_result_new(), *want = cni_result_new();
-		struct cni_err err = { 0 };
+		struct err err = { 0 };
 		json_t *j = cni_result_to_json(r, w);
 
 		assert_string_equal(json_string_value(json_object_get(j, "cniVersion")),
@@ -496,7 +496,7 @@ static void test_malformed(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
-		struct cni_err err = { 0 };
+		struct err err = { 0 };
 		struct cni_result *r = parse_err(malformed[i].json, CNI_V_1_0_0, -1, &err);
 		struct cni_result zero = { 0 };
 
@@ -511,7 +511,7 @@ static void test_malformed(void **state)
 
 static void test_error_text(void **state)
 {
-	struct cni_err err = { 0 };
+	struct err err = { 0 };
 
 	free(parse_err("{\"interfaces\":[{\"name\":\"a\"}],\"ips\":[{\"address\":\"10.0.0.1/24\"},"
 		       "{\"address\":\"10.0.0.300/24\"}]}", CNI_V_UNKNOWN, -1, &err));
@@ -560,7 +560,7 @@ static void test_bounds(void **state)
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		char *full = list_of(lists[i].wrap, lists[i].item, lists[i].max);
 		char *over = list_of(lists[i].wrap, lists[i].item, lists[i].max + 1);
-		struct cni_err err = { 0 };
+		struct err err = { 0 };
 		struct cni_result *r = parse(full, CNI_V_1_1_0, 0);
 
 		check_every_version(r);
@@ -593,7 +593,7 @@ static void test_string_lengths(void **state)
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		char *val = malloc(s[i].size + 1), *text;
-		struct cni_err err = { 0 };
+		struct err err = { 0 };
 
 		memset(val, 'x', s[i].size);
 		val[s[i].size - 1] = '\0';

@@ -15,11 +15,12 @@
 #include "plugins/tuning/tuning.h"
 #include "util/str.h"
 
-static char path[TU_PATH_MAX], why[512];
+static char path[TU_PATH_MAX];
+static struct err why;
 
 static const char *p(const char *key, const char *ifname)
 {
-	if (tu_sysctl_path(key, ifname, path, sizeof(path), why, sizeof(why)) < 0)
+	if (tu_sysctl_path(key, ifname, path, sizeof(path), &why) < 0)
 		return NULL;
 	return path;
 }
@@ -41,13 +42,13 @@ static void test_sysctl_paths(void **state)
 	assert_string_equal(p("net.IFNAME.IFNAME", "e"), "net/e/IFNAME");
 
 	assert_null(p("kernel.hostname", "eth0"));
-	assert_non_null(strstr(why, "net.*"));
+	assert_non_null(strstr(why.details, "net.*"));
 	assert_null(p("net", "eth0"));
 	assert_null(p("net.", "eth0"));
 	assert_null(p("", "eth0"));
 	assert_null(p("net..core", "eth0"));
 	assert_null(p("net/../kernel/hostname", "eth0"));
-	assert_non_null(strstr(why, "\"..\""));
+	assert_non_null(strstr(why.details, "\"..\""));
 	assert_null(p("net/core/..", "eth0"));
 	assert_null(p("net/./core", "eth0"));
 	assert_null(p("net.core./..", "eth0"));	/* "/.." in a dotted name is ".." */
@@ -194,20 +195,20 @@ static void test_allowlist(void **state)
 	c.n_sysctls = 2;
 	c.sysctls[0].key = "net.core.somaxconn";
 	c.sysctls[1].key = "net.ipv4.conf.IFNAME.arp_filter";
-	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), 0);
+	assert_int_equal(tu_allowlist_check(&c, file, &why), 0);
 	c.sysctls[1].key = "net.ipv4.conf.all.arp_filter";
-	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), -EPERM);
-	assert_non_null(strstr(why, "net.ipv4.conf.all.arp_filter"));
+	assert_int_equal(tu_allowlist_check(&c, file, &why), -EPERM);
+	assert_non_null(strstr(why.details, "net.ipv4.conf.all.arp_filter"));
 	c.sysctls[1].key = "net.core.somaxconnx";	/* anchored */
-	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), -EPERM);
+	assert_int_equal(tu_allowlist_check(&c, file, &why), -EPERM);
 	/* no file, no restriction */
 	unlink(file);
-	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), 0);
+	assert_int_equal(tu_allowlist_check(&c, file, &why), 0);
 	fd = open(file, O_CREAT | O_WRONLY | O_TRUNC, 0600);
 	assert_int_equal(write(fd, "net[\n", 5), 5);
 	close(fd);
-	assert_int_equal(tu_allowlist_check(&c, file, why, sizeof(why)), -EINVAL);
-	assert_non_null(strstr(why, "not a regular expression"));
+	assert_int_equal(tu_allowlist_check(&c, file, &why), -EINVAL);
+	assert_non_null(strstr(why.details, "not a regular expression"));
 	unlink(file);
 }
 
