@@ -103,7 +103,7 @@ int nft_inbound_check(struct nft_conn *c, const char *net, struct err *err)
 	if (r < 0)
 		return r;
 	if (!f.n)
-		err_detail(err, 0, "chain inet netctl %s has no rule \"%s\"", NFT_INBOUND_CHAIN,
-			   f.tag);
+		err_detail(err, -ENOENT, "chain inet netctl %s has no rule \"%s\"",
+			   NFT_INBOUND_CHAIN, f.tag);
 	return f.n > 0;
 }

@@ -81,7 +81,7 @@ static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
 	if (r == 0)
 		r = nft_batch_send(conn, &b, err);
 	else
-		err_detail(err, 0, "too many addresses");
+		err_detail(err, r, "too many addresses");
 	nft_batch_free(&b);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/array.h"
+#include "util/err.h"
 #include "util/file.h"
 #include "util/hash.h"
 #include "util/ip.h"
@@ -115,6 +116,47 @@ static void test_str(void **state)
 	assert_string_equal(b, "/a/b");
 }
 
+/* The error object: details until classified, the first classification wins. */
+static void test_err(void **state)
+{
+	struct err e = { 0 };
+	char text[ERR_TEXT_MAX], big[3000];
+
+	assert_int_equal(err_detail(&e, -ENODEV, "link %s: gone", "br0"), -ENODEV);
+	assert_int_equal(err_detail(&e, 0, "replaced"), -EINVAL);	/* never 0 */
+	assert_int_equal(err_prefix(&e, -EIO, "ipMasq"), -EIO);
+	assert_string_equal(e.details, "ipMasq: replaced");
+	assert_int_equal(err_fail(&e, -EIO, ERR_IO, "cannot add"), -EIO);
+	assert_int_equal(e.code, ERR_IO);
+	/* classified: an undo step's failure does not hide the cause */
+	err_detail(&e, -ENOENT, "undo failed");
+	err_prefix(&e, -ENOENT, "undo");
+	err_fail(&e, -ENOENT, ERR_INTERNAL, "later");
+	err_set(&e, -ENOENT, ERR_INTERNAL, "later", "%s", "too");
+	err_forget(&e);
+	assert_int_equal(e.code, ERR_IO);
+	assert_string_equal(e.msg, "cannot add");
+	assert_string_equal(err_text(&e, text, sizeof(text)), "cannot add: ipMasq: replaced");
+	/* a tolerated failure: its words go */
+	err_clear(&e);
+	err_detail(&e, -ENOENT, "no such set");
+	err_forget(&e);
+	assert_string_equal(err_text(&e, text, sizeof(text)), "");
+	/* NULL: the caller does not want to know */
+	assert_int_equal(err_detail(NULL, -EPERM, "x"), -EPERM);
+	assert_int_equal(err_fail(NULL, -EPERM, ERR_IO, "x"), -EPERM);
+	/* a prefix on long details keeps the context and cuts the inner words' end */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	err_detail(&e, -EIO, "%s", big);
+	err_prefix(&e, -EIO, "spoofchk");
+	assert_int_equal(strlen(e.details), sizeof(e.details) - 1);
+	assert_memory_equal(e.details, "spoofchk: xxx", 13);
+	/* unclassified at the end: the fallback code is internal */
+	err_fail(&e, -EIO, 0, "failed");
+	assert_int_equal(e.code, ERR_INTERNAL);
+}
+
 static void test_atomic_file(void **state)
 {
 	char dir[] = "/tmp/netctl-unit.XXXXXX", path[256], *data = NULL;
@@ -165,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_overlap),	  cmocka_unit_test(test_names),
 		cmocka_unit_test(test_str),	  cmocka_unit_test(test_atomic_file),
 		cmocka_unit_test(test_array_grow),
+		cmocka_unit_test(test_err),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
