@@ -34,16 +34,21 @@ check_eq "and nowhere else (all, the LAN side)" "0 0" \
 
 # c1: TCP 80 answers with the peer's address, UDP 54 logs; the host: services bound
 # to 127.0.0.1 and ::1 only, and one on every address.
+# host_services SECONDS: the host's TCP 127.0.0.1:9999 and its UDP loggers (loopback
+# only, and every address); both phases (ours, the reference) attack the same ones.
+host_services() {
+	timeout "$1" /usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 9999)); s.listen(8); time.sleep(int(sys.argv[1]))' "$1" &
+	SERVERS+=($!)
+	udplog - 127.0.0.1 9998 "$T/host-lo.log"
+	udplog - ::1 9998 "$T/host-lo6.log"
+	udplog - 0.0.0.0 9996 "$T/host-any.log"
+}
 ip netns exec c1 timeout 120 /usr/bin/python3 "$PROBE" peer tcp 80 &
 SERVERS+=($!)
-timeout 120 /usr/bin/python3 -c 'import socket, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 9999)); s.listen(8); time.sleep(120)' &
-SERVERS+=($!)
 udplog c1 0.0.0.0 54 "$T/c1.log"
-udplog - 127.0.0.1 9998 "$T/host-lo.log"
-udplog - ::1 9998 "$T/host-lo6.log"
-udplog - 0.0.0.0 9996 "$T/host-any.log"
+host_services 120
 sleep 0.4
 ip netns exec att ping -c1 -W1 10.71.0.1 >/dev/null
 ip netns exec lan ping -c1 -W1 192.168.60.1 >/dev/null
@@ -146,14 +151,8 @@ r1=$(ip -n r1 -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
 ra=$(ip -n ratt -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
 ip netns exec r1 timeout 60 /usr/bin/python3 "$PROBE" peer tcp 80 &
 SERVERS+=($!)
-timeout 60 /usr/bin/python3 -c 'import socket, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 9999)); s.listen(8); time.sleep(60)' &
-SERVERS+=($!)
 udplog r1 0.0.0.0 54 "$T/r1.log"
-udplog - 127.0.0.1 9998 "$T/host-lo.log"
-udplog - ::1 9998 "$T/host-lo6.log"
-udplog - 0.0.0.0 9996 "$T/host-any.log"
+host_services 60
 sleep 0.4
 ip netns exec ratt ping -c1 -W1 10.72.0.1 >/dev/null
 said "route_localnet on cni-ref" "$(cat /proc/sys/net/ipv4/conf/cni-ref/route_localnet 2>/dev/null)"

@@ -15,6 +15,7 @@
 #include "policy/jpos.h"
 #include "policy/policy.h"
 #include "tests/unit/nft_offline.h"
+#include "tests/unit/policy_expect.h"
 
 static const char example[] =
 	"{\n"
@@ -122,18 +123,6 @@ static void test_compile_icc_on(void **state)
 			    "tcp dport 22 counter accept comment \"allow[1]: * -> host 22/tcp\"");
 	nft_batch_free(&b);
 	policy_free(&p);
-}
-
-static void expect_error(const char *text, const char *want)
-{
-	struct policy p;
-	struct err err = { 0 };
-
-	assert_int_not_equal(policy_parse(text, strlen(text), &p, &err), 0);
-	if (!strstr(err.details, want))
-		fail_msg("error \"%s\" does not contain \"%s\"", err.details, want);
-	assert_int_equal(p.n_groups, 0);
-	assert_null(p.rules);
 }
 
 static void test_errors(void **state)

@@ -24,6 +24,7 @@
 #include "policy/explain.h"
 #include "policy/policy.h"
 #include "tests/unit/nft_offline.h"
+#include "tests/unit/policy_expect.h"
 
 static const char example[] =
 	"{\n"
@@ -142,18 +143,6 @@ static void test_compile_v2_golden(void **state)
 	assert_non_null(strstr(ops[n - 1].what, "add chain inet netctl pol-shop-"));
 	nft_batch_free(&b);
 	policy_free(&p);
-}
-
-static void expect_error(const char *text, const char *want)
-{
-	struct policy p;
-	struct err err = { 0 };
-
-	assert_int_not_equal(policy_parse(text, strlen(text), &p, &err), 0);
-	if (!strstr(err.details, want))
-		fail_msg("error \"%s\" does not contain \"%s\"", err.details, want);
-	assert_int_equal(p.n_groups, 0);
-	assert_null(p.rules);
 }
 
 static void test_v2_errors(void **state)
