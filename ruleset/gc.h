@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `netctl gc`'s nftables half (netctl/cli/cmd_gc.c steps 4 and 5): read what our
+ * `netctl gc`'s nftables half (netctl/core/gc.h steps 4 and 5): read what our
  * tables hold for a network, tell whether a `nft flush ruleset` or a deleted element
  * took part of it, and re-add what the bridge put there for one attachment. The
- * command reads the cache and the conflists and says what happened; this file only
+ * runtime core reads the cache and the conflists and says what happened; this file only
  * knows the tables (ruleset/names.h), so it takes plain facts, not JSON.
  */
 #ifndef NETCTL_RULESET_GC_H
