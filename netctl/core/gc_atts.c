@@ -6,6 +6,7 @@
 
 #include "netctl/core/attach.h"
 #include "netctl/core/gc_atts.h"
+#include "util/array.h"
 #include "util/str.h"
 
 static int collect(const struct attach_info *a, void *data)
@@ -13,13 +14,8 @@ static int collect(const struct attach_info *a, void *data)
 	struct gc_att_list *l = data;
 	struct gc_att *nv;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		nv = realloc(l->v, l->cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-	}
+	if (array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 16) < 0)
+		return -ENOMEM;
 	nv = &l->v[l->n];
 	if (str_copy(nv->id, sizeof(nv->id), a->container_id) < 0 ||
 	    str_copy(nv->ifname, sizeof(nv->ifname), a->ifname) < 0)

@@ -8,6 +8,7 @@
 #include "cni/json.h"
 #include "netctl/core/conflist.h"
 #include "netctl/core/gc_nftscan.h"
+#include "util/array.h"
 #include "util/cleanup.h"
 #include "util/str.h"
 
@@ -113,18 +114,13 @@ static int scan_net(const char *net, void *data)
 	const struct scan_walk *w = data;
 	struct gc_nftscan *s = w->s;
 	struct nft_gc_net rs = { 0 };
-	struct gc_nftnet *n, *nv;
+	struct gc_nftnet *n;
 	size_t i;
 
 	if (net_owns(w->p, net, &rs) < 0)
 		return 0;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 8;
-		nv = realloc(s->v, s->cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-	}
+	if (array_grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v), 8) < 0)
+		return -ENOMEM;
 	if (!rs.fw && !rs.portmap && !rs.masq && !rs.macspoof && !rs.spoof)
 		return 0;
 	n = memset(&s->v[s->n], 0, sizeof(*n));

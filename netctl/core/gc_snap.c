@@ -14,6 +14,7 @@
 #include "netlib/sock.h"
 #include "nft/conn.h"
 #include "ruleset/gc.h"
+#include "util/array.h"
 #include "util/cleanup.h"
 #include "util/ip.h"
 #include "util/str.h"
@@ -21,17 +22,12 @@
 static int snap_add(struct gc_snap *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int snap_add(struct gc_snap *s, const char *fmt, ...)
 {
-	char **nv, *item;
+	char *item;
 	va_list ap;
 	int r;
 
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 64;
-		nv = realloc(s->v, s->cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-	}
+	if (array_grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v), 64) < 0)
+		return -ENOMEM;
 	va_start(ap, fmt);
 	r = vasprintf(&item, fmt, ap);
 	va_end(ap);
