@@ -24,6 +24,7 @@
 #include "plugins/bridge/config.h"
 #include "plugins/bridge/cont.h"
 #include "plugins/bridge/host.h"
+#include "util/cleanup.h"
 #include "util/hash.h"
 #include "util/str.h"
 
@@ -353,6 +354,23 @@ static int check_inbound(struct br_run *b)
 		       missing);
 }
 
+/* proxy_ndp and no proxy delay on the bridge, forwarding on: each a /proc/sys write. */
+static int ndp_proxy_on(struct br_run *b)
+{
+	char key[96];
+	int r;
+
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/proxy_ndp", b->c.bridge);
+	r = netlib_sysctl_write(-1, key, "1", &b->ctx->err);
+	if (r < 0)
+		return r;
+	snprintf(key, sizeof(key), "net/ipv6/neigh/%s/proxy_delay", b->c.bridge);
+	r = netlib_sysctl_write(-1, key, "0", &b->ctx->err);
+	if (r < 0)
+		return r;
+	return br_enable_forwarding(AF_INET6, &b->ctx->err);
+}
+
 /*
  * icc=false over IPv6: isolated ports stop neighbour discovery between containers,
  * so the bridge answers NDP for each container address (proxy_ndp and a proxy entry
@@ -371,13 +389,7 @@ static int icc_proxies(struct br_run *b, const struct cni_result *res, bool add)
 		if (a->family != AF_INET6)
 			continue;
 		if (add && !any) {
-			snprintf(key, sizeof(key), "net/ipv6/conf/%s/proxy_ndp", b->c.bridge);
-			r = netlib_sysctl_write(-1, key, "1", &b->ctx->err);
-			snprintf(key, sizeof(key), "net/ipv6/neigh/%s/proxy_delay", b->c.bridge);
-			if (r == 0)
-				r = netlib_sysctl_write(-1, key, "0", &b->ctx->err);
-			if (r == 0)
-				r = br_enable_forwarding(AF_INET6, &b->ctx->err);
+			r = ndp_proxy_on(b);
 			if (r < 0)
 				return fail(b, r, "cannot turn on NDP proxying on the bridge");
 			snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_redirects",
@@ -464,12 +476,27 @@ static void del_layer3(struct br_run *b, const struct cni_result *res)
 	ipam_del(b);
 }
 
+/* The bridge, found or made; vlan filtering missing from the kernel said by name. */
+static int ensure_bridge(struct br_run *b)
+{
+	int r = br_ensure_bridge(&b->host, &b->c, &b->br, &b->ctx->err);
+
+	if (r == -EOPNOTSUPP && (b->c.vlan || b->c.n_trunk))
+		return fail(b, r, "this kernel has no bridge VLAN filtering "
+			    "(CONFIG_BRIDGE_VLAN_FILTERING), which vlan and vlanTrunk need");
+	return r < 0 ? fail(b, r, "failed to create bridge") : 0;
+}
+
+/*
+ * Sockets and the bridge are the run's (closed by run_close() on every return, the
+ * bridge kept); from the veth on, a failure undoes what was made, in reverse: layer 3
+ * (del_layer3()), then the veth.
+ */
 static int br_add(struct cni_ctx *ctx)
 {
-	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
+	_cleanup_(run_close) struct br_run b = { .ctx = ctx, .ns_fd = -1 };
 	struct cni_result *res = ctx->result;
 	char alias[sizeof(b.hv.alias)];
-	bool layer3 = false;
 	int r;
 
 	if (br_conf_parse(ctx, &b.c, true) < 0)
@@ -477,53 +504,57 @@ static int br_add(struct cni_ctx *ctx)
 	ifname_from_ids(b.hostveth, "veth", ctx->env.container_id, ctx->env.ifname);
 	memset(res, 0, sizeof(*res));
 	r = open_host(&b);
-	if (r == 0)
-		r = open_cont(&b);
-	if (r == 0) {
-		r = br_ensure_bridge(&b.host, &b.c, &b.br, &b.ctx->err);
-		if (r == -EOPNOTSUPP && (b.c.vlan || b.c.n_trunk))
-			fail(&b, r, "this kernel has no bridge VLAN filtering "
-				 "(CONFIG_BRIDGE_VLAN_FILTERING), which vlan and vlanTrunk need");
-		else if (r < 0)
-			fail(&b, r, "failed to create bridge");
-	}
-	if (r == 0)
-		r = make_veth(&b);
 	if (r < 0)
-		goto out;
+		return r;
+	r = open_cont(&b);
+	if (r < 0)
+		return r;
+	r = ensure_bridge(&b);
+	if (r < 0)
+		return r;
+	r = make_veth(&b);
+	if (r < 0)
+		return r;
 	/* an alias too long for the kernel is left out: GC then leaves that veth alone */
 	if (str_printf(alias, sizeof(alias), ALIAS_PREFIX "%s/%s", ctx->env.container_id,
 		       ctx->env.ifname) < 0)
 		alias[0] = 0;
 	r = br_attach_port(&b.host, &b.c, b.hv.index, b.br.index, alias[0] ? alias : NULL,
 			   &b.ctx->err);
-	if (r < 0)
-		fail(&b, r, "failed to connect the host veth to the bridge");
-	if (r == 0 && b.c.ipam_type) {
-		r = add_layer3(&b, res);
-		layer3 = r == 0;
-	} else if (r == 0 && !b.c.disable_container_iface) {
-		r = netlib_link_set_up(&b.cont, b.cv.index, true, &b.ctx->err);
-		if (r < 0)
-			fail(&b, r, "cannot set the container interface up");
-	}
-	if (r == 0)
-		r = fill_interfaces(&b, res);
-	if (r == 0 && b.c.macspoofchk) {
-		r = nft_macspoof_attach(&b.nft, b.hv.name, b.cv.mac, ctx->env.container_id, &b.ctx->err);
-		if (r < 0)
-			fail(&b, r, "cannot set up macspoofchk");
-	}
-	if (r < 0 && layer3)
-		del_layer3(&b, res);
 	if (r < 0) {
-		/* deleting one end removes both */
-		netlib_link_del(&b.host, b.hv.index, NULL, &b.ctx->err);
-		goto out;
+		fail(&b, r, "failed to connect the host veth to the bridge");
+		goto undo_veth;
+	}
+	if (b.c.ipam_type) {
+		r = add_layer3(&b, res);	/* undoes its own work when it fails */
+		if (r < 0)
+			goto undo_veth;
+	} else if (!b.c.disable_container_iface) {
+		r = netlib_link_set_up(&b.cont, b.cv.index, true, &b.ctx->err);
+		if (r < 0) {
+			fail(&b, r, "cannot set the container interface up");
+			goto undo_veth;
+		}
+	}
+	r = fill_interfaces(&b, res);
+	if (r < 0)
+		goto undo_layer3;
+	if (b.c.macspoofchk) {
+		r = nft_macspoof_attach(&b.nft, b.hv.name, b.cv.mac, ctx->env.container_id,
+					&b.ctx->err);
+		if (r < 0) {
+			fail(&b, r, "cannot set up macspoofchk");
+			goto undo_layer3;
+		}
 	}
 	conf_dns(&b, res);
-out:
-	run_close(&b);
+	return 0;
+undo_layer3:
+	if (b.c.ipam_type)
+		del_layer3(&b, res);
+undo_veth:
+	/* deleting one end removes both */
+	netlib_link_del(&b.host, b.hv.index, NULL, &b.ctx->err);
 	return r;
 }
 
@@ -546,10 +577,30 @@ static int del_spoof(struct br_run *b)
 	return r < 0 ? fail(b, r, "cannot remove the spoofchk entries") : 0;
 }
 
+/*
+ * The veth by its deterministic host name; one made by another bridge plugin (the
+ * reference names its host end at random) by its container end's name. Gone is fine.
+ */
+static int del_veth(struct br_run *b)
+{
+	struct cni_ctx *ctx = b->ctx;
+	struct netlib_link l;
+	int r;
+
+	r = netlib_link_del(&b->host, 0, b->hostveth, &ctx->err);
+	if (r == -ENODEV && ctx->env.netns && ctx->env.netns[0] &&
+	    netlib_open_netns(&b->cont, ctx->env.netns, &ctx->err) == 0) {
+		r = netlib_link_get(&b->cont, 0, ctx->env.ifname, &l, &ctx->err);
+		if (r == 0 && !strcmp(l.kind, "veth"))
+			r = netlib_link_del(&b->cont, l.index, NULL, &ctx->err);
+	}
+	return r == -ENODEV ? 0 : r;
+}
+
+/* Each step stops DEL at its first failure (the runtime retries DEL). */
 static int br_del(struct cni_ctx *ctx)
 {
-	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
-	struct netlib_link l;
+	_cleanup_(run_close) struct br_run b = { .ctx = ctx, .ns_fd = -1 };
 	char *out = NULL;
 	int r;
 
@@ -570,33 +621,22 @@ static int br_del(struct cni_ctx *ctx)
 	if (!b.c.icc && ctx->prev &&
 	    netlib_link_get(&b.host, 0, b.c.bridge, &b.br, &b.ctx->err) == 0)
 		icc_proxies(&b, ctx->prev, false);
-	r = netlib_link_del(&b.host, 0, b.hostveth, &b.ctx->err);
-	if (r == -ENODEV && ctx->env.netns && ctx->env.netns[0] &&
-	    netlib_open_netns(&b.cont, ctx->env.netns, &b.ctx->err) == 0) {
-		/* a veth made by another bridge plugin (the reference names its host end
-		 * at random): the container end is found by its name */
-		r = netlib_link_get(&b.cont, 0, ctx->env.ifname, &l, &b.ctx->err);
-		if (r == 0 && !strcmp(l.kind, "veth"))
-			r = netlib_link_del(&b.cont, l.index, NULL, &b.ctx->err);
-	}
-	if (r == -ENODEV)
-		r = 0;
+	r = del_veth(&b);
 	if (r < 0)
-		fail(&b, r, "cannot delete the veth pair");
-	if (r == 0 && b.c.ip_masq) {
+		return fail(&b, r, "cannot delete the veth pair");
+	if (b.c.ip_masq) {
 		r = nft_masq_detach(&b.nft, ctx->conf.name, NULL, ctx->env.container_id, &b.ctx->err);
 		if (r < 0)
-			fail(&b, r, "cannot remove the ipMasq entries");
+			return fail(&b, r, "cannot remove the ipMasq entries");
 	}
-	if (r == 0 && b.c.macspoofchk) {
+	if (b.c.macspoofchk) {
 		r = nft_macspoof_detach(&b.nft, ctx->env.container_id, &b.ctx->err);
 		if (r < 0)
-			fail(&b, r, "cannot remove the macspoofchk entries");
+			return fail(&b, r, "cannot remove the macspoofchk entries");
 	}
-	if (r == 0 && b.c.spoofchk)
-		r = del_spoof(&b);
-	run_close(&b);
-	return r;
+	if (b.c.spoofchk)
+		return del_spoof(&b);
+	return 0;
 }
 
 static int check_host(struct br_run *b, const struct cni_result *prev)
@@ -681,7 +721,7 @@ static int check_spoof(struct br_run *b, int idx)
 
 static int br_check(struct cni_ctx *ctx)
 {
-	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
+	_cleanup_(run_close) struct br_run b = { .ctx = ctx, .ns_fd = -1 };
 	const struct cni_result *prev = ctx->prev;
 	char *out = NULL;
 	int r, i, idx = -1;
@@ -713,24 +753,35 @@ static int br_check(struct cni_ctx *ctx)
 			       prev->interfaces[idx].sandbox, ctx->env.netns);
 	ifname_from_ids(b.hostveth, "veth", ctx->env.container_id, ctx->env.ifname);
 	r = open_host(&b);
-	if (r == 0)
-		r = open_cont(&b);
-	if (r == 0 && !b.c.disable_container_iface) {
+	if (r < 0)
+		return r;
+	r = open_cont(&b);
+	if (r < 0)
+		return r;
+	if (!b.c.disable_container_iface) {
 		r = br_cont_check(&b.cont, ctx->env.ifname, prev, idx, &b.cv, &b.ctx->err);
-		if (r < 0)
+		if (r < 0) {
 			err_fail(&ctx->err, -EINVAL, ERR_INTERNAL,
 				 "the container interface does not match the result");
+			return r;
+		}
 	}
-	if (r == 0)
-		r = check_host(&b, prev);
-	if (r == 0 && b.c.macspoofchk && !b.c.disable_container_iface)
+	r = check_host(&b, prev);
+	if (r < 0)
+		return r;
+	if (b.c.macspoofchk && !b.c.disable_container_iface) {
 		r = check_macspoof(&b);
-	if (r == 0 && b.c.spoofchk && !b.c.disable_container_iface)
+		if (r < 0)
+			return r;
+	}
+	if (b.c.spoofchk && !b.c.disable_container_iface) {
 		r = check_spoof(&b, idx);
-	if (r == 0 && b.c.ip_masq && b.c.ipam_type)
-		r = check_inbound(&b);
-	run_close(&b);
-	return r;
+		if (r < 0)
+			return r;
+	}
+	if (b.c.ip_masq && b.c.ipam_type)
+		return check_inbound(&b);
+	return 0;
 }
 
 static int delegate_plain(struct cni_ctx *ctx, const char *cmd)
@@ -796,16 +847,40 @@ static bool gc_keep_id(const char *id, void *root)
 }
 
 /*
- * GC: our veths on this bridge (known by their ifalias, or by their deterministic
- * name while half-made: no alias, down) whose attachment is not in the valid list go,
- * then IPAM's GC.
- * Without a valid list nothing is removed here.
+ * Our veths on this bridge (known by their ifalias, or by their deterministic name
+ * while half-made: no alias, down) whose attachment is not in the valid list.
+ */
+static int gc_veths(struct br_run *b, struct gc_walk *w)
+{
+	int r, i;
+
+	w->root = b->ctx->conf.root;
+	r = netlib_link_get(&b->host, 0, b->c.bridge, &b->br, &b->ctx->err);
+	if (r == -ENODEV)
+		return 0;	/* no bridge, no veths of ours */
+	if (r < 0)
+		return r;
+	w->bridge = b->br.index;
+	r = netlib_link_foreach(&b->host, gc_each, w, &b->ctx->err);
+	if (r < 0)
+		return r;
+	for (i = 0; i < w->n; i++) {
+		r = netlib_link_del(&b->host, w->stale[i], NULL, &b->ctx->err);
+		if (r < 0 && r != -ENODEV)	/* -ENODEV: a concurrent DEL got there first */
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * GC: stale veths, then the nft elements of attachments not in the valid list, then
+ * IPAM's GC; the first failure stops it. Without a valid list nothing is removed here.
  */
 static int br_gc(struct cni_ctx *ctx)
 {
-	struct br_run b = { .ctx = ctx, .ns_fd = -1 };
-	struct gc_walk *w;
-	int r, i;
+	_cleanup_(run_close) struct br_run b = { .ctx = ctx, .ns_fd = -1 };
+	_cleanup_free_ struct gc_walk *w = NULL;
+	int r;
 
 	if (br_conf_parse(ctx, &b.c, false) < 0)
 		return -EINVAL;
@@ -816,43 +891,28 @@ static int br_gc(struct cni_ctx *ctx)
 	if (r < 0)
 		return r;
 	w = calloc(1, sizeof(*w));
-	if (!w) {
-		run_close(&b);
+	if (!w)
 		return -ENOMEM;
-	}
-	w->root = ctx->conf.root;
-	r = netlib_link_get(&b.host, 0, b.c.bridge, &b.br, &b.ctx->err);
-	if (r == 0) {
-		w->bridge = b.br.index;
-		r = netlib_link_foreach(&b.host, gc_each, w, &b.ctx->err);
-	} else if (r == -ENODEV) {
-		r = 0;	/* no bridge, no veths of ours */
-	}
-	for (i = 0; r == 0 && i < w->n; i++) {
-		r = netlib_link_del(&b.host, w->stale[i], NULL, &b.ctx->err);
-		if (r == -ENODEV)
-			r = 0;	/* a concurrent DEL got there first */
-	}
-	free(w);
+	r = gc_veths(&b, w);
 	if (r < 0)
-		fail(&b, r, "cannot remove stale veths");
-	if (r == 0 && b.c.ip_masq) {
+		return fail(&b, r, "cannot remove stale veths");
+	if (b.c.ip_masq) {
 		r = nft_masq_gc(&b.nft, ctx->conf.name, gc_keep_id, ctx->conf.root, &b.ctx->err);
 		if (r < 0)
-			fail(&b, r, "cannot remove stale ipMasq entries");
+			return fail(&b, r, "cannot remove stale ipMasq entries");
 	}
-	if (r == 0 && b.c.macspoofchk) {
+	if (b.c.macspoofchk) {
 		r = nft_macspoof_gc(&b.nft, gc_keep_id, ctx->conf.root, &b.ctx->err);
 		if (r < 0)
-			fail(&b, r, "cannot remove stale macspoofchk entries");
+			return fail(&b, r, "cannot remove stale macspoofchk entries");
 	}
-	if (r == 0 && b.c.spoofchk) {
+	if (b.c.spoofchk) {
 		r = nft_spoofchk_gc(&b.nft, gc_keep_id, ctx->conf.root, &b.ctx->err);
 		if (r < 0)
-			fail(&b, r, "cannot remove stale spoofchk entries");
+			return fail(&b, r, "cannot remove stale spoofchk entries");
 	}
-	run_close(&b);
-	return r < 0 ? r : delegate_plain(ctx, "GC");
+	run_close(&b);	/* IPAM's GC runs without our sockets open, as before */
+	return delegate_plain(ctx, "GC");
 }
 
 const struct cni_plugin_ops br_ops = {
