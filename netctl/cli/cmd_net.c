@@ -26,6 +26,7 @@
 #include "netlib/sock.h"
 #include "nft/conn.h"
 #include "ruleset/table.h"
+#include "util/cleanup.h"
 #include "util/file.h"
 #include "util/str.h"
 
@@ -452,11 +453,32 @@ self:
 		      "--subnet", a);
 }
 
-/* The bridge up front (the bridge plugin adopts an existing one); -EEXIST is fine. */
+/* An existing link of the bridge's name: adopted (and raised) if it is a bridge. */
+static int adopt_bridge(struct netlib_nl *nl, const char *name, struct err *err)
+{
+	struct netlib_link_set ls = netlib_link_set_init();
+	struct netlib_link l;
+	int r;
+
+	r = netlib_link_get(nl, 0, name, &l, err);
+	if (r < 0)
+		return r;
+	if (strcmp(l.kind, "bridge"))
+		return err_detail(err, -EEXIST, "%s exists and is not a bridge", name);
+	ls.up = NETLIB_ON;
+	return netlib_link_set(nl, l.index, &ls, err);
+}
+
+/*
+ * The bridge up front (the bridge plugin adopts an existing one); -EEXIST is fine.
+ * One made here is deleted again if it cannot be set up.
+ */
 static int make_bridge(const struct create_opts *o, bool *made, struct err *err)
 {
-	struct netlib_nl nl;
+	_cleanup_(netlib_close) struct netlib_nl nl = { 0 };
+	struct netlib_link_set ls = netlib_link_set_init();
 	struct netlib_link l;
+	char key[96];
 	int r;
 
 	*made = false;
@@ -464,39 +486,29 @@ static int make_bridge(const struct create_opts *o, bool *made, struct err *err)
 	if (r < 0)
 		return r;
 	r = netlib_bridge_create(&nl, o->spec.bridge, o->spec.mtu, NULL, err);
-	if (r == -EEXIST) {
-		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err);
-		if (r == 0 && strcmp(l.kind, "bridge")) {
-			r = err_detail(err, -EEXIST, "%s exists and is not a bridge",
-				       o->spec.bridge);
-		}
-	} else if (r == 0) {
-		*made = true;
-	}
-	if (r == 0)
-		r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err);
-	if (r == 0 && *made) {
-		/* Its link-local without DAD, as its gateways: while tentative the host
-		 * sends no solicitation for what it forwards, and a container's first
-		 * IPv6 packets to an icc=false peer are lost (best effort: IPv6 may be off). */
-		char key[96];
-
-		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", o->spec.bridge);
-		netlib_sysctl_write(-1, key, "0", NULL);
-	}
-	if (r == 0) {
-		struct netlib_link_set ls = netlib_link_set_init();
-
-		ls.up = NETLIB_ON;
-		/* As the bridge plugin does: a MAC set explicitly stays put as ports come
-		 * and go (else it follows the lowest port's, and gateway ARP goes stale). */
-		if (*made)
-			ls.mac = l.mac;
-		r = netlib_link_set(&nl, l.index, &ls, err);
-	}
-	if (r < 0 && *made)
-		netlib_link_del(&nl, 0, o->spec.bridge, NULL);
-	netlib_close(&nl);
+	if (r == -EEXIST)
+		return adopt_bridge(&nl, o->spec.bridge, err);
+	if (r < 0)
+		return r;
+	r = netlib_link_get(&nl, 0, o->spec.bridge, &l, err);
+	if (r < 0)
+		goto undo_bridge;
+	/* Its link-local without DAD, as its gateways: while tentative the host sends no
+	 * solicitation for what it forwards, and a container's first IPv6 packets to an
+	 * icc=false peer are lost (best effort: IPv6 may be off). */
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", o->spec.bridge);
+	netlib_sysctl_write(-1, key, "0", NULL);
+	ls.up = NETLIB_ON;
+	/* As the bridge plugin does: a MAC set explicitly stays put as ports come and go
+	 * (else it follows the lowest port's, and gateway ARP goes stale). */
+	ls.mac = l.mac;
+	r = netlib_link_set(&nl, l.index, &ls, err);
+	if (r < 0)
+		goto undo_bridge;
+	*made = true;
+	return 0;
+undo_bridge:
+	netlib_link_del(&nl, 0, o->spec.bridge, NULL);
 	return r;
 }
 
@@ -524,10 +536,25 @@ static void del_bridge(const char *name)
 	}
 }
 
-/* The bridge, then the conflist (atomically); a bridge made here goes if that fails. */
+/* The conflist @text at @path (atomically), its directory made if need be. */
+static int write_conflist(const struct create_opts *o, const char *path, const char *text)
+{
+	char dir[PATH_MAX + 8];
+	int r;
+
+	r = str_printf(dir, sizeof(dir), "%s/net.d", o->paths.confdir);
+	if (r < 0)
+		return r;
+	r = mkdir_p(dir, 0755);
+	if (r < 0)
+		return r;
+	return file_write_atomic(path, text, strlen(text), 0644);
+}
+
+/* The bridge, then the conflist; a bridge made here goes if the conflist fails. */
 static int write_network(const struct create_opts *o, const char *path)
 {
-	char dir[PATH_MAX + 8], *text;
+	_cleanup_free_ char *text = NULL;
 	struct err err = { 0 };
 	json_t *conf = netconf_build(&o->spec);
 	bool made;
@@ -538,18 +565,11 @@ static int write_network(const struct create_opts *o, const char *path)
 	if (!text)
 		return failed("create", o->spec.name, "out of memory");
 	r = make_bridge(o, &made, &err);
-	if (r < 0) {
-		free(text);
+	if (r < 0)
 		return failed("create", o->spec.name, "cannot create bridge %s: %s%s%s",
 			      o->spec.bridge, strerror(-r), err.details[0] ? ": " : "",
 			      err.details);
-	}
-	r = str_printf(dir, sizeof(dir), "%s/net.d", o->paths.confdir);
-	if (r == 0)
-		r = mkdir_p(dir, 0755);
-	if (r == 0)
-		r = file_write_atomic(path, text, strlen(text), 0644);
-	free(text);
+	r = write_conflist(o, path, text);
 	if (r < 0) {
 		if (made)
 			del_bridge(o->spec.bridge);
