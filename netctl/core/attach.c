@@ -23,44 +23,57 @@ static uint64_t burst_for(uint64_t rate)
 	return rate / 100 > BURST_MIN_BITS ? rate / 100 : BURST_MIN_BITS;
 }
 
+/* "bandwidth": a rate and its bucket each way asked for; NULL when out of memory. */
+static json_t *bandwidth_arg(const struct attach_opts *o)
+{
+	json_t *bw = json_object();
+
+	if (!bw)
+		return NULL;
+	if (o->rate_in &&
+	    (json_object_set_new(bw, "ingressRate", json_integer((json_int_t)o->rate_in)) ||
+	     json_object_set_new(bw, "ingressBurst",
+				 json_integer((json_int_t)burst_for(o->rate_in)))))
+		goto oom;
+	if (o->rate_out &&
+	    (json_object_set_new(bw, "egressRate", json_integer((json_int_t)o->rate_out)) ||
+	     json_object_set_new(bw, "egressBurst",
+				 json_integer((json_int_t)burst_for(o->rate_out)))))
+		goto oom;
+	return bw;
+oom:
+	json_decref(bw);
+	return NULL;
+}
+
 json_t *attach_cap_args(const struct attach_opts *o, bool *oom)
 {
-	json_t *caps = json_object(), *bw;
-	int r = caps ? 0 : -1;
+	json_t *caps = json_object();
 
 	*oom = false;
-	if (r == 0 && o->port_mappings && json_array_size(o->port_mappings))
-		r = json_object_set(caps, "portMappings", o->port_mappings);
-	if (r == 0 && (o->rate_in || o->rate_out)) {
-		bw = json_object();
-		r = bw ? 0 : -1;
-		if (r == 0 && o->rate_in)
-			r = json_object_set_new(bw, "ingressRate", json_integer((json_int_t)o->rate_in)) ?:
-			    json_object_set_new(bw, "ingressBurst",
-						json_integer((json_int_t)burst_for(o->rate_in)));
-		if (r == 0 && o->rate_out)
-			r = json_object_set_new(bw, "egressRate", json_integer((json_int_t)o->rate_out)) ?:
-			    json_object_set_new(bw, "egressBurst",
-						json_integer((json_int_t)burst_for(o->rate_out)));
-		if (r == 0)
-			r = json_object_set_new(caps, "bandwidth", bw);
-		else
-			json_decref(bw);
-	}
-	if (r == 0 && o->ip)
-		r = json_object_set_new(caps, "ips", json_pack("[s]", o->ip));
-	if (r == 0 && o->aliases && json_array_size(o->aliases))
-		r = json_object_set_new(caps, "aliases", json_pack("{s:O}", o->net, o->aliases));
-	if (r < 0) {
-		*oom = true;
-		json_decref(caps);
-		return NULL;
-	}
+	if (!caps)
+		goto oom;
+	if (o->port_mappings && json_array_size(o->port_mappings) &&
+	    json_object_set(caps, "portMappings", o->port_mappings))
+		goto oom;
+	/* set_new() takes the reference (a NULL value fails it) */
+	if ((o->rate_in || o->rate_out) &&
+	    json_object_set_new(caps, "bandwidth", bandwidth_arg(o)))
+		goto oom;
+	if (o->ip && json_object_set_new(caps, "ips", json_pack("[s]", o->ip)))
+		goto oom;
+	if (o->aliases && json_array_size(o->aliases) &&
+	    json_object_set_new(caps, "aliases", json_pack("{s:O}", o->net, o->aliases)))
+		goto oom;
 	if (!json_object_size(caps)) {
 		json_decref(caps);
 		return NULL;
 	}
 	return caps;
+oom:
+	*oom = true;
+	json_decref(caps);
+	return NULL;
 }
 
 /* "IgnoreUnknown=1;K8S_POD_NAME=N;IP=A": the reference plugins skip keys they lack. */
@@ -248,10 +261,30 @@ static int check_free(const struct attach_opts *o, const struct attach_ctx *c,
 	return 0;
 }
 
+/* The checks that refuse before anything runs, then the chain's ADD. */
+static int add_chain(const struct attach_opts *o, struct attach_ctx *c, json_t **result,
+		     struct chain_err *err)
+{
+	bool oom;
+	int r;
+
+	r = check_caps(o, &c->cl, err);
+	if (r < 0)
+		return r;
+	r = check_free(o, c, err);
+	if (r < 0)
+		return r;
+	c->req.cap_args = attach_cap_args(o, &oom);
+	if (oom)
+		return err_set(&err->cni, -ENOMEM, ERR_INTERNAL, "out of memory",
+			       "capability arguments");
+	return chain_add(&c->cl, &c->req, result, err);
+}
+
+/* Logged as "connect" whatever the outcome, once the network could be looked at. */
 int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *err)
 {
 	struct attach_ctx *c;
-	bool oom;
 	int r;
 
 	*result = NULL;
@@ -259,17 +292,7 @@ int attach_add(const struct attach_opts *o, json_t **result, struct chain_err *e
 	if (!c)
 		return r;
 	if (r == 0)
-		r = check_caps(o, &c->cl, err);
-	if (r == 0)
-		r = check_free(o, c, err);
-	if (r == 0) {
-		c->req.cap_args = attach_cap_args(o, &oom);
-		if (oom)
-			r = err_set(&err->cni, -ENOMEM, ERR_INTERNAL, "out of memory",
-				    "capability arguments");
-	}
-	if (r == 0)
-		r = chain_add(&c->cl, &c->req, result, err);
+		r = add_chain(o, c, result, err);
 	log_op(o, "connect", c->req.ifname ?: o->ifname, *result, err, &c->cl);
 	ctx_close(c);
 	return r;
