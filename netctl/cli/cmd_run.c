@@ -280,7 +280,7 @@ static int validate(const struct netctl_paths *p, struct run_opts *o)
 
 static int lo_up(const char *netns_path)
 {
-	struct netlib_nl nl;
+	_cleanup_(netlib_close) struct netlib_nl nl = { 0 };
 	struct netlib_link lo;
 	int r;
 
@@ -288,10 +288,9 @@ static int lo_up(const char *netns_path)
 	if (r < 0)
 		return r;
 	r = netlib_link_get(&nl, 0, "lo", &lo, NULL);
-	if (r == 0)
-		r = netlib_link_set_up(&nl, lo.index, true, NULL);
-	netlib_close(&nl);
-	return r;
+	if (r < 0)
+		return r;
+	return netlib_link_set_up(&nl, lo.index, true, NULL);
 }
 
 /*
@@ -517,14 +516,33 @@ static void undo(const struct netctl_paths *p, const struct run_opts *o,
 			strerror(-r));
 }
 
+/* The run's netns, lo up and ping allowed; cmd_run()'s undo() removes it on failure. */
+static int make_netns(const struct netctl_paths *p, const struct runrec *rec, char *ns_path,
+		      size_t n)
+{
+	int r;
+
+	r = netns_create(p->netnsdir, rec->container_id);
+	if (r < 0)
+		return r;
+	r = netns_path(p->netnsdir, rec->container_id, ns_path, n);
+	if (r < 0)
+		return r;
+	r = lo_up(ns_path);
+	if (r < 0)
+		return r;
+	return ping_unprivileged(ns_path);
+}
+
 static int setup(const struct netctl_paths *p, const struct run_opts *o, struct runrec *rec,
 		 char *ns_path, size_t n)
 {
 	int r;
 
 	r = runrec_new_id(rec);
-	if (r == 0)
-		r = proc_start_time(getpid(), &rec->start);
+	if (r < 0)
+		return r;
+	r = proc_start_time(getpid(), &rec->start);
 	if (r < 0)
 		return r;
 	rec->pid = getpid();
@@ -540,13 +558,7 @@ static int setup(const struct netctl_paths *p, const struct run_opts *o, struct 
 			strerror(-r));
 		return r;
 	}
-	r = netns_create(p->netnsdir, rec->container_id);
-	if (r == 0)
-		r = netns_path(p->netnsdir, rec->container_id, ns_path, n);
-	if (r == 0)
-		r = lo_up(ns_path);
-	if (r == 0)
-		r = ping_unprivileged(ns_path);
+	r = make_netns(p, rec, ns_path, n);
 	if (r < 0)
 		fprintf(stderr, "netctl run: creating netns %s/%s: %s\n", p->netnsdir,
 			rec->container_id, strerror(-r));
