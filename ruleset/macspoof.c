@@ -82,8 +82,9 @@ int nft_macspoof_check(struct nft_conn *c, const char *port, const uint8_t mac[6
 	int r;
 
 	r = make_keys(port, mac, name, pair, err);
-	if (r == 0)
-		r = nft_conn_ensure(c, err);
+	if (r < 0)
+		return r;
+	r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
 	r = nft_get_elem(c, FAM, NFT_TABLE, SET_PORTS, name, IFNAMSIZ, comment,
@@ -104,8 +105,9 @@ int nft_macspoof_attach(struct nft_conn *c, const char *port, const uint8_t mac[
 	int r;
 
 	r = make_keys(port, mac, name, pair, err);
-	if (r == 0)
-		r = nft_conn_ensure(c, err);
+	if (r < 0)
+		return r;
+	r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
 	r = ensure_base(c, err);

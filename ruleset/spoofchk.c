@@ -344,19 +344,19 @@ int nft_spoofchk_attach(struct nft_conn *c, const struct nft_spoof_port *p,
 	int r;
 
 	r = make_keys(p, &k, err);
-	if (r == 0)
-		r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
-	r = base_rules(c, err);
-	if (r >= 0) {
-		nft_batch_begin(&b, c);
-		if (r == 0)
-			nft_spoofchk_build(&b);
-		batch_keys(&b, &k, true, container_id);
-		r = nft_batch_commit(&b, err);
-	}
-	return r;
+	r = nft_conn_ensure(c, err);
+	if (r < 0)
+		return r;
+	r = base_rules(c, err);	/* how many rules: 0 when missing or flushed */
+	if (r < 0)
+		return r;
+	nft_batch_begin(&b, c);
+	if (!r)
+		nft_spoofchk_build(&b);	/* the rules and the keys in one transaction */
+	batch_keys(&b, &k, true, container_id);
+	return nft_batch_commit(&b, err);
 }
 
 static int has(struct nft_conn *c, const char *set, const void *key, size_t len,
@@ -378,8 +378,9 @@ int nft_spoofchk_check(struct nft_conn *c, const struct nft_spoof_port *p, char 
 	int r;
 
 	r = make_keys(p, &k, err);
-	if (r == 0)
-		r = nft_conn_ensure(c, err);
+	if (r < 0)
+		return r;
+	r = nft_conn_ensure(c, err);
 	if (r < 0)
 		return r;
 	r = base_rules(c, err);
