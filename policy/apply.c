@@ -371,57 +371,71 @@ static int kernel_holds(struct nft_conn *c, struct kpol *s, const char *chain, b
 	return r < 0 ? r : groups_match(c, s->p, s->net, mem, err);
 }
 
+/*
+ * The whole policy again unless the kernel holds it already (or FORCE), groups
+ * refilled from members-<net>. Return 1 when sent, 0 when it was in place, or -errno.
+ */
+static int apply(struct nft_conn *c, struct kpol *s, const char *chain, unsigned flags,
+		 struct members *mem, struct err *err)
+{
+	const struct policy *p = s->p;
+	struct nft_batch b;
+	int r, leftovers = 0;
+
+	r = kernel_holds(c, s, chain, flags & POLICY_APPLY_MEMBERS, mem, err);
+	if (r < 0)
+		return r;
+	if (r == 1 && !(flags & POLICY_APPLY_FORCE))
+		return 0;
+	if (!mem->read) {
+		r = read_members(c, s->net, mem, err);
+		if (r < 0)
+			return r;
+	}
+	if (p->version < 2) {
+		leftovers = policy_v1_leftovers(c, s->net, err);
+		if (leftovers < 0)
+			return leftovers;
+	}
+	nft_batch_begin(&b, c);
+	/* Version 1 after version 2: its egress and pubsrc rules go first, before the
+	 * address sets they use are deleted as stale. */
+	policy_v1_flush(&b, s->net, leftovers);
+	if (p->version >= 2)
+		policy_build_v2(&b, p, s->net, s->names, s->n,
+				flags & POLICY_APPLY_FORCE ? NULL : s->addr_ok);
+	else
+		policy_build(&b, p, s->net, s->names, s->n);
+	build_refill(&b, p, s->net, mem);
+	r = nft_batch_send(c, &b, err);
+	nft_batch_free(&b);
+	return r < 0 ? r : 1;
+}
+
 int policy_apply(struct nft_conn *c, const struct policy *p, const char *net, unsigned flags,
 		 struct err *err)
 {
 	struct kpol s = { .p = p, .net = net };
 	struct members mem = { 0 };
 	char chain[NFT_OBJ_NAME_MAX];
-	struct nft_batch b;
-	int r, leftovers = 0;
+	int r;
 
 	if (nft_net_obj(chain, sizeof(chain), NFT_NET_PFX, net, NFT_POLICY_SFX) < 0 ||
 	    policy_mark_name(s.mark, sizeof(s.mark), net, p->hash) < 0)
 		return err_detail(err, -EINVAL, "invalid network name");
 	r = nft_chain_exists(c, FAM, NFT_TABLE, chain, err);
-	if (r <= 0) {
-		if (r == 0)
-			err_detail(err, -ENOENT, "network %s has no firewall chains yet", net);
-		return r < 0 ? r : -ENOENT;
-	}
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return err_detail(err, -ENOENT, "network %s has no firewall chains yet", net);
 	s.names = calloc(MAX_STALE, sizeof(*s.names));
 	s.have_set = calloc(p->n_groups * 2 + 1, sizeof(*s.have_set));
 	s.have_addr = calloc(p->n_groups * 2 + 1, sizeof(*s.have_addr));
 	s.addr_ok = calloc(p->n_groups * 2 + 1, sizeof(*s.addr_ok));
-	r = s.names && s.have_set && s.have_addr && s.addr_ok ? 0 : -ENOMEM;
-	if (r == 0)
-		r = kernel_holds(c, &s, chain, flags & POLICY_APPLY_MEMBERS, &mem, err);
-	if (r == 1 && !(flags & POLICY_APPLY_FORCE)) {
-		r = 0;
-		goto out;
-	}
-	/* Not quite it: the whole policy again, groups refilled from members-<net>. */
-	if (r >= 0 && !mem.read)
-		r = read_members(c, net, &mem, err);
-	if (r >= 0 && p->version < 2)
-		r = leftovers = policy_v1_leftovers(c, net, err);
-	if (r >= 0) {
-		nft_batch_begin(&b, c);
-		/* Version 1 after version 2: its egress and pubsrc rules go first, before
-		 * the address sets they use are deleted as stale. */
-		policy_v1_flush(&b, net, leftovers);
-		if (p->version >= 2)
-			policy_build_v2(&b, p, net, s.names, s.n,
-					flags & POLICY_APPLY_FORCE ? NULL : s.addr_ok);
-		else
-			policy_build(&b, p, net, s.names, s.n);
-		build_refill(&b, p, net, &mem);
-		r = nft_batch_send(c, &b, err);
-		nft_batch_free(&b);
-	}
-	if (r >= 0)
-		r = 1;
-out:
+	if (s.names && s.have_set && s.have_addr && s.addr_ok)
+		r = apply(c, &s, chain, flags, &mem, err);
+	else
+		r = -ENOMEM;
 	free(s.names);
 	free(s.have_set);
 	free(s.have_addr);
