@@ -15,6 +15,7 @@
 #include "netctl/core/knet.h"
 #include "netctl/core/paths.h"
 #include "policy/explain.h"
+#include "util/cleanup.h"
 #include "util/str.h"
 
 static const char usage_text[] =
@@ -225,13 +226,38 @@ static void graph(const struct policy *p, const struct knet *k)
 	printf("}\n");
 }
 
+/* The kernel's view of @net and the policy drawn over it; on failure nothing is held. */
+static int read_graph(const struct netctl_paths *paths, const char *net, const char *file,
+		      struct knet *k, struct policy *p, char *path, size_t n, struct err *err)
+{
+	_cleanup_(nft_conn_close) struct nft_conn c = { 0 };
+	int r;
+
+	r = nft_conn_open(&c, err);
+	if (r < 0)
+		return r;
+	r = knet_read(&c, net, k, err);	/* holds nothing when it fails */
+	if (r < 0)
+		return r;
+	nft_conn_close(&c);
+	if (!k->has_chains) {
+		knet_free(k);
+		return err_detail(err, -ENOENT,
+				  "network %s has no firewall chains in the kernel (no "
+				  "container has joined it with the firewall plugin)", net);
+	}
+	r = knet_policy(paths, k, file, p, path, n, err);
+	if (r < 0)
+		knet_free(k);
+	return r;
+}
+
 int cmd_graph(int argc, char **argv)
 {
 	struct netctl_paths paths;
 	const char *net = NULL, *file = NULL;
 	char path[PATH_MAX];
 	struct err err = { 0 };
-	struct nft_conn c;
 	struct policy p;
 	struct knet k;
 	int i, r;
@@ -257,17 +283,7 @@ int cmd_graph(int argc, char **argv)
 		fprintf(stderr, "netctl graph: \"%s\" is not a network name\n", net);
 		return CLI_FAILED;
 	}
-	r = nft_conn_open(&c, &err);
-	if (r == 0)
-		r = knet_read(&c, net, &k, &err);
-	nft_conn_close(&c);
-	if (r == 0 && !k.has_chains) {
-		r = err_detail(&err, -ENOENT,
-			       "network %s has no firewall chains in the kernel (no "
-			       "container has joined it with the firewall plugin)", net);
-	}
-	if (r == 0 && (r = knet_policy(&paths, &k, file, &p, path, sizeof(path), &err)) < 0)
-		knet_free(&k);
+	r = read_graph(&paths, net, file, &k, &p, path, sizeof(path), &err);
 	if (r < 0) {
 		fprintf(stderr, "netctl graph: %s\n", err.details);
 		return CLI_FAILED;

@@ -142,14 +142,13 @@ static int load_policy(const struct netctl_paths *paths, const char *net, const 
 
 static int read_kernel(const char *net, struct knet *k)
 {
-	struct nft_conn c;
+	_cleanup_(nft_conn_close) struct nft_conn c = { 0 };
 	struct err err = { 0 };
 	int r;
 
 	r = nft_conn_open(&c, &err);
-	if (r == 0)
+	if (r >= 0)
 		r = knet_read(&c, net, k, &err);
-	nft_conn_close(&c);
 	if (r < 0)
 		fprintf(stderr, "netctl policy: reading network %s from the kernel: %s\n", net,
 			err.details);
@@ -250,19 +249,15 @@ static int policy_diff_cmd(const struct netctl_paths *paths, const struct popts 
 {
 	struct policy_changes ch = { 0 };
 	char path[PATH_MAX];
-	struct knet k;
+	struct knet k = { 0 };	/* knet_free()d on every path, also when never read */
 	struct policy p;
-	int r;
 
 	if (o->n_pos < 1 || o->n_pos > 2)
 		return usage_error("diff takes NET [FILE]", NULL);
 	if (load_policy(paths, o->pos[0], o->n_pos == 2 ? o->pos[1] : NULL, &p, path,
 			sizeof(path)) < 0)
 		return CLI_FAILED;
-	r = read_kernel(o->pos[0], &k);
-	if (r == 0)
-		r = compute_diff(&k, &p, &ch);
-	if (r < 0) {
+	if (read_kernel(o->pos[0], &k) < 0 || compute_diff(&k, &p, &ch) < 0) {
 		policy_free(&p);
 		knet_free(&k);
 		return CLI_FAILED;
@@ -313,15 +308,14 @@ static void rollback(const char *path, char *old, size_t old_len)
 
 static int kernel_apply(const char *net, const struct policy *p, bool force, struct err *err)
 {
-	struct nft_conn c;
+	_cleanup_(nft_conn_close) struct nft_conn c = { 0 };
 	int r;
 
 	r = nft_conn_open(&c, err);
-	if (r == 0)
-		r = policy_apply(&c, p, net, POLICY_APPLY_MEMBERS | (force ? POLICY_APPLY_FORCE : 0),
-				 err);
-	nft_conn_close(&c);
-	return r;
+	if (r < 0)
+		return r;
+	return policy_apply(&c, p, net, POLICY_APPLY_MEMBERS | (force ? POLICY_APPLY_FORCE : 0),
+			    err);
 }
 
 static int policy_apply_cmd(const struct netctl_paths *paths, const struct popts *o)
