@@ -76,14 +76,17 @@ static int fw_insert(struct nft_conn *conn, const struct fw_config *c,
 	member_sets(c->net, s4, s6);
 	nft_batch_begin(&b, conn);
 	r = nft_netctl_build_elems_add(&b, s4, s6, c->addrs, c->n_addrs, comment);
-	if (r == 0)
-		r = fw_groups_build_add(&b, c, g, id);
-	if (r == 0)
-		r = nft_batch_send(conn, &b, err);
-	else
-		err_detail(err, r, "too many addresses");
+	if (r < 0)
+		goto too_many;
+	r = fw_groups_build_add(&b, c, g, id);
+	if (r < 0)
+		goto too_many;
+	r = nft_batch_send(conn, &b, err);
 	nft_batch_free(&b);
 	return r;
+too_many:	/* the batch's room: nothing was sent */
+	nft_batch_free(&b);
+	return err_detail(err, r, "too many addresses");
 }
 
 /*
