@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "netctl/core/attach.h"
+#include "netctl/cli/attach_opts.h"
 #include "netctl/cli/cli.h"
 #include "netctl/cli/cliparse.h"
 #include "netctl/core/paths.h"
 #include "cni/env.h"
-#include "util/dnsname.h"
 #include "util/str.h"
 
 static const char connect_usage[] =
@@ -60,10 +60,8 @@ static const char check_usage[] =
 	"2 bad command line.\n";
 
 struct opts {
-	const char *net, *container, *ifname, *ip, *name;
-	json_t *ports;
-	json_t *aliases;	/* --alias: runtimeConfig.aliases for dnsname */
-	uint64_t rate_in, rate_out;
+	const char *net, *container, *ifname;
+	struct cli_attach_opts a;	/* connect's --ip, --publish, ... */
 	bool json;
 	struct cli_container c;
 	struct netctl_paths paths;
@@ -80,57 +78,27 @@ static int parse(const char *cmd, int argc, char **argv, struct opts *o, int min
 		 int max_pos, const char *usage)
 {
 	static const struct option longopts[] = {
-		{ "ip", required_argument, NULL, 'i' },
-		{ "publish", required_argument, NULL, 'p' },
-		{ "rate-in", required_argument, NULL, 'I' },
-		{ "rate-out", required_argument, NULL, 'O' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "alias", required_argument, NULL, 'a' },
+		CLI_ATTACH_LONGOPTS,
 		{ "ifname", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	bool is_connect = !strcmp(cmd, "connect");
-	json_t *pm;
-	int c, npos;
+	const char *why;
+	int c, r, npos;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (!is_connect && c != 'f' && c != 'h' && c != '?')
 			return bad(cmd, "option not taken by this command", argv[optind - 1]);
+		r = cli_attach_opt(&o->a, c, optarg, &why);
+		if (r < 0)
+			return bad(cmd, why, optarg);
+		if (r == 0)
+			continue;	/* one of the attachment's */
 		switch (c) {
-		case 'i':
-			if (cli_parse_ip(optarg) < 0)
-				return bad(cmd, "--ip wants an IP address, got", optarg);
-			o->ip = optarg;
-			break;
-		case 'p':
-			pm = cli_parse_publish(optarg);
-			if (!pm)
-				return bad(cmd, "--publish wants [HOSTIP:]HOSTPORT:CONTAINERPORT"
-					   "[/tcp|udp|sctp] with ports 1-65535 (or ranges "
-					   "P1-P2 of the same length), got", optarg);
-			if (!o->ports)
-				o->ports = json_array();
-			json_array_extend(o->ports, pm);
-			json_decref(pm);
-			break;
-		case 'I':
-		case 'O':
-			if (cli_parse_rate(optarg, c == 'I' ? &o->rate_in : &o->rate_out) < 0)
-				return bad(cmd, "a rate is like 10mbit, 1gbit, 500kbit or bits/s, got",
-					   optarg);
-			break;
-		case 'n': o->name = optarg; break;
-		case 'a':
-			if (!dns_name_valid(optarg))
-				return bad(cmd, "--alias wants a host name, got", optarg);
-			if (!o->aliases)
-				o->aliases = json_array();
-			json_array_append_new(o->aliases, json_string(optarg));
-			break;
 		case 'f': o->ifname = optarg; break;
 		case 'j': o->json = true; break;
 		case 'h': fputs(usage, stdout); return -1;
@@ -148,8 +116,8 @@ static int parse(const char *cmd, int argc, char **argv, struct opts *o, int min
 			   o->net);
 	if (o->ifname && !ifname_valid(o->ifname))
 		return bad(cmd, "not a valid interface name", o->ifname);
-	if (o->name && !name_is_safe(o->name, 253))
-		return bad(cmd, "--name: use letters, digits, '_', '.' and '-'", o->name);
+	if (o->a.name && !name_is_safe(o->a.name, 253))
+		return bad(cmd, "--name: use letters, digits, '_', '.' and '-'", o->a.name);
 	if (paths_init(&o->paths) < 0)
 		return bad(cmd, "a path (NETCTL_*DIR, CNI_PATH) is too long", NULL);
 	return 0;
@@ -216,9 +184,9 @@ int cmd_connect(int argc, char **argv)
 		goto out;
 	a = (struct attach_opts){
 		.net = o.net, .netns = o.c.netns, .container_id = o.c.id,
-		.name = o.name ? o.name : (o.c.name[0] ? o.c.name : NULL),
-		.ifname = o.ifname, .ip = o.ip, .port_mappings = o.ports,
-		.rate_in = o.rate_in, .rate_out = o.rate_out, .aliases = o.aliases,
+		.name = o.a.name ? o.a.name : (o.c.name[0] ? o.c.name : NULL),
+		.ifname = o.ifname, .ip = o.a.ip, .port_mappings = o.a.ports,
+		.rate_in = o.a.rate_in, .rate_out = o.a.rate_out, .aliases = o.a.aliases,
 	};
 	if (attach_add(&a, &result, &err) < 0) {
 		r = report("connect", o.net, &err);
@@ -227,8 +195,7 @@ int cmd_connect(int argc, char **argv)
 	print_result(&o, result);
 	json_decref(result);
 out:
-	json_decref(o.ports);
-	json_decref(o.aliases);
+	cli_attach_opts_free(&o.a);
 	return r < 0 ? CLI_OK : r;
 }
 

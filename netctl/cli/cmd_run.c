@@ -26,6 +26,7 @@
 
 #include "netctl/core/attach.h"
 #include "netctl/core/caps.h"
+#include "netctl/cli/attach_opts.h"
 #include "netctl/cli/cli.h"
 #include "netctl/cli/cliparse.h"
 #include "netctl/core/netns.h"
@@ -77,19 +78,12 @@ struct run_opts {
 	const char *nets[RUNREC_MAX_NETS];
 	int n_nets;
 	bool net_none;
-	const char *name;
-	const char *ip;
-	const char *rate_in, *rate_out;
-	const char *publish[64];
-	int n_publish;
+	struct cli_attach_opts a;	/* --ip, --publish, --rate-*: the first network's */
 	struct caps_set caps;
 	char **argv;
 	bool default_net;	/* no --network: DEFAULT_NETWORK */
-	json_t *ports;		/* portMappings from --publish */
-	json_t *aliases;	/* --alias names: the dnsname plugin's capability */
 	const char *hostname, *dns, *dns_search;
 	struct runns *ns;	/* the run's resolv.conf, hosts and host name */
-	uint64_t rin, rout;	/* bits/s */
 };
 
 static int usage_error(const char *what, const char *arg)
@@ -116,23 +110,17 @@ static int add_network(struct run_opts *o, const char *net)
 	return 0;
 }
 
-/* --alias, --hostname, --dns, --dns-search: checked here, used by runns.c. */
+/* --hostname, --dns, --dns-search: checked here, used by runns.c. */
 static int runns_opt(struct run_opts *o, int c, const char *arg)
 {
 	struct ip_addr a;
 
-	if ((c == 'A' || c == 'H') && !dns_name_valid(arg))
-		return usage_error(c == 'A' ? "--alias wants a host name, got"
-				   : "--hostname wants a host name, got", arg);
+	if (c == 'H' && !dns_name_valid(arg))
+		return usage_error("--hostname wants a host name, got", arg);
 	if (c == 'D' && ip_addr_parse(arg, &a) < 0)
 		return usage_error("--dns wants an IP address, got", arg);
 	if (c == 'S' && !dns_domain_valid(arg))
 		return usage_error("--dns-search wants a domain, got", arg);
-	if (c == 'A') {
-		if (!o->aliases)
-			o->aliases = json_array();
-		json_array_append_new(o->aliases, json_string(arg));
-	}
 	if (c == 'H')
 		o->hostname = arg;
 	if (c == 'D')
@@ -148,20 +136,16 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	static const struct option longopts[] = {
 		{ "network", required_argument, NULL, 'n' },
 		{ "net", required_argument, NULL, 'n' },
-		{ "publish", required_argument, NULL, 'p' },
-		{ "name", required_argument, NULL, 'N' },
-		{ "ip", required_argument, NULL, 'i' },
-		{ "rate-in", required_argument, NULL, 'I' },
-		{ "rate-out", required_argument, NULL, 'O' },
+		CLI_ATTACH_LONGOPTS,
 		{ "cap-add", required_argument, NULL, 'a' },
 		{ "cap-drop", required_argument, NULL, 'd' },
-		{ "alias", required_argument, NULL, 'A' },
 		{ "hostname", required_argument, NULL, 'H' },
 		{ "dns", required_argument, NULL, 'D' },
 		{ "dns-search", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	const char *why;
 	int c, r;
 
 	o->caps = caps_default();
@@ -169,31 +153,23 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	opterr = 0;
 	/* "+": stop at CMD, whose own options are not ours. */
 	while ((c = getopt_long(argc, argv, "+hp:", longopts, NULL)) != -1) {
+		r = cli_attach_opt(&o->a, c, optarg, &why);
+		if (r < 0)
+			return usage_error(why, optarg);
+		if (r == 0)
+			continue;	/* one of the attachment's */
 		switch (c) {
 		case 'n':
 			r = add_network(o, optarg);
 			if (r)
 				return r;
 			break;
-		case 'p':
-			if (o->n_publish >= (int)ARRAY_SIZE(o->publish))
-				return usage_error("too many --publish", NULL);
-			o->publish[o->n_publish++] = optarg;
-			break;
-		case 'N':
-			if (!name_is_safe(optarg, 64))
-				return usage_error("--name wants 1-64 of [A-Za-z0-9_.-], got", optarg);
-			o->name = optarg;
-			break;
-		case 'i': o->ip = optarg; break;
-		case 'I': o->rate_in = optarg; break;
-		case 'O': o->rate_out = optarg; break;
 		case 'a':
 		case 'd':
 			if (caps_adjust(&o->caps, optarg, c == 'a') < 0)
 				return usage_error("unknown capability", optarg);
 			break;
-		case 'A': case 'H': case 'D': case 'S':
+		case 'H': case 'D': case 'S':
 			r = runns_opt(o, c, optarg);
 			if (r)
 				return r;
@@ -202,6 +178,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		default: return usage_error("bad option", argv[optind - 1]);
 		}
 	}
+	if (o->a.name && !name_is_safe(o->a.name, 64))
+		return usage_error("--name wants 1-64 of [A-Za-z0-9_.-], got", o->a.name);
 	if (optind >= argc)
 		return usage_error("no command given: netctl run [OPTIONS] -- CMD [ARG...]", NULL);
 	o->argv = argv + optind;
@@ -230,8 +208,8 @@ static int check_networks(const struct netctl_paths *p, struct run_opts *o)
 	for (i = 0; i < o->n_nets; i++) {
 		r = paths_net_load(p, o->nets[i], &cl, &err);
 		conflist_free(&cl);
-		if (r == -ENOENT && o->default_net && (o->n_publish || o->ip || o->rate_in ||
-						       o->rate_out))
+		if (r == -ENOENT && o->default_net && (o->a.ports || o->a.ip ||
+						       o->a.rate_in || o->a.rate_out))
 			return usage_error("no --network given and there is no network \""
 					   DEFAULT_NETWORK "\" for --publish, --ip or the rates "
 					   "(create it with `netctl create " DEFAULT_NETWORK
@@ -253,28 +231,8 @@ static int check_networks(const struct netctl_paths *p, struct run_opts *o)
 /* Everything is checked before anything is created: bad input changes nothing. */
 static int validate(const struct netctl_paths *p, struct run_opts *o)
 {
-	json_t *pm;
-	int i;
-
-	if (o->net_none && (o->n_publish || o->ip || o->rate_in || o->rate_out))
+	if (o->net_none && (o->a.ports || o->a.ip || o->a.rate_in || o->a.rate_out))
 		return usage_error("--publish, --ip and rates need a network", NULL);
-	for (i = 0; i < o->n_publish; i++) {
-		pm = cli_parse_publish(o->publish[i]);
-		if (!pm)
-			return usage_error("--publish wants [IP:]HOSTPORT:CONTAINERPORT[/tcp|udp|"
-					   "sctp] with ports 1-65535 (or ranges P1-P2 of the "
-					   "same length), got", o->publish[i]);
-		if (!o->ports)
-			o->ports = json_array();
-		json_array_extend(o->ports, pm);
-		json_decref(pm);
-	}
-	if (o->ip && cli_parse_ip(o->ip) < 0)
-		return usage_error("--ip wants an address (10.88.0.5 or fd00::5), got", o->ip);
-	if (o->rate_in && cli_parse_rate(o->rate_in, &o->rin) < 0)
-		return usage_error("--rate-in wants a rate such as 10mbit, got", o->rate_in);
-	if (o->rate_out && cli_parse_rate(o->rate_out, &o->rout) < 0)
-		return usage_error("--rate-out wants a rate such as 10mbit, got", o->rate_out);
 	return check_networks(p, o);
 }
 
@@ -441,13 +399,13 @@ static struct attach_opts attach_opts_for(const struct run_opts *o, const struct
 		.net = rec->nets[i].net,
 		.netns = ns_path,
 		.container_id = rec->container_id,
-		.name = o->name,
+		.name = o->a.name,
 		.ifname = rec->nets[i].ifname,
-		.ip = i == 0 ? o->ip : NULL,
-		.port_mappings = i == 0 ? o->ports : NULL,
-		.rate_in = i == 0 ? o->rin : 0,
-		.rate_out = i == 0 ? o->rout : 0,
-		.aliases = o->aliases,
+		.ip = i == 0 ? o->a.ip : NULL,
+		.port_mappings = i == 0 ? o->a.ports : NULL,
+		.rate_in = i == 0 ? o->a.rate_in : 0,
+		.rate_out = i == 0 ? o->a.rate_out : 0,
+		.aliases = o->a.aliases,
 	};
 }
 
@@ -546,7 +504,7 @@ static int setup(const struct netctl_paths *p, const struct run_opts *o, struct 
 	if (r < 0)
 		return r;
 	rec->pid = getpid();
-	str_copy(rec->name, sizeof(rec->name), o->name ? o->name : "");
+	str_copy(rec->name, sizeof(rec->name), o->a.name ? o->a.name : "");
 	for (int i = 0; i < o->n_nets; i++) {
 		str_copy(rec->nets[i].net, sizeof(rec->nets[i].net), o->nets[i]);
 		snprintf(rec->nets[i].ifname, sizeof(rec->nets[i].ifname), "eth%d", i);
@@ -577,14 +535,13 @@ int cmd_run(int argc, char **argv)
 
 	o.ns = &ns;
 	r = parse_opts(argc, argv, &o);
-	if (r)
-		return r == 1 ? CLI_OK : r;
-	if (paths_init(&p) < 0)
-		return usage_error("a path is too long", NULL);
-	r = validate(&p, &o);
+	if (r == 0 && paths_init(&p) < 0)
+		r = usage_error("a path is too long", NULL);
+	if (r == 0)
+		r = validate(&p, &o);
 	if (r) {
-		json_decref(o.ports);
-		return r;
+		cli_attach_opts_free(&o.a);
+		return r == 1 ? CLI_OK : r;
 	}
 	signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, &old_mask);
@@ -595,7 +552,7 @@ int cmd_run(int argc, char **argv)
 		status = RUN_FAILED;
 		goto out;
 	}
-	status = runns_init(&ns, o.hostname, o.name, rec.id, o.dns, o.dns_search) < 0 ?
+	status = runns_init(&ns, o.hostname, o.a.name, rec.id, o.dns, o.dns_search) < 0 ?
 		 RUN_FAILED : attach_all(&o, &rec, ns_path, p.rundir, &attached);
 	if (status == 0) {
 		sig = pending_stop();
@@ -603,7 +560,6 @@ int cmd_run(int argc, char **argv)
 	}
 out:
 	undo(&p, &o, &rec, ns_path, attached);
-	json_decref(o.ports);
-	json_decref(o.aliases);
+	cli_attach_opts_free(&o.a);
 	return status;
 }

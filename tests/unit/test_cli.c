@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "netctl/core/attach.h"
+#include "netctl/cli/attach_opts.h"
 #include "netctl/cli/cliparse.h"
 #include "netctl/core/netconf.h"
 #include "util/audit.h"
@@ -92,6 +93,38 @@ static void test_ip(void **state)
 	assert_int_equal(cli_parse_ip("10.88.0.300"), -EINVAL);
 	assert_int_equal(cli_parse_ip("10.88.0.5/33"), -EINVAL);
 	assert_int_equal(cli_parse_ip(""), -EINVAL);
+}
+
+/* connect's and run's shared options: each taken once, into one place, or refused. */
+static void test_attach_opts(void **state)
+{
+	struct cli_attach_opts o = { 0 };
+	const char *why;
+
+	assert_int_equal(cli_attach_opt(&o, 'p', "8080:80", &why), 0);
+	assert_int_equal(cli_attach_opt(&o, 'p', "53:53/udp", &why), 0);
+	assert_int_equal(json_array_size(o.ports), 2);
+	assert_int_equal(cli_attach_opt(&o, 'I', "10mbit", &why), 0);
+	assert_true(o.rate_in == 10000000 && o.rate_out == 0);
+	assert_int_equal(cli_attach_opt(&o, 'A', "web", &why), 0);
+	assert_int_equal(cli_attach_opt(&o, 'A', "db", &why), 0);
+	assert_int_equal(json_array_size(o.aliases), 2);
+	assert_int_equal(cli_attach_opt(&o, 'i', "10.88.0.5", &why), 0);
+	assert_string_equal(o.ip, "10.88.0.5");
+	assert_int_equal(cli_attach_opt(&o, 'N', "c1", &why), 0);
+	assert_string_equal(o.name, "c1");
+	assert_int_equal(cli_attach_opt(&o, 'i', "10.88.0.500", &why), -EINVAL);
+	assert_non_null(strstr(why, "--ip"));
+	assert_int_equal(cli_attach_opt(&o, 'p', "80", &why), -EINVAL);
+	assert_non_null(strstr(why, "--publish"));
+	assert_int_equal(cli_attach_opt(&o, 'O', "0", &why), -EINVAL);
+	assert_non_null(strstr(why, "--rate-out"));
+	assert_int_equal(cli_attach_opt(&o, 'A', "-x", &why), -EINVAL);
+	assert_string_equal(o.ip, "10.88.0.5");	/* a refused value changes nothing */
+	assert_int_equal(json_array_size(o.ports), 2);
+	assert_int_equal(cli_attach_opt(&o, 'f', "eth1", &why), 1);	/* not one of them */
+	cli_attach_opts_free(&o);
+	assert_null(o.ports);
 }
 
 static void test_container(void **state)
@@ -282,6 +315,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rate),	    cmocka_unit_test(test_publish),
 		cmocka_unit_test(test_ip),	    cmocka_unit_test(test_container),
+		cmocka_unit_test(test_attach_opts),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_build_internal_range),	    cmocka_unit_test(test_info),
 		cmocka_unit_test(test_pick),	    cmocka_unit_test(test_bridge_name),
