@@ -55,6 +55,7 @@ static int detach_stale(const struct gc_ctx *g, const char *net)
 
 		if (!ns_gone && !if_gone(a))
 			continue;
+		err = (struct chain_err){ .plugin = -1 };	/* each detach says its own cause */
 		r = attach_del(&o, &err);
 		gc_report(g, r < 0, net, a->id, a->ifname, "%s: %s %s (%s): %s %s is gone%s%s",
 			  net, r < 0 ? "cannot detach" : "detached", a->id, a->ifname,

@@ -41,6 +41,7 @@ static bool detach_run(const struct gc_ctx *g, const struct runrec *rec, const c
 		a = (struct attach_opts){ .net = n->net, .container_id = rec->container_id,
 					  .ifname = n->ifname, .op = "gc",
 					  .netns = ns[0] && access(ns, F_OK) == 0 ? ns : NULL };
+		err = (struct chain_err){ .plugin = -1 };	/* each detach says its own cause */
 		r = attach_del(&a, &err);
 		ok &= r == 0;
 		gc_report(g, r < 0, a.net, a.container_id, a.ifname,

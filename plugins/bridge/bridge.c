@@ -126,7 +126,13 @@ static int make_veth(struct br_run *b)
 	r = netlib_link_get(&b->host, 0, b->hostveth, &b->hv, &b->ctx->err);
 	if (r == 0)
 		r = netlib_link_get(&b->cont, 0, ifname, &b->cv, &b->ctx->err);
-	return r < 0 ? fail(b, r, "cannot find the new veth pair") : 0;
+	if (r < 0) {
+		fail(b, r, "cannot find the new veth pair");
+		/* a failed ADD leaves nothing: the pair goes with either end */
+		netlib_link_del(&b->host, 0, b->hostveth, NULL);
+		return r;
+	}
+	return 0;
 }
 
 /* IPAM ADD into b->ctx->result's ips, routes and dns. */
