@@ -85,14 +85,18 @@ static int parse(const char *cmd, int argc, char **argv, struct opts *o, int min
 		{}
 	};
 	bool is_connect = !strcmp(cmd, "connect");
+	char name[32];
 	const char *why;
-	int c, r, npos;
+	int c, r, npos, li = -1;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (!is_connect && c != 'f' && c != 'h' && c != '?')
-			return bad(cmd, "option not taken by this command", argv[optind - 1]);
+	while ((c = getopt_long(argc, argv, "h", longopts, &li)) != -1) {
+		/* the option's name, not its value: "--ip 10.0.0.5" names --ip */
+		if (!is_connect && c != 'f' && c != 'h' && c != '?') {
+			snprintf(name, sizeof(name), "--%s", longopts[li].name);
+			return bad(cmd, "option not taken by this command", name);
+		}
 		r = cli_attach_opt(&o->a, c, optarg, &why);
 		if (r < 0)
 			return bad(cmd, why, optarg);

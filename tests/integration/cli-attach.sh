@@ -109,6 +109,12 @@ case $out in "web a eth0: FAILED: "*) ok "check says which attachment failed" ;;
 "$NETCTL" check >/dev/null 2>&1
 check_eq "check of everything fails too" 1 $?
 
+# an option of connect given to disconnect is refused by its name, and changes nothing
+out=$("$NETCTL" disconnect web a --ip 10.0.0.5 2>&1)
+check_eq "disconnect --ip: usage error, exit 2" 2 $?
+case $out in *'option not taken by this command "--ip"'*) ok "the refusal names --ip, not its value" ;;
+*) fail "the refusal names --ip, not its value" "$out" ;; esac
+
 # disconnect all: nothing left but the bridge
 check "disconnect a" "$NETCTL" disconnect web a
 check "disconnect b" "$NETCTL" disconnect web /run/netns/b
