@@ -42,11 +42,6 @@ struct bw_run {
 	char ifb_name[IFNAMSIZ];
 };
 
-static int fail(struct bw_run *b, int r, const char *msg)
-{
-	return err_fail(&b->ctx->err, r, ERR_IO, msg);
-}
-
 static int run_open(struct bw_run *b, struct cni_ctx *ctx)
 {
 	int r;
@@ -58,11 +53,11 @@ static int run_open(struct bw_run *b, struct cni_ctx *ctx)
 				ctx->env.ifname);
 	r = netlib_open(&b->nl, &b->ctx->err);
 	if (r < 0)
-		return fail(b, r, "cannot talk to the kernel (rtnetlink)");
+		return err_fail(&b->ctx->err, r, ERR_IO, "cannot talk to the kernel (rtnetlink)");
 	r = netlib_tc_open(&b->tc, &b->ctx->err);
 	if (r < 0) {
 		netlib_close(&b->nl);
-		return fail(b, r, "cannot talk to the kernel (tc)");
+		return err_fail(&b->ctx->err, r, ERR_IO, "cannot talk to the kernel (tc)");
 	}
 	return 0;
 }
@@ -87,7 +82,8 @@ static int find_veth(struct bw_run *b)
 	for (i = 0; p && i < p->n_interfaces; i++) {
 		if (p->interfaces[i].sandbox[0] || !p->interfaces[i].name[0])
 			continue;
-		if (netlib_link_get(&b->nl, 0, p->interfaces[i].name, &b->veth, &b->ctx->err) == 0 && !strcmp(b->veth.kind, "veth"))
+		if (netlib_link_get(&b->nl, 0, p->interfaces[i].name, &b->veth, &b->ctx->err) == 0 &&
+		    !strcmp(b->veth.kind, "veth"))
 			return 0;
 	}
 	memset(&b->veth, 0, sizeof(b->veth));
@@ -137,7 +133,9 @@ static int shape_ingress(struct bw_run *b)
 	bw_shape_compute(&b->c.ingress, b->veth.mtu, &s);
 	log_shape("ingress", &b->c.ingress, &s, b->veth.mtu);
 	r = shaper_set(b, b->veth.index, &s.tbf, false);
-	return r < 0 ? fail(b, r, "cannot limit the traffic to the container") : 0;
+	if (r < 0)
+		return err_fail(&b->ctx->err, r, ERR_IO, "cannot limit the traffic to the container");
+	return 0;
 }
 
 static int ifb_make(struct bw_run *b)
@@ -158,14 +156,16 @@ static int ifb_make(struct bw_run *b)
 	}
 	r = netlib_ifb_create(&b->nl, b->ifb_name, b->veth.mtu, &b->ctx->err);
 	if (r < 0)
-		return fail(b, r, "cannot create the IFB device for the container's egress");
+		return err_fail(&b->ctx->err, r, ERR_IO,
+				"cannot create the IFB device for the container's egress");
 	r = netlib_link_get(&b->nl, 0, b->ifb_name, &b->ifb, &b->ctx->err);
 	if (r < 0)
-		return fail(b, r, "cannot find the IFB device just created");
+		return err_fail(&b->ctx->err, r, ERR_IO,
+				"cannot find the IFB device just created");
 	ls.up = NETLIB_ON;
 	ls.alias = alias;
 	r = netlib_link_set(&b->nl, b->ifb.index, &ls, &b->ctx->err);
-	return r < 0 ? fail(b, r, "cannot bring the IFB device up") : 0;
+	return r < 0 ? err_fail(&b->ctx->err, r, ERR_IO, "cannot bring the IFB device up") : 0;
 }
 
 static int shape_egress(struct bw_run *b)
@@ -180,12 +180,16 @@ static int shape_egress(struct bw_run *b)
 	log_shape("egress", &b->c.egress, &s, b->veth.mtu);
 	r = shaper_set(b, b->ifb.index, &s.tbf, true);
 	if (r < 0)
-		return fail(b, r, "cannot limit the traffic from the container");
+		return err_fail(&b->ctx->err, r, ERR_IO,
+				"cannot limit the traffic from the container");
 	netlib_tc_qdisc_del(b->tc, b->veth.index, true, &b->ctx->err);
 	r = netlib_tc_ingress_add(b->tc, b->veth.index, &b->ctx->err);
 	if (r >= 0)
 		r = netlib_tc_redirect_add(b->tc, b->veth.index, b->ifb.index, &b->ctx->err);
-	return r < 0 ? fail(b, r, "cannot redirect the container's traffic to its IFB") : 0;
+	if (r < 0)
+		return err_fail(&b->ctx->err, r, ERR_IO,
+				"cannot redirect the container's traffic to its IFB");
+	return 0;
 }
 
 /* Undo ADD (and DEL): every step tolerates what is already gone. */
@@ -265,7 +269,7 @@ int bw_del(struct cni_ctx *ctx)
 		veth_index = b.veth.index;
 	err_clear(&ctx->err);	/* no veth is not an error here */
 	unshape(&b, veth_index);
-	if (netlib_link_get(&b.nl, 0, b.ifb_name, &l, &b.ctx->err) == 0 &&
+	if (netlib_link_get(&b.nl, 0, b.ifb_name, &l, &ctx->err) == 0 &&
 	    !strcmp(l.kind, "ifb"))
 		r = err_set(&ctx->err, -EINVAL, ERR_IO, "cannot delete the container's IFB",
 			    "%s is still there", b.ifb_name);
@@ -298,7 +302,7 @@ static int qdisc_get(struct bw_run *b, const struct netlib_link *l, uint32_t par
 	*found = r == 0;
 	if (r == -ENOENT)
 		return 0;
-	return r < 0 ? fail(b, r, "cannot read the container's qdiscs") : 0;
+	return r < 0 ? err_fail(&b->ctx->err, r, ERR_IO, "cannot read the container's qdiscs") : 0;
 }
 
 /* The HTB split: default class, shaped class's rate, its bfifo, one filter per subnet. */
@@ -334,7 +338,7 @@ static int check_split(struct bw_run *b, const struct netlib_link *l, const stru
 			       found ? leaf.fifo_limit : 0, s->tbf.limit);
 	r = netlib_tc_filter_count(b->tc, l->index, NETLIB_TC_HANDLE(1, 0), &filters, &b->ctx->err);
 	if (r < 0)
-		return fail(b, r, "cannot read the container's filters");
+		return err_fail(&b->ctx->err, r, ERR_IO, "cannot read the container's filters");
 	if (filters != b->c.n_subnets)
 		return differs(b, dir, l->name, "subnet filters", filters, b->c.n_subnets);
 	return 0;
@@ -395,13 +399,15 @@ static int check_egress(struct bw_run *b)
 	if (found) {
 		r = netlib_tc_redirect_get(b->tc, b->veth.index, &to, &b->ctx->err);
 		if (r < 0)
-			return fail(b, r, "cannot read the container's ingress filters");
+			return err_fail(&b->ctx->err, r, ERR_IO,
+					"cannot read the container's ingress filters");
 	}
 	if (!found || to != b->ifb.index)
 		return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
 			       "the container's egress is not redirected to its IFB", "%s: %s",
 			       b->veth.name,
-			       !found ? "no ingress qdisc" : "no u32 filter with a mirred redirect to the IFB");
+			       !found ? "no ingress qdisc"
+				      : "no u32 filter with a mirred redirect to the IFB");
 	return 0;
 }
 
@@ -445,7 +451,8 @@ static int gc_link_cb(const struct netlib_link *l, void *data)
 	 * half-made, whatever its network, and gone too.
 	 */
 	if (strcmp(l->kind, "ifb") || !str_has_prefix(l->name, IFB_PREFIX) ||
-	    (l->alias[0] && strcmp(l->alias, w->alias)) || cni_gc_name_valid(w->root, IFB_PREFIX, l->name))
+	    (l->alias[0] && strcmp(l->alias, w->alias)) ||
+	    cni_gc_name_valid(w->root, IFB_PREFIX, l->name))
 		return 0;
 	if (array_grow((void **)&w->stale, &w->cap, w->n, sizeof(*w->stale), 16) < 0)
 		return -ENOMEM;
@@ -466,15 +473,15 @@ int bw_gc(struct cni_ctx *ctx)
 	r = run_open(&b, ctx);
 	if (r < 0)
 		return r;
-	r = netlib_link_foreach(&b.nl, gc_link_cb, &w, &b.ctx->err);
+	r = netlib_link_foreach(&b.nl, gc_link_cb, &w, &ctx->err);
 	if (r < 0)
-		fail(&b, r, "cannot list links");
+		err_fail(&ctx->err, r, ERR_IO, "cannot list links");
 	for (i = 0; r >= 0 && i < w.n; i++) {
-		r = netlib_link_del(&b.nl, 0, w.stale[i], &b.ctx->err);
+		r = netlib_link_del(&b.nl, 0, w.stale[i], &ctx->err);
 		if (r == -ENODEV)
 			r = 0;
 		if (r < 0)
-			fail(&b, r, "cannot delete a stale IFB device");
+			err_fail(&ctx->err, r, ERR_IO, "cannot delete a stale IFB device");
 	}
 	free(w.stale);
 	run_close(&b);

@@ -356,7 +356,8 @@ static int check_inbound(struct br_run *b)
 	str_copy(missing, sizeof(missing), b->ctx->err.details);
 	return err_set(&b->ctx->err, -EINVAL, ERR_INTERNAL,
 		       "the rule that keeps unpublished ports closed is missing",
-		       "%s (was table inet netctl flushed? the next ADD or `netctl gc` puts it back)",
+		       "%s (was table inet netctl flushed? the next ADD or `netctl gc` "
+		       "puts it back)",
 		       missing);
 }
 
@@ -526,7 +527,7 @@ static int br_add(struct cni_ctx *ctx)
 		       ctx->env.ifname) < 0)
 		alias[0] = 0;
 	r = br_attach_port(&b.host, &b.c, b.hv.index, b.br.index, alias[0] ? alias : NULL,
-			   &b.ctx->err);
+			   &ctx->err);
 	if (r < 0) {
 		fail(&b, r, "failed to connect the host veth to the bridge");
 		goto undo_veth;
@@ -536,7 +537,7 @@ static int br_add(struct cni_ctx *ctx)
 		if (r < 0)
 			goto undo_veth;
 	} else if (!b.c.disable_container_iface) {
-		r = netlib_link_set_up(&b.cont, b.cv.index, true, &b.ctx->err);
+		r = netlib_link_set_up(&b.cont, b.cv.index, true, &ctx->err);
 		if (r < 0) {
 			fail(&b, r, "cannot set the container interface up");
 			goto undo_veth;
@@ -547,7 +548,7 @@ static int br_add(struct cni_ctx *ctx)
 		goto undo_layer3;
 	if (b.c.macspoofchk) {
 		r = nft_macspoof_attach(&b.nft, b.hv.name, b.cv.mac, ctx->env.container_id,
-					&b.ctx->err);
+					&ctx->err);
 		if (r < 0) {
 			fail(&b, r, "cannot set up macspoofchk");
 			goto undo_layer3;
@@ -560,7 +561,7 @@ undo_layer3:
 		del_layer3(&b, res);
 undo_veth:
 	/* deleting one end removes both */
-	netlib_link_del(&b.host, b.hv.index, NULL, &b.ctx->err);
+	netlib_link_del(&b.host, b.hv.index, NULL, &ctx->err);
 	return r;
 }
 
@@ -579,7 +580,8 @@ static int del_spoof(struct br_run *b)
 			idx = i;
 	if (idx >= 0)
 		spoof_port(b, b->hostveth, mac, prev, idx, &sp);
-	r = nft_spoofchk_detach(&b->nft, idx >= 0 ? &sp.p : NULL, b->ctx->env.container_id, &b->ctx->err);
+	r = nft_spoofchk_detach(&b->nft, idx >= 0 ? &sp.p : NULL, b->ctx->env.container_id,
+				&b->ctx->err);
 	return r < 0 ? fail(b, r, "cannot remove the spoofchk entries") : 0;
 }
 
@@ -625,18 +627,18 @@ static int br_del(struct cni_ctx *ctx)
 		return r;
 	/* icc=false: the NDP proxy entries of the addresses the runtime tells us about */
 	if (!b.c.icc && ctx->prev &&
-	    netlib_link_get(&b.host, 0, b.c.bridge, &b.br, &b.ctx->err) == 0)
+	    netlib_link_get(&b.host, 0, b.c.bridge, &b.br, &ctx->err) == 0)
 		icc_proxies(&b, ctx->prev, false);
 	r = del_veth(&b);
 	if (r < 0)
 		return fail(&b, r, "cannot delete the veth pair");
 	if (b.c.ip_masq) {
-		r = nft_masq_detach(&b.nft, ctx->conf.name, NULL, ctx->env.container_id, &b.ctx->err);
+		r = nft_masq_detach(&b.nft, ctx->conf.name, NULL, ctx->env.container_id, &ctx->err);
 		if (r < 0)
 			return fail(&b, r, "cannot remove the ipMasq entries");
 	}
 	if (b.c.macspoofchk) {
-		r = nft_macspoof_detach(&b.nft, ctx->env.container_id, &b.ctx->err);
+		r = nft_macspoof_detach(&b.nft, ctx->env.container_id, &ctx->err);
 		if (r < 0)
 			return fail(&b, r, "cannot remove the macspoofchk entries");
 	}
@@ -765,7 +767,7 @@ static int br_check(struct cni_ctx *ctx)
 	if (r < 0)
 		return r;
 	if (!b.c.disable_container_iface) {
-		r = br_cont_check(&b.cont, ctx->env.ifname, prev, idx, &b.cv, &b.ctx->err);
+		r = br_cont_check(&b.cont, ctx->env.ifname, prev, idx, &b.cv, &ctx->err);
 		if (r < 0) {
 			err_fail(&ctx->err, -EINVAL, ERR_INTERNAL,
 				 "the container interface does not match the result");
@@ -903,17 +905,17 @@ static int br_gc(struct cni_ctx *ctx)
 	if (r < 0)
 		return fail(&b, r, "cannot remove stale veths");
 	if (b.c.ip_masq) {
-		r = nft_masq_gc(&b.nft, ctx->conf.name, gc_keep_id, ctx->conf.root, &b.ctx->err);
+		r = nft_masq_gc(&b.nft, ctx->conf.name, gc_keep_id, ctx->conf.root, &ctx->err);
 		if (r < 0)
 			return fail(&b, r, "cannot remove stale ipMasq entries");
 	}
 	if (b.c.macspoofchk) {
-		r = nft_macspoof_gc(&b.nft, gc_keep_id, ctx->conf.root, &b.ctx->err);
+		r = nft_macspoof_gc(&b.nft, gc_keep_id, ctx->conf.root, &ctx->err);
 		if (r < 0)
 			return fail(&b, r, "cannot remove stale macspoofchk entries");
 	}
 	if (b.c.spoofchk) {
-		r = nft_spoofchk_gc(&b.nft, gc_keep_id, ctx->conf.root, &b.ctx->err);
+		r = nft_spoofchk_gc(&b.nft, gc_keep_id, ctx->conf.root, &ctx->err);
 		if (r < 0)
 			return fail(&b, r, "cannot remove stale spoofchk entries");
 	}
